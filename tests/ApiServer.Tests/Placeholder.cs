@@ -1,0 +1,1 @@
+namespace Clusterpedia.ApiServer.Tests;

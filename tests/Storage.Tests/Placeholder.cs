@@ -1,0 +1,1 @@
+namespace Clusterpedia.Storage.Tests;
