@@ -1,0 +1,276 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using Polly;
+using Polly.Timeout;
+
+namespace Clusterpedia.Kube.Client;
+
+/// <summary>
+/// A thin REST client for one Kubernetes API server: version, raw GET, paged list and watch, objects kept as raw
+/// JSON bytes. One long-lived HttpClient per instance; transient failures are retried by a Polly pipeline.
+/// </summary>
+public sealed class KubeClient : IDisposable
+{
+    internal const string JsonAccept = "application/json";
+
+    private readonly KubeClientOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly HttpClient _http;
+    private readonly KubeTls _tls;
+    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    private readonly string _base;
+
+    public KubeClient(KubeClientOptions options, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Server.Scheme is not ("http" or "https"))
+        {
+            throw new ArgumentException($"server URL must be http or https: {options.Server}", nameof(options));
+        }
+
+        _options = options;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _tls = new KubeTls(options);
+        var handler = new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(10),
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            AutomaticDecompression = DecompressionMethods.GZip,
+            KeepAlivePingDelay = TimeSpan.FromSeconds(30),
+            KeepAlivePingTimeout = TimeSpan.FromSeconds(15),
+            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
+            EnableMultipleHttp2Connections = true,
+            SslOptions = _tls.CreateSslOptions(options.TlsServerName),
+        };
+        _http = new HttpClient(handler, disposeHandler: true)
+        {
+            // Timeouts are per attempt (Polly) and, for watches, the idle watchdog: never HttpClient's global one.
+            Timeout = Timeout.InfiniteTimeSpan,
+            DefaultRequestVersion = HttpVersion.Version20,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+        };
+        _http.DefaultRequestHeaders.UserAgent.ParseAdd(options.UserAgent);
+        _pipeline = KubeRetryPipeline.Create(options, _timeProvider);
+        _base = options.Server.GetLeftPart(UriPartial.Path).TrimEnd('/');
+    }
+
+    public Uri Server => _options.Server;
+
+    public KubeClientOptions Options => _options;
+
+    public async Task<KubeVersionInfo> GetVersionAsync(CancellationToken cancellationToken)
+    {
+        var body = await GetRawAsync("/version", cancellationToken).ConfigureAwait(false);
+        using var doc = JsonDocument.Parse(body);
+        var root = doc.RootElement;
+        return new KubeVersionInfo(
+            Str(root, "gitVersion"), Str(root, "major"), Str(root, "minor"), Str(root, "platform"));
+
+        static string Str(JsonElement e, string name) =>
+            e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : string.Empty;
+    }
+
+    /// <summary>GET of a path relative to the server (e.g. <c>/api/v1</c>), the body as bytes.</summary>
+    public Task<byte[]> GetRawAsync(string path, CancellationToken cancellationToken) =>
+        GetRawAsync(path, JsonAccept, cancellationToken);
+
+    /// <summary>GET with a specific Accept header (e.g. aggregated discovery); returns the body and its content type.</summary>
+    public async Task<byte[]> GetRawAsync(string path, string accept, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(BuildUri(path, null), accept, cancellationToken).ConfigureAwait(false);
+        return await ResponseBody.ReadAllAsync(response.Content, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One page of a list; <paramref name="collectionPath"/> like <c>/apis/apps/v1/deployments</c>.</summary>
+    public async Task<ListPage> ListPageAsync(string collectionPath, ListRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var uri = BuildUri(collectionPath, ListQuery(request));
+        using var response = await SendAsync(uri, JsonAccept, cancellationToken).ConfigureAwait(false);
+        var body = await ResponseBody.ReadAllAsync(response.Content, cancellationToken).ConfigureAwait(false);
+        return ListPageParser.Parse(body);
+    }
+
+    /// <summary>
+    /// Every page of a list, following continue tokens. When a continue token expires (410) the list restarts from
+    /// the first page, flagged with <see cref="ListPage.IsRestart"/>.
+    /// </summary>
+    public async IAsyncEnumerable<ListPage> ListAllPagesAsync(
+        string collectionPath, ListRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var next = request;
+        var restart = false;
+        while (true)
+        {
+            ListPage page;
+            try
+            {
+                page = await ListPageAsync(collectionPath, next, cancellationToken).ConfigureAwait(false);
+            }
+            catch (KubeApiException e) when (e.IsExpired && next.Continue is not null && next.Continue != request.Continue)
+            {
+                next = request;
+                restart = true;
+                continue;
+            }
+
+            if (restart)
+            {
+                page = new ListPage
+                {
+                    ResourceVersion = page.ResourceVersion,
+                    Continue = page.Continue,
+                    RemainingItemCount = page.RemainingItemCount,
+                    Kind = page.Kind,
+                    ApiVersion = page.ApiVersion,
+                    Items = page.Items,
+                    IsRestart = true,
+                };
+                restart = false;
+            }
+
+            yield return page;
+            if (page.Continue is null)
+            {
+                yield break;
+            }
+
+            // Later pages must not repeat resourceVersion: the continue token carries the snapshot.
+            next = request with { Continue = page.Continue, ResourceVersion = null, ResourceVersionMatch = null };
+        }
+    }
+
+    /// <summary>
+    /// Watches a collection from <see cref="WatchRequest.ResourceVersion"/>. Ends when the server closes the stream;
+    /// an ERROR event throws <see cref="KubeApiException"/>; silence longer than the idle timeout throws
+    /// <see cref="WatchIdleTimeoutException"/>. Establishing the stream is retried, the stream itself never.
+    /// </summary>
+    public async IAsyncEnumerable<WatchEvent> WatchAsync(
+        string collectionPath, WatchRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var uri = BuildUri(collectionPath, WatchQuery(request));
+        using var response = await SendAsync(uri, JsonAccept, cancellationToken).ConfigureAwait(false);
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            using var reader = new WatchStreamReader(stream, _options.WatchIdleTimeout, _timeProvider);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false) is { } watchEvent)
+            {
+                yield return watchEvent;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        _tls.ClientCertificate?.Dispose();
+    }
+
+    internal Uri BuildUri(string path, string? query)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var sb = new StringBuilder(_base);
+        if (path[0] != '/')
+        {
+            sb.Append('/');
+        }
+
+        sb.Append(path);
+        if (!string.IsNullOrEmpty(query))
+        {
+            sb.Append(path.Contains('?', StringComparison.Ordinal) ? '&' : '?').Append(query);
+        }
+
+        return new Uri(sb.ToString(), UriKind.Absolute);
+    }
+
+    // Sends a GET through the retry pipeline; a non-2xx final answer becomes KubeApiException with its Status.
+    private async Task<HttpResponseMessage> SendAsync(Uri uri, string accept, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await _pipeline.ExecuteAsync(
+                static async (state, ct) =>
+                {
+                    using var message = new HttpRequestMessage(HttpMethod.Get, state.uri);
+                    message.Headers.Accept.ParseAdd(state.accept);
+                    if (!string.IsNullOrEmpty(state.self._options.BearerToken))
+                    {
+                        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", state.self._options.BearerToken);
+                    }
+
+                    return await state.self._http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+                },
+                (self: this, uri, accept),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutRejectedException e)
+        {
+            throw new TimeoutException($"GET {uri} timed out after {_options.RequestTimeout.TotalSeconds:0.###}s", e);
+        }
+        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.SecureConnectionError)
+        {
+            throw new KubeConnectionException(
+                $"TLS connection to {_options.Server} failed: {_tls.LastFailure ?? e.InnerException?.Message ?? e.Message}", e);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new KubeConnectionException($"GET {uri} failed: {e.Message}", e);
+        }
+
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            var body = await ResponseBody.ReadAllAsync(response.Content, cancellationToken).ConfigureAwait(false);
+            throw KubeStatus.FromResponse(response.StatusCode, body);
+        }
+    }
+
+    private static string ListQuery(ListRequest request)
+    {
+        var q = new QueryBuilder();
+        if (request.Limit is { } limit)
+        {
+            q.Add("limit", limit.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        q.Add("continue", request.Continue);
+        q.Add("resourceVersion", request.ResourceVersion);
+        q.Add("resourceVersionMatch", request.ResourceVersionMatch);
+        q.Add("labelSelector", request.LabelSelector);
+        q.Add("fieldSelector", request.FieldSelector);
+        return q.ToString();
+    }
+
+    private static string WatchQuery(WatchRequest request)
+    {
+        var q = new QueryBuilder();
+        q.Add("watch", "true");
+        q.Add("resourceVersion", request.ResourceVersion);
+        if (request.AllowWatchBookmarks)
+        {
+            q.Add("allowWatchBookmarks", "true");
+        }
+
+        if (request.TimeoutSeconds is { } timeout)
+        {
+            q.Add("timeoutSeconds", timeout.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        q.Add("labelSelector", request.LabelSelector);
+        q.Add("fieldSelector", request.FieldSelector);
+        return q.ToString();
+    }
+}

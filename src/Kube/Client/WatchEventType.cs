@@ -1,0 +1,9 @@
+namespace Clusterpedia.Kube.Client;
+
+public enum WatchEventType
+{
+    Added,
+    Modified,
+    Deleted,
+    Bookmark,
+}

@@ -1,0 +1,191 @@
+using Clusterpedia.Kube.Client;
+using YamlDotNet.RepresentationModel;
+
+namespace Clusterpedia.Kube.Config;
+
+/// <summary>
+/// A parsed kubeconfig (clusters, users, contexts) that resolves one context to <see cref="KubeClientOptions"/>,
+/// reading referenced files (CA, client certificate and key, tokenFile) relative to the kubeconfig's directory.
+/// </summary>
+public sealed class Kubeconfig
+{
+    private readonly Dictionary<string, YamlMappingNode> _clusters;
+    private readonly Dictionary<string, YamlMappingNode> _users;
+    private readonly Dictionary<string, YamlMappingNode> _contexts;
+
+    private Kubeconfig(
+        Dictionary<string, YamlMappingNode> clusters,
+        Dictionary<string, YamlMappingNode> users,
+        Dictionary<string, YamlMappingNode> contexts,
+        string? currentContext,
+        string? baseDirectory)
+    {
+        _clusters = clusters;
+        _users = users;
+        _contexts = contexts;
+        CurrentContext = currentContext;
+        BaseDirectory = baseDirectory;
+    }
+
+    public string? CurrentContext { get; }
+
+    /// <summary>Directory that relative file paths are resolved against (the kubeconfig's own directory).</summary>
+    public string? BaseDirectory { get; }
+
+    public IReadOnlyCollection<string> ContextNames => _contexts.Keys;
+
+    public IReadOnlyCollection<string> ClusterNames => _clusters.Keys;
+
+    /// <exception cref="FormatException">The text is not a kubeconfig.</exception>
+    public static Kubeconfig Parse(string yaml, string? baseDirectory = null)
+    {
+        ArgumentNullException.ThrowIfNull(yaml);
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlDotNet.Core.YamlException e)
+        {
+            throw new FormatException($"kubeconfig is not valid YAML: {e.Message}", e);
+        }
+
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            throw new FormatException("kubeconfig must be a YAML mapping");
+        }
+
+        return new Kubeconfig(
+            NamedEntries(root, "clusters", "cluster"),
+            NamedEntries(root, "users", "user"),
+            NamedEntries(root, "contexts", "context"),
+            Scalar(root, "current-context"),
+            baseDirectory);
+    }
+
+    public static async Task<Kubeconfig> LoadFileAsync(string path, CancellationToken cancellationToken)
+    {
+        var full = Path.GetFullPath(path);
+        var text = await File.ReadAllTextAsync(full, cancellationToken).ConfigureAwait(false);
+        return Parse(text, Path.GetDirectoryName(full));
+    }
+
+    /// <summary>Options for <paramref name="context"/> (the current context when null).</summary>
+    /// <exception cref="FormatException">The context, its cluster or its user is missing or incomplete.</exception>
+    public async Task<KubeClientOptions> ToOptionsAsync(string? context, CancellationToken cancellationToken)
+    {
+        var contextName = context ?? CurrentContext
+            ?? throw new FormatException("kubeconfig has no current-context and no context was given");
+        if (!_contexts.TryGetValue(contextName, out var ctx))
+        {
+            throw new FormatException($"context \"{contextName}\" not found in kubeconfig");
+        }
+
+        var clusterName = Scalar(ctx, "cluster") ?? throw new FormatException($"context \"{contextName}\" names no cluster");
+        if (!_clusters.TryGetValue(clusterName, out var cluster))
+        {
+            throw new FormatException($"cluster \"{clusterName}\" not found in kubeconfig");
+        }
+
+        var userName = Scalar(ctx, "user");
+        YamlMappingNode? user = null;
+        if (!string.IsNullOrEmpty(userName) && !_users.TryGetValue(userName, out user))
+        {
+            throw new FormatException($"user \"{userName}\" not found in kubeconfig");
+        }
+
+        return await ToOptionsAsync(clusterName, cluster, user, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Options for a cluster entry with no user (e.g. to probe a server), by cluster name.</summary>
+    public Task<KubeClientOptions> ClusterOptionsAsync(string clusterName, CancellationToken cancellationToken) =>
+        _clusters.TryGetValue(clusterName, out var cluster)
+            ? ToOptionsAsync(clusterName, cluster, null, cancellationToken)
+            : throw new FormatException($"cluster \"{clusterName}\" not found in kubeconfig");
+
+    private async Task<KubeClientOptions> ToOptionsAsync(
+        string clusterName, YamlMappingNode cluster, YamlMappingNode? user, CancellationToken cancellationToken)
+    {
+        var server = Scalar(cluster, "server");
+        if (string.IsNullOrWhiteSpace(server) || !Uri.TryCreate(server, UriKind.Absolute, out var serverUri))
+        {
+            throw new FormatException($"cluster \"{clusterName}\" has no valid server URL");
+        }
+
+        var ca = await DataOrFileAsync(cluster, "certificate-authority-data", "certificate-authority", cancellationToken).ConfigureAwait(false);
+        string? token = null, cert = null, key = null;
+        if (user is not null)
+        {
+            token = Scalar(user, "token");
+            var tokenFile = Scalar(user, "tokenFile");
+            if (string.IsNullOrEmpty(token) && !string.IsNullOrEmpty(tokenFile))
+            {
+                token = (await File.ReadAllTextAsync(Resolve(tokenFile), cancellationToken).ConfigureAwait(false)).Trim();
+            }
+
+            cert = await DataOrFileAsync(user, "client-certificate-data", "client-certificate", cancellationToken).ConfigureAwait(false);
+            key = await DataOrFileAsync(user, "client-key-data", "client-key", cancellationToken).ConfigureAwait(false);
+        }
+
+        return new KubeClientOptions
+        {
+            Server = serverUri,
+            CertificateAuthorityPem = ca,
+            InsecureSkipTlsVerify = string.Equals(Scalar(cluster, "insecure-skip-tls-verify"), "true", StringComparison.OrdinalIgnoreCase),
+            TlsServerName = Scalar(cluster, "tls-server-name"),
+            BearerToken = string.IsNullOrEmpty(token) ? null : token,
+            ClientCertificatePem = cert,
+            ClientKeyPem = key,
+        };
+    }
+
+    // "-data" (base64) wins over the file path, as in client-go.
+    private async Task<string?> DataOrFileAsync(YamlMappingNode node, string dataKey, string fileKey, CancellationToken cancellationToken)
+    {
+        var data = Scalar(node, dataKey);
+        if (!string.IsNullOrWhiteSpace(data))
+        {
+            try
+            {
+                return System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(data.Trim()));
+            }
+            catch (FormatException e)
+            {
+                throw new FormatException($"{dataKey} is not valid base64", e);
+            }
+        }
+
+        var file = Scalar(node, fileKey);
+        return string.IsNullOrWhiteSpace(file)
+            ? null
+            : await File.ReadAllTextAsync(Resolve(file), cancellationToken).ConfigureAwait(false);
+    }
+
+    private string Resolve(string path) =>
+        Path.IsPathRooted(path) || BaseDirectory is null ? path : Path.Combine(BaseDirectory, path);
+
+    private static Dictionary<string, YamlMappingNode> NamedEntries(YamlMappingNode root, string listKey, string entryKey)
+    {
+        var result = new Dictionary<string, YamlMappingNode>(StringComparer.Ordinal);
+        if (!root.Children.TryGetValue(new YamlScalarNode(listKey), out var list) || list is not YamlSequenceNode sequence)
+        {
+            return result;
+        }
+
+        foreach (var item in sequence)
+        {
+            if (item is YamlMappingNode entry && Scalar(entry, "name") is { } name
+                && entry.Children.TryGetValue(new YamlScalarNode(entryKey), out var body))
+            {
+                result[name] = body as YamlMappingNode ?? new YamlMappingNode();
+            }
+        }
+
+        return result;
+    }
+
+    private static string? Scalar(YamlMappingNode node, string key) =>
+        node.Children.TryGetValue(new YamlScalarNode(key), out var value) && value is YamlScalarNode scalar
+            ? scalar.Value
+            : null;
+}
