@@ -1,0 +1,351 @@
+using System.Globalization;
+using System.Text;
+
+namespace Clusterpedia.Storage.Engine;
+
+/// <summary>
+/// Turns a <see cref="ResourceQuery"/> into parameterized SQL for a dialect. Input only ever becomes parameters; the
+/// SQL text is assembled from constants and allow-listed columns. Validation errors name the search key.
+/// </summary>
+internal static class ListQueryBuilder
+{
+    public const string Columns =
+        """r.cluster, r."group", r.version, r.resource, r.kind, r.namespace, r.name, r.uid, r.resource_version, r.created_at, r.revision""";
+
+    private const int _maxOwnerSeniority = 8;
+
+    public static ListPlan Build(ResourceQuery query, SqlDialect dialect)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.Limit is < 0)
+        {
+            throw new InvalidQueryException("limit", $"limit must be a non-negative integer, got {query.Limit}");
+        }
+
+        var sort = SortKey.For(query.OrderBy, spansTypes: query.ResourceTypes is not null);
+        var sql = new SqlStatement();
+        var where = new List<string>();
+        if (query.ResourceTypes is { } types)
+        {
+            where.Add(TypesCondition(sql, types));
+        }
+        else
+        {
+            where.Add($"r.\"group\" = {sql.Param(query.Group)}");
+            where.Add($"r.version = {sql.Param(query.Version)}");
+            where.Add($"r.resource = {sql.Param(query.Resource)}");
+        }
+
+        AddSet(where, sql, dialect, "r.cluster", query.Clusters, query.ClustersNotIn);
+        if (query.Clusters is { Count: > 0 } clusters)
+        {
+            // A range on the leading column of the order index lets the planner walk it in order and skip other
+            // clusters; an IN list alone makes PostgreSQL 15 filter row by row from the first cluster.
+            var ordered = clusters.Order(StringComparer.Ordinal).ToArray();
+            where.Add($"r.cluster >= {sql.Param(ordered[0])} AND r.cluster <= {sql.Param(ordered[^1])}");
+        }
+
+        AddSet(where, sql, dialect, "r.namespace", query.Namespaces, query.NamespacesNotIn);
+        AddSet(where, sql, dialect, "r.name", query.Names, query.NamesNotIn);
+        if (!string.IsNullOrEmpty(query.FuzzyName))
+        {
+            where.Add(dialect.ContainsText(sql, "r.name", query.FuzzyName));
+        }
+
+        if (query.Since is { } since)
+        {
+            where.Add($"r.created_at >= {sql.Param(dialect.TimeValue(since))}");
+        }
+
+        if (query.Before is { } before)
+        {
+            where.Add($"r.created_at < {sql.Param(dialect.TimeValue(before))}");
+        }
+
+        foreach (var label in query.LabelSelector ?? [])
+        {
+            where.Add(LabelCondition(sql, dialect, label));
+        }
+
+        foreach (var field in query.FieldSelector ?? [])
+        {
+            where.Add(FieldCondition(sql, dialect, field));
+        }
+
+        if (OwnerCondition(sql, dialect, query) is { } owner)
+        {
+            where.Add(owner);
+        }
+
+        long? offset = null;
+        if (!string.IsNullOrEmpty(query.Continue))
+        {
+            if (query.Continue.Length <= 18 && query.Continue.All(char.IsAsciiDigit))
+            {
+                // Clusterpedia's form: a plain offset into the same stable order.
+                offset = long.Parse(query.Continue, CultureInfo.InvariantCulture);
+            }
+            else
+            {
+                where.Add(KeysetCondition(sql, dialect, sort, ContinueToken.Decode(query.Continue, sort)));
+            }
+        }
+
+        var whereText = string.Join(" AND ", where);
+        var countText = $"SELECT COUNT(*) FROM resources r WHERE {whereText}";
+        var countParameters = sql.Parameters.Count;
+
+        sql.Append("SELECT ").Append(Columns).Append(", ").Append(dialect.ObjectColumn)
+            .Append(" FROM resources r WHERE ").Append(whereText)
+            .Append(" ORDER BY ").Append(string.Join(", ", sort.Select(k => k.Sql + (k.Descending ? " DESC" : " ASC"))));
+        var limit = query.Limit is > 0 ? query.Limit : null;
+        if (limit is not null || offset is not null)
+        {
+            // One extra row tells whether there is a next page.
+            sql.Append(" LIMIT ").Append(sql.Param(limit is { } l ? (long)l + 1 : long.MaxValue));
+            if (offset is not null)
+            {
+                sql.Append(" OFFSET ").Append(sql.Param(offset.Value));
+            }
+        }
+
+        return new ListPlan(sql, countText, countParameters, sort, limit, offset);
+    }
+
+    private static string TypesCondition(SqlStatement sql, IReadOnlyList<ResourceTypeFilter> types)
+    {
+        if (types.Count == 0)
+        {
+            return "1 = 0";
+        }
+
+        var alternatives = new List<string>();
+        foreach (var type in types)
+        {
+            var terms = new List<string> { $"r.\"group\" = {sql.Param(type.Group)}" };
+            if (type.Version is not null)
+            {
+                terms.Add($"r.version = {sql.Param(type.Version)}");
+            }
+
+            if (type.Resource is not null)
+            {
+                terms.Add($"r.resource = {sql.Param(type.Resource)}");
+            }
+
+            alternatives.Add("(" + string.Join(" AND ", terms) + ")");
+        }
+
+        return "(" + string.Join(" OR ", alternatives) + ")";
+    }
+
+    private static void AddSet(List<string> where, SqlStatement sql, SqlDialect dialect, string column, IReadOnlyList<string>? @in, IReadOnlyList<string>? notIn)
+    {
+        if (@in is not null)
+        {
+            where.Add(dialect.InList(sql, column, @in, negate: false));
+        }
+
+        if (notIn is { Count: > 0 })
+        {
+            where.Add(dialect.InList(sql, column, notIn, negate: true));
+        }
+    }
+
+    private static string LabelCondition(SqlStatement sql, SqlDialect dialect, LabelMatch label)
+    {
+        const string Field = "labelSelector";
+        QueryValidation.LabelKey(Field, label.Key);
+        var values = label.Values ?? [];
+        switch (label.Operator)
+        {
+            case MatchOperator.Exists:
+                return $"{dialect.LabelText(sql, label.Key)} IS NOT NULL";
+            case MatchOperator.DoesNotExist:
+                return $"{dialect.LabelText(sql, label.Key)} IS NULL";
+            case MatchOperator.Equals or MatchOperator.NotEquals or MatchOperator.In or MatchOperator.NotIn:
+                if (label.Operator is MatchOperator.Equals or MatchOperator.NotEquals && values.Count != 1)
+                {
+                    throw new InvalidQueryException(Field, $"label '{label.Key}': = and != take exactly one value");
+                }
+
+                if (values.Count == 0)
+                {
+                    throw new InvalidQueryException(Field, $"label '{label.Key}': in and notin need at least one value");
+                }
+
+                var any = dialect.LabelHasAnyValue(sql, label.Key, values)
+                    ?? dialect.InList(sql, dialect.LabelText(sql, label.Key), values, negate: false);
+
+                // A missing label makes the comparison NULL: != and notin must still match it, as in Kubernetes.
+                return label.Operator is MatchOperator.Equals or MatchOperator.In ? $"({any})" : $"NOT COALESCE(({any}), 1 = 0)";
+            case MatchOperator.GreaterThan or MatchOperator.LessThan:
+                var bound = SingleInteger(Field, label.Key, values);
+                return $"{dialect.IntegerOrNull(dialect.LabelText(sql, label.Key))} {(label.Operator == MatchOperator.GreaterThan ? ">" : "<")} {sql.Param(bound)}";
+            default:
+                throw new InvalidQueryException(Field, $"label '{label.Key}': unsupported operator");
+        }
+    }
+
+    private static string FieldCondition(SqlStatement sql, SqlDialect dialect, FieldMatch field)
+    {
+        const string Field = "fieldSelector";
+        QueryValidation.FieldPath(Field, field.Path);
+        var values = field.Values ?? [];
+        var path = string.Join('.', field.Path);
+
+        // metadata.name and metadata.namespace are columns: indexed and always present.
+        string? column = field.Path switch
+        {
+            ["metadata", "name"] => "r.name",
+            ["metadata", "namespace"] => "r.namespace",
+            _ => null,
+        };
+        var text = column ?? dialect.FieldText(sql, field.Path);
+
+        // As in Kubernetes field selectors, a missing field matches only !=, notin and !path.
+        var missing = column is null ? $"{text} IS NULL OR " : "";
+        switch (field.Operator)
+        {
+            case MatchOperator.Exists:
+                return column is null ? $"{text} IS NOT NULL" : "1 = 1";
+            case MatchOperator.DoesNotExist:
+                return column is null ? $"{text} IS NULL" : "1 = 0";
+            case MatchOperator.Equals or MatchOperator.NotEquals:
+                if (values.Count != 1)
+                {
+                    throw new InvalidQueryException(Field, $"field '{path}': = and != take exactly one value");
+                }
+
+                return field.Operator == MatchOperator.Equals
+                    ? $"{text} = {sql.Param(values[0])}"
+                    : $"({missing}{text} <> {sql.Param(values[0])})";
+            case MatchOperator.In or MatchOperator.NotIn:
+                if (values.Count == 0)
+                {
+                    throw new InvalidQueryException(Field, $"field '{path}': in and notin need at least one value");
+                }
+
+                return field.Operator == MatchOperator.In
+                    ? dialect.InList(sql, text, values, negate: false)
+                    : $"({missing}{dialect.InList(sql, text, values, negate: true)})";
+            case MatchOperator.GreaterThan or MatchOperator.LessThan:
+                var bound = SingleInteger(Field, path, values);
+                return $"{dialect.IntegerOrNull(text)} {(field.Operator == MatchOperator.GreaterThan ? ">" : "<")} {sql.Param(bound)}";
+            default:
+                throw new InvalidQueryException(Field, $"field '{path}': unsupported operator");
+        }
+    }
+
+    private static long SingleInteger(string field, string key, IReadOnlyList<string> values) =>
+        values.Count == 1 && long.TryParse(values[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var bound)
+            ? bound
+            : throw new InvalidQueryException(field, $"'{key}': gt and lt take exactly one integer value");
+
+    /// <summary>
+    /// (cluster, owner_uid) IN the uids of the owners, walked down <see cref="ResourceQuery.OwnerSeniority"/> levels of
+    /// children; every level is an indexed lookup (uid, owner_uid), never a scan of the objects.
+    /// </summary>
+    private static string? OwnerCondition(SqlStatement sql, SqlDialect dialect, ResourceQuery query)
+    {
+        var hasUid = !string.IsNullOrEmpty(query.OwnerUid);
+        var hasName = !string.IsNullOrEmpty(query.OwnerName);
+        if (!hasUid && !hasName)
+        {
+            if (!string.IsNullOrEmpty(query.OwnerGroupResource))
+            {
+                throw new InvalidQueryException("ownerGR", "ownerGR needs ownerName or ownerUID");
+            }
+
+            if (query.OwnerSeniority != 0)
+            {
+                throw new InvalidQueryException("ownerSeniority", "ownerSeniority needs ownerName or ownerUID");
+            }
+
+            return null;
+        }
+
+        if (query.OwnerSeniority is < 0 or > _maxOwnerSeniority)
+        {
+            throw new InvalidQueryException("ownerSeniority", $"ownerSeniority must be an integer from 0 to {_maxOwnerSeniority}");
+        }
+
+        var owners = new List<string>();
+        if (hasUid)
+        {
+            owners.Add($"o.uid = {sql.Param(query.OwnerUid!)}");
+        }
+
+        if (hasName)
+        {
+            owners.Add($"o.name = {sql.Param(query.OwnerName!)}");
+            if (query.Namespaces is not null)
+            {
+                // Owners live in the namespace of their children.
+                owners.Add(dialect.InList(sql, "o.namespace", query.Namespaces, negate: false));
+            }
+        }
+
+        if (!string.IsNullOrEmpty(query.OwnerGroupResource))
+        {
+            var dot = query.OwnerGroupResource.IndexOf('.', StringComparison.Ordinal);
+            var resource = dot < 0 ? query.OwnerGroupResource : query.OwnerGroupResource[..dot];
+            var group = dot < 0 ? "" : query.OwnerGroupResource[(dot + 1)..];
+            if (resource.Length == 0 || (dot >= 0 && group.Length == 0))
+            {
+                throw new InvalidQueryException("ownerGR", $"ownerGR '{query.OwnerGroupResource}' must be <resource>[.<group>], e.g. deployments.apps or pods");
+            }
+
+            owners.Add($"o.resource = {sql.Param(resource)}");
+            owners.Add($"o.\"group\" = {sql.Param(group)}");
+        }
+
+        if (query.Clusters is not null)
+        {
+            owners.Add(dialect.InList(sql, "o.cluster", query.Clusters, negate: false));
+        }
+
+        var set = new StringBuilder("SELECT o.cluster, o.uid FROM resources o WHERE ").AppendJoin(" AND ", owners).ToString();
+        for (var level = 0; level < query.OwnerSeniority; level++)
+        {
+            var alias = "o" + level.ToString(CultureInfo.InvariantCulture);
+            set = $"SELECT {alias}.cluster, {alias}.uid FROM resources {alias} WHERE {alias}.owner_uid IS NOT NULL AND ({alias}.cluster, {alias}.owner_uid) IN ({set})";
+        }
+
+        return $"r.owner_uid IS NOT NULL AND (r.cluster, r.owner_uid) IN ({set})";
+    }
+
+    /// <summary>Rows strictly after the given sort values: a row-value comparison when all keys share a direction, else the expanded form.</summary>
+    private static string KeysetCondition(SqlStatement sql, SqlDialect dialect, IReadOnlyList<SortKey> sort, object[] values)
+    {
+        var parameters = new string[sort.Count];
+        for (var i = 0; i < sort.Count; i++)
+        {
+            parameters[i] = sql.Param(sort[i].Column == SortColumn.CreatedAt
+                ? dialect.TimeValue(DateTimeOffset.FromUnixTimeMilliseconds((long)values[i]))
+                : values[i]);
+        }
+
+        // The redundant bound on the first key is what an index seeks on, so page 1000 costs what page 1 does.
+        var seek = $"{sort[0].Sql} {(sort[0].Descending ? "<=" : ">=")} {parameters[0]} AND ";
+        if (sort.All(k => k.Descending == sort[0].Descending))
+        {
+            return $"({seek}({string.Join(", ", sort.Select(k => k.Sql))}) {(sort[0].Descending ? "<" : ">")} ({string.Join(", ", parameters)}))";
+        }
+
+        var alternatives = new List<string>();
+        for (var i = 0; i < sort.Count; i++)
+        {
+            var terms = new List<string>();
+            for (var j = 0; j < i; j++)
+            {
+                terms.Add($"{sort[j].Sql} = {parameters[j]}");
+            }
+
+            terms.Add($"{sort[i].Sql} {(sort[i].Descending ? "<" : ">")} {parameters[i]}");
+            alternatives.Add("(" + string.Join(" AND ", terms) + ")");
+        }
+
+        return "(" + seek + "(" + string.Join(" OR ", alternatives) + "))";
+    }
+}

@@ -1,0 +1,183 @@
+using System.Buffers;
+using System.Data;
+using System.Data.Common;
+using System.Text;
+using System.Text.Json;
+using Clusterpedia.Storage.Schema;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Clusterpedia.Storage.Engine;
+
+/// <summary>The production engine: PostgreSQL with objects in JSONB; label filters use GIN-indexed containment.</summary>
+internal sealed class PostgresDialect(string connectionString) : SqlDialect
+{
+    private const int _rowsPerStatement = 5000;
+
+    // One statement per batch, any size: the rows travel as one array per column.
+    private const string _upsertText = """
+        INSERT INTO resources (cluster, "group", version, resource, kind, namespace, name, uid, owner_uid,
+                               resource_version, created_at, synced_at, revision, object)
+        SELECT t.cluster, t.grp, t.version, t.resource, t.kind, t.namespace, t.name, t.uid, t.owner_uid,
+               t.rv, t.created_at, @synced, t.revision, t.object::jsonb
+        FROM unnest(@c, @g, @v, @r, @k, @ns, @n, @u, @o, @rv, @ca, @rev, @obj)
+             AS t(cluster, grp, version, resource, kind, namespace, name, uid, owner_uid, rv, created_at, revision, object)
+        ON CONFLICT (cluster, "group", version, resource, namespace, name) DO UPDATE SET
+            kind = excluded.kind, uid = excluded.uid, owner_uid = excluded.owner_uid,
+            resource_version = excluded.resource_version, created_at = excluded.created_at,
+            synced_at = excluded.synced_at, revision = excluded.revision, object = excluded.object
+        WHERE resources.resource_version <> excluded.resource_version
+        """;
+
+    private readonly NpgsqlDataSource _dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
+
+    public override string Engine => StorageOptions.Postgres;
+
+    public override IReadOnlyList<Migration> Migrations => PostgresSchema.Migrations;
+
+    public override bool SingleWriter => false;
+
+    public override string ObjectColumn => "convert_to(r.object::text, 'UTF8')";
+
+    public override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
+        await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+    public override void ConfigureDbContext(DbContextOptionsBuilder builder) => builder.UseNpgsql(_dataSource);
+
+    public override Task PrepareDatabaseAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public override async Task LockSchemaAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT pg_advisory_xact_lock(5318008)";
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public override async Task<DbTransaction> BeginReadTransactionAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+
+    public override async Task UpsertAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        IReadOnlyList<ResourceRecord> records,
+        long firstRevision,
+        DateTimeOffset syncedAt,
+        CancellationToken cancellationToken)
+    {
+        for (var offset = 0; offset < records.Count; offset += _rowsPerStatement)
+        {
+            var count = Math.Min(_rowsPerStatement, records.Count - offset);
+            var c = new string[count];
+            var g = new string[count];
+            var v = new string[count];
+            var r = new string[count];
+            var k = new string[count];
+            var ns = new string[count];
+            var n = new string[count];
+            var u = new string[count];
+            var o = new string?[count];
+            var rv = new string[count];
+            var ca = new DateTime[count];
+            var rev = new long[count];
+            var obj = new string[count];
+            for (var i = 0; i < count; i++)
+            {
+                var record = records[offset + i];
+                c[i] = record.Cluster;
+                g[i] = record.Group;
+                v[i] = record.Version;
+                r[i] = record.Resource;
+                k[i] = record.Kind;
+                ns[i] = record.Namespace;
+                n[i] = record.Name;
+                u[i] = record.Uid;
+                o[i] = record.OwnerUid;
+                rv[i] = record.ResourceVersion;
+                ca[i] = TruncateToMilliseconds(record.CreatedAt).UtcDateTime;
+                rev[i] = firstRevision + offset + i;
+                obj[i] = Encoding.UTF8.GetString(record.Object.Span);
+            }
+
+            await using var command = new NpgsqlCommand(_upsertText, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
+            command.Parameters.Add(new NpgsqlParameter("synced", NpgsqlDbType.TimestampTz) { Value = TruncateToMilliseconds(syncedAt).UtcDateTime });
+            AddArray(command, "c", c, NpgsqlDbType.Text);
+            AddArray(command, "g", g, NpgsqlDbType.Text);
+            AddArray(command, "v", v, NpgsqlDbType.Text);
+            AddArray(command, "r", r, NpgsqlDbType.Text);
+            AddArray(command, "k", k, NpgsqlDbType.Text);
+            AddArray(command, "ns", ns, NpgsqlDbType.Text);
+            AddArray(command, "n", n, NpgsqlDbType.Text);
+            AddArray(command, "u", u, NpgsqlDbType.Text);
+            AddArray(command, "o", o, NpgsqlDbType.Text);
+            AddArray(command, "rv", rv, NpgsqlDbType.Text);
+            AddArray(command, "ca", ca, NpgsqlDbType.TimestampTz);
+            AddArray(command, "rev", rev, NpgsqlDbType.Bigint);
+            AddArray(command, "obj", obj, NpgsqlDbType.Text);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public override object TimeValue(DateTimeOffset value) => TruncateToMilliseconds(value).UtcDateTime;
+
+    public override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) =>
+        new(DateTime.SpecifyKind(reader.GetFieldValue<DateTime>(ordinal), DateTimeKind.Utc));
+
+    public override string InList(SqlStatement sql, string expression, IReadOnlyList<string> values, bool negate)
+    {
+        var p = sql.Param(values.ToArray());
+        return negate ? $"NOT ({expression} = ANY({p}))" : $"{expression} = ANY({p})";
+    }
+
+    public override string FieldText(SqlStatement sql, IReadOnlyList<string> path) =>
+        $"(r.object #>> {sql.Param(path.ToArray())})";
+
+    public override string LabelText(SqlStatement sql, string key) =>
+        $"(r.object -> 'metadata' -> 'labels' ->> {sql.Param(key)})";
+
+    public override string LabelHasAnyValue(SqlStatement sql, string key, IReadOnlyList<string> values)
+    {
+        // {"metadata":{"labels":{key:value}}} containment is served by the GIN index on object.
+        var text = new StringBuilder("(");
+        for (var i = 0; i < values.Count; i++)
+        {
+            var buffer = new ArrayBufferWriter<byte>();
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                writer.WriteStartObject();
+                writer.WriteStartObject("metadata");
+                writer.WriteStartObject("labels");
+                writer.WriteString(key, values[i]);
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+            }
+
+            text.Append(i == 0 ? "" : " OR ").Append("r.object @> ").Append(sql.Param(Encoding.UTF8.GetString(buffer.WrittenSpan))).Append("::jsonb");
+        }
+
+        return values.Count == 0 ? "FALSE" : text.Append(')').ToString();
+    }
+
+    public override string IntegerOrNull(string textExpression) =>
+        $"(CASE WHEN {textExpression} ~ '^-?[0-9]{{1,18}}$' THEN CAST({textExpression} AS bigint) END)";
+
+    public override string JsonValue(string placeholder) => $"CAST({placeholder} AS jsonb)";
+
+    public override string ContainsText(SqlStatement sql, string expression, string substring)
+    {
+        var escaped = substring.Replace("\\", "\\\\", StringComparison.Ordinal)
+            .Replace("%", "\\%", StringComparison.Ordinal)
+            .Replace("_", "\\_", StringComparison.Ordinal);
+        return $"{expression} LIKE {sql.Param("%" + escaped + "%")}";
+    }
+
+    public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    private static void AddArray<T>(NpgsqlCommand command, string name, T[] values, NpgsqlDbType elementType) =>
+        command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | elementType) { Value = values });
+
+    private static DateTimeOffset TruncateToMilliseconds(DateTimeOffset value) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(value.ToUnixTimeMilliseconds());
+}

@@ -1,0 +1,72 @@
+using System.Data.Common;
+using Clusterpedia.Storage.Schema;
+using Microsoft.EntityFrameworkCore;
+
+namespace Clusterpedia.Storage.Engine;
+
+/// <summary>
+/// What differs between engines: connections, schema, the batched upsert and the SQL fragments of the search engine.
+/// Fragments take values only through <see cref="SqlStatement.Param"/>; the SQL text they return is our own.
+/// Another engine (MySQL, once a driver is available) plugs in here.
+/// </summary>
+internal abstract class SqlDialect : IAsyncDisposable
+{
+    public abstract string Engine { get; }
+
+    public abstract IReadOnlyList<Migration> Migrations { get; }
+
+    /// <summary>True when the engine has a single writer (SQLite): writes then queue in-process instead of retrying busy errors.</summary>
+    public abstract bool SingleWriter { get; }
+
+    /// <summary>Selects the object as UTF-8 bytes.</summary>
+    public abstract string ObjectColumn { get; }
+
+    public abstract Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
+
+    public abstract void ConfigureDbContext(DbContextOptionsBuilder builder);
+
+    /// <summary>Engine settings applied once before the migrations (SQLite: WAL), outside any transaction.</summary>
+    public abstract Task PrepareDatabaseAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>Serializes concurrent migrators inside the migration transaction.</summary>
+    public abstract Task LockSchemaAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
+
+    public abstract Task<DbTransaction> BeginReadTransactionAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>Writes the (distinct-keyed) records; record i gets revision <paramref name="firstRevision"/> + i.</summary>
+    public abstract Task UpsertAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        IReadOnlyList<ResourceRecord> records,
+        long firstRevision,
+        DateTimeOffset syncedAt,
+        CancellationToken cancellationToken);
+
+    /// <summary>The parameter value of a created_at/synced_at column.</summary>
+    public abstract object TimeValue(DateTimeOffset value);
+
+    public abstract DateTimeOffset ReadTime(DbDataReader reader, int ordinal);
+
+    /// <summary><paramref name="expression"/> [NOT] IN the values.</summary>
+    public abstract string InList(SqlStatement sql, string expression, IReadOnlyList<string> values, bool negate);
+
+    /// <summary>Text of the scalar at the JSON path of the object (true/false/numbers as their JSON text), NULL when missing.</summary>
+    public abstract string FieldText(SqlStatement sql, IReadOnlyList<string> path);
+
+    /// <summary>Value of a label, NULL when missing.</summary>
+    public abstract string LabelText(SqlStatement sql, string key);
+
+    /// <summary>A condition true when the label has one of the values, if the engine has a faster form than comparing <see cref="LabelText"/>.</summary>
+    public virtual string? LabelHasAnyValue(SqlStatement sql, string key, IReadOnlyList<string> values) => null;
+
+    /// <summary>The integer a text expression spells, NULL when it is not an integer.</summary>
+    public abstract string IntegerOrNull(string textExpression);
+
+    /// <summary>A JSON document bound as text, as the object column's type.</summary>
+    public abstract string JsonValue(string placeholder);
+
+    /// <summary>Case-sensitive substring test.</summary>
+    public abstract string ContainsText(SqlStatement sql, string expression, string substring);
+
+    public abstract ValueTask DisposeAsync();
+}

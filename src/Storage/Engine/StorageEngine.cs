@@ -1,0 +1,160 @@
+using System.Data.Common;
+using System.Globalization;
+using Clusterpedia.Storage.Data;
+using Clusterpedia.Storage.Schema;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Clusterpedia.Storage.Engine;
+
+/// <summary>
+/// One opened store: the dialect, the EF context factory, the single-writer gate, the revision counter and the
+/// schema, applied once on first use (or at start by the hosted service).
+/// </summary>
+internal sealed class StorageEngine : IAsyncDisposable
+{
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly Lock _schemaLock = new();
+    private readonly ILogger _logger;
+    private Task? _schema;
+
+    public StorageEngine(StorageOptions options, TimeProvider timeProvider, ILoggerFactory? loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Dialect = options.Engine.ToLowerInvariant() switch
+        {
+            StorageOptions.Sqlite => new SqliteDialect(options.ConnectionString),
+            StorageOptions.Postgres or "postgresql" => new PostgresDialect(options.ConnectionString),
+            _ => throw new ArgumentException($"Storage engine '{options.Engine}' is not supported: use 'sqlite' or 'postgres'.", nameof(options)),
+        };
+        Time = timeProvider;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Clusterpedia.Storage");
+        var builder = new DbContextOptionsBuilder<StorageDbContext>();
+        Dialect.ConfigureDbContext(builder);
+        builder.ReplaceService<IModelCacheKeyFactory, EngineModelCacheKeyFactory>();
+        Contexts = new PooledDbContextFactory<StorageDbContext>(builder.Options);
+    }
+
+    public SqlDialect Dialect { get; }
+
+    public TimeProvider Time { get; }
+
+    public IDbContextFactory<StorageDbContext> Contexts { get; }
+
+    public Task EnsureSchemaAsync(CancellationToken cancellationToken)
+    {
+        Task schema;
+        lock (_schemaLock)
+        {
+            if (_schema is null || _schema.IsFaulted || _schema.IsCanceled)
+            {
+                // Not tied to the first caller's token: other callers share the task.
+                _schema = MigrateAsync();
+            }
+
+            schema = _schema;
+        }
+
+        return schema.IsCompletedSuccessfully ? Task.CompletedTask : schema.WaitAsync(cancellationToken);
+    }
+
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        return await Dialect.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<StorageDbContext> CreateContextAsync(CancellationToken cancellationToken)
+    {
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        return await Contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits for the write turn on single-writer engines (SQLite); a no-op elsewhere.</summary>
+    private async Task<IDisposable> EnterWriteAsync(CancellationToken cancellationToken)
+    {
+        if (!Dialect.SingleWriter)
+        {
+            return NoRelease.Instance;
+        }
+
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new Release(_writeGate);
+    }
+
+    /// <summary>Runs a write in one transaction, in turn with other writers on single-writer engines.</summary>
+    public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        using var turn = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await Dialect.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                var result = await write(connection, transaction).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return result;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes <paramref name="count"/> revisions inside the write transaction and returns the first. The counter row is
+    /// locked until commit, so revisions become visible in increasing order (what a watch from a revision needs).
+    /// </summary>
+    public static async Task<long> ReserveRevisionsAsync(DbConnection connection, DbTransaction transaction, long count, CancellationToken cancellationToken)
+    {
+        var sql = new SqlStatement();
+        sql.Append($"UPDATE storage_revision SET value = value + {sql.Param(count)} WHERE id = 1 RETURNING value");
+        using var command = sql.CreateCommand(connection, transaction);
+        var last = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        return last - count + 1;
+    }
+
+    public static async Task<long> ReadRevisionAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT value FROM storage_revision WHERE id = 1";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Dialect.DisposeAsync().ConfigureAwait(false);
+        _writeGate.Dispose();
+    }
+
+    private async Task MigrateAsync()
+    {
+        await new SchemaMigrator(Dialect, _logger).MigrateAsync(CancellationToken.None).ConfigureAwait(false);
+        Log.SchemaReady(_logger, Dialect.Engine);
+    }
+
+    private sealed class Release(SemaphoreSlim gate) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                gate.Release();
+            }
+        }
+    }
+
+    private sealed class NoRelease : IDisposable
+    {
+        public static readonly NoRelease Instance = new();
+
+        public void Dispose()
+        {
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using Clusterpedia.Kube;
+
+namespace Clusterpedia.Storage;
+
+/// <summary>The store of member-cluster objects and the search engine over them.</summary>
+public interface IResourceStorage
+{
+    /// <summary>
+    /// Writes the records in one transaction. Rows are keyed by (cluster, group, version, resource, namespace, name);
+    /// a row whose stored resource_version equals the new one is not rewritten; each write gets a new global revision.
+    /// </summary>
+    Task UpsertAsync(IReadOnlyList<ResourceRecord> records, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the rows of the keys (missing ones are ignored) in one transaction.</summary>
+    Task DeleteAsync(IReadOnlyList<ResourceKey> keys, CancellationToken cancellationToken);
+
+    Task<StoredResource?> GetAsync(ResourceKey key, CancellationToken cancellationToken);
+
+    /// <summary>Searches one resource type. Bad input throws <see cref="InvalidQueryException"/>.</summary>
+    Task<ResourceListResult> ListAsync(ResourceQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Stored resourceVersions of one resource of one cluster, to resume syncing after a restart.</summary>
+    Task<IReadOnlyDictionary<(string Namespace, string Name), string>> GetResourceVersionsAsync(
+        string cluster, GroupVersionResource resource, CancellationToken cancellationToken);
+
+    Task DeleteClusterAsync(string cluster, CancellationToken cancellationToken);
+
+    Task DeleteClusterResourceAsync(string cluster, GroupVersionResource resource, CancellationToken cancellationToken);
+}

@@ -1,0 +1,13 @@
+using Microsoft.Extensions.Logging;
+
+namespace Clusterpedia.Storage;
+
+/// <summary>Source-generated log messages of the storage layer; EventIds are stable.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Storage {Engine}: applied schema migration {Version} ({Name})")]
+    public static partial void MigrationApplied(ILogger logger, string engine, int version, string name);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Information, Message = "Storage {Engine}: schema is up to date")]
+    public static partial void SchemaReady(ILogger logger, string engine);
+}

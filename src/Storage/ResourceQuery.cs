@@ -1,0 +1,66 @@
+namespace Clusterpedia.Storage;
+
+/// <summary>
+/// A search over one resource type: the one model both the label form and the URL form of the search keys parse into
+/// (see ResourceQueryParser). Null sets mean "any".
+/// </summary>
+public sealed class ResourceQuery
+{
+    public required string Group { get; init; }
+    public required string Version { get; init; }
+    public required string Resource { get; init; }
+
+    /// <summary>
+    /// When set, the search spans these types (a collection resource, any stored version) and
+    /// <see cref="Group"/>, <see cref="Version"/> and <see cref="Resource"/> are ignored. Empty matches nothing.
+    /// </summary>
+    public IReadOnlyList<ResourceTypeFilter>? ResourceTypes { get; init; }
+
+    public IReadOnlyList<string>? Clusters { get; init; }
+    public IReadOnlyList<string>? ClustersNotIn { get; init; }
+    public IReadOnlyList<string>? Namespaces { get; init; }
+    public IReadOnlyList<string>? NamespacesNotIn { get; init; }
+    public IReadOnlyList<string>? Names { get; init; }
+    public IReadOnlyList<string>? NamesNotIn { get; init; }
+
+    /// <summary>Requirements on <c>metadata.labels</c>, all of which must hold.</summary>
+    public IReadOnlyList<LabelMatch>? LabelSelector { get; init; }
+
+    /// <summary>Requirements on JSON paths of the object, all of which must hold.</summary>
+    public IReadOnlyList<FieldMatch>? FieldSelector { get; init; }
+
+    /// <summary>Sort keys; null or empty means cluster, namespace, name ascending.</summary>
+    public IReadOnlyList<OrderByKey>? OrderBy { get; init; }
+
+    /// <summary>Page size; null or 0 means everything.</summary>
+    public int? Limit { get; init; }
+
+    /// <summary>A token from a previous page, or a non-negative integer offset (Clusterpedia's form).</summary>
+    public string? Continue { get; init; }
+
+    /// <summary>False suppresses the continue token of a limited page.</summary>
+    public bool? WithContinue { get; init; }
+
+    public bool WithRemainingCount { get; init; }
+
+    /// <summary>Created at or after.</summary>
+    public DateTimeOffset? Since { get; init; }
+
+    /// <summary>Created strictly before.</summary>
+    public DateTimeOffset? Before { get; init; }
+
+    public string? OwnerUid { get; init; }
+    public string? OwnerName { get; init; }
+
+    /// <summary>Group-qualified resource of the owner named by <see cref="OwnerName"/>/<see cref="OwnerUid"/>, e.g. <c>deployments.apps</c>.</summary>
+    public string? OwnerGroupResource { get; init; }
+
+    /// <summary>0: children of the owner; 1: grandchildren (pods of a deployment through its replicasets); n: n+1 levels down.</summary>
+    public int OwnerSeniority { get; init; }
+
+    /// <summary>Substring of the name (case-sensitive).</summary>
+    public string? FuzzyName { get; init; }
+
+    /// <summary>Return only apiVersion, kind and metadata of each object.</summary>
+    public bool OnlyMetadata { get; init; }
+}

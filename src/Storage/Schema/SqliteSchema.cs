@@ -1,0 +1,50 @@
+namespace Clusterpedia.Storage.Schema;
+
+/// <summary>
+/// The SQLite schema, version by version. created_at and synced_at are unix milliseconds (INTEGER) so they order and
+/// compare natively; object is TEXT (UTF-8 JSON) so the json_* functions read it.
+/// </summary>
+internal static class SqliteSchema
+{
+    public static IReadOnlyList<Migration> Migrations { get; } =
+    [
+        new(1, "resources and api objects",
+        [
+            """
+            CREATE TABLE IF NOT EXISTS resources (
+                id INTEGER PRIMARY KEY,
+                cluster TEXT NOT NULL,
+                "group" TEXT NOT NULL,
+                version TEXT NOT NULL,
+                resource TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                namespace TEXT NOT NULL,
+                name TEXT NOT NULL,
+                uid TEXT NOT NULL,
+                owner_uid TEXT NULL,
+                resource_version TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                synced_at INTEGER NOT NULL,
+                revision INTEGER NOT NULL,
+                object TEXT NOT NULL)
+            """,
+            """CREATE UNIQUE INDEX IF NOT EXISTS ux_resources_key ON resources (cluster, "group", version, resource, namespace, name)""",
+            """CREATE INDEX IF NOT EXISTS ix_resources_gvr_order ON resources ("group", version, resource, cluster, namespace, name)""",
+            """CREATE INDEX IF NOT EXISTS ix_resources_gvr_name ON resources ("group", version, resource, name)""",
+            """CREATE INDEX IF NOT EXISTS ix_resources_gvr_created_at ON resources ("group", version, resource, created_at)""",
+            "CREATE INDEX IF NOT EXISTS ix_resources_uid ON resources (uid)",
+            "CREATE INDEX IF NOT EXISTS ix_resources_owner_uid ON resources (owner_uid) WHERE owner_uid IS NOT NULL",
+            "CREATE INDEX IF NOT EXISTS ix_resources_revision ON resources (revision)",
+            """
+            CREATE TABLE IF NOT EXISTS api_objects (
+                resource TEXT NOT NULL,
+                name TEXT NOT NULL,
+                revision INTEGER NOT NULL,
+                object TEXT NOT NULL,
+                PRIMARY KEY (resource, name))
+            """,
+            "CREATE TABLE IF NOT EXISTS storage_revision (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL)",
+            "INSERT INTO storage_revision (id, value) VALUES (1, 0) ON CONFLICT (id) DO NOTHING",
+        ]),
+    ];
+}

@@ -1,0 +1,25 @@
+using Clusterpedia.Storage.Engine;
+
+namespace Clusterpedia.Storage;
+
+/// <summary>An opened store outside dependency injection (tests, benchmarks, tools).</summary>
+public sealed class StorageHandle : IAsyncDisposable
+{
+    private readonly StorageEngine _engine;
+
+    internal StorageHandle(StorageEngine engine)
+    {
+        _engine = engine;
+        Resources = new SqlResourceStorage(engine);
+        ApiObjects = new SqlApiObjectStore(engine);
+    }
+
+    public IResourceStorage Resources { get; }
+
+    public IApiObjectStore ApiObjects { get; }
+
+    /// <summary>sqlite or postgres.</summary>
+    public string Engine => _engine.Dialect.Engine;
+
+    public ValueTask DisposeAsync() => _engine.DisposeAsync();
+}

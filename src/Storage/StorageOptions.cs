@@ -1,0 +1,20 @@
+namespace Clusterpedia.Storage;
+
+/// <summary>Which engine stores the resources and where. Bound from configuration (section <c>Storage</c>).</summary>
+public sealed class StorageOptions
+{
+    public const string Sqlite = "sqlite";
+    public const string Postgres = "postgres";
+
+    /// <summary><c>sqlite</c> (embedded default) or <c>postgres</c>.</summary>
+    public string Engine { get; set; } = Sqlite;
+
+    /// <summary>ADO.NET connection string of the engine.</summary>
+    public string ConnectionString { get; set; } = "Data Source=clusterpedia.db";
+
+    /// <summary>
+    /// Custom collection resources: name → types, each <c>group</c>, <c>group/version</c>, <c>group/resource</c> or
+    /// <c>group/version/resource</c> (core group: empty, e.g. <c>/pods</c>).
+    /// </summary>
+    public IDictionary<string, string[]> Collections { get; } = new Dictionary<string, string[]>(StringComparer.Ordinal);
+}

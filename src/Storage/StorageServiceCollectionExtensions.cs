@@ -1,0 +1,35 @@
+using Clusterpedia.Storage.Engine;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Clusterpedia.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="IResourceStorage"/> and <see cref="IApiObjectStore"/> (singletons, TryAdd so tests can swap
+    /// them) and a hosted service applying the schema at start. Call it before registering hosted services that use the store.
+    /// </summary>
+    public static IServiceCollection AddStorage(this IServiceCollection services, Action<StorageOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddOptions<StorageOptions>()
+            .Configure(configure)
+            .Validate(o => o.Engine.ToLowerInvariant() is StorageOptions.Sqlite or StorageOptions.Postgres or "postgresql", "Storage:Engine must be 'sqlite' or 'postgres'")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString), "Storage:ConnectionString is required")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new StorageEngine(
+            sp.GetRequiredService<IOptions<StorageOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILoggerFactory>()));
+        services.TryAddSingleton<IResourceStorage>(sp => new SqlResourceStorage(sp.GetRequiredService<StorageEngine>()));
+        services.TryAddSingleton<IApiObjectStore>(sp => new SqlApiObjectStore(sp.GetRequiredService<StorageEngine>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StorageSchemaService>());
+        return services;
+    }
+}

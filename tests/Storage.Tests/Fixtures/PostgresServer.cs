@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace Clusterpedia.Storage.Tests.Fixtures;
+
+/// <summary>
+/// A private PostgreSQL 15 for the test run: initdb in a temporary directory, started on a free loopback port once
+/// per test process and stopped when the process exits. initdb refuses root, so as root the directory is given to the
+/// postgres user and the binaries run through runuser.
+/// </summary>
+public sealed class PostgresServer
+{
+    private const string _binDirectory = "/usr/lib/postgresql/15/bin";
+    private static readonly SemaphoreSlim _startGate = new(1, 1);
+    private static PostgresServer? _shared;
+
+    private readonly string _directory;
+    private readonly string _dataDirectory;
+    private readonly bool _asRoot;
+
+    private PostgresServer(string directory, int port, bool asRoot)
+    {
+        _directory = directory;
+        _dataDirectory = Path.Combine(directory, "data");
+        Port = port;
+        _asRoot = asRoot;
+    }
+
+    public int Port { get; }
+
+    public string ConnectionString(string database) =>
+        $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=true;Maximum Pool Size=20;Timeout=30;Command Timeout=120";
+
+    /// <summary>The server of this test process, started on first use.</summary>
+    public static async Task<PostgresServer> SharedAsync()
+    {
+        await _startGate.WaitAsync();
+        try
+        {
+            if (_shared is null)
+            {
+                var server = await StartAsync();
+                AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop();
+                _shared = server;
+            }
+
+            return _shared;
+        }
+        finally
+        {
+            _startGate.Release();
+        }
+    }
+
+    /// <summary>A new empty database on this server.</summary>
+    public async Task<string> CreateDatabaseAsync(string prefix)
+    {
+        var name = prefix + "_" + Guid.NewGuid().ToString("N")[..12];
+        await using var connection = new NpgsqlConnection(ConnectionString("postgres"));
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+
+        // The name is ours (prefix constant + hex), never input.
+        command.CommandText = $"CREATE DATABASE \"{name}\"";
+        await command.ExecuteNonQueryAsync();
+        return name;
+    }
+
+    private static async Task<PostgresServer> StartAsync()
+    {
+        var initdb = Path.Combine(_binDirectory, "initdb");
+        if (!File.Exists(initdb) || !File.Exists(Path.Combine(_binDirectory, "pg_ctl")))
+        {
+            throw new InvalidOperationException(
+                $"PostgreSQL 15 server binaries are missing ({_binDirectory}/initdb, pg_ctl): the PostgreSQL storage tests need them. " +
+                "Install them with: apt-get install -y postgresql-15");
+        }
+
+        RemoveStaleDirectories();
+        var asRoot = Environment.UserName == "root";
+        var directory = Path.Combine(Path.GetTempPath(), "clusterpedia-pg-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(directory);
+        var server = new PostgresServer(directory, FreePort(), asRoot);
+        if (asRoot)
+        {
+            await RunAsync("chown", ["-R", "postgres:postgres", directory], asPostgres: false);
+        }
+
+        await server.RunPostgresAsync(initdb, ["-D", server._dataDirectory, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync"]);
+        await server.RunPostgresAsync(Path.Combine(_binDirectory, "pg_ctl"),
+        [
+            "-D", server._dataDirectory, "-l", Path.Combine(directory, "server.log"), "-w", "-t", "60",
+            "-o", $"-p {server.Port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
+            "start",
+        ]);
+        return server;
+    }
+
+    private void Stop()
+    {
+        try
+        {
+            var stop = Start(Path.Combine(_binDirectory, "pg_ctl"), ["-D", _dataDirectory, "-m", "immediate", "-w", "stop"], _asRoot);
+            stop.WaitForExit(30_000);
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // Exit path: nothing left to report to.
+        }
+    }
+
+    /// <summary>Directories of earlier runs whose server is gone (a killed test host cannot clean up).</summary>
+    private static void RemoveStaleDirectories()
+    {
+        foreach (var directory in Directory.EnumerateDirectories(Path.GetTempPath(), "clusterpedia-pg-*"))
+        {
+            try
+            {
+                if (!File.Exists(Path.Combine(directory, "data", "postmaster.pid")))
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Another run's directory in use: leave it.
+            }
+        }
+    }
+
+    private Task RunPostgresAsync(string program, IReadOnlyList<string> arguments) => RunAsync(program, arguments, _asRoot);
+
+    private static async Task RunAsync(string program, IReadOnlyList<string> arguments, bool asPostgres)
+    {
+        using var process = Start(program, arguments, asPostgres);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed with {process.ExitCode}: {await stdout}{await stderr}");
+        }
+    }
+
+    private static Process Start(string program, IReadOnlyList<string> arguments, bool asPostgres)
+    {
+        var info = new ProcessStartInfo(asPostgres ? "runuser" : program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (asPostgres)
+        {
+            foreach (var argument in new[] { "-u", "postgres", "--", program })
+            {
+                info.ArgumentList.Add(argument);
+            }
+        }
+
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        return Process.Start(info) ?? throw new InvalidOperationException($"could not start {program}");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,53 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Clusterpedia.Storage.Tests;
+
+public sealed class StorageServiceCollectionExtensionsTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "clusterpedia-di-" + Guid.NewGuid().ToString("N"));
+
+    public StorageServiceCollectionExtensionsTests() => Directory.CreateDirectory(_directory);
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task AddStorage_HostStarts_SchemaAppliedAndStoresResolve()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddStorage(o => o.ConnectionString = $"Data Source={Path.Combine(_directory, "di.db")}");
+        await using var provider = services.BuildServiceProvider();
+
+        foreach (var hosted in provider.GetServices<IHostedService>())
+        {
+            await hosted.StartAsync(CancellationToken.None);
+        }
+
+        var storage = provider.GetRequiredService<IResourceStorage>();
+        var result = await storage.ListAsync(new ResourceQuery { Group = "", Version = "v1", Resource = "pods" }, CancellationToken.None);
+        result.Items.ShouldBeEmpty();
+        provider.GetRequiredService<IApiObjectStore>().ShouldNotBeNull();
+        File.Exists(Path.Combine(_directory, "di.db")).ShouldBeTrue();
+    }
+
+    [Fact]
+    public void AddStorage_CalledTwice_RegistersOneOfEach()
+    {
+        var services = new ServiceCollection();
+        services.AddStorage(_ => { });
+        services.AddStorage(_ => { });
+
+        services.Count(d => d.ServiceType == typeof(IResourceStorage)).ShouldBe(1);
+        services.Count(d => d.ServiceType == typeof(IHostedService)).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task OpenAsync_UnknownEngine_ArgumentException() =>
+        await Should.ThrowAsync<ArgumentException>(() => StorageFactory.OpenAsync(new StorageOptions { Engine = "mysql" }, CancellationToken.None));
+}
