@@ -1,0 +1,111 @@
+using System.Text.Json;
+
+namespace Clusterpedia.KubeSim.Http;
+
+/// <summary>Writes JSON answers, and the one place where failures become Kubernetes <c>Status</c> objects.</summary>
+internal static class Responses
+{
+    public const string JsonContentType = "application/json";
+
+    public static async Task WriteJsonAsync(HttpContext context, int statusCode, Action<Utf8JsonWriter> write, string contentType = JsonContentType)
+    {
+        context.Response.StatusCode = statusCode;
+        context.Response.ContentType = contentType;
+        var body = context.Response.BodyWriter;
+        await using (var writer = new Utf8JsonWriter(body, JsonDefaults.Writer))
+        {
+            write(writer);
+        }
+
+        await body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+    }
+
+    public static async Task WriteBytesAsync(HttpContext context, int statusCode, ReadOnlyMemory<byte> json)
+    {
+        context.Response.StatusCode = statusCode;
+        context.Response.ContentType = JsonContentType;
+        context.Response.ContentLength = json.Length;
+        await context.Response.BodyWriter.WriteAsync(json, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    public static Task WriteStatusAsync(HttpContext context, SimulatorApiException error) =>
+        WriteJsonAsync(context, error.Code, writer => WriteStatus(writer, error));
+
+    /// <summary>A Success Status as DELETE answers, e.g. <c>{"status":"Success","details":{"name":..,"kind":"pods","uid":..}}</c>.</summary>
+    public static Task WriteSuccessStatusAsync(HttpContext context, string name, string? group, string resource, string uid) =>
+        WriteJsonAsync(context, 200, writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteString("kind", "Status");
+            writer.WriteString("apiVersion", "v1");
+            writer.WriteStartObject("metadata");
+            writer.WriteEndObject();
+            writer.WriteString("status", "Success");
+            writer.WriteStartObject("details");
+            writer.WriteString("name", name);
+            if (!string.IsNullOrEmpty(group))
+            {
+                writer.WriteString("group", group);
+            }
+
+            writer.WriteString("kind", resource);
+            writer.WriteString("uid", uid);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        });
+
+    public static void WriteStatus(Utf8JsonWriter writer, SimulatorApiException error)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("kind", "Status");
+        writer.WriteString("apiVersion", "v1");
+        writer.WriteStartObject("metadata");
+        if (error.ContinueToken is not null)
+        {
+            writer.WriteString("continue", error.ContinueToken);
+        }
+
+        writer.WriteEndObject();
+        writer.WriteString("status", "Failure");
+        writer.WriteString("message", error.Message);
+        writer.WriteString("reason", error.Reason);
+        if (error.DetailsName is not null || error.DetailsKind is not null || error.Causes.Count > 0)
+        {
+            writer.WriteStartObject("details");
+            if (error.DetailsName is not null)
+            {
+                writer.WriteString("name", error.DetailsName);
+            }
+
+            if (error.DetailsGroup is not null)
+            {
+                writer.WriteString("group", error.DetailsGroup);
+            }
+
+            if (error.DetailsKind is not null)
+            {
+                writer.WriteString("kind", error.DetailsKind);
+            }
+
+            if (error.Causes.Count > 0)
+            {
+                writer.WriteStartArray("causes");
+                foreach (var (field, message) in error.Causes)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("reason", "FieldValueInvalid");
+                    writer.WriteString("message", message);
+                    writer.WriteString("field", field);
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteNumber("code", error.Code);
+        writer.WriteEndObject();
+    }
+}

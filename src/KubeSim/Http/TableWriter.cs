@@ -1,0 +1,105 @@
+using System.Text.Json;
+using Clusterpedia.Kube.Printing;
+using Clusterpedia.KubeSim.Discovery;
+using Clusterpedia.KubeSim.Storage;
+using Microsoft.Extensions.Primitives;
+
+namespace Clusterpedia.KubeSim.Http;
+
+/// <summary>
+/// Answers <c>Accept: application/json;as=Table;g=meta.k8s.io;v=v1</c> (what kubectl get asks for) with a
+/// meta.k8s.io/v1 Table built by the shared printers, rows carrying PartialObjectMetadata unless includeObject says otherwise.
+/// </summary>
+internal static class TableWriter
+{
+    public static bool IsTableRequest(StringValues accept)
+    {
+        foreach (var range in accept.ToString().Split(','))
+        {
+            var parameters = range.Split(';').Select(p => p.Trim()).ToArray();
+            if (parameters.Contains("as=Table") && parameters.Contains("g=meta.k8s.io")
+                && (parameters.Contains("v=v1") || parameters.Contains("v=v1beta1")))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public static ITablePrinter PrinterFor(ApiResource resource) =>
+        TablePrinters.ForBuiltIn(resource.Group, resource.Name) ?? TablePrinters.Default;
+
+    /// <summary>Writes a whole Table; <paramref name="includeObject"/> is None, Metadata (default) or Object.</summary>
+    public static void Write(
+        Utf8JsonWriter writer, ApiResource resource, IEnumerable<ObjectVersion> items, string resourceVersion, string? continueToken,
+        bool includeColumns, string? includeObject, DateTimeOffset now)
+    {
+        var printer = PrinterFor(resource);
+        writer.WriteStartObject();
+        writer.WriteString("kind", "Table");
+        writer.WriteString("apiVersion", "meta.k8s.io/v1");
+        writer.WriteStartObject("metadata");
+        writer.WriteString("resourceVersion", resourceVersion);
+        if (continueToken is not null)
+        {
+            writer.WriteString("continue", continueToken);
+        }
+
+        writer.WriteEndObject();
+        if (includeColumns)
+        {
+            writer.WriteStartArray("columnDefinitions");
+            foreach (var column in printer.Columns)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("name", column.Name);
+                writer.WriteString("type", column.Type);
+                writer.WriteString("format", column.Format);
+                writer.WriteString("description", column.Description);
+                writer.WriteNumber("priority", column.Priority);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+        else
+        {
+            writer.WriteNull("columnDefinitions");
+        }
+
+        writer.WriteStartArray("rows");
+        foreach (var item in items)
+        {
+            using var document = JsonDocument.Parse(ObjectJson.WithTypeMeta(item.Body, resource.Kind, resource.ApiVersion));
+            var obj = document.RootElement;
+            writer.WriteStartObject();
+            writer.WriteStartArray("cells");
+            printer.WriteCells(writer, obj, now);
+            writer.WriteEndArray();
+            printer.WriteRowConditions(writer, obj);
+            switch (includeObject)
+            {
+                case "None":
+                    break;
+                case "Object":
+                    writer.WritePropertyName("object");
+                    obj.WriteTo(writer);
+                    break;
+                default:
+                    writer.WriteStartObject("object");
+                    writer.WriteString("kind", "PartialObjectMetadata");
+                    writer.WriteString("apiVersion", "meta.k8s.io/v1");
+                    writer.WritePropertyName("metadata");
+                    obj.GetProperty("metadata").WriteTo(writer);
+                    writer.WriteEndObject();
+                    break;
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+}

@@ -1,0 +1,20 @@
+namespace Clusterpedia.KubeSim;
+
+/// <summary>Source-generated log messages of the simulator, with stable event ids.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Simulated cluster {Cluster} listening on {Url} with {Objects} generated objects")]
+    public static partial void Listening(ILogger logger, string cluster, Uri url, int objects);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "{Method} {Path} -> {StatusCode}")]
+    public static partial void Request(ILogger logger, string method, string path, int statusCode);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "Unhandled error serving {Method} {Path}")]
+    public static partial void UnhandledError(ILogger logger, Exception exception, string method, string path);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "Watch on {Resource} ended after {Events} events")]
+    public static partial void WatchEnded(ILogger logger, string resource, int events);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Fault injected on {Cluster}: {Fault}")]
+    public static partial void FaultInjected(ILogger logger, string cluster, string fault);
+}

@@ -1,0 +1,13 @@
+namespace Clusterpedia.KubeSim.Selectors;
+
+internal enum SelectorOperator
+{
+    Equals,
+    NotEquals,
+    In,
+    NotIn,
+    Exists,
+    DoesNotExist,
+    GreaterThan,
+    LessThan,
+}

@@ -1,0 +1,143 @@
+using System.Net;
+using Clusterpedia.KubeSim.Discovery;
+using Clusterpedia.KubeSim.Http;
+using Clusterpedia.KubeSim.Security;
+using Clusterpedia.KubeSim.Workload;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Clusterpedia.KubeSim;
+
+/// <summary>
+/// One simulated member cluster: a Kestrel server on loopback answering the Kubernetes API from an in-memory store
+/// filled with a generated workload. Start it in-process for tests or from the command line for demos.
+/// </summary>
+public sealed class SimulatedCluster : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly CertificateAuthority? _authority;
+
+    private SimulatedCluster(WebApplication app, Uri url, SimulatorOptions options, SimulatorStore store, CertificateAuthority? authority)
+    {
+        _app = app;
+        _authority = authority;
+        Url = url;
+        Options = options;
+        Store = store;
+    }
+
+    /// <summary>Base URL, e.g. <c>http://127.0.0.1:41234</c>.</summary>
+    public Uri Url { get; }
+
+    /// <summary>The bearer token clients must send, when one is required.</summary>
+    public string? Token => Options.Token;
+
+    public SimulatorOptions Options { get; }
+
+    /// <summary>PEM of the CA that signed the serving certificate and signs client certificates; null without TLS.</summary>
+    public string? CaCertificatePem => _authority?.CertificatePem;
+
+    /// <summary>The objects; writes here are seen by list and watch clients at once.</summary>
+    public SimulatorStore Store { get; }
+
+    public static Task<SimulatedCluster> StartAsync(SimulatorOptions options, CancellationToken cancellationToken = default) =>
+        StartAsync(options, NullLoggerFactory.Instance, cancellationToken);
+
+    public static async Task<SimulatedCluster> StartAsync(SimulatorOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        var logger = loggerFactory.CreateLogger("Clusterpedia.KubeSim");
+        var catalog = ApiResourceCatalog.LoadBuiltIn();
+        var store = new SimulatorStore(catalog, options.TimeProvider, options.Seed, options.HistoryCapacity, options.WatchQueueCapacity);
+        var objects = new WorkloadGenerator(store, options).Generate();
+
+        var authority = options.Tls ? new CertificateAuthority(options.ClusterName, options.TimeProvider) : null;
+        var serving = authority?.IssueServing();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(SimulatedCluster).Assembly.GetName().Name,
+            EnvironmentName = Environments.Production,
+        });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggerFactory);
+        // The host must not hook Ctrl+C or SIGTERM: the process (tests, or Program) decides when the cluster stops.
+        builder.Services.AddSingleton<IHostLifetime, NoSignalLifetime>();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(IPAddress.Loopback, options.Port, listen =>
+            {
+                if (serving is not null)
+                {
+                    listen.UseHttps(https =>
+                    {
+                        https.ServerCertificate = serving;
+                        https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+                        // Checked per request against our CA: an unknown certificate is unauthenticated (401), not a failed handshake.
+                        https.AllowAnyClientCertificate();
+                    });
+                }
+            });
+        });
+        var app = builder.Build();
+        var handler = new ApiHandler(catalog, new ResourceHandler(store, options, logger), options, authority, logger);
+        app.Run(handler.HandleAsync);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var url = new Uri(address.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
+        Log.Listening(logger, options.ClusterName, url, objects);
+        return new SimulatedCluster(app, url, options, store, authority);
+    }
+
+    /// <summary>
+    /// Mints a client certificate signed by the cluster CA (TLS only). The user is the CN, the groups the O entries;
+    /// the default is an administrator, like kubeadm's admin.conf.
+    /// </summary>
+    public (string CertificatePem, string KeyPem) IssueClientCertificate(string user = "kubernetes-admin", params string[] groups)
+    {
+        var authority = _authority ?? throw new InvalidOperationException("Client certificates need a cluster started with Tls = true.");
+        return authority.IssueClient(user, groups.Length == 0 ? ["system:masters"] : groups);
+    }
+
+    /// <summary>
+    /// A kubeconfig for this cluster: the CA when TLS is on, and the token, or a fresh client certificate when TLS is on
+    /// and there is no token.
+    /// </summary>
+    public string CreateKubeconfig(string name = "")
+    {
+        name = name.Length == 0 ? Options.ClusterName : name;
+        var server = Url.ToString().TrimEnd('/');
+        var clusterLines = CaCertificatePem is null
+            ? $"    server: {server}"
+            : $"    server: {server}\n    certificate-authority-data: {Base64(CaCertificatePem)}";
+        string userLines;
+        if (Token is not null)
+        {
+            userLines = $"    token: {Token}";
+        }
+        else if (_authority is not null)
+        {
+            var (certificate, key) = IssueClientCertificate();
+            userLines = $"    client-certificate-data: {Base64(certificate)}\n    client-key-data: {Base64(key)}";
+        }
+        else
+        {
+            userLines = "    {}";
+        }
+
+        return $"apiVersion: v1\nkind: Config\nclusters:\n- name: {name}\n  cluster:\n{clusterLines}\nusers:\n- name: {name}\n  user:\n{userLines}\ncontexts:\n- name: {name}\n  context:\n    cluster: {name}\n    user: {name}\ncurrent-context: {name}\n";
+
+        static string Base64(string text) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(text));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Store.DropWatches();
+        await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+        _authority?.Dispose();
+    }
+}

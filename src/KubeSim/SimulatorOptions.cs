@@ -1,0 +1,58 @@
+namespace Clusterpedia.KubeSim;
+
+/// <summary>Everything that shapes one simulated cluster; defaults give a small, realistic cluster on a free port.</summary>
+public sealed class SimulatorOptions
+{
+    /// <summary>Cluster name, used in generated node names and logs.</summary>
+    public string ClusterName { get; set; } = "sim";
+
+    /// <summary>Loopback port to listen on; 0 picks a free one.</summary>
+    public int Port { get; set; }
+
+    /// <summary>When set, every request but the anonymous health/version endpoints needs <c>Authorization: Bearer &lt;token&gt;</c>.</summary>
+    public string? Token { get; set; }
+
+    /// <summary>
+    /// Serve HTTPS with a CA generated at start (see <see cref="SimulatedCluster.CaCertificatePem"/>) and accept client
+    /// certificates it issued. kubectl only sends bearer tokens over HTTPS, so use this for token tests with kubectl.
+    /// </summary>
+    public bool Tls { get; set; }
+
+    /// <summary>
+    /// Let requests without credentials through even though a token or TLS is configured. Without a token and without
+    /// TLS there is no authentication at all.
+    /// </summary>
+    public bool AllowAnonymous { get; set; }
+
+    /// <summary>Application namespaces generated besides default, kube-system and kube-public.</summary>
+    public int Namespaces { get; set; } = 3;
+
+    public int DeploymentsPerNamespace { get; set; } = 2;
+
+    public int PodsPerDeployment { get; set; } = 2;
+
+    public int Nodes { get; set; } = 3;
+
+    /// <summary>Seed of every generated name, uid, IP and timestamp, so two runs produce the same cluster.</summary>
+    public int Seed { get; set; } = 1;
+
+    /// <summary>What <c>/version</c> reports; kubectl's dispatcher picks its client version from it.</summary>
+    public string KubernetesVersion { get; set; } = "v1.33.1";
+
+    /// <summary>How many changes the history window keeps; older resourceVersions get 410 Expired.</summary>
+    public int HistoryCapacity { get; set; } = 100_000;
+
+    /// <summary>Events a watcher may lag behind before the server closes its watch.</summary>
+    public int WatchQueueCapacity { get; set; } = 100_000;
+
+    /// <summary>How often a watch with allowWatchBookmarks=true gets a BOOKMARK.</summary>
+    public TimeSpan BookmarkInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Watch duration when the client gives no timeoutSeconds (kube-apiserver: 30 to 60 minutes).</summary>
+    public TimeSpan DefaultWatchTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Answer /healthz, /livez, /readyz and /version without credentials, as kubeadm clusters do.</summary>
+    public bool AnonymousHealthAndVersion { get; set; } = true;
+
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+}

@@ -1,0 +1,112 @@
+namespace Clusterpedia.KubeSim.Storage;
+
+/// <summary>
+/// The objects of one group-resource, multi-versioned like etcd's MVCC keyspace: each key keeps the revisions still
+/// inside the history window, so a paged list can be served at the resourceVersion of its first page. Keys sort
+/// ordinally (namespace/name), the order etcd and kube-apiserver list in. Not thread-safe: the store serialises access.
+/// </summary>
+internal sealed class ResourceCollection
+{
+    // Bigger than any valid key, used as the open upper bound of a range.
+    private const string _maxKey = "\uffff";
+
+    private readonly SortedSet<string> _keys = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<ObjectVersion>> _versions = new(StringComparer.Ordinal);
+
+    public int LiveCount { get; private set; }
+
+    public ObjectVersion? Latest(string key) =>
+        _versions.TryGetValue(key, out var versions) && versions[^1] is { Deleted: false } latest ? latest : null;
+
+    public void Append(ObjectVersion version)
+    {
+        if (!_versions.TryGetValue(version.Key, out var versions))
+        {
+            versions = new List<ObjectVersion>(1);
+            _versions.Add(version.Key, versions);
+            _keys.Add(version.Key);
+        }
+
+        var wasLive = versions.Count > 0 && !versions[^1].Deleted;
+        versions.Add(version);
+        LiveCount += (version.Deleted ? 0 : 1) - (wasLive ? 1 : 0);
+    }
+
+    /// <summary>Forgets revisions no reader can ask for any more: those superseded at or before <paramref name="compactedRv"/>.</summary>
+    public void Prune(string key, long compactedRv)
+    {
+        if (!_versions.TryGetValue(key, out var versions))
+        {
+            return;
+        }
+
+        var keepFrom = 0;
+        for (var i = versions.Count - 1; i >= 0; i--)
+        {
+            if (versions[i].ResourceVersion <= compactedRv)
+            {
+                keepFrom = i;
+                break;
+            }
+        }
+
+        if (keepFrom > 0)
+        {
+            versions.RemoveRange(0, keepFrom);
+        }
+
+        if (versions.Count == 1 && versions[0].Deleted && versions[0].ResourceVersion <= compactedRv)
+        {
+            _versions.Remove(key);
+            _keys.Remove(key);
+        }
+    }
+
+    public void PruneAll(long compactedRv)
+    {
+        foreach (var key in _keys.ToList())
+        {
+            Prune(key, compactedRv);
+        }
+    }
+
+    /// <summary>
+    /// Live objects as of <paramref name="atRv"/> with keys in [<paramref name="lower"/>, <paramref name="upper"/>),
+    /// in key order. <paramref name="upper"/> null means no upper bound.
+    /// </summary>
+    public IEnumerable<ObjectVersion> Scan(string lower, string? upper, long atRv)
+    {
+        var high = upper ?? _maxKey;
+        if (string.CompareOrdinal(lower, high) > 0)
+        {
+            yield break;
+        }
+
+        foreach (var key in _keys.GetViewBetween(lower, high))
+        {
+            if (upper is not null && string.Equals(key, upper, StringComparison.Ordinal))
+            {
+                yield break;
+            }
+
+            var version = At(_versions[key], atRv);
+            if (version is { Deleted: false })
+            {
+                yield return version;
+            }
+        }
+    }
+
+    private static ObjectVersion? At(List<ObjectVersion> versions, long atRv)
+    {
+        for (var i = versions.Count - 1; i >= 0; i--)
+        {
+            if (versions[i].ResourceVersion <= atRv)
+            {
+                return versions[i];
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,8 @@
+namespace Clusterpedia.KubeSim.Storage;
+
+internal enum WatchEventType
+{
+    Added,
+    Modified,
+    Deleted,
+}
