@@ -1,0 +1,19 @@
+namespace Clusterpedia.ClusterSynchro.Clusters;
+
+/// <summary>Names of the PediaCluster API, in the group Clusterpedia uses today and in the seed's older group.</summary>
+public static class PediaClusterResource
+{
+    public const string Group = "cluster.clusterpedia.io";
+    public const string Version = "v1alpha2";
+    public const string LegacyGroup = "clusters.clusterpedia.io";
+    public const string LegacyVersion = "v1alpha1";
+    public const string Resource = "pediaclusters";
+    public const string Kind = "PediaCluster";
+
+    /// <summary>The key under which PediaClusters live in the API object store (always in the v1alpha2 form).</summary>
+    public const string StorageKey = Resource + "." + Group;
+
+    public const string SyncResourcesResource = "clustersyncresources";
+    public const string SyncResourcesKind = "ClusterSyncResources";
+    public const string SyncResourcesStorageKey = SyncResourcesResource + "." + Group;
+}

@@ -1,0 +1,72 @@
+using System.Text.Json.Nodes;
+
+namespace Clusterpedia.ClusterSynchro.Clusters;
+
+/// <summary>
+/// The parts of a PediaCluster (v1alpha2 form) the synchro acts on. Compared by value so the manager restarts a
+/// cluster's synchro only when something it uses changed.
+/// </summary>
+public sealed record PediaClusterSpec
+{
+    public required string Name { get; init; }
+
+    public string? ApiServer { get; init; }
+
+    public string? Kubeconfig { get; init; }
+
+    public string? CaData { get; init; }
+
+    public string? TokenData { get; init; }
+
+    public string? CertData { get; init; }
+
+    public string? KeyData { get; init; }
+
+    public IReadOnlyList<SyncResourceSpec> SyncResources { get; init; } = [];
+
+    public bool SyncAllCustomResources { get; init; }
+
+    public string? SyncResourcesRefName { get; init; }
+
+    /// <summary>A stable fingerprint of everything above, for change detection.</summary>
+    public string Fingerprint =>
+        string.Join('\u001f', Name, ApiServer, Kubeconfig, CaData, TokenData, CertData, KeyData, SyncAllCustomResources, SyncResourcesRefName,
+            string.Join(';', SyncResources.Select(r => $"{r.Group}|{string.Join(',', r.Versions)}|{string.Join(',', r.Resources)}")));
+
+    /// <summary>Reads a stored PediaCluster object (v1alpha2 JSON).</summary>
+    public static PediaClusterSpec FromObject(JsonObject obj)
+    {
+        var name = obj["metadata"]?["name"]?.GetValue<string>() ?? "";
+        var spec = obj["spec"] as JsonObject ?? [];
+        var sync = new List<SyncResourceSpec>();
+        if (spec["syncResources"] is JsonArray items)
+        {
+            foreach (var item in items.OfType<JsonObject>())
+            {
+                sync.Add(new SyncResourceSpec(
+                    item["group"]?.GetValue<string>() ?? "",
+                    Strings(item["versions"]),
+                    Strings(item["resources"])));
+            }
+        }
+
+        return new PediaClusterSpec
+        {
+            Name = name,
+            ApiServer = Str(spec["apiserver"]),
+            Kubeconfig = Str(spec["kubeconfig"]),
+            CaData = Str(spec["caData"]),
+            TokenData = Str(spec["tokenData"]),
+            CertData = Str(spec["certData"]),
+            KeyData = Str(spec["keyData"]),
+            SyncResources = sync,
+            SyncAllCustomResources = spec["syncAllCustomResources"]?.GetValue<bool>() ?? false,
+            SyncResourcesRefName = Str(spec["syncResourcesRefName"]),
+        };
+    }
+
+    private static string? Str(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) && s.Length > 0 ? s : null;
+
+    private static List<string> Strings(JsonNode? node) =>
+        node is JsonArray a ? [.. a.Select(n => n is JsonValue v && v.TryGetValue<string>(out var s) ? s : "").Where(s => s.Length > 0)] : [];
+}

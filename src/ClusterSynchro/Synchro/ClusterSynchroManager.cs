@@ -1,0 +1,201 @@
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Clusterpedia.ClusterSynchro.Clusters;
+using Clusterpedia.ClusterSynchro.Resources;
+using Clusterpedia.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Clusterpedia.ClusterSynchro.Synchro;
+
+/// <summary>
+/// Runs one ClusterSynchro per PediaCluster. Reconciles whenever a PediaCluster is written (and on a slow timer):
+/// starts new clusters, restarts those whose spec changed, stops deleted ones and removes their data.
+/// </summary>
+public sealed partial class ClusterSynchroManager(
+    IApiObjectStore objects,
+    IResourceStorage storage,
+    SyncedResourceCatalog catalog,
+    IOptions<SynchroOptions> options,
+    TimeProvider time,
+    ILogger<ClusterSynchroManager> logger) : BackgroundService
+{
+    private readonly Dictionary<string, ClusterSynchro> _running = new(StringComparer.Ordinal);
+    private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private volatile bool _reconciledOnce;
+
+    /// <summary>True once PediaClusters were read at least once and every cluster finished its initial lists.</summary>
+    public bool InitialSyncDone
+    {
+        get
+        {
+            if (!_reconciledOnce)
+            {
+                return false;
+            }
+
+            lock (_running)
+            {
+                return _running.Values.All(s => s.InitialSyncDone);
+            }
+        }
+    }
+
+    /// <summary>Names of clusters whose synchro reports the cluster unhealthy or not ready.</summary>
+    public IReadOnlyList<string> NotReadyClusters()
+    {
+        lock (_running)
+        {
+            return [.. _running.Where(kv => !kv.Value.InitialSyncDone).Select(kv => kv.Key)];
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        objects.Changed += OnChanged;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await ReconcileAsync(stoppingToken).ConfigureAwait(false);
+                    _reconciledOnce = true;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogReconcileFailed(logger, e);
+                }
+
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                timeout.CancelAfter(options.Value.ResyncInterval);
+                try
+                {
+                    await _signal.Reader.ReadAsync(timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+                {
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            objects.Changed -= OnChanged;
+            List<ClusterSynchro> all;
+            lock (_running)
+            {
+                all = [.. _running.Values];
+                _running.Clear();
+            }
+
+            foreach (var s in all)
+            {
+                await s.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private void OnChanged(string resource)
+    {
+        if (resource is PediaClusterResource.StorageKey or PediaClusterResource.SyncResourcesStorageKey)
+        {
+            _signal.Writer.TryWrite(true);
+        }
+    }
+
+    private async Task ReconcileAsync(CancellationToken ct)
+    {
+        var stored = await objects.ListAsync(PediaClusterResource.StorageKey, ct).ConfigureAwait(false);
+        var specs = new Dictionary<string, PediaClusterSpec>(StringComparer.Ordinal);
+        foreach (var o in stored)
+        {
+            if (JsonNode.Parse(o.Object.Span) is JsonObject obj)
+            {
+                specs[o.Name] = await ResolveRefsAsync(PediaClusterSpec.FromObject(obj), ct).ConfigureAwait(false);
+            }
+        }
+
+        List<(string Name, ClusterSynchro Synchro, bool Deleted)> toStop = [];
+        lock (_running)
+        {
+            foreach (var (name, synchro) in _running)
+            {
+                if (!specs.TryGetValue(name, out var spec))
+                {
+                    toStop.Add((name, synchro, true));
+                }
+                else if (spec.Fingerprint != synchro.Spec.Fingerprint)
+                {
+                    toStop.Add((name, synchro, false));
+                }
+            }
+
+            foreach (var (name, _, _) in toStop)
+            {
+                _running.Remove(name);
+            }
+        }
+
+        foreach (var (name, synchro, deleted) in toStop)
+        {
+            await synchro.DisposeAsync().ConfigureAwait(false);
+            if (deleted)
+            {
+                catalog.Remove(name);
+                await storage.DeleteClusterAsync(name, ct).ConfigureAwait(false);
+                LogClusterRemoved(logger, name);
+            }
+        }
+
+        foreach (var (name, spec) in specs)
+        {
+            lock (_running)
+            {
+                if (_running.ContainsKey(name))
+                {
+                    continue;
+                }
+            }
+
+            var synchro = new ClusterSynchro(spec, storage, objects, catalog, options.Value, time, logger);
+            lock (_running)
+            {
+                _running[name] = synchro;
+            }
+
+            synchro.Start();
+            LogClusterStarted(logger, name);
+        }
+    }
+
+    /// <summary>Merges the syncResources of a referenced ClusterSyncResources object into the spec.</summary>
+    private async Task<PediaClusterSpec> ResolveRefsAsync(PediaClusterSpec spec, CancellationToken ct)
+    {
+        if (spec.SyncResourcesRefName is null)
+        {
+            return spec;
+        }
+
+        var referenced = await objects.GetAsync(PediaClusterResource.SyncResourcesStorageKey, spec.SyncResourcesRefName, ct).ConfigureAwait(false);
+        if (referenced is null || JsonNode.Parse(referenced.Object.Span) is not JsonObject obj)
+        {
+            return spec;
+        }
+
+        var extra = PediaClusterSpec.FromObject(obj).SyncResources;
+        return spec with { SyncResources = [.. spec.SyncResources, .. extra] };
+    }
+
+    [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Started synchro of cluster {Cluster}")]
+    private static partial void LogClusterStarted(ILogger logger, string cluster);
+
+    [LoggerMessage(EventId = 301, Level = LogLevel.Information, Message = "Cluster {Cluster} was deleted: synchro stopped and its data removed")]
+    private static partial void LogClusterRemoved(ILogger logger, string cluster);
+
+    [LoggerMessage(EventId = 302, Level = LogLevel.Error, Message = "Reconciling PediaClusters failed")]
+    private static partial void LogReconcileFailed(ILogger logger, Exception exception);
+}
