@@ -1,3 +1,4 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.Run();
+using Clusterpedia.ApiServer;
+
+var app = ServerApp.Create(args);
+await app.RunAsync().ConfigureAwait(false);

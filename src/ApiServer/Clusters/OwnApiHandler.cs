@@ -1,0 +1,648 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Clusterpedia.ApiServer.Discovery;
+using Clusterpedia.ApiServer.Http;
+using Clusterpedia.Kube.Selectors;
+using Clusterpedia.Storage;
+
+namespace Clusterpedia.ApiServer.Clusters;
+
+/// <summary>
+/// The REST semantics of our own cluster-scoped objects (PediaCluster, ClusterSyncResources) at the server root:
+/// get, list, watch, create, update, patch, delete and the status subresource, with optimistic concurrency on
+/// resourceVersion. Objects are stored in their storage version without resourceVersion; the store's revision
+/// becomes metadata.resourceVersion on the way out.
+/// </summary>
+internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments openApi, TimeProvider time)
+{
+    private static readonly JsonSerializerOptions _writeOptions = new() { WriteIndented = false };
+
+    public async Task HandleAsync(HttpContext context, OwnResource resource, string? name, bool statusSubresource)
+    {
+        var method = context.Request.Method;
+        if (statusSubresource && !resource.HasStatus)
+        {
+            throw ApiException.PathNotFound();
+        }
+
+        if (name is null)
+        {
+            if (HttpMethods.IsGet(method))
+            {
+                var watch = context.Request.Query["watch"].ToString();
+                if (watch is "true" or "1")
+                {
+                    await WatchAsync(context, resource).ConfigureAwait(false);
+                }
+                else
+                {
+                    await ListAsync(context, resource).ConfigureAwait(false);
+                }
+            }
+            else if (HttpMethods.IsPost(method))
+            {
+                await CreateAsync(context, resource).ConfigureAwait(false);
+            }
+            else
+            {
+                throw ApiException.MethodNotAllowed(method);
+            }
+
+            return;
+        }
+
+        if (HttpMethods.IsGet(method))
+        {
+            var existing = await GetExistingAsync(resource, name, context.RequestAborted).ConfigureAwait(false);
+            await WriteObjectAsync(context, resource, 200, existing).ConfigureAwait(false);
+        }
+        else if (HttpMethods.IsPut(method))
+        {
+            var body = await ReadObjectAsync(context, resource).ConfigureAwait(false);
+            await UpdateAsync(context, resource, name, statusSubresource, _ => body).ConfigureAwait(false);
+        }
+        else if (HttpMethods.IsPatch(method))
+        {
+            var patch = await ReadPatchAsync(context).ConfigureAwait(false);
+            await UpdateAsync(context, resource, name, statusSubresource, current => patch(current)).ConfigureAwait(false);
+        }
+        else if (HttpMethods.IsDelete(method) && !statusSubresource)
+        {
+            var existing = await GetExistingAsync(resource, name, context.RequestAborted).ConfigureAwait(false);
+            if (!IsDryRun(context))
+            {
+                await store.DeleteAsync(resource.StorageKey, name, context.RequestAborted).ConfigureAwait(false);
+            }
+
+            await WriteObjectAsync(context, resource, 200, existing).ConfigureAwait(false);
+        }
+        else
+        {
+            throw ApiException.MethodNotAllowed(method);
+        }
+    }
+
+    private async Task<ApiObject> GetExistingAsync(OwnResource resource, string name, CancellationToken ct) =>
+        await store.GetAsync(resource.StorageKey, name, ct).ConfigureAwait(false)
+        ?? throw ApiException.NotFound(resource.Group, resource.Resource, name);
+
+    private static bool IsDryRun(HttpContext context) => context.Request.Query["dryRun"].ToString() == "All";
+
+    private static JsonObject ToApi(OwnResource resource, ApiObject stored)
+    {
+        var obj = resource.FromStorage((JsonObject)JsonNode.Parse(stored.Object.Span)!);
+        var metadata = obj["metadata"] as JsonObject ?? [];
+        obj["metadata"] = metadata;
+        metadata["resourceVersion"] = stored.Revision.ToString(CultureInfo.InvariantCulture);
+        obj["apiVersion"] = resource.ApiVersion;
+        obj["kind"] = resource.Kind;
+        return obj;
+    }
+
+    private async Task WriteObjectAsync(HttpContext context, OwnResource resource, int code, ApiObject stored)
+    {
+        var obj = ToApi(resource, stored);
+        var format = ResponseFormat.Negotiate(context.Request.Headers.Accept.ToString());
+        await JsonResponse.WriteAsync(context, code, json =>
+        {
+            if (format.Kind == ResponseKind.Table)
+            {
+                WriteTable(json, resource, format, [obj], null);
+            }
+            else
+            {
+                obj.WriteTo(json);
+            }
+        }).ConfigureAwait(false);
+    }
+
+    private void WriteTable(Utf8JsonWriter json, OwnResource resource, ResponseFormat format, IReadOnlyList<JsonObject> items, string? listResourceVersion)
+    {
+        var now = time.GetUtcNow();
+        json.WriteStartObject();
+        json.WriteString("kind", "Table");
+        json.WriteString("apiVersion", $"meta.k8s.io/{format.MetaVersion}");
+        json.WriteStartObject("metadata");
+        if (listResourceVersion is not null)
+        {
+            json.WriteString("resourceVersion", listResourceVersion);
+        }
+
+        json.WriteEndObject();
+        json.WriteStartArray("columnDefinitions");
+        foreach (var c in resource.Printer.Columns)
+        {
+            json.WriteStartObject();
+            json.WriteString("name", c.Name);
+            json.WriteString("type", c.Type);
+            json.WriteString("format", c.Format);
+            json.WriteString("description", c.Description);
+            json.WriteNumber("priority", c.Priority);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteStartArray("rows");
+        foreach (var item in items)
+        {
+            using var doc = JsonDocument.Parse(item.ToJsonString(_writeOptions));
+            json.WriteStartObject();
+            json.WriteStartArray("cells");
+            resource.Printer.WriteCells(json, doc.RootElement, now);
+            json.WriteEndArray();
+            json.WriteStartObject("object");
+            json.WriteString("kind", "PartialObjectMetadata");
+            json.WriteString("apiVersion", $"meta.k8s.io/{format.MetaVersion}");
+            json.WritePropertyName("metadata");
+            doc.RootElement.GetProperty("metadata").WriteTo(json);
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private async Task<(List<ApiObject> Items, long Revision)> ListMatchingAsync(HttpContext context, OwnResource resource)
+    {
+        var labelSelector = ParseLabels(context.Request.Query["labelSelector"].ToString());
+        var nameFilter = ParseNameField(context.Request.Query["fieldSelector"].ToString());
+        var all = await store.ListAsync(resource.StorageKey, context.RequestAborted).ConfigureAwait(false);
+        var revision = all.Count == 0 ? 0 : all.Max(o => o.Revision);
+        var items = new List<ApiObject>();
+        foreach (var o in all)
+        {
+            if (nameFilter is not null && nameFilter != o.Name)
+            {
+                continue;
+            }
+
+            if (!labelSelector.IsEmpty && !labelSelector.Matches(Labels(o)))
+            {
+                continue;
+            }
+
+            items.Add(o);
+        }
+
+        return (items, revision);
+    }
+
+    private async Task ListAsync(HttpContext context, OwnResource resource)
+    {
+        var format = ResponseFormat.Negotiate(context.Request.Headers.Accept.ToString());
+        var (items, revision) = await ListMatchingAsync(context, resource).ConfigureAwait(false);
+        var rv = revision.ToString(CultureInfo.InvariantCulture);
+        var objects = items.Select(o => ToApi(resource, o)).ToList();
+        await JsonResponse.WriteAsync(context, 200, json =>
+        {
+            if (format.Kind == ResponseKind.Table)
+            {
+                WriteTable(json, resource, format, objects, rv);
+                return;
+            }
+
+            json.WriteStartObject();
+            json.WriteString("kind", resource.Kind + "List");
+            json.WriteString("apiVersion", resource.ApiVersion);
+            json.WriteStartObject("metadata");
+            json.WriteString("resourceVersion", rv);
+            json.WriteEndObject();
+            json.WriteStartArray("items");
+            foreach (var o in objects)
+            {
+                o.WriteTo(json);
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Watch by diffing snapshots: the store signals every write, and each signal turns into ADDED, MODIFIED and
+    /// DELETED events for what changed. Cheap for the handful of objects this API holds.
+    /// </summary>
+    private async Task WatchAsync(HttpContext context, OwnResource resource)
+    {
+        var ct = context.RequestAborted;
+        var query = context.Request.Query;
+        var timeout = TimeSpan.FromMinutes(30);
+        if (query.TryGetValue("timeoutSeconds", out var ts) && ts.ToString().Length > 0)
+        {
+            if (!int.TryParse(ts.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+            {
+                throw ApiException.BadRequest($"timeoutSeconds: Invalid value: \"{ts}\": must be a non-negative integer");
+            }
+
+            timeout = TimeSpan.FromSeconds(seconds);
+        }
+
+        long fromRevision = 0;
+        var rvText = query["resourceVersion"].ToString();
+        if (rvText.Length > 0 && !long.TryParse(rvText, NumberStyles.None, CultureInfo.InvariantCulture, out fromRevision))
+        {
+            throw ApiException.BadRequest($"resourceVersion: Invalid value: \"{rvText}\": must be a resourceVersion returned by this server");
+        }
+
+        var signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        void OnChanged(string key)
+        {
+            if (key == resource.StorageKey)
+            {
+                signal.Writer.TryWrite(true);
+            }
+        }
+
+        store.Changed += OnChanged;
+        try
+        {
+            using var timeoutCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeoutCts.CancelAfter(timeout);
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "application/json";
+            var known = new Dictionary<string, ApiObject>(StringComparer.Ordinal);
+            var (initial, _) = await ListMatchingAsync(context, resource).ConfigureAwait(false);
+            foreach (var o in initial)
+            {
+                known[o.Name] = o;
+                if (o.Revision > fromRevision)
+                {
+                    await WriteEventAsync(context, "ADDED", ToApi(resource, o)).ConfigureAwait(false);
+                }
+            }
+
+            await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
+            while (!timeoutCts.IsCancellationRequested)
+            {
+                try
+                {
+                    await signal.Reader.ReadAsync(timeoutCts.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    break;
+                }
+
+                var (current, _) = await ListMatchingAsync(context, resource).ConfigureAwait(false);
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var o in current)
+                {
+                    seen.Add(o.Name);
+                    if (!known.TryGetValue(o.Name, out var before))
+                    {
+                        await WriteEventAsync(context, "ADDED", ToApi(resource, o)).ConfigureAwait(false);
+                    }
+                    else if (before.Revision != o.Revision)
+                    {
+                        await WriteEventAsync(context, "MODIFIED", ToApi(resource, o)).ConfigureAwait(false);
+                    }
+
+                    known[o.Name] = o;
+                }
+
+                foreach (var gone in known.Keys.Where(k => !seen.Contains(k)).ToList())
+                {
+                    await WriteEventAsync(context, "DELETED", ToApi(resource, known[gone])).ConfigureAwait(false);
+                    known.Remove(gone);
+                }
+
+                await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            store.Changed -= OnChanged;
+        }
+    }
+
+    private static async Task WriteEventAsync(HttpContext context, string type, JsonObject obj)
+    {
+        var line = new JsonObject { ["type"] = type, ["object"] = obj.DeepClone() }.ToJsonString(_writeOptions) + "\n";
+        await context.Response.WriteAsync(line, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static LabelSelector ParseLabels(string text)
+    {
+        try
+        {
+            return LabelSelector.Parse(text);
+        }
+        catch (SelectorParseException e)
+        {
+            throw ApiException.BadRequest($"labelSelector: {e.Message}");
+        }
+    }
+
+    private static string? ParseNameField(string text)
+    {
+        if (text.Length == 0)
+        {
+            return null;
+        }
+
+        foreach (var part in text.Split(','))
+        {
+            var p = part.Trim();
+            foreach (var prefix in new[] { "metadata.name==", "metadata.name=" })
+            {
+                if (p.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    return p[prefix.Length..];
+                }
+            }
+
+            throw ApiException.BadRequest($"fieldSelector: \"{p}\" is not a supported field selector: this resource supports metadata.name=<name>");
+        }
+
+        return null;
+    }
+
+    private static Dictionary<string, string> Labels(ApiObject o)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        using var doc = JsonDocument.Parse(o.Object);
+        if (doc.RootElement.TryGetProperty("metadata", out var m) && m.TryGetProperty("labels", out var labels) && labels.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var p in labels.EnumerateObject())
+            {
+                result[p.Name] = p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText();
+            }
+        }
+
+        return result;
+    }
+
+    private static async Task<JsonObject> ReadObjectAsync(HttpContext context, OwnResource resource)
+    {
+        var contentType = (context.Request.ContentType ?? "application/json").Split(';')[0].Trim().ToLowerInvariant();
+        JsonNode? node;
+        if (contentType == "application/json")
+        {
+            node = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+        }
+        else if (contentType is "application/yaml" or "application/x-yaml" or "text/yaml")
+        {
+            using var reader = new StreamReader(context.Request.Body);
+            node = YamlToJson.Parse(await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false));
+        }
+        else
+        {
+            throw ApiException.UnsupportedMediaType(contentType);
+        }
+
+        if (node is not JsonObject obj)
+        {
+            throw ApiException.BadRequest("the request body must be a JSON object");
+        }
+
+        CheckTypeMeta(obj, resource);
+        return obj;
+    }
+
+    private static void CheckTypeMeta(JsonObject obj, OwnResource resource)
+    {
+        var apiVersion = obj["apiVersion"]?.GetValueKind() == JsonValueKind.String ? obj["apiVersion"]!.GetValue<string>() : null;
+        var kind = obj["kind"]?.GetValueKind() == JsonValueKind.String ? obj["kind"]!.GetValue<string>() : null;
+        if (apiVersion is not null && apiVersion != resource.ApiVersion)
+        {
+            throw ApiException.BadRequest($"the API version in the data ({apiVersion}) does not match the expected API version ({resource.ApiVersion})");
+        }
+
+        if (kind is not null && kind != resource.Kind)
+        {
+            throw ApiException.BadRequest($"the kind in the data ({kind}) does not match the expected kind ({resource.Kind})");
+        }
+
+        if (obj["metadata"] is not null and not JsonObject)
+        {
+            throw ApiException.BadRequest("metadata: must be an object");
+        }
+
+        obj["apiVersion"] = resource.ApiVersion;
+        obj["kind"] = resource.Kind;
+    }
+
+    private static async Task<Func<JsonObject, JsonObject>> ReadPatchAsync(HttpContext context)
+    {
+        var contentType = (context.Request.ContentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
+        var node = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+        switch (contentType)
+        {
+            case "application/merge-patch+json":
+            case "application/strategic-merge-patch+json":
+                // Our objects have no list-merge keys, so a strategic merge patch is a plain merge patch here.
+                if (node is not JsonObject)
+                {
+                    throw ApiException.BadRequest("a merge patch must be a JSON object");
+                }
+
+                return current => JsonMergePatch.Apply(current, node) as JsonObject
+                    ?? throw ApiException.BadRequest("the patch must leave an object");
+            case "application/json-patch+json":
+                if (node is not JsonArray ops)
+                {
+                    throw ApiException.BadRequest("a JSON patch must be a JSON array of operations");
+                }
+
+                return current => JsonPatch.Apply(current, ops) as JsonObject
+                    ?? throw ApiException.BadRequest("the patch must leave an object");
+            default:
+                throw new ApiException(415, "UnsupportedMediaType",
+                    $"the patch content type \"{contentType}\" is not supported: use application/merge-patch+json, application/strategic-merge-patch+json or application/json-patch+json");
+        }
+    }
+
+    private async Task CreateAsync(HttpContext context, OwnResource resource)
+    {
+        var obj = await ReadObjectAsync(context, resource).ConfigureAwait(false);
+        var metadata = obj["metadata"] as JsonObject ?? [];
+        obj["metadata"] = metadata;
+        var name = Str(metadata["name"]);
+        if (string.IsNullOrEmpty(name) && Str(metadata["generateName"]) is { Length: > 0 } prefix)
+        {
+            name = prefix + RandomSuffix();
+            metadata["name"] = name;
+        }
+
+        CheckUnknownFields(context, resource, obj);
+        var errors = new List<string>();
+        PediaClusterValidation.ValidateName(name, errors);
+        resource.Validate(obj, errors);
+        ThrowIfInvalid(resource, name ?? "", errors);
+
+        metadata.Remove("resourceVersion");
+        metadata.Remove("namespace");
+        metadata["uid"] = Guid.NewGuid().ToString();
+        metadata["creationTimestamp"] = time.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        metadata["generation"] = 1;
+        if (resource.HasStatus)
+        {
+            obj.Remove("status");
+        }
+
+        var stored = resource.ToStorage(obj);
+        stored.AsObject()["metadata"]!.AsObject().Remove("resourceVersion");
+        ApiObject created;
+        if (IsDryRun(context))
+        {
+            created = new ApiObject(resource.StorageKey, name!, 0, Serialize(stored));
+        }
+        else
+        {
+            try
+            {
+                created = await store.CreateAsync(resource.StorageKey, name!, Serialize(stored), context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (ApiObjectConflictException)
+            {
+                throw ApiException.AlreadyExists(resource.Group, resource.Resource, name!);
+            }
+        }
+
+        await WriteObjectAsync(context, resource, 201, created).ConfigureAwait(false);
+    }
+
+    private async Task UpdateAsync(HttpContext context, OwnResource resource, string name, bool statusSubresource, Func<JsonObject, JsonObject> change)
+    {
+        var ct = context.RequestAborted;
+        var existing = await GetExistingAsync(resource, name, ct).ConfigureAwait(false);
+        var current = ToApi(resource, existing);
+        var desired = change((JsonObject)current.DeepClone());
+        CheckTypeMeta(desired, resource);
+        var metadata = desired["metadata"] as JsonObject ?? [];
+        desired["metadata"] = metadata;
+        var bodyName = Str(metadata["name"]);
+        if (bodyName is not null && bodyName != name)
+        {
+            throw ApiException.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({name})");
+        }
+
+        if (Str(metadata["resourceVersion"]) is { } rv && rv != existing.Revision.ToString(CultureInfo.InvariantCulture))
+        {
+            throw ApiException.Conflict(resource.Group, resource.Resource, name, "the object has been modified; please apply your changes to the latest version and try again");
+        }
+
+        CheckUnknownFields(context, resource, desired);
+        JsonObject result;
+        if (statusSubresource)
+        {
+            // The status subresource changes status only.
+            result = (JsonObject)current.DeepClone();
+            result["status"] = desired["status"]?.DeepClone();
+        }
+        else
+        {
+            result = desired;
+            var currentMeta = (JsonObject)current["metadata"]!;
+            metadata["name"] = name;
+            metadata["uid"] = currentMeta["uid"]?.DeepClone();
+            metadata["creationTimestamp"] = currentMeta["creationTimestamp"]?.DeepClone();
+            if (resource.HasStatus)
+            {
+                result["status"] = current["status"]?.DeepClone();
+                if (result["status"] is null)
+                {
+                    result.Remove("status");
+                }
+            }
+
+            var generation = currentMeta["generation"]?.GetValue<long>() ?? 1;
+            metadata["generation"] = JsonNode.DeepEquals(current["spec"], result["spec"]) ? generation : generation + 1;
+        }
+
+        var errors = new List<string>();
+        resource.Validate(result, errors);
+        ThrowIfInvalid(resource, name, errors);
+
+        var stored = resource.ToStorage(result);
+        stored["metadata"]!.AsObject().Remove("resourceVersion");
+        ApiObject updated;
+        if (IsDryRun(context))
+        {
+            updated = existing with { Object = Serialize(stored) };
+        }
+        else
+        {
+            try
+            {
+                updated = await store.UpdateAsync(resource.StorageKey, name, Serialize(stored), existing.Revision, ct).ConfigureAwait(false);
+            }
+            catch (ApiObjectConflictException)
+            {
+                throw ApiException.Conflict(resource.Group, resource.Resource, name, "the object has been modified; please apply your changes to the latest version and try again");
+            }
+            catch (ApiObjectNotFoundException)
+            {
+                throw ApiException.NotFound(resource.Group, resource.Resource, name);
+            }
+        }
+
+        await WriteObjectAsync(context, resource, 200, updated).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Server-side field validation, as kube-apiserver does it: Strict rejects unknown fields with 400, Warn (the
+    /// default) answers with a Warning header per field, Ignore skips the check.
+    /// </summary>
+    private void CheckUnknownFields(HttpContext context, OwnResource resource, JsonObject obj)
+    {
+        var mode = context.Request.Query["fieldValidation"].ToString();
+        if (mode is not ("" or "Strict" or "Warn" or "Ignore"))
+        {
+            throw ApiException.BadRequest($"fieldValidation: Invalid value: \"{mode}\": supported values are Strict, Warn, Ignore");
+        }
+
+        if (mode == "Ignore")
+        {
+            return;
+        }
+
+        var unknown = openApi.UnknownFields(resource, obj);
+        if (unknown.Count == 0)
+        {
+            return;
+        }
+
+        if (mode == "Strict")
+        {
+            var list = string.Join(", ", unknown.Select(u => $"unknown field \"{u}\""));
+            throw ApiException.BadRequest($"{resource.Kind} in version \"{resource.Version}\" cannot be handled as a {resource.Kind}: strict decoding error: {list}");
+        }
+
+        foreach (var u in unknown)
+        {
+            context.Response.Headers.Append("Warning", $"299 - \"unknown field \\\"{u}\\\"\"");
+        }
+    }
+
+    private static void ThrowIfInvalid(OwnResource resource, string name, List<string> errors)
+    {
+        if (errors.Count == 0)
+        {
+            return;
+        }
+
+        var message = errors.Count == 1 ? errors[0] : "[" + string.Join(", ", errors) + "]";
+        throw ApiException.Invalid($"{resource.Kind}.{resource.Group}", name, message);
+    }
+
+    private static byte[] Serialize(JsonObject obj) => JsonSerializer.SerializeToUtf8Bytes(obj, _writeOptions);
+
+    private static string? Str(JsonNode? node) =>
+        node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
+    private static string RandomSuffix()
+    {
+        const string alphabet = "bcdfghjklmnpqrstvwxz2456789";
+        return string.Create(5, 0, (span, _) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = alphabet[Random.Shared.Next(alphabet.Length)];
+            }
+        });
+    }
+}

@@ -1,0 +1,60 @@
+using System.Text.Json;
+using Clusterpedia.Kube.Printing;
+
+namespace Clusterpedia.ApiServer.Clusters;
+
+/// <summary>The PediaCluster table: Name, Ready, Version, APIServer; wide adds Validated, SynchroRunning, ClusterHealthy.</summary>
+internal sealed class PediaClusterPrinter : ITablePrinter
+{
+    public static readonly PediaClusterPrinter Instance = new();
+
+    public IReadOnlyList<TableColumnDefinition> Columns { get; } =
+    [
+        new("Name", "string", "name", "Name must be unique within a namespace.", 0),
+        new("Ready", "string", "", "The Ready condition of the cluster.", 0),
+        new("Version", "string", "", "The Kubernetes version of the member cluster.", 0),
+        new("APIServer", "string", "", "The address of the member cluster's API server.", 0),
+        new("Validated", "string", "", "The Validated condition of the cluster.", 1),
+        new("SynchroRunning", "string", "", "The SynchroRunning condition of the cluster.", 1),
+        new("ClusterHealthy", "string", "", "The ClusterHealthy condition of the cluster.", 1),
+    ];
+
+    public void WriteCells(Utf8JsonWriter writer, JsonElement obj, DateTimeOffset now)
+    {
+        writer.WriteStringValue(obj.TryGetProperty("metadata", out var m) && m.TryGetProperty("name", out var n) ? n.GetString() : "");
+        var status = obj.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.Object ? s : default;
+        writer.WriteStringValue(Condition(status, "Ready"));
+        writer.WriteStringValue(Str(status, "version"));
+        var apiserver = Str(status, "apiserver");
+        if (apiserver.Length == 0 && obj.TryGetProperty("spec", out var spec) && spec.ValueKind == JsonValueKind.Object)
+        {
+            apiserver = Str(spec, "apiserver");
+        }
+
+        writer.WriteStringValue(apiserver);
+        writer.WriteStringValue(Condition(status, "Validated"));
+        writer.WriteStringValue(Condition(status, "SynchroRunning"));
+        writer.WriteStringValue(Condition(status, "ClusterHealthy"));
+    }
+
+    private static string Str(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
+
+    private static string Condition(JsonElement status, string type)
+    {
+        if (status.ValueKind != JsonValueKind.Object || !status.TryGetProperty("conditions", out var conditions) || conditions.ValueKind != JsonValueKind.Array)
+        {
+            return "";
+        }
+
+        foreach (var c in conditions.EnumerateArray())
+        {
+            if (Str(c, "type") == type)
+            {
+                return Str(c, "status");
+            }
+        }
+
+        return "";
+    }
+}

@@ -1,0 +1,142 @@
+using Clusterpedia.ApiServer.Clusters;
+using Clusterpedia.ApiServer.Http;
+using Clusterpedia.ApiServer.Search;
+using Clusterpedia.ClusterSynchro.Synchro;
+using Clusterpedia.Storage;
+
+namespace Clusterpedia.ApiServer.Discovery;
+
+/// <summary>
+/// Routes of the server root: version and health, discovery of our own groups, the PediaCluster API, and the
+/// search prefix. Everything unknown is a 404 Status, as on kube-apiserver.
+/// </summary>
+internal static class RootEndpoints
+{
+    public const string SearchGroup = "clusterpedia.io";
+    public const string SearchVersion = "v1beta1";
+
+    public static void MapClusterpedia(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/version", (HttpContext c) => JsonResponse.WriteAsync(c, 200, ServerVersion.Write));
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapGet("/livez", () => Results.Text("ok"));
+        app.MapGet("/readyz", async (HttpContext c, IApiObjectStore store, ClusterSynchroManager manager) =>
+        {
+            // Ready when storage answers and every cluster finished its initial lists.
+            await store.ListAsync(Clusterpedia.ClusterSynchro.Clusters.PediaClusterResource.StorageKey, c.RequestAborted).ConfigureAwait(false);
+            if (!manager.InitialSyncDone)
+            {
+                return Results.Text($"[-]initial-sync failed: waiting for {string.Join(", ", manager.NotReadyClusters())}\nreadyz check failed", statusCode: 503);
+            }
+
+            return Results.Text("ok");
+        });
+
+        app.MapGet("/openapi/v3", (HttpContext c, OpenApiDocuments docs) => JsonResponse.WriteRawAsync(c, 200, docs.Index));
+        app.MapGet("/openapi/v3/{**path}", (HttpContext c, string path, OpenApiDocuments docs) =>
+            docs.Find(path) is { } doc ? JsonResponse.WriteRawAsync(c, 200, doc) : throw ApiException.PathNotFound());
+        app.Map(SearchHandler.Prefix + "/{**rest}", (HttpContext c, string? rest, SearchHandler handler) => handler.HandleAsync(c, rest));
+        app.MapGet("/api", (HttpContext c) => JsonResponse.WriteAsync(c, 200, json => DiscoveryWriter.WriteApiVersions(json, [])));
+        app.MapGet("/apis", (HttpContext c) => JsonResponse.WriteAsync(c, 200, json =>
+            DiscoveryWriter.WriteGroupList(json, Groups())));
+        app.MapGet("/apis/{group}", (HttpContext c, string group) =>
+        {
+            var match = Groups().FirstOrDefault(g => g.Group == group);
+            return match.Group is null
+                ? throw ApiException.PathNotFound()
+                : JsonResponse.WriteAsync(c, 200, json => DiscoveryWriter.WriteGroup(json, match.Group, match.Versions));
+        });
+        app.MapGet("/apis/{group}/{version}", (HttpContext c, string group, string version) => WriteResourceListAsync(c, group, version));
+        app.Map("/apis/{group}/{version}/{resource}/{name?}/{subresource?}", (HttpContext c, string group, string version, string resource, string? name, string? subresource, OwnApiHandler handler) =>
+        {
+            var own = OwnApiRegistry.Find(group, version, resource) ?? throw ApiException.PathNotFound();
+            if (subresource is not null and not "status")
+            {
+                throw ApiException.PathNotFound();
+            }
+
+            return handler.HandleAsync(c, own, name, subresource == "status");
+        });
+        app.MapFallback(() => { throw ApiException.PathNotFound(); });
+    }
+
+    private static List<(string Group, IReadOnlyList<string> Versions)> Groups()
+    {
+        var groups = OwnApiRegistry.All.GroupBy(r => r.Group)
+            .Select(g => (g.Key, (IReadOnlyList<string>)[.. g.Select(r => r.Version).Distinct()]))
+            .ToList();
+        groups.Add((SearchGroup, [SearchVersion]));
+        return groups;
+    }
+
+    private static Task WriteResourceListAsync(HttpContext context, string group, string version)
+    {
+        if (group == SearchGroup && version == SearchVersion)
+        {
+            return JsonResponse.WriteAsync(context, 200, json =>
+            {
+                json.WriteStartObject();
+                json.WriteString("kind", "APIResourceList");
+                json.WriteString("apiVersion", "v1");
+                json.WriteString("groupVersion", $"{SearchGroup}/{SearchVersion}");
+                json.WriteStartArray("resources");
+                foreach (var (name, kind) in new[] { ("resources", "Resources"), ("collectionresources", "CollectionResource") })
+                {
+                    json.WriteStartObject();
+                    json.WriteString("name", name);
+                    json.WriteString("singularName", "");
+                    json.WriteBoolean("namespaced", false);
+                    json.WriteString("kind", kind);
+                    DiscoveryWriter.WriteStrings(json, "verbs", ["get", "list"]);
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+                json.WriteEndObject();
+            });
+        }
+
+        var own = OwnApiRegistry.All.Where(r => r.Group == group && r.Version == version).ToList();
+        if (own.Count == 0)
+        {
+            throw ApiException.PathNotFound();
+        }
+
+        return JsonResponse.WriteAsync(context, 200, json =>
+        {
+            json.WriteStartObject();
+            json.WriteString("kind", "APIResourceList");
+            json.WriteString("apiVersion", "v1");
+            json.WriteString("groupVersion", $"{group}/{version}");
+            json.WriteStartArray("resources");
+            foreach (var r in own)
+            {
+                json.WriteStartObject();
+                json.WriteString("name", r.Resource);
+                json.WriteString("singularName", r.SingularName);
+                json.WriteBoolean("namespaced", false);
+                json.WriteString("kind", r.Kind);
+                DiscoveryWriter.WriteStrings(json, "verbs", ["create", "delete", "get", "list", "patch", "update", "watch"]);
+                if (r.ShortNames.Count > 0)
+                {
+                    DiscoveryWriter.WriteStrings(json, "shortNames", r.ShortNames);
+                }
+
+                json.WriteEndObject();
+                if (r.HasStatus)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("name", r.Resource + "/status");
+                    json.WriteString("singularName", "");
+                    json.WriteBoolean("namespaced", false);
+                    json.WriteString("kind", r.Kind);
+                    DiscoveryWriter.WriteStrings(json, "verbs", ["get", "patch", "update"]);
+                    json.WriteEndObject();
+                }
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        });
+    }
+}

@@ -1,0 +1,54 @@
+namespace Clusterpedia.ApiServer.Http;
+
+/// <summary>An error that becomes a Kubernetes <c>Status</c> response. Thrown anywhere in request handling.</summary>
+public sealed class ApiException(int code, string reason, string message) : Exception(message)
+{
+    public int Code { get; } = code;
+
+    public string Reason { get; } = reason;
+
+    public string? DetailsName { get; init; }
+
+    public string? DetailsGroup { get; init; }
+
+    public string? DetailsKind { get; init; }
+
+    public static ApiException BadRequest(string message) => new(400, "BadRequest", message);
+
+    public static ApiException NotFound(string group, string resource, string name) =>
+        new(404, "NotFound", $"{(group.Length == 0 ? resource : resource + "." + group)} \"{name}\" not found")
+        {
+            DetailsName = name,
+            DetailsGroup = group,
+            DetailsKind = resource,
+        };
+
+    public static ApiException PathNotFound() => new(404, "NotFound", "the server could not find the requested resource");
+
+    public static ApiException AlreadyExists(string group, string resource, string name) =>
+        new(409, "AlreadyExists", $"{resource}.{group} \"{name}\" already exists")
+        {
+            DetailsName = name,
+            DetailsGroup = group,
+            DetailsKind = resource,
+        };
+
+    public static ApiException Conflict(string group, string resource, string name, string why) =>
+        new(409, "Conflict", $"Operation cannot be fulfilled on {resource}.{group} \"{name}\": {why}")
+        {
+            DetailsName = name,
+            DetailsGroup = group,
+            DetailsKind = resource,
+        };
+
+    public static ApiException Invalid(string kind, string name, string message) =>
+        new(422, "Invalid", $"{kind} \"{name}\" is invalid: {message}") { DetailsName = name, DetailsKind = kind };
+
+    public static ApiException MethodNotAllowed(string method) =>
+        new(405, "MethodNotAllowed", $"the server does not allow this method on the requested resource: {method}");
+
+    public static ApiException NotAcceptable(string message) => new(406, "NotAcceptable", message);
+
+    public static ApiException UnsupportedMediaType(string contentType) =>
+        new(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/merge-patch+json; got \"{contentType}\"");
+}

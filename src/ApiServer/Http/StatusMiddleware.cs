@@ -1,0 +1,42 @@
+using System.Text.Json;
+
+namespace Clusterpedia.ApiServer.Http;
+
+/// <summary>
+/// Maps every failure in request handling to a Kubernetes Status. Bad input becomes a 4xx naming the problem;
+/// anything unexpected is logged and becomes a 500 Status without internal details.
+/// </summary>
+internal sealed partial class StatusMiddleware(RequestDelegate next, ILogger<StatusMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        catch (ApiException e) when (!context.Response.HasStarted)
+        {
+            await StatusWriter.WriteAsync(context, e).ConfigureAwait(false);
+        }
+        catch (Clusterpedia.Storage.InvalidQueryException e) when (!context.Response.HasStarted)
+        {
+            await StatusWriter.WriteAsync(context, ApiException.BadRequest(e.Message)).ConfigureAwait(false);
+        }
+        catch (JsonException e) when (!context.Response.HasStarted)
+        {
+            await StatusWriter.WriteAsync(context, ApiException.BadRequest($"the request body is not valid JSON: {e.Message}")).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; nothing to answer.
+        }
+        catch (Exception e) when (!context.Response.HasStarted)
+        {
+            LogUnhandled(logger, context.Request.Method, context.Request.Path, e);
+            await StatusWriter.WriteAsync(context, new ApiException(500, "InternalError", "an internal error occurred; see the server log")).ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Unhandled error serving {Method} {Path}")]
+    private static partial void LogUnhandled(ILogger logger, string method, string path, Exception exception);
+}

@@ -1,0 +1,144 @@
+using System.Globalization;
+using Clusterpedia.ApiServer.Discovery;
+using Clusterpedia.ApiServer.Http;
+using Clusterpedia.ClusterSynchro.Clusters;
+using Clusterpedia.ClusterSynchro.Resources;
+using Clusterpedia.Kube.Printing;
+using Clusterpedia.Storage;
+
+namespace Clusterpedia.ApiServer.Search;
+
+/// <summary>
+/// Serves everything under <c>/apis/clusterpedia.io/v1beta1/resources</c>: discovery of what is synced, and list /
+/// get of synced objects across clusters or within one.
+/// </summary>
+internal sealed class SearchHandler(
+    IResourceStorage storage,
+    IApiObjectStore objects,
+    SyncedResourceCatalog catalog,
+    TimeProvider time)
+{
+    public const string Prefix = "/apis/clusterpedia.io/v1beta1/resources";
+
+    public async Task HandleAsync(HttpContext context, string? rest)
+    {
+        if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
+        {
+            throw ApiException.MethodNotAllowed(context.Request.Method);
+        }
+
+        var path = SearchPath.Parse(rest ?? "") ?? throw ApiException.PathNotFound();
+        var ct = context.RequestAborted;
+        if (path.Cluster is not null && !await ClusterExistsAsync(path.Cluster, ct).ConfigureAwait(false))
+        {
+            throw ApiException.BadRequest($"cluster \"{path.Cluster}\" is not known: it has no PediaCluster on this server");
+        }
+
+        var resources = catalog.For(path.Cluster);
+        switch (path.Target)
+        {
+            case SearchTarget.Version:
+                await JsonResponse.WriteAsync(context, 200, ServerVersion.Write).ConfigureAwait(false);
+                return;
+            case SearchTarget.ApiVersions:
+                var core = resources.Where(r => r.Resource.Group.Length == 0).Select(r => r.Resource.Version).Distinct().Order(KubeVersionComparer.Instance).ToList();
+                await JsonResponse.WriteAsync(context, 200, json => DiscoveryWriter.WriteApiVersions(json, core)).ConfigureAwait(false);
+                return;
+            case SearchTarget.ApiGroupList:
+                var groups = resources.Where(r => r.Resource.Group.Length > 0)
+                    .GroupBy(r => r.Resource.Group, StringComparer.Ordinal)
+                    .OrderBy(g => g.Key, StringComparer.Ordinal)
+                    .Select(g => (g.Key, (IReadOnlyList<string>)[.. g.Select(r => r.Resource.Version).Distinct()]))
+                    .ToList();
+                await JsonResponse.WriteAsync(context, 200, json => DiscoveryWriter.WriteGroupList(json, groups)).ConfigureAwait(false);
+                return;
+            case SearchTarget.ApiGroup:
+                var versions = resources.Where(r => r.Resource.Group == path.Group).Select(r => r.Resource.Version).Distinct().ToList();
+                if (versions.Count == 0)
+                {
+                    throw ApiException.PathNotFound();
+                }
+
+                await JsonResponse.WriteAsync(context, 200, json => DiscoveryWriter.WriteGroup(json, path.Group, versions)).ConfigureAwait(false);
+                return;
+            case SearchTarget.ResourceList:
+                var inVersion = resources.Where(r => r.Resource.Group == path.Group && r.Resource.Version == path.Version).ToList();
+                if (inVersion.Count == 0)
+                {
+                    throw ApiException.PathNotFound();
+                }
+
+                var gv = path.Group.Length == 0 ? path.Version : $"{path.Group}/{path.Version}";
+                await JsonResponse.WriteAsync(context, 200, json => DiscoveryWriter.WriteResourceList(json, gv, inVersion)).ConfigureAwait(false);
+                return;
+            case SearchTarget.Collection:
+                await ListAsync(context, path, ct).ConfigureAwait(false);
+                return;
+            case SearchTarget.Object:
+                await GetAsync(context, path, ct).ConfigureAwait(false);
+                return;
+            default:
+                throw ApiException.PathNotFound();
+        }
+    }
+
+    private async Task<bool> ClusterExistsAsync(string cluster, CancellationToken ct) =>
+        catalog.Clusters.Contains(cluster) ||
+        await objects.GetAsync(PediaClusterResource.StorageKey, cluster, ct).ConfigureAwait(false) is not null;
+
+    private SyncedResource Resolve(SearchPath path) =>
+        catalog.Find(path.Cluster, path.Group, path.Version, path.Resource) ?? throw ApiException.PathNotFound();
+
+    private async Task ListAsync(HttpContext context, SearchPath path, CancellationToken ct)
+    {
+        var synced = Resolve(path);
+        if (context.Request.Query.TryGetValue("watch", out var watch) && watch.ToString() is "true" or "1")
+        {
+            throw ApiException.MethodNotAllowed("watch (watching search results is not served yet)");
+        }
+
+        var format = ResponseFormat.Negotiate(context.Request.Headers.Accept.ToString());
+        var query = SearchQueryBuilder.Build(synced.Resource, context.Request.Query, path.Namespace, path.Cluster);
+        var result = await storage.ListAsync(query, ct).ConfigureAwait(false);
+        var writer = CreateWriter(context, format, synced);
+        await JsonResponse.WriteAsync(
+            context,
+            200,
+            json => writer.WriteList(json, result.Items, result.Revision.ToString(CultureInfo.InvariantCulture), result.Continue, result.RemainingItemCount)).ConfigureAwait(false);
+    }
+
+    private async Task GetAsync(HttpContext context, SearchPath path, CancellationToken ct)
+    {
+        var synced = Resolve(path);
+        if (path.Cluster is null)
+        {
+            throw ApiException.BadRequest(
+                $"getting one {synced.Resource.GroupResource} needs a cluster: use {Prefix}/clusters/<cluster>/... (kubectl --cluster <cluster>), or list with a name filter across clusters");
+        }
+
+        if (synced.Namespaced && path.Namespace is null)
+        {
+            throw ApiException.BadRequest($"{synced.Resource.GroupResource} is namespaced: the path needs namespaces/<namespace>/");
+        }
+
+        var format = ResponseFormat.Negotiate(context.Request.Headers.Accept.ToString());
+        var key = new ResourceKey(path.Cluster, synced.Resource.Group, synced.Resource.Version, synced.Resource.Resource, path.Namespace ?? "", path.Name!);
+        var item = await storage.GetAsync(key, ct).ConfigureAwait(false)
+            ?? throw ApiException.NotFound(synced.Resource.Group, synced.Resource.Resource, path.Name!);
+        var writer = CreateWriter(context, format, synced);
+        await JsonResponse.WriteAsync(context, 200, json => writer.WriteObject(json, item)).ConfigureAwait(false);
+    }
+
+    private ResourceWriter CreateWriter(HttpContext context, ResponseFormat format, SyncedResource synced)
+    {
+        var include = context.Request.Query["includeObject"].ToString() switch
+        {
+            "" or "Metadata" => IncludeObject.Metadata,
+            "None" => IncludeObject.None,
+            "Object" => IncludeObject.Object,
+            var other => throw ApiException.BadRequest($"includeObject: unsupported value \"{other}\": supported values are None, Metadata, Object"),
+        };
+        var printer = TablePrinters.ForBuiltIn(synced.Resource.Group, synced.Resource.Resource) ?? TablePrinters.Default;
+        return new ResourceWriter(format, synced.Resource, synced.Kind, printer, include, time.GetUtcNow());
+    }
+}

@@ -1,0 +1,31 @@
+using Clusterpedia.ApiServer.Clusters;
+using Clusterpedia.ApiServer.Discovery;
+using Clusterpedia.ApiServer.Http;
+using Clusterpedia.ApiServer.Search;
+using Clusterpedia.ClusterSynchro;
+using Clusterpedia.Storage;
+
+namespace Clusterpedia.ApiServer;
+
+/// <summary>
+/// Builds the server: storage, synchro manager and HTTP routes. Program uses it, and end-to-end tests use it to run
+/// the real server on a real loopback port in-process.
+/// </summary>
+public static class ServerApp
+{
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        builder.Services.AddStorage(o => builder.Configuration.GetSection("Storage").Bind(o));
+        builder.Services.AddClusterSynchro(builder.Configuration.GetSection("Synchro"));
+        builder.Services.AddSingleton<SearchHandler>();
+        builder.Services.AddSingleton<OwnApiHandler>();
+        builder.Services.AddSingleton<OpenApiDocuments>();
+
+        var app = builder.Build();
+        app.UseMiddleware<StatusMiddleware>();
+        app.MapClusterpedia();
+        return app;
+    }
+}

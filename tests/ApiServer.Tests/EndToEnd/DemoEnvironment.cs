@@ -1,0 +1,150 @@
+using System.Text;
+using System.Text.Json;
+using Clusterpedia.KubeSim;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Clusterpedia.ApiServer.Tests.EndToEnd;
+
+/// <summary>
+/// The local demo in-process: two simulated member clusters, the real server on a loopback port with SQLite in a
+/// temporary directory, PediaClusters applied with real kubectl, and a kubeconfig like hack/local-up.sh writes.
+/// </summary>
+public sealed class DemoEnvironment : IAsyncLifetime
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("clusterpedia-e2e-").FullName;
+    private WebApplication? _server;
+
+    public SimulatedCluster Cluster1 { get; private set; } = null!;
+
+    public SimulatedCluster Cluster2 { get; private set; } = null!;
+
+    public Uri Server { get; private set; } = null!;
+
+    public string Kubeconfig => Path.Combine(_dir, "kubeconfig");
+
+    public HttpClient Http { get; } = new();
+
+    public Kubectl Kubectl(string binary = "kubectl") => new(binary, Kubeconfig);
+
+    public async Task InitializeAsync()
+    {
+        Cluster1 = await SimulatedCluster.StartAsync(new SimulatorOptions { ClusterName = "cluster-1", Token = "token-1", Seed = 1 });
+        Cluster2 = await SimulatedCluster.StartAsync(new SimulatorOptions { ClusterName = "cluster-2", Token = "token-2", Seed = 2 });
+
+        _server = ServerApp.Create(
+        [
+            "--urls", "http://127.0.0.1:0",
+            "--Storage:Engine", "sqlite",
+            "--Storage:ConnectionString", $"Data Source={Path.Combine(_dir, "clusterpedia.db")}",
+            "--Synchro:HealthInterval", "00:00:02",
+            "--Logging:LogLevel:Default", "Warning",
+        ]);
+        await _server.StartAsync();
+        var address = _server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Server = new Uri(address);
+        await File.WriteAllTextAsync(Kubeconfig, KubeconfigText());
+
+        var kubectl = Kubectl();
+        foreach (var (name, sim) in new[] { ("cluster-1", Cluster1), ("cluster-2", Cluster2) })
+        {
+            var manifest = Path.Combine(_dir, name + ".yaml");
+            await File.WriteAllTextAsync(manifest, $"""
+                apiVersion: cluster.clusterpedia.io/v1alpha2
+                kind: PediaCluster
+                metadata:
+                  name: {name}
+                spec:
+                  apiserver: "{sim.Url.ToString().TrimEnd('/')}"
+                  tokenData: "{Convert.ToBase64String(Encoding.UTF8.GetBytes(sim.Token!))}"
+                  syncResources:
+                  - group: apps
+                    resources: [deployments, replicasets]
+                  - group: ""
+                    resources: [pods, namespaces]
+                """);
+            await kubectl.OkAsync("apply", "-f", manifest);
+        }
+
+        await WaitReadyAsync("cluster-1");
+        await WaitReadyAsync("cluster-2");
+    }
+
+    public async Task WaitReadyAsync(string cluster)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        string last = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            using var response = await Http.GetAsync(new Uri(Server, $"/apis/cluster.clusterpedia.io/v1alpha2/pediaclusters/{cluster}"));
+            last = await response.Content.ReadAsStringAsync();
+            if (response.IsSuccessStatusCode)
+            {
+                using var doc = JsonDocument.Parse(last);
+                if (doc.RootElement.TryGetProperty("status", out var status) && status.TryGetProperty("conditions", out var conditions) &&
+                    conditions.EnumerateArray().Any(c => c.GetProperty("type").GetString() == "Ready" && c.GetProperty("status").GetString() == "True"))
+                {
+                    return;
+                }
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"PediaCluster {cluster} did not become Ready within 60s; last seen: {last}");
+    }
+
+    private string KubeconfigText()
+    {
+        var server = Server.ToString().TrimEnd('/');
+        var search = server + "/apis/clusterpedia.io/v1beta1/resources";
+        return $$"""
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: clusterpedia-host
+              cluster: {server: "{{server}}"}
+            - name: clusterpedia
+              cluster: {server: "{{search}}"}
+            - name: cluster-1
+              cluster: {server: "{{search}}/clusters/cluster-1"}
+            - name: cluster-2
+              cluster: {server: "{{search}}/clusters/cluster-2"}
+            - name: member-cluster-1
+              cluster: {server: "{{Cluster1.Url.ToString().TrimEnd('/')}}"}
+            users:
+            - name: admin
+              user: {}
+            - name: member-1
+              user: {token: "{{Cluster1.Token}}"}
+            contexts:
+            - name: clusterpedia-host
+              context: {cluster: clusterpedia-host, user: admin}
+            - name: member-cluster-1
+              context: {cluster: member-cluster-1, user: member-1}
+            current-context: clusterpedia-host
+            """;
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http.Dispose();
+        if (_server is not null)
+        {
+            await _server.StopAsync();
+            await _server.DisposeAsync();
+        }
+
+        await Cluster1.DisposeAsync();
+        await Cluster2.DisposeAsync();
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

@@ -1,0 +1,205 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Clusterpedia.KubeSim;
+
+namespace Clusterpedia.ApiServer.Tests.EndToEnd;
+
+/// <summary>The foundation slice seen through real kubectl: the commands of the local demo.</summary>
+public sealed class KubectlSearchTests(DemoEnvironment env) : IClassFixture<DemoEnvironment>
+{
+    public static TheoryData<string> Binaries() => [.. Kubectl.Binaries()];
+
+    private async Task<List<(string Namespace, string Name)>> MemberDeploymentsAsync(SimulatedCluster sim)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(sim.Url, "/apis/apps/v1/deployments"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", sim.Token);
+        using var response = await env.Http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return [.. doc.RootElement.GetProperty("items").EnumerateArray()
+            .Select(i => (i.GetProperty("metadata").GetProperty("namespace").GetString()!, i.GetProperty("metadata").GetProperty("name").GetString()!))];
+    }
+
+    private static List<string[]> Rows(string output) =>
+        [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))];
+
+    private static string[] Header(string output) =>
+        output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[0].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+    [Theory]
+    [MemberData(nameof(Binaries))]
+    public async Task GetDeploymentsAllNamespaces_AcrossClusters_ListsEveryDeploymentWithClusterColumn(string binary)
+    {
+        var output = await env.Kubectl(binary).OkAsync("--cluster", "clusterpedia", "get", "deployments", "-A");
+
+        Header(output).ShouldBe(["NAMESPACE", "CLUSTER", "NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"]);
+        var expected = (await MemberDeploymentsAsync(env.Cluster1)).Select(d => ("cluster-1", d.Namespace, d.Name))
+            .Concat((await MemberDeploymentsAsync(env.Cluster2)).Select(d => ("cluster-2", d.Namespace, d.Name)))
+            .Order().ToList();
+        expected.Count.ShouldBeGreaterThan(2);
+        var actual = Rows(output).Select(r => (r[1], r[0], r[2])).Order().ToList();
+        actual.ShouldBe(expected);
+    }
+
+    [Theory]
+    [MemberData(nameof(Binaries))]
+    public async Task GetDeployments_OneCluster_ListsOnlyThatCluster(string binary)
+    {
+        var output = await env.Kubectl(binary).OkAsync("--cluster", "cluster-1", "get", "deployments", "-A");
+
+        var expected = (await MemberDeploymentsAsync(env.Cluster1)).Select(d => (d.Namespace, d.Name)).Order().ToList();
+        var rows = Rows(output);
+        rows.ShouldAllBe(r => r[1] == "cluster-1");
+        rows.Select(r => (r[0], r[2])).Order().ToList().ShouldBe(expected);
+    }
+
+    [Fact]
+    public async Task GetDeployments_ReadyColumn_MatchesMemberStatus()
+    {
+        var output = await env.Kubectl().OkAsync("--cluster", "cluster-2", "get", "deployments", "-n", "kube-system", "coredns");
+
+        Header(output).ShouldBe(["CLUSTER", "NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"]);
+        var row = Rows(output).ShouldHaveSingleItem();
+        row[0].ShouldBe("cluster-2");
+        row[1].ShouldBe("coredns");
+        row[2].ShouldMatch(@"^\d+/\d+$");
+    }
+
+    [Theory]
+    [MemberData(nameof(Binaries))]
+    public async Task GetPediaClusters_ListsBothClustersReady(string binary)
+    {
+        var output = await env.Kubectl(binary).OkAsync("get", "pediaclusters");
+
+        Header(output).ShouldBe(["NAME", "READY", "VERSION", "APISERVER"]);
+        var rows = Rows(output);
+        rows.Select(r => r[0]).ShouldBe(["cluster-1", "cluster-2"]);
+        rows.ShouldAllBe(r => r[1] == "True");
+    }
+
+    [Fact]
+    public async Task GetOneDeployment_WithoutCluster_Is400Status()
+    {
+        var (code, _, stderr) = await env.Kubectl().RunAsync("--cluster", "clusterpedia", "get", "deployments", "-n", "kube-system", "coredns");
+
+        code.ShouldNotBe(0);
+        stderr.ShouldContain("needs a cluster");
+    }
+
+    [Fact]
+    public async Task ApiResources_Search_ListsSyncedResources()
+    {
+        var output = await env.Kubectl().OkAsync("--cluster", "clusterpedia", "api-resources", "--no-headers");
+
+        var names = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0]).ToList();
+        names.ShouldContain("deployments");
+        names.ShouldContain("pods");
+        names.ShouldContain("replicasets");
+        names.ShouldContain("namespaces");
+    }
+
+    [Fact]
+    public async Task GetPods_JsonOutput_CarriesClusterAnnotationAndNoManagedFields()
+    {
+        var output = await env.Kubectl().OkAsync("--cluster", "clusterpedia", "get", "pods", "-A", "-o", "json");
+
+        using var doc = JsonDocument.Parse(output);
+        var items = doc.RootElement.GetProperty("items").EnumerateArray().ToList();
+        items.Count.ShouldBeGreaterThan(0);
+        foreach (var item in items)
+        {
+            var metadata = item.GetProperty("metadata");
+            metadata.GetProperty("annotations").GetProperty("shadow.clusterpedia.io/cluster-name").GetString().ShouldBeOneOf("cluster-1", "cluster-2");
+            metadata.TryGetProperty("managedFields", out _).ShouldBeFalse();
+            item.GetProperty("kind").GetString().ShouldBe("Pod");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Binaries))]
+    public async Task GetDeployments_NamespacesLabelSearch_ListsOnlyThoseNamespaces(string binary)
+    {
+        var output = await env.Kubectl(binary).OkAsync("--cluster", "clusterpedia", "get", "deployments", "-A", "-l", "search.clusterpedia.io/namespaces in (kube-system,default)");
+
+        var rows = Rows(output);
+        rows.ShouldNotBeEmpty();
+        rows.ShouldAllBe(r => r[0] == "kube-system" || r[0] == "default");
+        rows.Select(r => r[1]).Distinct().Order().ShouldBe(["cluster-1", "cluster-2"]);
+    }
+
+    [Fact]
+    public async Task GetDeployments_ClustersNamespacesAndOrderByLabelSearch_FiltersAndSorts()
+    {
+        var output = await env.Kubectl().OkAsync("--cluster", "clusterpedia", "get", "deployments", "-A", "-l",
+            "search.clusterpedia.io/clusters in (cluster-2),search.clusterpedia.io/namespaces notin (kube-system),search.clusterpedia.io/orderby=name_desc");
+
+        var rows = Rows(output);
+        rows.ShouldNotBeEmpty();
+        rows.ShouldAllBe(r => r[1] == "cluster-2" && r[0] != "kube-system");
+        var names = rows.Select(r => r[2]).ToList();
+        names.ShouldBe([.. names.OrderDescending(StringComparer.Ordinal)]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Binaries))]
+    public async Task GetPods_ChunkSize7_ReturnsEveryPodOnce(string binary)
+    {
+        var all = Rows(await env.Kubectl(binary).OkAsync("--cluster", "clusterpedia", "get", "pods", "-A"));
+        var chunked = Rows(await env.Kubectl(binary).OkAsync("--cluster", "clusterpedia", "get", "pods", "-A", "--chunk-size", "7"));
+
+        all.Count.ShouldBeGreaterThan(7);
+        chunked.Select(r => (r[0], r[1], r[2])).ShouldBe(all.Select(r => (r[0], r[1], r[2])));
+        chunked.Select(r => (r[0], r[1], r[2])).Distinct().Count().ShouldBe(chunked.Count);
+    }
+
+    [Fact]
+    public async Task UrlQuerySearch_PlainHttp_FiltersByClusterAndNamespace()
+    {
+        using var response = await env.Http.GetAsync(new Uri(env.Server, "/apis/clusterpedia.io/v1beta1/resources/apis/apps/v1/deployments?clusters=cluster-1&namespaces=kube-system&orderby=name%20desc"));
+        var body = await response.Content.ReadAsStringAsync();
+
+        ((int)response.StatusCode).ShouldBe(200, body);
+        using var doc = JsonDocument.Parse(body);
+        doc.RootElement.GetProperty("kind").GetString().ShouldBe("DeploymentList");
+        var items = doc.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("metadata")).ToList();
+        items.ShouldNotBeEmpty();
+        items.ShouldAllBe(m => m.GetProperty("namespace").GetString() == "kube-system");
+        items.ShouldAllBe(m => m.GetProperty("annotations").GetProperty("shadow.clusterpedia.io/cluster-name").GetString() == "cluster-1");
+        var names = items.Select(m => m.GetProperty("name").GetString()!).ToList();
+        names.ShouldBe([.. names.OrderDescending(StringComparer.Ordinal)]);
+    }
+
+    [Theory]
+    [InlineData("?orderby=name;drop%20table%20resources", "orderby")]
+    [InlineData("?limit=abc", "limit")]
+    [InlineData("?continue=not-a-token", "continue")]
+    [InlineData("?labelSelector=a%20in%20(", "labelSelector")]
+    [InlineData("?since=yesterday", "since")]
+    public async Task BadSearchInput_Is400StatusNamingTheKey(string query, string key)
+    {
+        using var response = await env.Http.GetAsync(new Uri(env.Server, "/apis/clusterpedia.io/v1beta1/resources/api/v1/pods" + query));
+        var body = await response.Content.ReadAsStringAsync();
+
+        ((int)response.StatusCode).ShouldBe(400, body);
+        using var doc = JsonDocument.Parse(body);
+        doc.RootElement.GetProperty("kind").GetString().ShouldBe("Status");
+        doc.RootElement.GetProperty("code").GetInt32().ShouldBe(400);
+        doc.RootElement.GetProperty("message").GetString()!.ShouldContain(key);
+    }
+
+    [Theory]
+    [InlineData("/apis/clusterpedia.io/v1beta1/resources/clusters/nope/apis/apps/v1/deployments", 400)]
+    [InlineData("/apis/clusterpedia.io/v1beta1/resources/apis/apps/v1/statefulsets", 404)]
+    [InlineData("/apis/clusterpedia.io/v1beta1/resources/clusters/cluster-1/apis/apps/v1/namespaces/kube-system/deployments/nope", 404)]
+    [InlineData("/apis/cluster.clusterpedia.io/v1alpha2/pediaclusters/nope", 404)]
+    [InlineData("/no/such/path", 404)]
+    public async Task UnknownThings_AreStatusErrors(string path, int code)
+    {
+        using var response = await env.Http.GetAsync(new Uri(env.Server, path));
+        var body = await response.Content.ReadAsStringAsync();
+
+        ((int)response.StatusCode).ShouldBe(code, body);
+        using var doc = JsonDocument.Parse(body);
+        doc.RootElement.GetProperty("kind").GetString().ShouldBe("Status");
+    }
+}

@@ -1,1 +1,0 @@
-namespace Clusterpedia.ApiServer.Tests;
