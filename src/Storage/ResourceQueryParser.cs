@@ -1,6 +1,7 @@
 using Clusterpedia.Kube;
 using Clusterpedia.Kube.Selectors;
 using Clusterpedia.Storage.Queries;
+using Microsoft.Extensions.Primitives;
 
 namespace Clusterpedia.Storage;
 
@@ -18,6 +19,22 @@ public static class ResourceQueryParser
         "before", "ownerUID", "ownerName", "ownerGR", "ownerSeniority", "fuzzyName", "labelSelector", "fieldSelector",
         "onlyMetadata",
     ];
+
+    /// <summary>The same over ASP.NET Core's query form (e.g. <c>HttpRequest.Query</c>).</summary>
+    public static ResourceQuery Parse(
+        GroupVersionResource resource,
+        IEnumerable<KeyValuePair<string, StringValues>> urlQuery,
+        string? defaultNamespace,
+        string? cluster) =>
+        Parse(resource, Flatten(urlQuery), defaultNamespace, cluster);
+
+    /// <summary>The same over ASP.NET Core's query form (e.g. <c>HttpRequest.Query</c>).</summary>
+    public static ResourceQuery ParseCollection(
+        CollectionResource collection,
+        IEnumerable<KeyValuePair<string, StringValues>> urlQuery,
+        string? defaultNamespace,
+        string? cluster) =>
+        ParseCollection(collection, Flatten(urlQuery), defaultNamespace, cluster);
 
     /// <param name="resource">The resource listed.</param>
     /// <param name="urlQuery">The query string, keys possibly repeated; unknown keys (watch, timeoutSeconds...) are ignored.</param>
@@ -104,7 +121,7 @@ public static class ResourceQueryParser
     }
 
     /// <summary>
-    /// A search across the types of a collection resource, with every filter of <see cref="Parse"/>. For
+    /// A search across the types of a collection resource, with every filter of Parse. For
     /// <c>any</c>, the types come from <c>groups=</c> (<c>apps</c>, <c>batch/v1</c>) and <c>resources=</c>
     /// (<c>apps/deployments</c>), at least one of which is required.
     /// </summary>
@@ -163,6 +180,14 @@ public static class ResourceQueryParser
             FuzzyName = query.FuzzyName,
             OnlyMetadata = query.OnlyMetadata,
         };
+    }
+
+    private static IEnumerable<KeyValuePair<string, string?>> Flatten(IEnumerable<KeyValuePair<string, StringValues>> query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return query.SelectMany(pair => pair.Value.Count == 0
+            ? [new KeyValuePair<string, string?>(pair.Key, "")]
+            : pair.Value.Select(value => new KeyValuePair<string, string?>(pair.Key, value)));
     }
 
     private static List<LabelRequirement> ParseLabels(Dictionary<string, List<string>> url)

@@ -10,11 +10,15 @@ public sealed class StorageHandle : IAsyncDisposable
     internal StorageHandle(StorageEngine engine)
     {
         _engine = engine;
-        Resources = new SqlResourceStorage(engine);
+        var resources = new SqlResourceStorage(engine);
+        Resources = resources;
+        Changes = resources;
         ApiObjects = new SqlApiObjectStore(engine);
     }
 
     public IResourceStorage Resources { get; }
+
+    public IResourceChangeFeed Changes { get; }
 
     public IApiObjectStore ApiObjects { get; }
 

@@ -12,6 +12,9 @@ public sealed class StorageOptions
     /// <summary>ADO.NET connection string of the engine.</summary>
     public string ConnectionString { get; set; } = "Data Source=clusterpedia.db";
 
+    /// <summary>How long tombstones of deleted objects are kept for the change feed; older watches must relist.</summary>
+    public TimeSpan TombstoneRetention { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>
     /// Custom collection resources: name → types, each <c>group</c>, <c>group/version</c>, <c>group/resource</c> or
     /// <c>group/version/resource</c> (core group: empty, e.g. <c>/pods</c>).

@@ -1,4 +1,5 @@
 using Clusterpedia.Storage.Engine;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -10,7 +11,7 @@ namespace Clusterpedia.Storage;
 public static class StorageServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="IResourceStorage"/> and <see cref="IApiObjectStore"/> (singletons, TryAdd so tests can swap
+    /// Registers <see cref="IResourceStorage"/>, <see cref="IResourceChangeFeed"/> and <see cref="IApiObjectStore"/> (singletons, TryAdd so tests can swap
     /// them) and a hosted service applying the schema at start. Call it before registering hosted services that use the store.
     /// </summary>
     public static IServiceCollection AddStorage(this IServiceCollection services, Action<StorageOptions> configure)
@@ -27,9 +28,22 @@ public static class StorageServiceCollectionExtensions
             sp.GetRequiredService<IOptions<StorageOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILoggerFactory>()));
-        services.TryAddSingleton<IResourceStorage>(sp => new SqlResourceStorage(sp.GetRequiredService<StorageEngine>()));
+        services.TryAddSingleton(sp => new SqlResourceStorage(sp.GetRequiredService<StorageEngine>()));
+        services.TryAddSingleton<IResourceStorage>(sp => sp.GetRequiredService<SqlResourceStorage>());
+        services.TryAddSingleton<IResourceChangeFeed>(sp => sp.GetRequiredService<SqlResourceStorage>());
         services.TryAddSingleton<IApiObjectStore>(sp => new SqlApiObjectStore(sp.GetRequiredService<StorageEngine>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StorageSchemaService>());
         return services;
+    }
+
+    /// <summary>
+    /// <see cref="AddStorage(IServiceCollection, Action{StorageOptions})"/> bound from a configuration section
+    /// (<c>Engine</c>, <c>ConnectionString</c>, <c>Collections</c>), e.g. <c>configuration.GetSection("Storage")</c>,
+    /// so environment variables such as <c>Storage__ConnectionString</c> apply.
+    /// </summary>
+    public static IServiceCollection AddStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return services.AddStorage(options => configuration.Bind(options));
     }
 }

@@ -221,4 +221,23 @@ public sealed class ResourceQueryParserTests
 
         error.Message.ShouldContain("cluster, namespace, name, created_at, resource_version");
     }
+
+    [Fact]
+    public void Parse_StringValuesQuery_SameAsPairs()
+    {
+        var query = ResourceQueryParser.Parse(
+            _deployments,
+            new Dictionary<string, Microsoft.Extensions.Primitives.StringValues>
+            {
+                ["clusters"] = new(["a", "b"]),
+                ["limit"] = "3",
+                ["labelSelector"] = "app=web",
+            },
+            null,
+            null);
+
+        query.Clusters.ShouldBe(["a", "b"]);
+        query.Limit.ShouldBe(3);
+        query.LabelSelector!.Single().Key.ShouldBe("app");
+    }
 }

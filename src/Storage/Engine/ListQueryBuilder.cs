@@ -24,6 +24,65 @@ internal static class ListQueryBuilder
 
         var sort = SortKey.For(query.OrderBy, spansTypes: query.ResourceTypes is not null);
         var sql = new SqlStatement();
+        var (where, with) = Filter(query, dialect, sql);
+        var from = "resources r" + (with.Length > 0 ? dialect.OwnerIndexHint : "");
+
+        long? offset = null;
+        if (!string.IsNullOrEmpty(query.Continue))
+        {
+            if (query.Continue.Length <= 18 && query.Continue.All(char.IsAsciiDigit))
+            {
+                // Clusterpedia's form: a plain offset into the same stable order.
+                offset = long.Parse(query.Continue, CultureInfo.InvariantCulture);
+            }
+            else
+            {
+                where.Add(KeysetCondition(sql, dialect, sort, ContinueToken.Decode(query.Continue, sort)));
+            }
+        }
+
+        var whereText = string.Join(" AND ", where);
+        var countText = $"{with}SELECT COUNT(*) FROM {from} WHERE {whereText}";
+        var countParameters = sql.Parameters.Count;
+
+        sql.Append(with).Append("SELECT ").Append(Columns).Append(", ").Append(dialect.ObjectColumn)
+            .Append(" FROM ").Append(from).Append(" WHERE ").Append(whereText)
+            .Append(" ORDER BY ").Append(string.Join(", ", sort.Select(k => k.Sql + (k.Descending ? " DESC" : " ASC"))));
+        var limit = query.Limit is > 0 ? query.Limit : null;
+        if (limit is not null || offset is not null)
+        {
+            // One extra row tells whether there is a next page.
+            sql.Append(" LIMIT ").Append(sql.Param(limit is { } l ? (long)l + 1 : long.MaxValue));
+            if (offset is not null)
+            {
+                sql.Append(" OFFSET ").Append(sql.Param(offset.Value));
+            }
+        }
+
+        return new ListPlan(sql, countText, countParameters, sort, limit, offset);
+    }
+
+    /// <summary>
+    /// The change feed of a query: rows of resources and of tombstones (same columns) written after a revision,
+    /// in revision order; the last column tells deletes apart.
+    /// </summary>
+    public static SqlStatement Changes(ResourceQuery query, SqlDialect dialect, long afterRevision, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var sql = new SqlStatement();
+        var (where, with) = Filter(query, dialect, sql);
+        where.Add($"r.revision > {sql.Param(afterRevision)}");
+        var whereText = string.Join(" AND ", where);
+        var select = $"SELECT {Columns}, {dialect.ObjectColumn},";
+        sql.Append($"{with}{select} 0 AS deleted FROM resources r WHERE {whereText} ")
+            .Append($"UNION ALL {select} 1 AS deleted FROM resource_tombstones r WHERE {whereText} ")
+            .Append($"ORDER BY revision LIMIT {sql.Param((long)limit)}");
+        return sql;
+    }
+
+    /// <summary>The WHERE terms of every filter of the query over the alias <c>r</c>, and the WITH clause they need.</summary>
+    private static (List<string> Where, string With) Filter(ResourceQuery query, SqlDialect dialect, SqlStatement sql)
+    {
         var where = new List<string>();
         if (query.ResourceTypes is { } types)
         {
@@ -72,44 +131,14 @@ internal static class ListQueryBuilder
             where.Add(FieldCondition(sql, dialect, field));
         }
 
-        if (OwnerCondition(sql, dialect, query) is { } owner)
+        var with = "";
+        if (OwnerLevels(sql, dialect, query) is { } levels)
         {
-            where.Add(owner);
+            where.Add(dialect.OwnedBy("r", $"owner{levels.Count - 1}"));
+            with = "WITH " + string.Join(", ", levels.Select((level, i) => $"owner{i} AS MATERIALIZED ({level})")) + " ";
         }
 
-        long? offset = null;
-        if (!string.IsNullOrEmpty(query.Continue))
-        {
-            if (query.Continue.Length <= 18 && query.Continue.All(char.IsAsciiDigit))
-            {
-                // Clusterpedia's form: a plain offset into the same stable order.
-                offset = long.Parse(query.Continue, CultureInfo.InvariantCulture);
-            }
-            else
-            {
-                where.Add(KeysetCondition(sql, dialect, sort, ContinueToken.Decode(query.Continue, sort)));
-            }
-        }
-
-        var whereText = string.Join(" AND ", where);
-        var countText = $"SELECT COUNT(*) FROM resources r WHERE {whereText}";
-        var countParameters = sql.Parameters.Count;
-
-        sql.Append("SELECT ").Append(Columns).Append(", ").Append(dialect.ObjectColumn)
-            .Append(" FROM resources r WHERE ").Append(whereText)
-            .Append(" ORDER BY ").Append(string.Join(", ", sort.Select(k => k.Sql + (k.Descending ? " DESC" : " ASC"))));
-        var limit = query.Limit is > 0 ? query.Limit : null;
-        if (limit is not null || offset is not null)
-        {
-            // One extra row tells whether there is a next page.
-            sql.Append(" LIMIT ").Append(sql.Param(limit is { } l ? (long)l + 1 : long.MaxValue));
-            if (offset is not null)
-            {
-                sql.Append(" OFFSET ").Append(sql.Param(offset.Value));
-            }
-        }
-
-        return new ListPlan(sql, countText, countParameters, sort, limit, offset);
+        return (where, with);
     }
 
     private static string TypesCondition(SqlStatement sql, IReadOnlyList<ResourceTypeFilter> types)
@@ -243,10 +272,11 @@ internal static class ListQueryBuilder
             : throw new InvalidQueryException(field, $"'{key}': gt and lt take exactly one integer value");
 
     /// <summary>
-    /// (cluster, owner_uid) IN the uids of the owners, walked down <see cref="ResourceQuery.OwnerSeniority"/> levels of
-    /// children; every level is an indexed lookup (uid, owner_uid), never a scan of the objects.
+    /// The (cluster, uid) sets of the owners (level 0), then of their children, down
+    /// <see cref="ResourceQuery.OwnerSeniority"/> levels; the searched rows are the children of the last level. Every
+    /// level is an indexed lookup (uid, owner_uid), materialized once, never a scan of the objects.
     /// </summary>
-    private static string? OwnerCondition(SqlStatement sql, SqlDialect dialect, ResourceQuery query)
+    private static List<string>? OwnerLevels(SqlStatement sql, SqlDialect dialect, ResourceQuery query)
     {
         var hasUid = !string.IsNullOrEmpty(query.OwnerUid);
         var hasName = !string.IsNullOrEmpty(query.OwnerName);
@@ -305,14 +335,14 @@ internal static class ListQueryBuilder
             owners.Add(dialect.InList(sql, "o.cluster", query.Clusters, negate: false));
         }
 
-        var set = new StringBuilder("SELECT o.cluster, o.uid FROM resources o WHERE ").AppendJoin(" AND ", owners).ToString();
-        for (var level = 0; level < query.OwnerSeniority; level++)
+        var levels = new List<string> { new StringBuilder("SELECT o.cluster, o.uid FROM resources o WHERE ").AppendJoin(" AND ", owners).ToString() };
+        for (var level = 1; level <= query.OwnerSeniority; level++)
         {
-            var alias = "o" + level.ToString(CultureInfo.InvariantCulture);
-            set = $"SELECT {alias}.cluster, {alias}.uid FROM resources {alias} WHERE {alias}.owner_uid IS NOT NULL AND ({alias}.cluster, {alias}.owner_uid) IN ({set})";
+            var parent = "owner" + (level - 1).ToString(CultureInfo.InvariantCulture);
+            levels.Add($"SELECT c.cluster, c.uid FROM resources c{dialect.OwnerIndexHint} WHERE {dialect.OwnedBy("c", parent)}");
         }
 
-        return $"r.owner_uid IS NOT NULL AND (r.cluster, r.owner_uid) IN ({set})";
+        return levels;
     }
 
     /// <summary>Rows strictly after the given sort values: a row-value comparison when all keys share a direction, else the expanded form.</summary>

@@ -160,6 +160,11 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect
         return values.Count == 0 ? "FALSE" : text.Append(')').ToString();
     }
 
+    // The uid array is an init plan, so the owner_uid index is searched with it whatever the row estimates say (a
+    // semi-join alone was planned as a merge join walking the whole index); the row IN keeps clusters apart.
+    public override string OwnedBy(string alias, string level) =>
+        $"{alias}.owner_uid = ANY(ARRAY(SELECT uid FROM {level})) AND ({alias}.cluster, {alias}.owner_uid) IN (SELECT cluster, uid FROM {level})";
+
     public override string IntegerOrNull(string textExpression) =>
         $"(CASE WHEN {textExpression} ~ '^-?[0-9]{{1,18}}$' THEN CAST({textExpression} AS bigint) END)";
 

@@ -42,6 +42,21 @@ internal abstract class SqlDialect : IAsyncDisposable
         DateTimeOffset syncedAt,
         CancellationToken cancellationToken);
 
+    /// <summary>Refreshes planner statistics after many writes, where the engine does not do it itself (SQLite).</summary>
+    public virtual Task AnalyzeAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Rows of <paramref name="alias"/> whose (cluster, owner_uid) is a (cluster, uid) of the CTE <paramref name="level"/>.
+    /// </summary>
+    public virtual string OwnedBy(string alias, string level) =>
+        $"{alias}.owner_uid IS NOT NULL AND ({alias}.cluster, {alias}.owner_uid) IN (SELECT cluster, uid FROM {level})";
+
+    /// <summary>
+    /// Appended to <c>FROM resources r</c> of owner searches: the children of an owner are few, so the owner_uid
+    /// index is always right, and SQLite's sampled statistics sometimes prefer scanning a cluster instead.
+    /// </summary>
+    public virtual string OwnerIndexHint => "";
+
     /// <summary>The parameter value of a created_at/synced_at column.</summary>
     public abstract object TimeValue(DateTimeOffset value);
 

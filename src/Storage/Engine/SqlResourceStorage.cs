@@ -9,10 +9,12 @@ namespace Clusterpedia.Storage.Engine;
 /// <summary>
 /// <see cref="IResourceStorage"/> over a SQL engine. Writes are raw parameterized SQL in one transaction that also
 /// takes the revisions; reads by key go through EF Core; searches through <see cref="ListQueryBuilder"/>.
-/// Deletes remove the row (no tombstone yet) and still advance the store revision, so a list's resourceVersion moves.
+/// A delete moves the row to resource_tombstones under a new revision (kept for the retention, for the change feed).
 /// </summary>
-internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorage
+internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorage, IResourceChangeFeed
 {
+    private const string _keyCondition = """cluster = @c AND "group" = @g AND version = @v AND resource = @r AND namespace = @ns AND name = @n""";
+
     public async Task UpsertAsync(IReadOnlyList<ResourceRecord> records, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
@@ -29,6 +31,7 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
                 await engine.Dialect.UpsertAsync(connection, transaction, distinct, first, engine.Time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             },
             cancellationToken).ConfigureAwait(false);
+        await engine.NoteWrittenAsync(distinct.Count, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task DeleteAsync(IReadOnlyList<ResourceKey> keys, CancellationToken cancellationToken)
@@ -42,32 +45,30 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
         await WriteAsync(
             async (connection, transaction) =>
             {
-                await StorageEngine.ReserveRevisionsAsync(connection, transaction, 1, cancellationToken).ConfigureAwait(false);
-                using var command = connection.CreateCommand();
-                command.Transaction = transaction;
-                command.CommandText = """
-                    DELETE FROM resources WHERE cluster = @c AND "group" = @g AND version = @v AND resource = @r AND namespace = @ns AND name = @n
-                    """;
-                var parameters = new DbParameter[6];
-                string[] names = ["@c", "@g", "@v", "@r", "@ns", "@n"];
-                for (var i = 0; i < parameters.Length; i++)
+                var first = await StorageEngine.ReserveRevisionsAsync(connection, transaction, keys.Count, cancellationToken).ConfigureAwait(false);
+                var now = engine.Time.GetUtcNow();
+                using var tombstone = Command(connection, transaction, $"""
+                    INSERT INTO resource_tombstones (revision, cluster, "group", version, resource, kind, namespace, name, uid,
+                                                     owner_uid, resource_version, created_at, deleted_at, object)
+                    SELECT @rev, cluster, "group", version, resource, kind, namespace, name, uid,
+                           owner_uid, resource_version, created_at, @now, object
+                    FROM resources WHERE {_keyCondition}
+                    """);
+                using var delete = Command(connection, transaction, $"DELETE FROM resources WHERE {_keyCondition}");
+                var tombstoneKey = KeyParameters(tombstone);
+                var tombstoneRevision = Parameter(tombstone, "@rev", 0L);
+                Parameter(tombstone, "@now", engine.Dialect.TimeValue(now));
+                var deleteKey = KeyParameters(delete);
+                for (var i = 0; i < keys.Count; i++)
                 {
-                    parameters[i] = command.CreateParameter();
-                    parameters[i].ParameterName = names[i];
-                    parameters[i].Value = "";
-                    command.Parameters.Add(parameters[i]);
+                    SetKey(tombstoneKey, keys[i]);
+                    SetKey(deleteKey, keys[i]);
+                    tombstoneRevision.Value = first + i;
+                    await tombstone.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                foreach (var key in keys)
-                {
-                    parameters[0].Value = key.Cluster;
-                    parameters[1].Value = key.Group;
-                    parameters[2].Value = key.Version;
-                    parameters[3].Value = key.Resource;
-                    parameters[4].Value = key.Namespace;
-                    parameters[5].Value = key.Name;
-                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
+                await PruneTombstonesAsync(connection, transaction, now - engine.TombstoneRetention, cancellationToken).ConfigureAwait(false);
             },
             cancellationToken).ConfigureAwait(false);
     }
@@ -153,6 +154,49 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
         }
     }
 
+    public async Task<ResourceChanges> GetChangesAsync(ResourceQuery query, long afterRevision, int limit, CancellationToken cancellationToken)
+    {
+        if (limit <= 0)
+        {
+            throw new InvalidQueryException("limit", $"limit must be a positive integer, got {limit}");
+        }
+
+        var sql = ListQueryBuilder.Changes(query, engine.Dialect, afterRevision, limit);
+        var connection = await engine.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = await engine.Dialect.BeginReadTransactionAsync(connection, cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                var revision = await StorageEngine.ReadRevisionAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+                using (var compacted = Command(connection, transaction, "SELECT revision FROM storage_compaction WHERE id = 1"))
+                {
+                    if (afterRevision < Convert.ToInt64(await compacted.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture))
+                    {
+                        return new ResourceChanges { Changes = [], Revision = revision, Expired = true };
+                    }
+                }
+
+                var changes = new List<ResourceChange>();
+                using (var command = sql.CreateCommand(connection, transaction))
+                {
+                    var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                    await using (reader.ConfigureAwait(false))
+                    {
+                        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                        {
+                            var type = Convert.ToInt32(reader.GetValue(12), CultureInfo.InvariantCulture) == 0 ? ResourceChangeType.Upserted : ResourceChangeType.Deleted;
+                            changes.Add(new ResourceChange(type, Read(reader, query.OnlyMetadata)));
+                        }
+                    }
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return new ResourceChanges { Changes = changes, Revision = revision };
+            }
+        }
+    }
+
     public async Task<IReadOnlyDictionary<(string Namespace, string Name), string>> GetResourceVersionsAsync(
         string cluster, GroupVersionResource resource, CancellationToken cancellationToken)
     {
@@ -202,15 +246,70 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
         };
     }
 
+    /// <summary>
+    /// A wholesale delete (a cluster, or a resource of a cluster) keeps no tombstones: it compacts the change feed
+    /// instead, so watches from before it are told to relist.
+    /// </summary>
     private Task<bool> ExecuteWriteAsync(SqlStatement sql, CancellationToken cancellationToken) =>
         WriteAsync(
             async (connection, transaction) =>
             {
-                await StorageEngine.ReserveRevisionsAsync(connection, transaction, 1, cancellationToken).ConfigureAwait(false);
-                using var command = sql.CreateCommand(connection, transaction);
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                var revision = await StorageEngine.ReserveRevisionsAsync(connection, transaction, 1, cancellationToken).ConfigureAwait(false);
+                using (var command = sql.CreateCommand(connection, transaction))
+                {
+                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                using var compact = Command(connection, transaction, "UPDATE storage_compaction SET revision = @rev WHERE id = 1");
+                Parameter(compact, "@rev", revision);
+                await compact.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             },
             cancellationToken);
+
+    /// <summary>Drops tombstones older than the retention; the newest dropped revision becomes the compaction point.</summary>
+    private async Task PruneTombstonesAsync(DbConnection connection, DbTransaction transaction, DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        using var compact = Command(connection, transaction, """
+            UPDATE storage_compaction
+            SET revision = (SELECT MAX(revision) FROM resource_tombstones WHERE deleted_at < @cutoff)
+            WHERE id = 1 AND EXISTS (SELECT 1 FROM resource_tombstones WHERE deleted_at < @cutoff)
+            """);
+        Parameter(compact, "@cutoff", engine.Dialect.TimeValue(cutoff));
+        await compact.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        using var prune = Command(connection, transaction, "DELETE FROM resource_tombstones WHERE deleted_at < @cutoff");
+        Parameter(prune, "@cutoff", engine.Dialect.TimeValue(cutoff));
+        await prune.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static DbCommand Command(DbConnection connection, DbTransaction transaction, string text)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = text;
+        return command;
+    }
+
+    private static DbParameter Parameter(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+        return parameter;
+    }
+
+    private static DbParameter[] KeyParameters(DbCommand command) =>
+        Array.ConvertAll(["@c", "@g", "@v", "@r", "@ns", "@n"], name => Parameter(command, name, ""));
+
+    private static void SetKey(DbParameter[] parameters, ResourceKey key)
+    {
+        parameters[0].Value = key.Cluster;
+        parameters[1].Value = key.Group;
+        parameters[2].Value = key.Version;
+        parameters[3].Value = key.Resource;
+        parameters[4].Value = key.Namespace;
+        parameters[5].Value = key.Name;
+    }
 
     private Task<bool> WriteAsync(Func<DbConnection, DbTransaction, Task> write, CancellationToken cancellationToken) =>
         engine.WriteAsync(

@@ -19,6 +19,8 @@ internal sealed class StorageEngine : IAsyncDisposable
     private readonly Lock _schemaLock = new();
     private readonly ILogger _logger;
     private Task? _schema;
+    private long _rowsWritten;
+    private long _nextAnalyzeAt = 10_000;
 
     public StorageEngine(StorageOptions options, TimeProvider timeProvider, ILoggerFactory? loggerFactory)
     {
@@ -30,6 +32,7 @@ internal sealed class StorageEngine : IAsyncDisposable
             _ => throw new ArgumentException($"Storage engine '{options.Engine}' is not supported: use 'sqlite' or 'postgres'.", nameof(options)),
         };
         Time = timeProvider;
+        TombstoneRetention = options.TombstoneRetention;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Clusterpedia.Storage");
         var builder = new DbContextOptionsBuilder<StorageDbContext>();
         Dialect.ConfigureDbContext(builder);
@@ -40,6 +43,8 @@ internal sealed class StorageEngine : IAsyncDisposable
     public SqlDialect Dialect { get; }
 
     public TimeProvider Time { get; }
+
+    public TimeSpan TombstoneRetention { get; }
 
     public IDbContextFactory<StorageDbContext> Contexts { get; }
 
@@ -101,6 +106,28 @@ internal sealed class StorageEngine : IAsyncDisposable
                 return result;
             }
         }
+    }
+
+    /// <summary>
+    /// Counts written rows and refreshes planner statistics (SQLite) at 10k, 20k, 40k... rows written by this process:
+    /// statistics follow the growth of the data at an amortized cost linear in the rows written.
+    /// </summary>
+    public async Task NoteWrittenAsync(long rows, CancellationToken cancellationToken)
+    {
+        var written = Interlocked.Add(ref _rowsWritten, rows);
+        var next = Interlocked.Read(ref _nextAnalyzeAt);
+        if (written < next || Interlocked.CompareExchange(ref _nextAnalyzeAt, written * 2, next) != next)
+        {
+            return;
+        }
+
+        await WriteAsync(
+            async (connection, _) =>
+            {
+                await Dialect.AnalyzeAsync(connection, cancellationToken).ConfigureAwait(false);
+                return true;
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -47,7 +47,30 @@ internal static class PostgresSchema
             "CREATE TABLE IF NOT EXISTS storage_revision (id int PRIMARY KEY CHECK (id = 1), value bigint NOT NULL)",
             "INSERT INTO storage_revision (id, value) VALUES (1, 0) ON CONFLICT (id) DO NOTHING",
         ]),
-        new(2, "trigram index for fuzzy-name",
+        new(2, "tombstones of deleted resources for the change feed",
+        [
+            """
+            CREATE TABLE IF NOT EXISTS resource_tombstones (
+                revision bigint PRIMARY KEY,
+                cluster text COLLATE "C" NOT NULL,
+                "group" text COLLATE "C" NOT NULL,
+                version text COLLATE "C" NOT NULL,
+                resource text COLLATE "C" NOT NULL,
+                kind text NOT NULL,
+                namespace text COLLATE "C" NOT NULL,
+                name text COLLATE "C" NOT NULL,
+                uid text COLLATE "C" NOT NULL,
+                owner_uid text COLLATE "C" NULL,
+                resource_version text COLLATE "C" NOT NULL,
+                created_at timestamptz NOT NULL,
+                deleted_at timestamptz NOT NULL,
+                object jsonb NOT NULL)
+            """,
+            "CREATE INDEX IF NOT EXISTS ix_resource_tombstones_deleted_at ON resource_tombstones (deleted_at)",
+            "CREATE TABLE IF NOT EXISTS storage_compaction (id int PRIMARY KEY CHECK (id = 1), revision bigint NOT NULL)",
+            "INSERT INTO storage_compaction (id, revision) VALUES (1, 0) ON CONFLICT (id) DO NOTHING",
+        ]),
+        new(3, "trigram index for fuzzy-name",
         [
             // pg_trgm ships with PostgreSQL (contrib) and is trusted, but a managed server may refuse it: then
             // fuzzy-name still works, by scanning.
@@ -67,6 +90,10 @@ internal static class PostgresSchema
                 END IF;
             END $$
             """,
+        ]),
+        new(4, "name index for owner-name lookups, which know no version",
+        [
+            "CREATE INDEX IF NOT EXISTS ix_resources_name ON resources (name)",
         ]),
     ];
 }

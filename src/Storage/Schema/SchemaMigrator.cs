@@ -47,6 +47,8 @@ internal sealed class SchemaMigrator(SqlDialect dialect, ILogger logger)
                     Log.MigrationApplied(logger, dialect.Engine, migration.Version, migration.Name);
                 }
             }
+
+            await dialect.AnalyzeAsync(connection, cancellationToken).ConfigureAwait(false);
         }
     }
 

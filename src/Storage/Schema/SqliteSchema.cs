@@ -46,5 +46,32 @@ internal static class SqliteSchema
             "CREATE TABLE IF NOT EXISTS storage_revision (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL)",
             "INSERT INTO storage_revision (id, value) VALUES (1, 0) ON CONFLICT (id) DO NOTHING",
         ]),
+        new(2, "tombstones of deleted resources for the change feed",
+        [
+            """
+            CREATE TABLE IF NOT EXISTS resource_tombstones (
+                revision INTEGER PRIMARY KEY,
+                cluster TEXT NOT NULL,
+                "group" TEXT NOT NULL,
+                version TEXT NOT NULL,
+                resource TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                namespace TEXT NOT NULL,
+                name TEXT NOT NULL,
+                uid TEXT NOT NULL,
+                owner_uid TEXT NULL,
+                resource_version TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                deleted_at INTEGER NOT NULL,
+                object TEXT NOT NULL)
+            """,
+            "CREATE INDEX IF NOT EXISTS ix_resource_tombstones_deleted_at ON resource_tombstones (deleted_at)",
+            "CREATE TABLE IF NOT EXISTS storage_compaction (id INTEGER PRIMARY KEY CHECK (id = 1), revision INTEGER NOT NULL)",
+            "INSERT INTO storage_compaction (id, revision) VALUES (1, 0) ON CONFLICT (id) DO NOTHING",
+        ]),
+        new(3, "name index for owner-name lookups, which know no version",
+        [
+            "CREATE INDEX IF NOT EXISTS ix_resources_name ON resources (name)",
+        ]),
     ];
 }

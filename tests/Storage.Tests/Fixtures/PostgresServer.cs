@@ -7,8 +7,9 @@ namespace Clusterpedia.Storage.Tests.Fixtures;
 
 /// <summary>
 /// A private PostgreSQL 15 for the test run: initdb in a temporary directory, started on a free loopback port once
-/// per test process and stopped when the process exits. initdb refuses root, so as root the directory is given to the
-/// postgres user and the binaries run through runuser.
+/// per test process and stopped by <see cref="PostgresCollection"/> when the last PostgreSQL test class is done.
+/// initdb refuses root, so as root the directory is given to the postgres user and the binaries run through runuser.
+/// A server left behind by a killed test host (its pid in <c>owner.pid</c> is gone) is stopped by the next run.
 /// </summary>
 public sealed class PostgresServer
 {
@@ -39,14 +40,25 @@ public sealed class PostgresServer
         await _startGate.WaitAsync();
         try
         {
-            if (_shared is null)
-            {
-                var server = await StartAsync();
-                AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop();
-                _shared = server;
-            }
+            return _shared ??= await StartAsync();
+        }
+        finally
+        {
+            _startGate.Release();
+        }
+    }
 
-            return _shared;
+    /// <summary>Stops the shared server, if started.</summary>
+    public static async Task StopSharedAsync()
+    {
+        await _startGate.WaitAsync();
+        try
+        {
+            if (_shared is not null)
+            {
+                await _shared.StopAsync();
+                _shared = null;
+            }
         }
         finally
         {
@@ -78,10 +90,11 @@ public sealed class PostgresServer
                 "Install them with: apt-get install -y postgresql-15");
         }
 
-        RemoveStaleDirectories();
         var asRoot = Environment.UserName == "root";
+        await RemoveStaleServersAsync(asRoot);
         var directory = Path.Combine(Path.GetTempPath(), "clusterpedia-pg-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(directory);
+        await File.WriteAllTextAsync(Path.Combine(directory, "owner.pid"), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var server = new PostgresServer(directory, FreePort(), asRoot);
         if (asRoot)
         {
@@ -98,36 +111,61 @@ public sealed class PostgresServer
         return server;
     }
 
-    private void Stop()
+    private async Task StopAsync()
     {
-        try
-        {
-            var stop = Start(Path.Combine(_binDirectory, "pg_ctl"), ["-D", _dataDirectory, "-m", "immediate", "-w", "stop"], _asRoot);
-            stop.WaitForExit(30_000);
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or System.ComponentModel.Win32Exception)
-        {
-            // Exit path: nothing left to report to.
-        }
+        await RunPostgresAsync(Path.Combine(_binDirectory, "pg_ctl"), ["-D", _dataDirectory, "-m", "immediate", "-w", "stop"]);
+        Directory.Delete(_directory, recursive: true);
     }
 
-    /// <summary>Directories of earlier runs whose server is gone (a killed test host cannot clean up).</summary>
-    private static void RemoveStaleDirectories()
+    /// <summary>Stops and removes the servers of earlier runs whose test host is gone (a killed host cannot clean up).</summary>
+    private static async Task RemoveStaleServersAsync(bool asRoot)
     {
         foreach (var directory in Directory.EnumerateDirectories(Path.GetTempPath(), "clusterpedia-pg-*"))
         {
+            // Without an owner file (being created, or left by an older fixture) only an old directory is stale.
+            var ownerFile = Path.Combine(directory, "owner.pid");
+            var stale = File.Exists(ownerFile)
+                ? !int.TryParse(await File.ReadAllTextAsync(ownerFile), out var owner) || !IsAlive(owner)
+                : Directory.GetLastWriteTimeUtc(directory) < DateTime.UtcNow.AddHours(-1);
+            if (!stale)
+            {
+                continue;
+            }
+
+            var data = Path.Combine(directory, "data");
+            if (File.Exists(Path.Combine(data, "postmaster.pid")))
+            {
+                try
+                {
+                    await RunAsync(Path.Combine(_binDirectory, "pg_ctl"), ["-D", data, "-m", "immediate", "-w", "stop"], asRoot);
+                }
+                catch (InvalidOperationException)
+                {
+                    // Already stopped (a stale pid file): remove the directory all the same.
+                }
+            }
+
             try
             {
-                if (!File.Exists(Path.Combine(directory, "data", "postmaster.pid")))
-                {
-                    Directory.Delete(directory, recursive: true);
-                }
+                Directory.Delete(directory, recursive: true);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                // Another run's directory in use: leave it.
+                // In use by someone else: leave it.
             }
+        }
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
         }
     }
 

@@ -66,4 +66,43 @@ public abstract partial class ResourceStorageSpecification<TFixture>
 
         error.Field.ShouldBe(field);
     }
+
+    [Fact]
+    public async Task ListAsync_SameUidsInTwoClusters_OwnerLevelsStayInTheirCluster()
+    {
+        // Simulators seeded from the same fixtures repeat uids across clusters: every owner level pairs (cluster, uid).
+        var (resource, query) = Private(nameof(ListAsync_SameUidsInTwoClusters_OwnerLevelsStayInTheirCluster));
+        ResourceRecord Node(string cluster, string name, string uid, string? owner) =>
+            TestObjects.Object(cluster, "test.storage", "v1", resource, "Widget", "ns", name, ownerUid: owner, uid: uid);
+        await Storage.UpsertAsync(
+        [
+            Node("a", "top", "u-top", null), Node("a", "mid", "u-mid", "u-top"), Node("a", "leaf", "u-leaf", "u-mid"),
+            Node("b", "top-b", "u-other", null), Node("b", "mid", "u-mid", "u-other"), Node("b", "leaf", "u-leaf-b", "u-mid"),
+        ], Ct);
+
+        var grandchildren = await ListAllAsync(new ResourceQuery { Group = query.Group, Version = query.Version, Resource = resource, OwnerUid = "u-top", OwnerSeniority = 1 });
+        var childrenOfMid = await ListAllAsync(new ResourceQuery { Group = query.Group, Version = query.Version, Resource = resource, OwnerUid = "u-mid" });
+        var childrenOfMidInB = await ListAllAsync(new ResourceQuery { Group = query.Group, Version = query.Version, Resource = resource, OwnerUid = "u-mid", Clusters = ["b"] });
+
+        grandchildren.Select(Id).ShouldBe(["a/ns/leaf"]);
+        childrenOfMid.Select(Id).ShouldBe(["a/ns/leaf", "b/ns/leaf"]);
+        childrenOfMidInB.Select(Id).ShouldBe(["b/ns/leaf"]);
+    }
+
+    [Fact]
+    public async Task GetChangesAsync_OwnerQuery_AppliesToChanges()
+    {
+        var start = await RevisionAsync();
+        var (resource, query) = Private(nameof(GetChangesAsync_OwnerQuery_AppliesToChanges));
+        await Storage.UpsertAsync(
+        [
+            TestObjects.Object("c", "test.storage", "v1", resource, "Widget", "ns", "parent", uid: "p-1"),
+            TestObjects.Object("c", "test.storage", "v1", resource, "Widget", "ns", "child", ownerUid: "p-1", uid: "c-1"),
+            TestObjects.Object("c", "test.storage", "v1", resource, "Widget", "ns", "stranger", uid: "s-1"),
+        ], Ct);
+
+        var changes = await Changes.GetChangesAsync(new ResourceQuery { Group = query.Group, Version = query.Version, Resource = resource, OwnerUid = "p-1" }, start, 10, Ct);
+
+        changes.Changes.Select(c => c.Resource.Name).ShouldBe(["child"]);
+    }
 }

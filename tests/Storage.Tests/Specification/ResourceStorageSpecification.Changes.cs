@@ -1,0 +1,129 @@
+using System.Text.Json;
+using Clusterpedia.Kube;
+using Clusterpedia.Storage.Tests.Fixtures;
+
+namespace Clusterpedia.Storage.Tests.Specification;
+
+public abstract partial class ResourceStorageSpecification<TFixture>
+{
+    private IResourceChangeFeed Changes => Fixture.Handle.Changes;
+
+    private async Task<long> RevisionAsync() => (await Storage.ListAsync(new ResourceQuery { Group = "none", Version = "v0", Resource = "none" }, Ct)).Revision;
+
+    [Fact]
+    public async Task GetChangesAsync_UpsertsUpdatesDeletes_LatestStateOfEachInRevisionOrder()
+    {
+        var (resource, query) = Private(nameof(GetChangesAsync_UpsertsUpdatesDeletes_LatestStateOfEachInRevisionOrder));
+        var start = await RevisionAsync();
+
+        await Storage.UpsertAsync([Item(resource, "c", "ns", "a"), Item(resource, "c", "ns", "b")], Ct);
+        await Storage.UpsertAsync([Item(resource, "c", "ns", "a", "2")], Ct);
+        await Storage.DeleteAsync([Item(resource, "c", "ns", "b").Key], Ct);
+        var changes = await Changes.GetChangesAsync(query, start, 100, Ct);
+
+        changes.Expired.ShouldBeFalse();
+        changes.Changes.Select(c => (c.Type, c.Resource.Name, c.Resource.ResourceVersion)).ShouldBe(
+            [(ResourceChangeType.Upserted, "a", "2"), (ResourceChangeType.Deleted, "b", "1")]);
+        changes.Changes.Select(c => c.Resource.Revision).ShouldBeInOrder(SortDirection.Ascending);
+        changes.Revision.ShouldBeGreaterThanOrEqualTo(changes.Changes[^1].Resource.Revision);
+    }
+
+    [Fact]
+    public async Task GetChangesAsync_Deleted_CarriesLastObject()
+    {
+        var (resource, query) = Private(nameof(GetChangesAsync_Deleted_CarriesLastObject));
+        await Storage.UpsertAsync([Item(resource, "c", "ns", "gone", "7")], Ct);
+        var start = await RevisionAsync();
+
+        await Storage.DeleteAsync([Item(resource, "c", "ns", "gone").Key], Ct);
+        var change = (await Changes.GetChangesAsync(query, start, 100, Ct)).Changes.Single();
+
+        change.Type.ShouldBe(ResourceChangeType.Deleted);
+        change.Resource.Revision.ShouldBeGreaterThan(start);
+        using var document = JsonDocument.Parse(change.Resource.Object);
+        document.RootElement.GetProperty("metadata").GetProperty("resourceVersion").GetString().ShouldBe("7");
+    }
+
+    [Fact]
+    public async Task GetChangesAsync_DeletedThenRecreated_DeleteBeforeUpsert()
+    {
+        var (resource, query) = Private(nameof(GetChangesAsync_DeletedThenRecreated_DeleteBeforeUpsert));
+        await Storage.UpsertAsync([Item(resource, "c", "ns", "x")], Ct);
+        var start = await RevisionAsync();
+
+        await Storage.DeleteAsync([Item(resource, "c", "ns", "x").Key], Ct);
+        await Storage.UpsertAsync([Item(resource, "c", "ns", "x", "9")], Ct);
+        var changes = await Changes.GetChangesAsync(query, start, 100, Ct);
+
+        changes.Changes.Select(c => c.Type).ShouldBe([ResourceChangeType.Deleted, ResourceChangeType.Upserted]);
+    }
+
+    [Fact]
+    public async Task GetChangesAsync_QueryFilters_ApplyToUpsertsAndTombstones()
+    {
+        var (resource, query) = Private(nameof(GetChangesAsync_QueryFilters_ApplyToUpsertsAndTombstones));
+        var start = await RevisionAsync();
+        await Storage.UpsertAsync([Item(resource, "c1", "ns", "a"), Item(resource, "c2", "ns", "a"), Item(resource, "c1", "other", "b")], Ct);
+        await Storage.DeleteAsync([Item(resource, "c1", "other", "b").Key, Item(resource, "c2", "ns", "a").Key], Ct);
+
+        var changes = await Changes.GetChangesAsync(
+            new ResourceQuery { Group = query.Group, Version = query.Version, Resource = resource, Clusters = ["c1"] }, start, 100, Ct);
+
+        changes.Changes.Select(c => $"{c.Type}:{Id(c.Resource)}").ShouldBe(["Upserted:c1/ns/a", "Deleted:c1/other/b"]);
+    }
+
+    [Fact]
+    public async Task GetChangesAsync_Limit_PagesByLastRevision()
+    {
+        var (resource, query) = Private(nameof(GetChangesAsync_Limit_PagesByLastRevision));
+        var start = await RevisionAsync();
+        await Storage.UpsertAsync(Enumerable.Range(0, 7).Select(i => Item(resource, "c", "ns", $"o{i}")).ToList(), Ct);
+
+        var first = await Changes.GetChangesAsync(query, start, 4, Ct);
+        var second = await Changes.GetChangesAsync(query, first.Changes[^1].Resource.Revision, 4, Ct);
+
+        first.Changes.Count.ShouldBe(4);
+        second.Changes.Count.ShouldBe(3);
+        first.Changes.Concat(second.Changes).Select(c => c.Resource.Name).ShouldBe(Enumerable.Range(0, 7).Select(i => $"o{i}"));
+    }
+
+    [Fact]
+    public async Task GetChangesAsync_AfterClusterRemoved_OlderRevisionsExpired()
+    {
+        var (resource, query) = Private(nameof(GetChangesAsync_AfterClusterRemoved_OlderRevisionsExpired));
+        await Storage.UpsertAsync([Item(resource, "doomed", "ns", "a")], Ct);
+        var before = await RevisionAsync();
+
+        await Storage.DeleteClusterResourceAsync("doomed", new GroupVersionResource(query.Group, query.Version, resource), Ct);
+        var after = await RevisionAsync();
+
+        (await Changes.GetChangesAsync(query, before, 10, Ct)).Expired.ShouldBeTrue();
+        (await Changes.GetChangesAsync(query, after, 10, Ct)).Expired.ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task GetChangesAsync_TombstonesPastRetention_PrunedAndOlderRevisionsExpired()
+    {
+        var (resource, query) = Private(nameof(GetChangesAsync_TombstonesPastRetention_PrunedAndOlderRevisionsExpired));
+        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var options = Fixture.Options;
+        options.TombstoneRetention = TimeSpan.FromMinutes(1);
+        await using var store = await StorageFactory.OpenAsync(options, clock, null, Ct);
+        await store.Resources.UpsertAsync([Item(resource, "c", "ns", "old"), Item(resource, "c", "ns", "new")], Ct);
+        var start = await RevisionAsync();
+        await store.Resources.DeleteAsync([Item(resource, "c", "ns", "old").Key], Ct);
+        var afterFirstDelete = await RevisionAsync();
+
+        clock.Advance(TimeSpan.FromMinutes(2));
+        await store.Resources.DeleteAsync([Item(resource, "c", "ns", "new").Key], Ct);
+
+        (await store.Changes.GetChangesAsync(query, start, 10, Ct)).Expired.ShouldBeTrue();
+        var recent = await store.Changes.GetChangesAsync(query, afterFirstDelete, 10, Ct);
+        recent.Expired.ShouldBeFalse();
+        recent.Changes.Select(c => c.Resource.Name).ShouldBe(["new"]);
+    }
+
+    [Fact]
+    public async Task GetChangesAsync_ZeroLimit_InvalidQueryNamingLimit() =>
+        (await Should.ThrowAsync<InvalidQueryException>(() => Changes.GetChangesAsync(Pods(), 0, 0, Ct))).Field.ShouldBe("limit");
+}
