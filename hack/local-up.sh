@@ -133,6 +133,8 @@ Try:
   kubectl --cluster clusterpedia get deployments -A -l "search.clusterpedia.io/namespaces in (kube-system,default)"
   kubectl --cluster cluster-1 get deployments -A
   kubectl --cluster clusterpedia get pods -A -o wide
+  kubectl --cluster clusterpedia get pods -A -w
+  kubectl get collectionresources workloads
   kubectl --context member-cluster-1 get deployments -A     # the member cluster itself, to compare
 Logs are in .local/logs/. Stop everything with hack/local-down.sh.
 MSG

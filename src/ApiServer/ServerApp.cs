@@ -1,7 +1,10 @@
 using Clusterpedia.ApiServer.Clusters;
+using Clusterpedia.ApiServer.Collections;
 using Clusterpedia.ApiServer.Discovery;
 using Clusterpedia.ApiServer.Http;
+using Clusterpedia.ApiServer.Observability;
 using Clusterpedia.ApiServer.Search;
+using Clusterpedia.ApiServer.Watch;
 using Clusterpedia.ClusterSynchro;
 using Clusterpedia.Storage;
 
@@ -20,10 +23,17 @@ public static class ServerApp
         builder.Services.AddStorage(o => builder.Configuration.GetSection("Storage").Bind(o));
         builder.Services.AddClusterSynchro(builder.Configuration.GetSection("Synchro"));
         builder.Services.AddSingleton<SearchHandler>();
+        builder.Services.AddSingleton<WatchHandler>();
+        builder.Services.AddSingleton<CollectionHandler>();
         builder.Services.AddSingleton<OwnApiHandler>();
         builder.Services.AddSingleton<OpenApiDocuments>();
+        builder.Services.AddSingleton<ServerMetrics>();
+        builder.Services.AddSingleton<PrometheusExporter>();
 
         var app = builder.Build();
+        app.Services.GetRequiredService<PrometheusExporter>();
+        app.Services.GetRequiredService<ServerMetrics>();
+        app.UseMiddleware<MetricsMiddleware>();
         app.UseMiddleware<StatusMiddleware>();
         app.MapClusterpedia();
         return app;

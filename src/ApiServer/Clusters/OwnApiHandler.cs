@@ -625,8 +625,7 @@ internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments open
             return;
         }
 
-        var message = errors.Count == 1 ? errors[0] : "[" + string.Join(", ", errors) + "]";
-        throw ApiException.Invalid($"{resource.Kind}.{resource.Group}", name, message);
+        throw ApiException.Invalid(resource.Kind, resource.Group, name, errors);
     }
 
     private static byte[] Serialize(JsonObject obj) => JsonSerializer.SerializeToUtf8Bytes(obj, _writeOptions);

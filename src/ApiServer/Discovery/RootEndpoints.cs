@@ -1,5 +1,7 @@
 using Clusterpedia.ApiServer.Clusters;
+using Clusterpedia.ApiServer.Collections;
 using Clusterpedia.ApiServer.Http;
+using Clusterpedia.ApiServer.Observability;
 using Clusterpedia.ApiServer.Search;
 using Clusterpedia.ClusterSynchro.Synchro;
 using Clusterpedia.Storage;
@@ -20,6 +22,7 @@ internal static class RootEndpoints
         app.MapGet("/version", (HttpContext c) => JsonResponse.WriteAsync(c, 200, ServerVersion.Write));
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/livez", () => Results.Text("ok"));
+        app.MapGet("/metrics", (PrometheusExporter exporter) => Results.Text(exporter.Scrape(), "text/plain; version=0.0.4; charset=utf-8"));
         app.MapGet("/readyz", async (HttpContext c, IApiObjectStore store, ClusterSynchroManager manager) =>
         {
             // Ready when storage answers and every cluster finished its initial lists.
@@ -32,9 +35,15 @@ internal static class RootEndpoints
             return Results.Text("ok");
         });
 
+        app.MapGet("/openapi/v2", (HttpContext c) =>
+        {
+            c.Response.ContentType = OpenApiV2Document.ProtobufMediaType;
+            return c.Response.Body.WriteAsync(OpenApiV2Document.Bytes, c.RequestAborted).AsTask();
+        });
         app.MapGet("/openapi/v3", (HttpContext c, OpenApiDocuments docs) => JsonResponse.WriteRawAsync(c, 200, docs.Index));
         app.MapGet("/openapi/v3/{**path}", (HttpContext c, string path, OpenApiDocuments docs) =>
             docs.Find(path) is { } doc ? JsonResponse.WriteRawAsync(c, 200, doc) : throw ApiException.PathNotFound());
+        app.Map(CollectionHandler.Prefix + "/{name?}", (HttpContext c, string? name, CollectionHandler handler) => handler.HandleAsync(c, name));
         app.Map(SearchHandler.Prefix + "/{**rest}", (HttpContext c, string? rest, SearchHandler handler) => handler.HandleAsync(c, rest));
         app.MapGet("/api", (HttpContext c) => JsonResponse.WriteAsync(c, 200, json => DiscoveryWriter.WriteApiVersions(json, [])));
         app.MapGet("/apis", (HttpContext c) => JsonResponse.WriteAsync(c, 200, json =>

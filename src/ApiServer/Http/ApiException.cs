@@ -13,6 +13,9 @@ public sealed class ApiException(int code, string reason, string message) : Exce
 
     public string? DetailsKind { get; init; }
 
+    /// <summary>Per-field causes (details.causes): kubectl prints one "* field: message" line for each.</summary>
+    public IReadOnlyList<(string Reason, string Field, string Message)> Causes { get; init; } = [];
+
     public static ApiException BadRequest(string message) => new(400, "BadRequest", message);
 
     public static ApiException NotFound(string group, string resource, string name) =>
@@ -41,8 +44,26 @@ public sealed class ApiException(int code, string reason, string message) : Exce
             DetailsKind = resource,
         };
 
-    public static ApiException Invalid(string kind, string name, string message) =>
-        new(422, "Invalid", $"{kind} \"{name}\" is invalid: {message}") { DetailsName = name, DetailsKind = kind };
+    /// <summary>422 Invalid with one cause per "field: message" error, as kube-apiserver reports validation failures.</summary>
+    public static ApiException Invalid(string kind, string group, string name, IReadOnlyList<string> errors)
+    {
+        var summary = errors.Count == 1 ? errors[0] : "[" + string.Join(", ", errors) + "]";
+        var causes = errors.Select(e =>
+        {
+            var colon = e.IndexOf(": ", StringComparison.Ordinal);
+            var field = colon > 0 ? e[..colon] : "";
+            var message = colon > 0 ? e[(colon + 2)..] : e;
+            var reason = message.StartsWith("Required value", StringComparison.Ordinal) ? "FieldValueRequired" : "FieldValueInvalid";
+            return (reason, field, message);
+        }).ToList();
+        return new(422, "Invalid", $"{kind}.{group} \"{name}\" is invalid: {summary}")
+        {
+            DetailsName = name,
+            DetailsGroup = group,
+            DetailsKind = kind,
+            Causes = causes,
+        };
+    }
 
     public static ApiException MethodNotAllowed(string method) =>
         new(405, "MethodNotAllowed", $"the server does not allow this method on the requested resource: {method}");

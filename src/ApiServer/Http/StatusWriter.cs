@@ -38,6 +38,21 @@ public static class StatusWriter
                     json.WriteString("kind", error.DetailsKind);
                 }
 
+                if (error.Causes.Count > 0)
+                {
+                    json.WriteStartArray("causes");
+                    foreach (var (reason, field, message) in error.Causes)
+                    {
+                        json.WriteStartObject();
+                        json.WriteString("reason", reason);
+                        json.WriteString("message", message);
+                        json.WriteString("field", field);
+                        json.WriteEndObject();
+                    }
+
+                    json.WriteEndArray();
+                }
+
                 json.WriteEndObject();
             }
 

@@ -95,6 +95,26 @@ public sealed class ResourceWriter(ResponseFormat format, GroupVersionResource r
         }
     }
 
+    /// <summary>A Table holding one row: the object of a watch event when the client watches with as=Table.</summary>
+    public void WriteTableRow(Utf8JsonWriter json, StoredResource item, bool includeColumns)
+    {
+        json.WriteStartObject();
+        json.WriteString("kind", "Table");
+        json.WriteString("apiVersion", $"meta.k8s.io/{format.MetaVersion}");
+        json.WriteStartObject("metadata");
+        json.WriteString("resourceVersion", item.ResourceVersion);
+        json.WriteEndObject();
+        if (includeColumns)
+        {
+            WriteColumns(json);
+        }
+
+        json.WriteStartArray("rows");
+        WriteRow(json, item);
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
     private static void WriteListMeta(Utf8JsonWriter json, string resourceVersion, string? continueToken, long? remaining)
     {
         json.WriteStartObject("metadata");

@@ -1,8 +1,10 @@
 using System.Globalization;
 using Clusterpedia.ApiServer.Discovery;
 using Clusterpedia.ApiServer.Http;
+using Clusterpedia.ApiServer.Watch;
 using Clusterpedia.ClusterSynchro.Clusters;
 using Clusterpedia.ClusterSynchro.Resources;
+using Clusterpedia.ClusterSynchro.Synchro;
 using Clusterpedia.Kube.Printing;
 using Clusterpedia.Storage;
 
@@ -16,6 +18,8 @@ internal sealed class SearchHandler(
     IResourceStorage storage,
     IApiObjectStore objects,
     SyncedResourceCatalog catalog,
+    ClusterSynchroManager synchros,
+    WatchHandler watcher,
     TimeProvider time)
 {
     public const string Prefix = "/apis/clusterpedia.io/v1beta1/resources";
@@ -92,14 +96,22 @@ internal sealed class SearchHandler(
     private async Task ListAsync(HttpContext context, SearchPath path, CancellationToken ct)
     {
         var synced = Resolve(path);
-        if (context.Request.Query.TryGetValue("watch", out var watch) && watch.ToString() is "true" or "1")
-        {
-            throw ApiException.MethodNotAllowed("watch (watching search results is not served yet)");
-        }
-
         var format = ResponseFormat.Negotiate(context.Request.Headers.Accept.ToString());
         var query = SearchQueryBuilder.Build(synced.Resource, context.Request.Query, path.Namespace, path.Cluster);
+        if (context.Request.Query["watch"].ToString() is "true" or "1")
+        {
+            AddHealthWarnings(context, path.Cluster is null ? query.Clusters : [path.Cluster]);
+            await watcher.WatchAsync(context, synced, query, format, CreateWriter(context, format, synced)).ConfigureAwait(false);
+            return;
+        }
+
         var result = await storage.ListAsync(query, ct).ConfigureAwait(false);
+        AddHealthWarnings(context, path.Cluster is null ? query.Clusters : [path.Cluster]);
+        if (query.OnlyMetadata && format.Kind == ResponseKind.Object)
+        {
+            format = new ResponseFormat(ResponseKind.PartialObjectMetadata, "v1");
+        }
+
         var writer = CreateWriter(context, format, synced);
         await JsonResponse.WriteAsync(
             context,
@@ -125,9 +137,29 @@ internal sealed class SearchHandler(
         var key = new ResourceKey(path.Cluster, synced.Resource.Group, synced.Resource.Version, synced.Resource.Resource, path.Namespace ?? "", path.Name!);
         var item = await storage.GetAsync(key, ct).ConfigureAwait(false)
             ?? throw ApiException.NotFound(synced.Resource.Group, synced.Resource.Resource, path.Name!);
+        AddHealthWarnings(context, [path.Cluster]);
         var writer = CreateWriter(context, format, synced);
         await JsonResponse.WriteAsync(context, 200, json => writer.WriteObject(json, item)).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Adds a Warning header (kubectl prints it) for each cluster in scope whose synchro is not ready, so a search
+    /// never silently returns stale or partial data.
+    /// </summary>
+    private void AddHealthWarnings(HttpContext context, IReadOnlyList<string>? clustersInScope)
+    {
+        foreach (var cluster in synchros.NotReadyClusters())
+        {
+            if (clustersInScope is null || clustersInScope.Contains(cluster))
+            {
+                context.Response.Headers.Append("Warning", $"299 - \"cluster {cluster} is not ready: its objects may be stale or incomplete\"");
+            }
+        }
+    }
+
+    /// <summary>Kubernetes' own groups: the core group, dotless groups (apps, batch, ...) and *.k8s.io.</summary>
+    private static bool IsBuiltInGroup(string group) =>
+        group.Length == 0 || !group.Contains('.', StringComparison.Ordinal) || group.EndsWith(".k8s.io", StringComparison.Ordinal);
 
     private ResourceWriter CreateWriter(HttpContext context, ResponseFormat format, SyncedResource synced)
     {
@@ -138,7 +170,8 @@ internal sealed class SearchHandler(
             "Object" => IncludeObject.Object,
             var other => throw ApiException.BadRequest($"includeObject: unsupported value \"{other}\": supported values are None, Metadata, Object"),
         };
-        var printer = TablePrinters.ForBuiltIn(synced.Resource.Group, synced.Resource.Resource) ?? TablePrinters.Default;
+        var printer = TablePrinters.ForBuiltIn(synced.Resource.Group, synced.Resource.Resource)
+            ?? (IsBuiltInGroup(synced.Resource.Group) ? TablePrinters.Default : TablePrinters.ForCustomResource([]));
         return new ResourceWriter(format, synced.Resource, synced.Kind, printer, include, time.GetUtcNow());
     }
 }

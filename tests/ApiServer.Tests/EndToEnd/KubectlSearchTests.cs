@@ -202,4 +202,138 @@ public sealed class KubectlSearchTests(DemoEnvironment env) : IClassFixture<Demo
         using var doc = JsonDocument.Parse(body);
         doc.RootElement.GetProperty("kind").GetString().ShouldBe("Status");
     }
+
+    [Fact]
+    public async Task Metrics_PrometheusText_CountsRequests()
+    {
+        await env.Kubectl().OkAsync("--cluster", "clusterpedia", "get", "pods", "-A");
+
+        using var response = await env.Http.GetAsync(new Uri(env.Server, "/metrics"));
+        var text = await response.Content.ReadAsStringAsync();
+
+        ((int)response.StatusCode).ShouldBe(200);
+        text.ShouldContain("# TYPE clusterpedia_apiserver_requests_total counter");
+        text.ShouldMatch(@"clusterpedia_apiserver_requests_total\{code=""200"",verb=""GET""\} \d+");
+        text.ShouldContain("clusterpedia_apiserver_request_duration_seconds_bucket{verb=\"GET\",le=\"+Inf\"}");
+        text.ShouldContain("clusterpedia_clusters 2");
+    }
+
+    [Fact]
+    public async Task OnlyMetadata_ReturnsPartialObjectMetadataList()
+    {
+        using var response = await env.Http.GetAsync(new Uri(env.Server, "/apis/clusterpedia.io/v1beta1/resources/api/v1/pods?onlyMetadata=true&limit=3"));
+        var body = await response.Content.ReadAsStringAsync();
+
+        ((int)response.StatusCode).ShouldBe(200, body);
+        using var doc = JsonDocument.Parse(body);
+        doc.RootElement.GetProperty("kind").GetString().ShouldBe("PartialObjectMetadataList");
+        var items = doc.RootElement.GetProperty("items").EnumerateArray().ToList();
+        items.Count.ShouldBe(3);
+        foreach (var item in items)
+        {
+            item.TryGetProperty("spec", out _).ShouldBeFalse();
+            item.GetProperty("metadata").GetProperty("name").GetString().ShouldNotBeNullOrEmpty();
+        }
+    }
+
+    [Fact]
+    public async Task GenClusterconfigs_AddsSearchClustersToCurrentKubeconfig()
+    {
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "Clusterpedia.slnx")))
+        {
+            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("repository root not found");
+        }
+
+        var kubeconfig = Path.Combine(Path.GetDirectoryName(env.Kubeconfig)!, "gen-clusterconfigs.kubeconfig");
+        await File.WriteAllTextAsync(kubeconfig, $$"""
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: host
+              cluster: {server: "{{env.Server.ToString().TrimEnd('/')}}"}
+            users:
+            - name: admin
+              user: {}
+            contexts:
+            - name: host
+              context: {cluster: host, user: admin}
+            current-context: host
+            """);
+        var psi = new System.Diagnostics.ProcessStartInfo("bash", [Path.Combine(root, "hack", "gen-clusterconfigs.sh")])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        psi.Environment["KUBECONFIG"] = kubeconfig;
+        using var process = System.Diagnostics.Process.Start(psi)!;
+        var stdout = await process.StandardOutput.ReadToEndAsync();
+        var stderr = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        process.ExitCode.ShouldBe(0, stderr);
+        stdout.ShouldContain("Cluster \"clusterpedia\" set.");
+        stdout.ShouldContain("Cluster \"cluster-1\" set.");
+        stdout.ShouldContain("Cluster \"cluster-2\" set.");
+        var output = await new Kubectl("kubectl", kubeconfig).OkAsync("--cluster", "cluster-2", "get", "deployments", "-A");
+        Rows(output).ShouldNotBeEmpty();
+        Rows(output).ShouldAllBe(r => r[1] == "cluster-2");
+    }
+
+    [Theory]
+    [MemberData(nameof(Binaries))]
+    public async Task GetCollectionResources_ListsBuiltInCollections(string binary)
+    {
+        var output = await env.Kubectl(binary).OkAsync("get", "collectionresources");
+
+        Header(output).ShouldBe(["NAME", "RESOURCES"]);
+        Rows(output).Select(r => r[0]).ShouldBe(["any", "kuberesources", "workloads"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Binaries))]
+    public async Task GetCollectionResourcesWorkloads_ListsDeploymentsOfBothClusters(string binary)
+    {
+        var output = await env.Kubectl(binary).OkAsync("get", "collectionresources", "workloads");
+
+        Header(output).ShouldBe(["CLUSTER", "GROUP", "VERSION", "KIND", "NAMESPACE", "NAME", "AGE"]);
+        var rows = Rows(output);
+        var expected = (await MemberDeploymentsAsync(env.Cluster1)).Count + (await MemberDeploymentsAsync(env.Cluster2)).Count;
+        rows.Count.ShouldBe(expected);
+        rows.ShouldAllBe(r => r[1] == "apps" && r[2] == "v1" && r[3] == "Deployment");
+        rows.Select(r => r[0]).Distinct().Order().ShouldBe(["cluster-1", "cluster-2"]);
+    }
+
+    [Fact]
+    public async Task CollectionWorkloads_Json_PagesWithContinue()
+    {
+        var seen = new List<string>();
+        string? next = null;
+        do
+        {
+            var uri = "/apis/clusterpedia.io/v1beta1/collectionresources/workloads?limit=5" + (next is null ? "" : "&continue=" + Uri.EscapeDataString(next));
+            using var doc = JsonDocument.Parse(await env.Http.GetStringAsync(new Uri(env.Server, uri)));
+            doc.RootElement.GetProperty("kind").GetString().ShouldBe("CollectionResource");
+            foreach (var item in doc.RootElement.GetProperty("items").EnumerateArray())
+            {
+                item.GetProperty("kind").GetString().ShouldBe("Deployment");
+                seen.Add(item.GetProperty("metadata").GetProperty("uid").GetString()!);
+            }
+
+            next = doc.RootElement.GetProperty("metadata").TryGetProperty("continue", out var c) ? c.GetString() : null;
+        }
+        while (!string.IsNullOrEmpty(next));
+
+        seen.Count.ShouldBe((await MemberDeploymentsAsync(env.Cluster1)).Count + (await MemberDeploymentsAsync(env.Cluster2)).Count);
+        seen.Distinct().Count().ShouldBe(seen.Count);
+    }
+
+    [Fact]
+    public async Task CollectionAny_WithoutTypes_Is400()
+    {
+        using var response = await env.Http.GetAsync(new Uri(env.Server, "/apis/clusterpedia.io/v1beta1/collectionresources/any"));
+
+        ((int)response.StatusCode).ShouldBe(400);
+        (await response.Content.ReadAsStringAsync()).ShouldContain("groups");
+    }
 }

@@ -1,0 +1,249 @@
+using System.Globalization;
+using System.Text.Json;
+using Clusterpedia.ApiServer.Http;
+using Clusterpedia.Kube;
+using Clusterpedia.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Clusterpedia.ApiServer.Collections;
+
+/// <summary>
+/// Serves <c>/apis/clusterpedia.io/v1beta1/collectionresources[/name]</c>: the collections (workloads,
+/// kuberesources, any, and those configured) and, for one collection, the objects of all its types in one page,
+/// with every search filter and keyset paging. Tables print CLUSTER GROUP VERSION KIND NAMESPACE NAME AGE.
+/// </summary>
+internal sealed class CollectionHandler(IResourceStorage storage, IOptions<StorageOptions> storageOptions, TimeProvider time)
+{
+    public const string Prefix = "/apis/clusterpedia.io/v1beta1/collectionresources";
+    private const string _apiVersion = "clusterpedia.io/v1beta1";
+
+    public async Task HandleAsync(HttpContext context, string? name)
+    {
+        if (!HttpMethods.IsGet(context.Request.Method))
+        {
+            throw ApiException.MethodNotAllowed(context.Request.Method);
+        }
+
+        if (context.Request.Query["watch"].ToString() is "true" or "1")
+        {
+            throw ApiException.MethodNotAllowed("watch (collection resources are listed, not watched; watch each resource instead)");
+        }
+
+        var format = ResponseFormat.Negotiate(context.Request.Headers.Accept.ToString());
+        var collections = CollectionResource.All(storageOptions.Value);
+        if (string.IsNullOrEmpty(name))
+        {
+            await JsonResponse.WriteAsync(context, 200, json => WriteCollectionList(json, collections, format)).ConfigureAwait(false);
+            return;
+        }
+
+        var collection = collections.FirstOrDefault(c => c.Name == name)
+            ?? throw ApiException.NotFound("clusterpedia.io", "collectionresources", name);
+        ResourceQuery query;
+        try
+        {
+            var pairs = context.Request.Query.SelectMany(kv => kv.Value.Select(v => new KeyValuePair<string, string?>(kv.Key, v)));
+            query = ResourceQueryParser.ParseCollection(collection, pairs, null, null);
+        }
+        catch (InvalidQueryException e)
+        {
+            throw ApiException.BadRequest(e.Message);
+        }
+
+        var result = await storage.ListAsync(query, context.RequestAborted).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        await JsonResponse.WriteAsync(context, 200, json =>
+        {
+            if (format.Kind == ResponseKind.Table)
+            {
+                WriteItemsTable(json, result, format, now);
+            }
+            else
+            {
+                WriteCollection(json, collection, query.ResourceTypes ?? collection.Types, result);
+            }
+        }).ConfigureAwait(false);
+    }
+
+    private static void WriteTypes(Utf8JsonWriter json, IEnumerable<ResourceTypeFilter> types)
+    {
+        json.WriteStartArray("resourceTypes");
+        foreach (var t in types)
+        {
+            json.WriteStartObject();
+            json.WriteString("group", t.Group);
+            if (t.Version is not null)
+            {
+                json.WriteString("version", t.Version);
+            }
+
+            if (t.Resource is not null)
+            {
+                json.WriteString("resource", t.Resource);
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    }
+
+    private static string Describe(CollectionResource c) =>
+        c.Types.Count == 0 ? "<given by groups= or resources=>"
+            : string.Join(',', c.Types.Select(t => t.Resource is null
+                ? (t.Group.Length == 0 ? "core" : t.Group) + (t.Version is null ? "" : "/" + t.Version)
+                : new GroupVersionResource(t.Group, t.Version ?? "", t.Resource).GroupResource));
+
+    private static void WriteCollectionList(Utf8JsonWriter json, IReadOnlyList<CollectionResource> collections, ResponseFormat format)
+    {
+        json.WriteStartObject();
+        if (format.Kind == ResponseKind.Table)
+        {
+            json.WriteString("kind", "Table");
+            json.WriteString("apiVersion", $"meta.k8s.io/{format.MetaVersion}");
+            json.WriteStartObject("metadata");
+            json.WriteEndObject();
+            json.WriteStartArray("columnDefinitions");
+            Column(json, "Name", "name", "The name of the collection.");
+            Column(json, "Resources", "", "The resource types the collection spans.");
+            json.WriteEndArray();
+            json.WriteStartArray("rows");
+            foreach (var c in collections)
+            {
+                json.WriteStartObject();
+                json.WriteStartArray("cells");
+                json.WriteStringValue(c.Name);
+                json.WriteStringValue(Describe(c));
+                json.WriteEndArray();
+                json.WriteStartObject("object");
+                json.WriteString("kind", "PartialObjectMetadata");
+                json.WriteString("apiVersion", $"meta.k8s.io/{format.MetaVersion}");
+                json.WriteStartObject("metadata");
+                json.WriteString("name", c.Name);
+                json.WriteEndObject();
+                json.WriteEndObject();
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+            return;
+        }
+
+        json.WriteString("kind", "CollectionResourceList");
+        json.WriteString("apiVersion", _apiVersion);
+        json.WriteStartObject("metadata");
+        json.WriteEndObject();
+        json.WriteStartArray("items");
+        foreach (var c in collections)
+        {
+            json.WriteStartObject();
+            json.WriteString("kind", "CollectionResource");
+            json.WriteString("apiVersion", _apiVersion);
+            json.WriteStartObject("metadata");
+            json.WriteString("name", c.Name);
+            json.WriteEndObject();
+            WriteTypes(json, c.Types);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void WriteCollection(Utf8JsonWriter json, CollectionResource collection, IEnumerable<ResourceTypeFilter> types, ResourceListResult result)
+    {
+        json.WriteStartObject();
+        json.WriteString("kind", "CollectionResource");
+        json.WriteString("apiVersion", _apiVersion);
+        json.WriteStartObject("metadata");
+        json.WriteString("name", collection.Name);
+        json.WriteString("resourceVersion", result.Revision.ToString(CultureInfo.InvariantCulture));
+        if (!string.IsNullOrEmpty(result.Continue))
+        {
+            json.WriteString("continue", result.Continue);
+        }
+
+        if (result.RemainingItemCount is { } remaining)
+        {
+            json.WriteNumber("remainingItemCount", remaining);
+        }
+
+        json.WriteEndObject();
+        WriteTypes(json, types);
+        json.WriteStartArray("items");
+        foreach (var item in result.Items)
+        {
+            json.WriteRawValue(item.Object.Span, skipInputValidation: true);
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void WriteItemsTable(Utf8JsonWriter json, ResourceListResult result, ResponseFormat format, DateTimeOffset now)
+    {
+        json.WriteStartObject();
+        json.WriteString("kind", "Table");
+        json.WriteString("apiVersion", $"meta.k8s.io/{format.MetaVersion}");
+        json.WriteStartObject("metadata");
+        json.WriteString("resourceVersion", result.Revision.ToString(CultureInfo.InvariantCulture));
+        if (!string.IsNullOrEmpty(result.Continue))
+        {
+            json.WriteString("continue", result.Continue);
+        }
+
+        json.WriteEndObject();
+        json.WriteStartArray("columnDefinitions");
+        Column(json, "Cluster", "", "The cluster the object was synced from.");
+        Column(json, "Group", "", "The API group of the object.");
+        Column(json, "Version", "", "The API version of the object.");
+        Column(json, "Kind", "", "The kind of the object.");
+        Column(json, "Namespace", "", "The namespace of the object.");
+        Column(json, "Name", "name", "The name of the object.");
+        Column(json, "Age", "", "Time since the object was created.");
+        json.WriteEndArray();
+        json.WriteStartArray("rows");
+        foreach (var item in result.Items)
+        {
+            json.WriteStartObject();
+            json.WriteStartArray("cells");
+            json.WriteStringValue(item.Cluster);
+            json.WriteStringValue(item.Group);
+            json.WriteStringValue(item.Version);
+            json.WriteStringValue(item.Kind);
+            json.WriteStringValue(item.Namespace);
+            json.WriteStringValue(item.Name);
+            json.WriteStringValue(HumanDuration.Since(item.CreatedAt == default ? null : item.CreatedAt, now));
+            json.WriteEndArray();
+            json.WriteStartObject("object");
+            json.WriteString("kind", "PartialObjectMetadata");
+            json.WriteString("apiVersion", $"meta.k8s.io/{format.MetaVersion}");
+            json.WriteStartObject("metadata");
+            json.WriteString("name", item.Name);
+            if (item.Namespace.Length > 0)
+            {
+                json.WriteString("namespace", item.Namespace);
+            }
+
+            json.WriteString("uid", item.Uid);
+            json.WriteEndObject();
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void Column(Utf8JsonWriter json, string name, string format, string description)
+    {
+        json.WriteStartObject();
+        json.WriteString("name", name);
+        json.WriteString("type", "string");
+        json.WriteString("format", format);
+        json.WriteString("description", description);
+        json.WriteNumber("priority", 0);
+        json.WriteEndObject();
+    }
+}

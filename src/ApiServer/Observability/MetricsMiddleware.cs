@@ -1,0 +1,21 @@
+using System.Diagnostics;
+
+namespace Clusterpedia.ApiServer.Observability;
+
+/// <summary>Counts and times every request (watches are counted when they end).</summary>
+internal sealed class MetricsMiddleware(RequestDelegate next, ServerMetrics metrics)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        finally
+        {
+            var verb = context.Request.Query["watch"].ToString() is "true" or "1" ? "WATCH" : context.Request.Method;
+            metrics.Record(verb, context.Response.StatusCode, Stopwatch.GetElapsedTime(started));
+        }
+    }
+}
