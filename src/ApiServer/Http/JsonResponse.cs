@@ -5,11 +5,11 @@ namespace Clusterpedia.ApiServer.Http;
 /// <summary>Writes a JSON body straight into the response pipe with a Utf8JsonWriter (no intermediate strings).</summary>
 public static class JsonResponse
 {
-    public static async Task WriteAsync(HttpContext context, int statusCode, Action<Utf8JsonWriter> write)
+    public static async Task WriteAsync(HttpContext context, int statusCode, Action<Utf8JsonWriter> write, string contentType = "application/json")
     {
         var response = context.Response;
         response.StatusCode = statusCode;
-        response.ContentType = "application/json";
+        response.ContentType = contentType;
         using (var json = new Utf8JsonWriter(response.BodyWriter))
         {
             write(json);

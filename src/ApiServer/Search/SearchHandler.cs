@@ -44,6 +44,11 @@ internal sealed class SearchHandler(
             case SearchTarget.Version:
                 await JsonResponse.WriteAsync(context, 200, ServerVersion.Write).ConfigureAwait(false);
                 return;
+            case SearchTarget.ApiVersions or SearchTarget.ApiGroupList
+                when AggregatedDiscovery.Negotiate(context.Request.Headers.Accept.ToString()) is { } aggregated:
+                var scope = resources.Where(r => (r.Resource.Group.Length == 0) == (path.Target == SearchTarget.ApiVersions)).ToList();
+                await JsonResponse.WriteAsync(context, 200, json => AggregatedDiscovery.Write(json, aggregated, scope), AggregatedDiscovery.ContentType(aggregated)).ConfigureAwait(false);
+                return;
             case SearchTarget.ApiVersions:
                 var core = resources.Where(r => r.Resource.Group.Length == 0).Select(r => r.Resource.Version).Distinct().Order(KubeVersionComparer.Instance).ToList();
                 await JsonResponse.WriteAsync(context, 200, json => DiscoveryWriter.WriteApiVersions(json, core)).ConfigureAwait(false);
@@ -171,7 +176,9 @@ internal sealed class SearchHandler(
             var other => throw ApiException.BadRequest($"includeObject: unsupported value \"{other}\": supported values are None, Metadata, Object"),
         };
         var printer = TablePrinters.ForBuiltIn(synced.Resource.Group, synced.Resource.Resource)
-            ?? (IsBuiltInGroup(synced.Resource.Group) ? TablePrinters.Default : TablePrinters.ForCustomResource([]));
+            ?? (IsBuiltInGroup(synced.Resource.Group) && synced.PrinterColumns is null
+                ? TablePrinters.Default
+                : TablePrinters.ForCustomResource(synced.PrinterColumns ?? []));
         return new ResourceWriter(format, synced.Resource, synced.Kind, printer, include, time.GetUtcNow());
     }
 }

@@ -27,12 +27,45 @@ public sealed class DemoEnvironment : IAsyncLifetime
 
     public HttpClient Http { get; } = new();
 
+    private readonly Dictionary<SimulatedCluster, HttpClient> _memberHttp = [];
+
+    /// <summary>An HttpClient that trusts the simulator's generated CA (and only it).</summary>
+    public HttpClient MemberHttp(SimulatedCluster sim)
+    {
+        lock (_memberHttp)
+        {
+            if (!_memberHttp.TryGetValue(sim, out var client))
+            {
+                var ca = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(sim.CaCertificatePem!);
+                var handler = new HttpClientHandler
+                {
+                    ServerCertificateCustomValidationCallback = (_, cert, _, _) =>
+                    {
+                        if (cert is null)
+                        {
+                            return false;
+                        }
+
+                        using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
+                        chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
+                        chain.ChainPolicy.CustomTrustStore.Add(ca);
+                        chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+                        return chain.Build(cert);
+                    },
+                };
+                _memberHttp[sim] = client = new HttpClient(handler);
+            }
+
+            return client;
+        }
+    }
+
     public Kubectl Kubectl(string binary = "kubectl") => new(binary, Kubeconfig);
 
     public async Task InitializeAsync()
     {
-        Cluster1 = await SimulatedCluster.StartAsync(new SimulatorOptions { ClusterName = "cluster-1", Token = "token-1", Seed = 1 });
-        Cluster2 = await SimulatedCluster.StartAsync(new SimulatorOptions { ClusterName = "cluster-2", Token = "token-2", Seed = 2 });
+        Cluster1 = await SimulatedCluster.StartAsync(new SimulatorOptions { ClusterName = "cluster-1", Token = "token-1", Seed = 1, Tls = true });
+        Cluster2 = await SimulatedCluster.StartAsync(new SimulatorOptions { ClusterName = "cluster-2", Token = "token-2", Seed = 2, Tls = true });
 
         _server = ServerApp.Create(
         [
@@ -58,6 +91,7 @@ public sealed class DemoEnvironment : IAsyncLifetime
                   name: {name}
                 spec:
                   apiserver: "{sim.Url.ToString().TrimEnd('/')}"
+                  caData: "{Convert.ToBase64String(Encoding.UTF8.GetBytes(sim.CaCertificatePem!))}"
                   tokenData: "{Convert.ToBase64String(Encoding.UTF8.GetBytes(sim.Token!))}"
                   syncResources:
                   - group: apps
@@ -113,7 +147,7 @@ public sealed class DemoEnvironment : IAsyncLifetime
             - name: cluster-2
               cluster: {server: "{{search}}/clusters/cluster-2"}
             - name: member-cluster-1
-              cluster: {server: "{{Cluster1.Url.ToString().TrimEnd('/')}}"}
+              cluster: {server: "{{Cluster1.Url.ToString().TrimEnd('/')}}", certificate-authority-data: "{{Convert.ToBase64String(Encoding.UTF8.GetBytes(Cluster1.CaCertificatePem!))}}"}
             users:
             - name: admin
               user: {}
@@ -131,6 +165,10 @@ public sealed class DemoEnvironment : IAsyncLifetime
     public async Task DisposeAsync()
     {
         Http.Dispose();
+        foreach (var client in _memberHttp.Values)
+        {
+            client.Dispose();
+        }
         if (_server is not null)
         {
             await _server.StopAsync();

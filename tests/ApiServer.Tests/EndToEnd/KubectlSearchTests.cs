@@ -13,7 +13,7 @@ public sealed class KubectlSearchTests(DemoEnvironment env) : IClassFixture<Demo
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(sim.Url, "/apis/apps/v1/deployments"));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", sim.Token);
-        using var response = await env.Http.SendAsync(request);
+        using var response = await env.MemberHttp(sim).SendAsync(request);
         response.EnsureSuccessStatusCode();
         using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return [.. doc.RootElement.GetProperty("items").EnumerateArray()
@@ -335,5 +335,46 @@ public sealed class KubectlSearchTests(DemoEnvironment env) : IClassFixture<Demo
 
         ((int)response.StatusCode).ShouldBe(400);
         (await response.Content.ReadAsStringAsync()).ShouldContain("groups");
+    }
+
+    [Theory]
+    [InlineData("pods", "kube-system")]
+    [InlineData("deployments", "kube-system")]
+    [InlineData("replicasets", "kube-system")]
+    [InlineData("pods", "shop")]
+    public async Task SearchTable_EqualsMemberTable_PlusClusterColumn(string resource, string ns)
+    {
+        var member = await env.Kubectl().OkAsync("--context", "member-cluster-1", "get", resource, "-n", ns, "-o", "wide");
+        var search = await env.Kubectl().OkAsync("--cluster", "cluster-1", "get", resource, "-n", ns, "-o", "wide");
+
+        var memberLines = member.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(Normalize).ToList();
+        var searchLines = search.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries))
+            .Select(parts => Normalize(parts[1]))
+            .ToList();
+        memberLines.Count.ShouldBeGreaterThan(1);
+        searchLines.ShouldBe(memberLines);
+
+        // Columns are padded to their widths; compare cells, not spacing.
+        static string Normalize(string line) => string.Join(' ', line.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Theory]
+    [InlineData("v2")]
+    [InlineData("v2beta1")]
+    public async Task AggregatedDiscovery_Apis_ListsSyncedGroupsInOneDocument(string version)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(env.Server, "/apis/clusterpedia.io/v1beta1/resources/apis"));
+        request.Headers.TryAddWithoutValidation("Accept", $"application/json;g=apidiscovery.k8s.io;v={version};as=APIGroupDiscoveryList,application/json");
+        using var response = await env.Http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+
+        response.Content.Headers.ContentType!.ToString().ShouldContain($"v={version}");
+        using var doc = JsonDocument.Parse(body);
+        doc.RootElement.GetProperty("kind").GetString().ShouldBe("APIGroupDiscoveryList");
+        var apps = doc.RootElement.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("metadata").GetProperty("name").GetString() == "apps");
+        var resources = apps.GetProperty("versions")[0].GetProperty("resources").EnumerateArray().Select(r => r.GetProperty("resource").GetString()).ToList();
+        resources.ShouldContain("deployments");
+        resources.ShouldContain("replicasets");
     }
 }
