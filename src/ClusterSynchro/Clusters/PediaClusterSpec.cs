@@ -28,10 +28,25 @@ public sealed record PediaClusterSpec
 
     public string? SyncResourcesRefName { get; init; }
 
+    /// <summary>Beyond Clusterpedia: namespaces whose objects are never synced (<c>spec.excludeNamespaces</c>).</summary>
+    public IReadOnlyList<string> ExcludeNamespaces { get; init; } = [];
+
+    /// <summary>Beyond Clusterpedia: resources never synced, whatever syncResources says (<c>spec.excludeResources</c>).</summary>
+    public IReadOnlyList<ExcludeResourceSpec> ExcludeResources { get; init; } = [];
+
     /// <summary>A stable fingerprint of everything above, for change detection.</summary>
-    public string Fingerprint =>
-        string.Join('\u001f', Name, ApiServer, Kubeconfig, CaData, TokenData, CertData, KeyData, SyncAllCustomResources, SyncResourcesRefName,
-            string.Join(';', SyncResources.Select(r => $"{r.Group}|{string.Join(',', r.Versions)}|{string.Join(',', r.Resources)}")));
+    public string Fingerprint => string.Join('\u001e', ConnectionFingerprint, ResourcesFingerprint);
+
+    /// <summary>What reaching the member cluster depends on: a change restarts the whole cluster synchro.</summary>
+    public string ConnectionFingerprint =>
+        string.Join('\u001f', Name, ApiServer, Kubeconfig, CaData, TokenData, CertData, KeyData);
+
+    /// <summary>What choosing the resources depends on: a change re-resolves them and restarts only those affected.</summary>
+    public string ResourcesFingerprint =>
+        string.Join('\u001f', SyncAllCustomResources, SyncResourcesRefName,
+            string.Join(';', SyncResources.Select(r => $"{r.Group}|{string.Join(',', r.Versions)}|{string.Join(',', r.Resources)}")),
+            string.Join(',', ExcludeNamespaces),
+            string.Join(';', ExcludeResources.Select(r => $"{r.Group}|{string.Join(',', r.Resources)}")));
 
     /// <summary>Reads a stored PediaCluster object (v1alpha2 JSON).</summary>
     public static PediaClusterSpec FromObject(JsonObject obj)
@@ -50,6 +65,15 @@ public sealed record PediaClusterSpec
             }
         }
 
+        var exclude = new List<ExcludeResourceSpec>();
+        if (spec["excludeResources"] is JsonArray excluded)
+        {
+            foreach (var item in excluded.OfType<JsonObject>())
+            {
+                exclude.Add(new ExcludeResourceSpec(Str(item["group"]) ?? "", Strings(item["resources"])));
+            }
+        }
+
         return new PediaClusterSpec
         {
             Name = name,
@@ -60,8 +84,10 @@ public sealed record PediaClusterSpec
             CertData = Str(spec["certData"]),
             KeyData = Str(spec["keyData"]),
             SyncResources = sync,
-            SyncAllCustomResources = spec["syncAllCustomResources"]?.GetValue<bool>() ?? false,
+            SyncAllCustomResources = spec["syncAllCustomResources"] is JsonValue all && all.TryGetValue<bool>(out var b) && b,
             SyncResourcesRefName = Str(spec["syncResourcesRefName"]),
+            ExcludeNamespaces = [.. Strings(spec["excludeNamespaces"]).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
+            ExcludeResources = exclude,
         };
     }
 

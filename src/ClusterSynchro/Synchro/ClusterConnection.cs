@@ -1,54 +1,65 @@
 using System.Text;
 using Clusterpedia.ClusterSynchro.Clusters;
 using Clusterpedia.Kube.Client;
+using Clusterpedia.Kube.Config;
 
 namespace Clusterpedia.ClusterSynchro.Synchro;
 
-/// <summary>Builds client options from a PediaCluster's credentials (apiserver + base64 CA, token, cert, key).</summary>
+/// <summary>
+/// Builds client options from a PediaCluster's credentials: <c>spec.kubeconfig</c> (base64) when set, else apiserver
+/// with base64 CA, token, client certificate and key. Every problem is an <see cref="InvalidSpecException"/> naming the field.
+/// </summary>
 internal static class ClusterConnection
 {
-    public static KubeClientOptions FromSpec(PediaClusterSpec spec)
+    public static async Task<KubeClientOptions> CreateAsync(PediaClusterSpec spec, CancellationToken ct)
     {
+        if (spec.Kubeconfig is not null)
+        {
+            return await FromKubeconfigAsync(spec.Kubeconfig, ct).ConfigureAwait(false);
+        }
+
         if (spec.ApiServer is null)
         {
-            throw new InvalidOperationException(spec.Kubeconfig is not null
-                ? "spec.kubeconfig is not supported yet: set spec.apiserver with caData/tokenData/certData/keyData"
-                : "spec.apiserver is required");
+            throw new InvalidSpecException("spec.apiserver or spec.kubeconfig is required");
         }
 
-        if (!Uri.TryCreate(spec.ApiServer, UriKind.Absolute, out var server))
+        if (!Uri.TryCreate(spec.ApiServer, UriKind.Absolute, out var server) || server.Scheme is not ("http" or "https"))
         {
-            throw new InvalidOperationException($"spec.apiserver \"{spec.ApiServer}\" is not an absolute URL");
-        }
-
-        var ca = Decode(spec.CaData, "caData");
-        return new KubeClientOptions
-        {
-            Server = server,
-            BearerToken = Decode(spec.TokenData, "tokenData")?.Trim(),
-            CertificateAuthorityPem = ca,
-            ClientCertificatePem = Decode(spec.CertData, "certData"),
-            ClientKeyPem = Decode(spec.KeyData, "keyData"),
-
-            // Clusterpedia's rule: without a CA the member's certificate is not verified.
-            InsecureSkipTlsVerify = ca is null,
-        };
-    }
-
-    private static string? Decode(string? base64, string field)
-    {
-        if (base64 is null)
-        {
-            return null;
+            throw new InvalidSpecException($"spec.apiserver \"{spec.ApiServer}\" is not an absolute http(s) URL");
         }
 
         try
         {
-            return Encoding.UTF8.GetString(Convert.FromBase64String(base64.Trim()));
+            return KubeClientOptions.FromPediaCluster(spec.ApiServer, spec.CaData, spec.TokenData, spec.CertData, spec.KeyData);
         }
-        catch (FormatException)
+        catch (FormatException e)
         {
-            throw new InvalidOperationException($"spec.{field} is not valid base64");
+            throw new InvalidSpecException("spec." + e.Message, e);
+        }
+    }
+
+    private static async Task<KubeClientOptions> FromKubeconfigAsync(string base64, CancellationToken ct)
+    {
+        string yaml;
+        try
+        {
+            yaml = Encoding.UTF8.GetString(Convert.FromBase64String(base64.Trim()));
+        }
+        catch (FormatException e)
+        {
+            throw new InvalidSpecException("spec.kubeconfig is not valid base64", e);
+        }
+
+        try
+        {
+            // No base directory: file references in a kubeconfig sent through the API must not read the server's disk
+            // relative to its working directory by accident; absolute paths still resolve, as with Clusterpedia.
+            var config = Kubeconfig.Parse(yaml);
+            return await config.ToOptionsAsync(null, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            throw new InvalidSpecException("spec.kubeconfig: " + e.Message, e);
         }
     }
 }

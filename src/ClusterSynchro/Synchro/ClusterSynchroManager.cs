@@ -25,7 +25,10 @@ public sealed partial class ClusterSynchroManager(
     private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private volatile bool _reconciledOnce;
 
-    /// <summary>True once PediaClusters were read at least once and every cluster finished its initial lists.</summary>
+    /// <summary>
+    /// True once PediaClusters were read at least once and every cluster finished its initial lists, or is known to be
+    /// invalid or unreachable (one broken member must not keep the whole server unready).
+    /// </summary>
     public bool InitialSyncDone
     {
         get
@@ -37,7 +40,7 @@ public sealed partial class ClusterSynchroManager(
 
             lock (_running)
             {
-                return _running.Values.All(s => s.InitialSyncDone);
+                return _running.Values.All(s => s.IsReady || s.Settled);
             }
         }
     }
@@ -47,7 +50,7 @@ public sealed partial class ClusterSynchroManager(
     {
         lock (_running)
         {
-            return [.. _running.Where(kv => !kv.Value.InitialSyncDone).Select(kv => kv.Key)];
+            return [.. _running.Where(kv => !kv.Value.IsReady).Select(kv => kv.Key).Order(StringComparer.Ordinal)];
         }
     }
 
@@ -120,6 +123,7 @@ public sealed partial class ClusterSynchroManager(
         }
 
         List<(string Name, ClusterSynchro Synchro, bool Deleted)> toStop = [];
+        List<(ClusterSynchro Synchro, PediaClusterSpec Spec)> toUpdate = [];
         lock (_running)
         {
             foreach (var (name, synchro) in _running)
@@ -128,9 +132,14 @@ public sealed partial class ClusterSynchroManager(
                 {
                     toStop.Add((name, synchro, true));
                 }
-                else if (spec.Fingerprint != synchro.Spec.Fingerprint)
+                else if (spec.ConnectionFingerprint != synchro.Spec.ConnectionFingerprint)
                 {
+                    // Credentials or server changed: reconnect from scratch (rows stay; unchanged ones are not rewritten).
                     toStop.Add((name, synchro, false));
+                }
+                else if (spec.ResourcesFingerprint != synchro.Spec.ResourcesFingerprint)
+                {
+                    toUpdate.Add((synchro, spec));
                 }
             }
 
@@ -138,6 +147,12 @@ public sealed partial class ClusterSynchroManager(
             {
                 _running.Remove(name);
             }
+        }
+
+        foreach (var (synchro, spec) in toUpdate)
+        {
+            synchro.UpdateSpec(spec);
+            LogClusterUpdated(logger, spec.Name);
         }
 
         foreach (var (name, synchro, deleted) in toStop)
@@ -195,6 +210,9 @@ public sealed partial class ClusterSynchroManager(
 
     [LoggerMessage(EventId = 301, Level = LogLevel.Information, Message = "Cluster {Cluster} was deleted: synchro stopped and its data removed")]
     private static partial void LogClusterRemoved(ILogger logger, string cluster);
+
+    [LoggerMessage(EventId = 303, Level = LogLevel.Information, Message = "Cluster {Cluster}: the resources to sync changed")]
+    private static partial void LogClusterUpdated(ILogger logger, string cluster);
 
     [LoggerMessage(EventId = 302, Level = LogLevel.Error, Message = "Reconciling PediaClusters failed")]
     private static partial void LogReconcileFailed(ILogger logger, Exception exception);

@@ -10,13 +10,19 @@ public sealed class ResourceSyncState(SyncedResource resource, DateTimeOffset no
     private string? _reason;
     private string? _message;
     private DateTimeOffset _since = now;
+    private long _objectCount;
 
     public SyncedResource Resource => resource;
 
     /// <summary>True once the first full list has been written: the resource is searchable and complete.</summary>
     public bool InitialListDone { get; private set; }
 
-    public long ObjectCount { get; set; }
+    /// <summary>Objects of the resource in the member cluster as the synchro last saw them (minus excluded namespaces).</summary>
+    public long ObjectCount => Interlocked.Read(ref _objectCount);
+
+    public void SetObjectCount(long count) => Interlocked.Exchange(ref _objectCount, count);
+
+    public void AddObjectCount(long delta) => Interlocked.Add(ref _objectCount, delta);
 
     public event Action? Changed;
 

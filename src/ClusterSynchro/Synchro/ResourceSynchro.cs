@@ -9,20 +9,43 @@ namespace Clusterpedia.ClusterSynchro.Synchro;
 /// <summary>
 /// Keeps one resource of one cluster in storage: a paged list (skipping objects whose stored resourceVersion is
 /// unchanged, deleting what disappeared), then a watch from the list's resourceVersion whose events are written
-/// in batches. A 410 relists; any other failure backs off (jittered, exponential) and resumes.
+/// in batches. A 410 relists; any other failure backs off (jittered, exponential) and relists, which rewrites nothing
+/// that did not change. Objects in excluded namespaces are filtered by the member (field selector) when it can, else here.
 /// </summary>
-internal sealed partial class ResourceSynchro(
-    string cluster,
-    KubeClient client,
-    IResourceStorage storage,
-    ResourceSyncState state,
-    SynchroOptions options,
-    TimeProvider time,
-    ILogger logger)
+internal sealed partial class ResourceSynchro
 {
-    private readonly GroupVersionResource _gvr = state.Resource.Resource;
-    private readonly string _resourceName = state.Resource.Resource.ToString();
-    private readonly ObjectTransformer _transformer = new(cluster, state.Resource.Resource, state.Resource.Kind, options.PruneObjects);
+    private readonly string _cluster;
+    private readonly KubeClient _client;
+    private readonly StorageWriter _writer;
+    private readonly ResourceSyncState _state;
+    private readonly IReadOnlySet<string> _excludedNamespaces;
+    private readonly SynchroOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly GroupVersionResource _gvr;
+    private readonly string _resourceName;
+    private readonly ObjectTransformer _transformer;
+    private string? _fieldSelector;
+
+    public ResourceSynchro(
+        string cluster, KubeClient client, StorageWriter writer, ResourceSyncState state, IReadOnlySet<string> excludedNamespaces,
+        SynchroOptions options, TimeProvider time, ILogger logger)
+    {
+        _cluster = cluster;
+        _client = client;
+        _writer = writer;
+        _state = state;
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _gvr = state.Resource.Resource;
+        _resourceName = _gvr.ToString();
+        _transformer = new ObjectTransformer(cluster, _gvr, state.Resource.Kind, options.PruneObjects);
+        _excludedNamespaces = state.Resource.Namespaced ? excludedNamespaces : new HashSet<string>();
+        _fieldSelector = _excludedNamespaces.Count == 0
+            ? null
+            : string.Join(',', _excludedNamespaces.Order(StringComparer.Ordinal).Select(n => "metadata.namespace!=" + n));
+    }
 
     private string CollectionPath => $"{_gvr.ApiPrefix}/{_gvr.Resource}";
 
@@ -35,7 +58,7 @@ internal sealed partial class ResourceSynchro(
             {
                 var rv = await ListAsync(ct).ConfigureAwait(false);
                 failures = 0;
-                state.Set("Syncing", null, null, time.GetUtcNow(), initialListDone: true);
+                _state.Set("Syncing", null, null, _time.GetUtcNow(), initialListDone: true);
                 await WatchAsync(rv, ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -44,50 +67,84 @@ internal sealed partial class ResourceSynchro(
             }
             catch (KubeApiException e) when (e.IsExpired)
             {
-                LogRelist(logger, cluster, _resourceName);
+                SynchroMetrics.WatchRestarted(_cluster, _resourceName, "expired");
+                LogRelist(_logger, _cluster, _resourceName);
+            }
+            catch (KubeApiException e) when (e.StatusCode == 400 && _fieldSelector is not null)
+            {
+                // The member does not filter this resource by namespace: filter here from now on.
+                _fieldSelector = null;
+                LogClientSideFilter(_logger, _cluster, _resourceName, e.Message);
             }
             catch (Exception e)
             {
                 failures++;
-                LogFailure(logger, cluster, _resourceName, e);
-                state.Set("Error", e is KubeApiException k ? k.Reason : "SyncFailed", e.Message, time.GetUtcNow());
+                SynchroMetrics.WatchRestarted(_cluster, _resourceName, "error");
+                LogFailure(_logger, _cluster, _resourceName, e);
+                _state.Set("Error", e is KubeApiException k ? k.Reason : "SyncFailed", Describe(e), _time.GetUtcNow());
                 await DelayAsync(failures, ct).ConfigureAwait(false);
             }
         }
     }
 
+    private static string Describe(Exception e) => e is KubeApiException k ? $"{k.StatusCode} {k.Reason}: {k.StatusMessage ?? k.Message}" : e.Message;
+
     private async Task DelayAsync(int failures, CancellationToken ct)
     {
-        var max = options.MaxBackoff.TotalMilliseconds;
+        var max = _options.MaxBackoff.TotalMilliseconds;
         var baseMs = Math.Min(max, 500 * Math.Pow(2, Math.Min(failures, 10)));
         var delay = TimeSpan.FromMilliseconds(baseMs / 2 + (Random.Shared.NextDouble() * baseMs / 2));
         try
         {
-            await Task.Delay(delay, time, ct).ConfigureAwait(false);
+            await Task.Delay(delay, _time, ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
         }
     }
 
+    private bool Excluded(string ns) => ns.Length > 0 && _excludedNamespaces.Contains(ns);
+
     /// <summary>Lists everything, writes what changed, deletes what is gone; returns the list's resourceVersion.</summary>
     private async Task<string> ListAsync(CancellationToken ct)
     {
-        var stored = await storage.GetResourceVersionsAsync(cluster, _gvr, ct).ConfigureAwait(false);
+        var stored = await _writer.Storage.GetResourceVersionsAsync(_cluster, _gvr, ct).ConfigureAwait(false);
         var seen = new HashSet<(string, string)>();
+        var seenBeforeRestart = new HashSet<(string, string)>();
         var resourceVersion = "";
-        long count = 0;
-        await foreach (var page in client.ListAllPagesAsync(CollectionPath, new ListRequest { Limit = options.PageSize }, ct).ConfigureAwait(false))
+        long added = 0, updated = 0;
+        var request = new ListRequest { Limit = _options.PageSize, FieldSelector = _fieldSelector };
+        await foreach (var page in _client.ListAllPagesAsync(CollectionPath, request, ct).ConfigureAwait(false))
         {
+            if (page.IsRestart)
+            {
+                // The continue token expired and the list started over: what earlier pages gave comes again, and
+                // an object they gave (and we may have written) that is now gone must not count as seen.
+                seenBeforeRestart.UnionWith(seen);
+                seen.Clear();
+            }
+
             var batch = new List<ResourceRecord>(page.Items.Count);
             foreach (var item in page.Items)
             {
                 var (ns, name, rv) = ObjectTransformer.PeekIdentity(item.Span);
-                seen.Add((ns, name));
-                count++;
-                if (stored.TryGetValue((ns, name), out var storedRv) && storedRv == rv)
+                if (Excluded(ns) || !seen.Add((ns, name)))
                 {
                     continue;
+                }
+
+                if (stored.TryGetValue((ns, name), out var storedRv))
+                {
+                    if (storedRv == rv)
+                    {
+                        continue;
+                    }
+
+                    updated++;
+                }
+                else
+                {
+                    added++;
                 }
 
                 batch.Add(_transformer.Transform(item.Span));
@@ -95,60 +152,84 @@ internal sealed partial class ResourceSynchro(
 
             if (batch.Count > 0)
             {
-                await storage.UpsertAsync(batch, ct).ConfigureAwait(false);
+                await _writer.UpsertAsync(batch, ct).ConfigureAwait(false);
             }
 
+            _state.SetObjectCount(seen.Count);
             resourceVersion = page.ResourceVersion;
         }
 
-        var gone = stored.Keys.Where(k => !seen.Contains(k))
-            .Select(k => new ResourceKey(cluster, _gvr.Group, _gvr.Version, _gvr.Resource, k.Namespace, k.Name))
+        var gone = stored.Keys.Union(seenBeforeRestart).Where(k => !seen.Contains(k))
+            .Select(k => new ResourceKey(_cluster, _gvr.Group, _gvr.Version, _gvr.Resource, k.Item1, k.Item2))
             .ToList();
         if (gone.Count > 0)
         {
-            await storage.DeleteAsync(gone, ct).ConfigureAwait(false);
+            await _writer.DeleteAsync(gone, ct).ConfigureAwait(false);
         }
 
-        state.ObjectCount = count;
-        LogListed(logger, cluster, _resourceName, count, gone.Count);
+        _state.SetObjectCount(seen.Count);
+        SynchroMetrics.Added(_cluster, _resourceName, added);
+        SynchroMetrics.Updated(_cluster, _resourceName, updated);
+        SynchroMetrics.Deleted(_cluster, _resourceName, gone.Count);
+        LogListed(_logger, _cluster, _resourceName, seen.Count, added + updated, gone.Count);
         return resourceVersion;
     }
 
     private async Task WatchAsync(string resourceVersion, CancellationToken ct)
     {
-        var events = Channel.CreateBounded<WatchEvent>(new BoundedChannelOptions(options.MaxBatch * 4) { SingleReader = true, SingleWriter = true });
+        var events = Channel.CreateBounded<WatchEvent>(new BoundedChannelOptions(_options.MaxBatch * 4) { SingleReader = true, SingleWriter = true });
         using var watchCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var writer = WriteEventsAsync(events.Reader, watchCts.Token);
         var rv = resourceVersion;
         try
         {
-            while (!ct.IsCancellationRequested)
+            while (!ct.IsCancellationRequested && !writer.IsCompleted)
             {
-                var request = new WatchRequest { ResourceVersion = rv, AllowWatchBookmarks = true, TimeoutSeconds = options.WatchTimeoutSeconds };
-                await foreach (var e in client.WatchAsync(CollectionPath, request, ct).ConfigureAwait(false))
+                var request = new WatchRequest
                 {
-                    if (writer.IsCompleted)
+                    ResourceVersion = rv,
+                    AllowWatchBookmarks = true,
+                    TimeoutSeconds = _options.WatchTimeoutSeconds,
+                    FieldSelector = _fieldSelector,
+                };
+                try
+                {
+                    await foreach (var e in _client.WatchAsync(CollectionPath, request, ct).ConfigureAwait(false))
                     {
-                        // Storage failed: surface its exception so the synchro backs off and relists.
-                        await writer.ConfigureAwait(false);
-                    }
+                        if (writer.IsCompleted)
+                        {
+                            // Storage failed: surface its exception so the synchro backs off and relists.
+                            await writer.ConfigureAwait(false);
+                        }
 
-                    var (_, _, eventRv) = ObjectTransformer.PeekIdentity(e.Object.Span);
-                    if (eventRv.Length > 0)
-                    {
-                        rv = eventRv;
-                    }
+                        var (ns, _, eventRv) = ObjectTransformer.PeekIdentity(e.Object.Span);
+                        if (eventRv.Length > 0)
+                        {
+                            rv = eventRv;
+                        }
 
-                    if (e.Type != WatchEventType.Bookmark)
-                    {
+                        if (e.Type == WatchEventType.Bookmark || Excluded(ns))
+                        {
+                            continue;
+                        }
+
+                        if (e.Type == WatchEventType.Added)
+                        {
+                            _state.AddObjectCount(1);
+                        }
+                        else if (e.Type == WatchEventType.Deleted)
+                        {
+                            _state.AddObjectCount(-1);
+                        }
+
                         // The event's bytes may be reused by the reader: keep a copy until it is written.
                         await events.Writer.WriteAsync(new WatchEvent(e.Type, e.Object.ToArray()), ct).ConfigureAwait(false);
                     }
                 }
-
-                if (writer.IsCompleted)
+                catch (WatchIdleTimeoutException)
                 {
-                    break;
+                    // A silent stream (no events, no bookmarks): watch again from where we are, nothing is lost.
+                    LogIdleWatch(_logger, _cluster, _resourceName);
                 }
             }
         }
@@ -174,42 +255,53 @@ internal sealed partial class ResourceSynchro(
         {
             upserts.Clear();
             deletes.Clear();
+            long added = 0, updated = 0;
             var n = 0;
-            while (n < options.MaxBatch && reader.TryRead(out var e))
+            while (n < _options.MaxBatch && reader.TryRead(out var e))
             {
                 n++;
                 var (ns, name, _) = ObjectTransformer.PeekIdentity(e.Object.Span);
                 if (e.Type == WatchEventType.Deleted)
                 {
                     upserts.Remove((ns, name));
-                    deletes[(ns, name)] = new ResourceKey(cluster, _gvr.Group, _gvr.Version, _gvr.Resource, ns, name);
+                    deletes[(ns, name)] = new ResourceKey(_cluster, _gvr.Group, _gvr.Version, _gvr.Resource, ns, name);
                 }
                 else
                 {
                     deletes.Remove((ns, name));
                     upserts[(ns, name)] = _transformer.Transform(e.Object.Span);
+                    _ = e.Type == WatchEventType.Added ? added++ : updated++;
                 }
             }
 
             if (upserts.Count > 0)
             {
-                await storage.UpsertAsync([.. upserts.Values], ct).ConfigureAwait(false);
+                await _writer.UpsertAsync([.. upserts.Values], ct).ConfigureAwait(false);
             }
 
             if (deletes.Count > 0)
             {
-                await storage.DeleteAsync([.. deletes.Values], ct).ConfigureAwait(false);
+                await _writer.DeleteAsync([.. deletes.Values], ct).ConfigureAwait(false);
             }
 
+            SynchroMetrics.Added(_cluster, _resourceName, added);
+            SynchroMetrics.Updated(_cluster, _resourceName, updated);
+            SynchroMetrics.Deleted(_cluster, _resourceName, deletes.Count);
         }
     }
 
-    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Cluster {Cluster}: listed {Resource}: {Count} objects, {Deleted} deleted since last sync")]
-    private static partial void LogListed(ILogger logger, string cluster, string resource, long count, int deleted);
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Cluster {Cluster}: listed {Resource}: {Count} objects, {Written} written, {Deleted} deleted since last sync")]
+    private static partial void LogListed(ILogger logger, string cluster, string resource, long count, long written, int deleted);
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Cluster {Cluster}: watch of {Resource} expired, relisting")]
     private static partial void LogRelist(ILogger logger, string cluster, string resource);
 
     [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Cluster {Cluster}: syncing {Resource} failed; retrying")]
     private static partial void LogFailure(ILogger logger, string cluster, string resource, Exception exception);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Information, Message = "Cluster {Cluster}: {Resource} rejected the namespace field selector ({Error}); excluded namespaces are filtered by the synchro")]
+    private static partial void LogClientSideFilter(ILogger logger, string cluster, string resource, string error);
+
+    [LoggerMessage(EventId = 104, Level = LogLevel.Debug, Message = "Cluster {Cluster}: watch of {Resource} was idle; watching again")]
+    private static partial void LogIdleWatch(ILogger logger, string cluster, string resource);
 }

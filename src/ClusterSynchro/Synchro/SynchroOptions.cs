@@ -23,4 +23,19 @@ public sealed class SynchroOptions
 
     /// <summary>How often cluster health is probed.</summary>
     public TimeSpan HealthInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Consecutive failed probes after which the cluster is unhealthy and its resource synchros stop.</summary>
+    public int UnhealthyThreshold { get; set; } = 3;
+
+    /// <summary>Timeout of one health probe (probes are not retried: the threshold is the retry).</summary>
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often object counts in the status are refreshed while they change.</summary>
+    public TimeSpan CountRefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Honour <c>group: "*"</c> in syncResources (every group of the member); off by default, as in Clusterpedia.</summary>
+    public bool AllowSyncAllResources { get; set; }
+
+    /// <summary>Honour <c>spec.syncAllCustomResources</c>; off by default, as in Clusterpedia.</summary>
+    public bool AllowSyncAllCustomResources { get; set; }
 }

@@ -1,0 +1,6 @@
+using Clusterpedia.ClusterSynchro.Tests.Fixtures;
+
+namespace Clusterpedia.ClusterSynchro.Tests.Integration;
+
+[Collection(SynchroCollection.Name)]
+public sealed class SqliteSynchroBehaviourTests() : SynchroBehaviourTests(StorageEngineKind.Sqlite);
