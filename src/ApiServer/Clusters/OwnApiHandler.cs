@@ -63,6 +63,10 @@ internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments open
             var body = await ReadObjectAsync(context, resource).ConfigureAwait(false);
             await UpdateAsync(context, resource, name, statusSubresource, _ => body).ConfigureAwait(false);
         }
+        else if (HttpMethods.IsPatch(method) && IsApplyPatch(context) && !statusSubresource)
+        {
+            await ServerSideApplyAsync(context, resource, name).ConfigureAwait(false);
+        }
         else if (HttpMethods.IsPatch(method))
         {
             var patch = await ReadPatchAsync(context).ConfigureAwait(false);
@@ -455,9 +459,51 @@ internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments open
         }
     }
 
+    private static bool IsApplyPatch(HttpContext context) =>
+        (context.Request.ContentType ?? "").Split(';')[0].Trim().Equals("application/apply-patch+yaml", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// <c>kubectl apply --server-side</c>: creates the object when it does not exist, otherwise merges the applied
+    /// configuration into it. Field ownership is not tracked (a field dropped from the applied configuration is
+    /// kept, not removed), which is enough for objects that have one owner, as PediaClusters do.
+    /// </summary>
+    private async Task ServerSideApplyAsync(HttpContext context, OwnResource resource, string name)
+    {
+        if (string.IsNullOrEmpty(context.Request.Query["fieldManager"].ToString()))
+        {
+            throw ApiException.BadRequest("fieldManager: Required value: is required for apply requests");
+        }
+
+        using var reader = new StreamReader(context.Request.Body);
+        var applied = YamlToJson.Parse(await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false)) as JsonObject
+            ?? throw ApiException.BadRequest("an apply patch must be an object");
+        CheckTypeMeta(applied, resource);
+        if (Str(applied["metadata"]?["name"]) is { } bodyName && bodyName != name)
+        {
+            throw ApiException.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({name})");
+        }
+
+        if (await store.GetAsync(resource.StorageKey, name, context.RequestAborted).ConfigureAwait(false) is null)
+        {
+            var metadata = applied["metadata"] as JsonObject ?? [];
+            applied["metadata"] = metadata;
+            metadata["name"] = name;
+            await CreateObjectAsync(context, resource, applied).ConfigureAwait(false);
+            return;
+        }
+
+        await UpdateAsync(context, resource, name, statusSubresource: false, current => JsonMergePatch.Apply(current, applied) as JsonObject
+            ?? throw ApiException.BadRequest("the apply patch must leave an object")).ConfigureAwait(false);
+    }
+
     private async Task CreateAsync(HttpContext context, OwnResource resource)
     {
         var obj = await ReadObjectAsync(context, resource).ConfigureAwait(false);
+        await CreateObjectAsync(context, resource, obj).ConfigureAwait(false);
+    }
+
+    private async Task CreateObjectAsync(HttpContext context, OwnResource resource, JsonObject obj)
+    {
         var metadata = obj["metadata"] as JsonObject ?? [];
         obj["metadata"] = metadata;
         var name = Str(metadata["name"]);

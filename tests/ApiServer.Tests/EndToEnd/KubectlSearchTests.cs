@@ -377,4 +377,27 @@ public sealed class KubectlSearchTests(DemoEnvironment env) : IClassFixture<Demo
         resources.ShouldContain("deployments");
         resources.ShouldContain("replicasets");
     }
+
+    /// <summary>The search commands of the Clusterpedia introduction (seed 004), verbatim.</summary>
+    [Theory]
+    [MemberData(nameof(Binaries))]
+    public async Task SeedCommands_RunAsWritten(string binary)
+    {
+        var kubectl = env.Kubectl(binary);
+
+        var kubeSystem = Rows(await kubectl.OkAsync("--cluster", "clusterpedia", "get", "deployments", "-n", "kube-system"));
+        kubeSystem.Select(r => r[0]).Distinct().Order().ShouldBe(["cluster-1", "cluster-2"]);
+        kubeSystem.ShouldContain(r => r[1] == "coredns");
+
+        var twoNamespaces = Rows(await kubectl.OkAsync("--cluster", "clusterpedia", "get", "deployments", "-A", "-l", "search.clusterpedia.io/namespaces in (kube-system, default)"));
+        twoNamespaces.ShouldNotBeEmpty();
+        twoNamespaces.ShouldAllBe(r => r[0] == "kube-system" || r[0] == "default");
+
+        var ordered = Rows(await kubectl.OkAsync("--cluster", "clusterpedia", "get", "deployments", "-A", "-l",
+            "search.clusterpedia.io/clusters in (cluster-1, cluster-2),search.clusterpedia.io/namespaces in (kube-system,default),search.clusterpedia.io/orderby=name"));
+        ordered.Select(r => r[2]).ShouldBe([.. ordered.Select(r => r[2]).Order(StringComparer.Ordinal)]);
+
+        var one = Rows(await kubectl.OkAsync("--cluster", "cluster-1", "-n", "kube-system", "get", "deployments", "coredns"));
+        one.ShouldHaveSingleItem()[1].ShouldBe("coredns");
+    }
 }

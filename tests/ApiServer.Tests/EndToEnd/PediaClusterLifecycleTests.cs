@@ -139,4 +139,31 @@ public sealed class PediaClusterLifecycleTests(DemoEnvironment env) : IClassFixt
 
         ((int)put.StatusCode).ShouldBe(409, await put.Content.ReadAsStringAsync());
     }
+
+    [Theory]
+    [MemberData(nameof(KubectlSearchTests.Binaries), MemberType = typeof(KubectlSearchTests))]
+    public async Task ApplyServerSide_CreatesThenUpdates(string binary)
+    {
+        var name = "ssa-" + Path.GetFileName(binary).Replace(".", "-", StringComparison.Ordinal);
+        var kubectl = env.Kubectl(binary);
+        string Manifest(string server) => $"""
+            apiVersion: cluster.clusterpedia.io/v1alpha2
+            kind: PediaCluster
+            metadata:
+              name: {name}
+            spec:
+              apiserver: "{server}"
+              syncResources:
+              - group: apps
+                resources: [deployments]
+            """;
+        var path = await WriteAsync(name + ".yaml", Manifest("https://127.0.0.1:1"));
+
+        (await kubectl.OkAsync("apply", "--server-side", "-f", path)).ShouldContain("serverside-applied");
+        await File.WriteAllTextAsync(path, Manifest("https://127.0.0.1:2"));
+        (await kubectl.OkAsync("apply", "--server-side", "-f", path)).ShouldContain("serverside-applied");
+
+        (await kubectl.OkAsync("get", "pediacluster", name, "-o", "jsonpath={.spec.apiserver}")).ShouldBe("https://127.0.0.1:2");
+        await kubectl.OkAsync("delete", "pediacluster", name);
+    }
 }
