@@ -166,4 +166,16 @@ public sealed class PediaClusterLifecycleTests(DemoEnvironment env) : IClassFixt
         (await kubectl.OkAsync("get", "pediacluster", name, "-o", "jsonpath={.spec.apiserver}")).ShouldBe("https://127.0.0.1:2");
         await kubectl.OkAsync("delete", "pediacluster", name);
     }
+
+    [Theory]
+    [MemberData(nameof(KubectlSearchTests.Binaries), MemberType = typeof(KubectlSearchTests))]
+    public async Task Explain_PediaClusterSpec_ShowsSchema(string binary)
+    {
+        var output = await env.Kubectl(binary).OkAsync("explain", "pediacluster.spec");
+
+        output.ShouldContain("KIND:       PediaCluster");
+        output.ShouldContain("apiserver");
+        output.ShouldContain("syncResources");
+        output.ShouldContain("Which member cluster to import");
+    }
 }
