@@ -400,4 +400,38 @@ public sealed class KubectlSearchTests(DemoEnvironment env) : IClassFixture<Demo
         var one = Rows(await kubectl.OkAsync("--cluster", "cluster-1", "-n", "kube-system", "get", "deployments", "coredns"));
         one.ShouldHaveSingleItem()[1].ShouldBe("coredns");
     }
+
+    [Fact]
+    public async Task UrlQuerySearch_WithCurl_ReturnsFilteredList()
+    {
+        var url = new Uri(env.Server, "/apis/clusterpedia.io/v1beta1/resources/apis/apps/v1/deployments?clusters=cluster-2&namespaces=kube-system,default&orderby=name").ToString();
+        var psi = new System.Diagnostics.ProcessStartInfo("curl", ["-sS", "--fail-with-body", url]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var curl = System.Diagnostics.Process.Start(psi)!;
+        var body = await curl.StandardOutput.ReadToEndAsync();
+        await curl.WaitForExitAsync();
+
+        curl.ExitCode.ShouldBe(0, await curl.StandardError.ReadToEndAsync());
+        using var doc = JsonDocument.Parse(body);
+        var items = doc.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("metadata")).ToList();
+        items.ShouldNotBeEmpty();
+        items.ShouldAllBe(m => m.GetProperty("annotations").GetProperty("shadow.clusterpedia.io/cluster-name").GetString() == "cluster-2");
+        var names = items.Select(m => m.GetProperty("name").GetString()!).ToList();
+        names.ShouldBe([.. names.Order(StringComparer.Ordinal)]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Binaries))]
+    public async Task GetDeployment_YamlAndJsonpath_FromOneCluster(string binary)
+    {
+        var kubectl = env.Kubectl(binary);
+
+        var yaml = await kubectl.OkAsync("--cluster", "cluster-1", "get", "deployment", "-n", "kube-system", "coredns", "-o", "yaml");
+        yaml.ShouldContain("kind: Deployment");
+        yaml.ShouldContain("shadow.clusterpedia.io/cluster-name: cluster-1");
+
+        var images = await kubectl.OkAsync("--cluster", "clusterpedia", "get", "deployments", "-A", "-o", "jsonpath={range .items[*]}{.metadata.annotations.shadow\\.clusterpedia\\.io/cluster-name}/{.metadata.name}{\"\\n\"}{end}");
+        var lines = images.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.ShouldContain("cluster-1/coredns");
+        lines.ShouldContain("cluster-2/coredns");
+    }
 }
