@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Clusterpedia.ApiServer.Discovery;
 using Clusterpedia.ApiServer.Http;
+using Clusterpedia.ClusterSynchro.Clusters;
 using Clusterpedia.Kube.Selectors;
 using Clusterpedia.Storage;
 
@@ -74,13 +75,7 @@ internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments open
         }
         else if (HttpMethods.IsDelete(method) && !statusSubresource)
         {
-            var existing = await GetExistingAsync(resource, name, context.RequestAborted).ConfigureAwait(false);
-            if (!IsDryRun(context))
-            {
-                await store.DeleteAsync(resource.StorageKey, name, context.RequestAborted).ConfigureAwait(false);
-            }
-
-            await WriteObjectAsync(context, resource, 200, existing).ConfigureAwait(false);
+            await DeleteAsync(context, resource, name).ConfigureAwait(false);
         }
         else
         {
@@ -459,6 +454,47 @@ internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments open
         }
     }
 
+    /// <summary>
+    /// Deletes at once when the object has no finalizers; otherwise marks it with deletionTimestamp and leaves the
+    /// removal to whoever owns the finalizers (the synchro manager removes a PediaCluster's data first).
+    /// </summary>
+    private async Task DeleteAsync(HttpContext context, OwnResource resource, string name)
+    {
+        var ct = context.RequestAborted;
+        var existing = await GetExistingAsync(resource, name, ct).ConfigureAwait(false);
+        var obj = JsonNode.Parse(existing.Object.Span)!.AsObject();
+        var metadata = obj["metadata"] as JsonObject ?? [];
+        var hasFinalizers = metadata["finalizers"] is JsonArray { Count: > 0 };
+        if (IsDryRun(context))
+        {
+            await WriteObjectAsync(context, resource, 200, existing).ConfigureAwait(false);
+            return;
+        }
+
+        if (!hasFinalizers)
+        {
+            await store.DeleteAsync(resource.StorageKey, name, ct).ConfigureAwait(false);
+            await WriteObjectAsync(context, resource, 200, existing).ConfigureAwait(false);
+            return;
+        }
+
+        if (metadata["deletionTimestamp"] is null)
+        {
+            metadata["deletionTimestamp"] = time.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+            metadata["deletionGracePeriodSeconds"] = 0;
+            try
+            {
+                existing = await store.UpdateAsync(resource.StorageKey, name, Serialize(obj), existing.Revision, ct).ConfigureAwait(false);
+            }
+            catch (ApiObjectConflictException)
+            {
+                throw ApiException.Conflict(resource.Group, resource.Resource, name, "the object has been modified; please apply your changes to the latest version and try again");
+            }
+        }
+
+        await WriteObjectAsync(context, resource, 200, existing).ConfigureAwait(false);
+    }
+
     private static bool IsApplyPatch(HttpContext context) =>
         (context.Request.ContentType ?? "").Split(';')[0].Trim().Equals("application/apply-patch+yaml", StringComparison.OrdinalIgnoreCase);
 
@@ -524,9 +560,19 @@ internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments open
         metadata["uid"] = Guid.NewGuid().ToString();
         metadata["creationTimestamp"] = time.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
         metadata["generation"] = 1;
+        metadata.Remove("deletionTimestamp");
         if (resource.HasStatus)
         {
             obj.Remove("status");
+
+            // PediaClusters carry the data finalizer: their objects are removed before they go.
+            var finalizers = metadata["finalizers"] as JsonArray ?? [];
+            if (!finalizers.Any(f => f?.GetValue<string>() == PediaClusterResource.Finalizer))
+            {
+                finalizers.Add(PediaClusterResource.Finalizer);
+            }
+
+            metadata["finalizers"] = finalizers;
         }
 
         var stored = resource.ToStorage(obj);
@@ -586,6 +632,11 @@ internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments open
             metadata["name"] = name;
             metadata["uid"] = currentMeta["uid"]?.DeepClone();
             metadata["creationTimestamp"] = currentMeta["creationTimestamp"]?.DeepClone();
+            metadata["deletionTimestamp"] = currentMeta["deletionTimestamp"]?.DeepClone();
+            if (metadata["deletionTimestamp"] is null)
+            {
+                metadata.Remove("deletionTimestamp");
+            }
             if (resource.HasStatus)
             {
                 result["status"] = current["status"]?.DeepClone();
@@ -608,6 +659,12 @@ internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments open
         ApiObject updated;
         if (IsDryRun(context))
         {
+            updated = existing with { Object = Serialize(stored) };
+        }
+        else if (result["metadata"]?["deletionTimestamp"] is not null && result["metadata"]?["finalizers"] is not JsonArray { Count: > 0 })
+        {
+            // The last finalizer of a deleted object was removed: the object goes now.
+            await store.DeleteAsync(resource.StorageKey, name, ct).ConfigureAwait(false);
             updated = existing with { Object = Serialize(stored) };
         }
         else

@@ -13,6 +13,12 @@ public static class PediaClusterResource
     /// <summary>The key under which PediaClusters live in the API object store (always in the v1alpha2 form).</summary>
     public const string StorageKey = Resource + "." + Group;
 
+    /// <summary>
+    /// Keeps a deleted PediaCluster until the synchro manager has stopped its synchro and removed its objects, so a
+    /// deletion is never lost, even across a restart.
+    /// </summary>
+    public const string Finalizer = "clusterpedia.io/cluster-data";
+
     public const string SyncResourcesResource = "clustersyncresources";
     public const string SyncResourcesKind = "ClusterSyncResources";
     public const string SyncResourcesStorageKey = SyncResourcesResource + "." + Group;

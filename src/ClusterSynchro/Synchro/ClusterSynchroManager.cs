@@ -114,10 +114,17 @@ public sealed partial class ClusterSynchroManager(
     {
         var stored = await objects.ListAsync(PediaClusterResource.StorageKey, ct).ConfigureAwait(false);
         var specs = new Dictionary<string, PediaClusterSpec>(StringComparer.Ordinal);
+        var deleting = new List<string>();
         foreach (var o in stored)
         {
             if (JsonNode.Parse(o.Object.Span) is JsonObject obj)
             {
+                if (obj["metadata"]?["deletionTimestamp"] is not null)
+                {
+                    deleting.Add(o.Name);
+                    continue;
+                }
+
                 specs[o.Name] = await ResolveRefsAsync(PediaClusterSpec.FromObject(obj), ct).ConfigureAwait(false);
             }
         }
@@ -166,6 +173,14 @@ public sealed partial class ClusterSynchroManager(
             }
         }
 
+        foreach (var name in deleting)
+        {
+            // Stopped above if it was running; remove its data (again, harmlessly, if already done) and finalize.
+            catalog.Remove(name);
+            await storage.DeleteClusterAsync(name, ct).ConfigureAwait(false);
+            await FinalizeAsync(name, ct).ConfigureAwait(false);
+        }
+
         foreach (var (name, spec) in specs)
         {
             lock (_running)
@@ -184,6 +199,41 @@ public sealed partial class ClusterSynchroManager(
 
             synchro.Start();
             LogClusterStarted(logger, name);
+        }
+    }
+
+    /// <summary>Removes our finalizer from a deleted PediaCluster, and the object itself when no finalizer is left.</summary>
+    private async Task FinalizeAsync(string name, CancellationToken ct)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var current = await objects.GetAsync(PediaClusterResource.StorageKey, name, ct).ConfigureAwait(false);
+            if (current is null || JsonNode.Parse(current.Object.Span) is not JsonObject obj || obj["metadata"] is not JsonObject metadata)
+            {
+                return;
+            }
+
+            var finalizers = metadata["finalizers"] as JsonArray ?? [];
+            var remaining = finalizers.Where(f => f?.GetValue<string>() != PediaClusterResource.Finalizer).Select(f => f?.DeepClone()).ToList();
+            try
+            {
+                if (remaining.Count == 0)
+                {
+                    await objects.DeleteAsync(PediaClusterResource.StorageKey, name, ct).ConfigureAwait(false);
+                }
+                else if (remaining.Count != finalizers.Count)
+                {
+                    metadata["finalizers"] = new JsonArray([.. remaining]);
+                    await objects.UpdateAsync(PediaClusterResource.StorageKey, name, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(obj), current.Revision, ct).ConfigureAwait(false);
+                }
+
+                LogClusterRemoved(logger, name);
+                return;
+            }
+            catch (ApiObjectConflictException)
+            {
+                // Changed meanwhile: read it again.
+            }
         }
     }
 

@@ -178,4 +178,33 @@ public sealed class PediaClusterLifecycleTests(DemoEnvironment env) : IClassFixt
         output.ShouldContain("syncResources");
         output.ShouldContain("Which member cluster to import");
     }
+
+    [Fact]
+    public async Task Delete_WithDataFinalizer_MarksThenRemovesAfterCleanup()
+    {
+        const string url = "/apis/cluster.clusterpedia.io/v1alpha2/pediaclusters";
+        var body = """{"apiVersion":"cluster.clusterpedia.io/v1alpha2","kind":"PediaCluster","metadata":{"name":"finalized"},"spec":{"apiserver":"https://127.0.0.1:1","syncResources":[{"group":"apps","resources":["deployments"]}]}}""";
+        using var created = await env.Http.PostAsync(new Uri(env.Server, url), new StringContent(body, Encoding.UTF8, "application/json"));
+        ((int)created.StatusCode).ShouldBe(201);
+        using (var doc = JsonDocument.Parse(await created.Content.ReadAsStringAsync()))
+        {
+            doc.RootElement.GetProperty("metadata").GetProperty("finalizers").EnumerateArray().Select(f => f.GetString()).ShouldContain("clusterpedia.io/cluster-data");
+        }
+
+        using var deleted = await env.Http.DeleteAsync(new Uri(env.Server, url + "/finalized"));
+        ((int)deleted.StatusCode).ShouldBe(200);
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            using var get = await env.Http.GetAsync(new Uri(env.Server, url + "/finalized"));
+            if ((int)get.StatusCode == 404)
+            {
+                break;
+            }
+
+            DateTime.UtcNow.ShouldBeLessThan(deadline, "the synchro manager did not finalize the deleted PediaCluster");
+            await Task.Delay(100);
+        }
+    }
 }
