@@ -17,4 +17,22 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Fault injected on {Cluster}: {Fault}")]
     public static partial void FaultInjected(ILogger logger, string cluster, string fault);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Fault injected on {Cluster}: down for {Duration}")]
+    public static partial void FaultDown(ILogger logger, string cluster, TimeSpan duration);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Fault injected on {Cluster}: a share {Share} of requests answered {StatusCode}")]
+    public static partial void FaultErrors(ILogger logger, string cluster, double share, int statusCode);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "Fault injected on {Cluster}: latency {Latency}")]
+    public static partial void FaultLatency(ILogger logger, string cluster, TimeSpan latency);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "Reconciling {Resource} {Namespace}/{Name} failed")]
+    public static partial void ReconcileFailed(ILogger logger, Exception exception, string resource, string @namespace, string name);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "A churn write failed")]
+    public static partial void ChurnFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "Churn on {Cluster}: {PerSecond} writes per second")]
+    public static partial void ChurnStarted(ILogger logger, string cluster, double perSecond);
 }

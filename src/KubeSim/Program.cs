@@ -15,10 +15,22 @@ var version = new Option<string>("--kubernetes-version") { Description = "gitVer
 var verbose = new Option<bool>("--verbose") { Description = "Log every request" };
 var tls = new Option<bool>("--tls") { Description = "Serve HTTPS with a generated CA; client certificates from it are accepted" };
 var kubeconfigOut = new Option<string?>("--kubeconfig-out") { Description = "Write a kubeconfig for this cluster to this file" };
+var churn = new Option<double>("--churn") { Description = "Background writes per second (mostly pod and ConfigMap updates, some creates and deletes)" };
+var errorRate = new Option<double>("--error-rate") { Description = "Share of requests (0 to 1) answered with --error-code" };
+var errorCode = new Option<int>("--error-code") { Description = "Status code of injected errors (500, 503, 429 with Retry-After...)", DefaultValueFactory = _ => 500 };
+var latency = new Option<int>("--latency-ms") { Description = "Added latency of every answer, in milliseconds" };
+var history = new Option<int>("--history") { Description = "Changes kept for watch resume; older resourceVersions get 410", DefaultValueFactory = _ => 100_000 };
+var size = new Option<string?>("--size")
+{
+    Description = "Workload preset (realistic ~4 KB pods): demo (~50 objects), 10k (10,000 pods), 100k (100,000 pods), 1m (1,000,000 objects); --namespaces/--deployments/--pods/--nodes override it",
+};
+size.AcceptOnlyFromAmong("demo", "10k", "100k", "1m");
+var report = new Option<bool>("--report") { Description = "Generate the workload, print memory and list-streaming figures, and exit" };
 
 var root = new RootCommand("Simulated Kubernetes member cluster for Clusterpedia tests and demos")
 {
-    name, port, token, namespaces, deployments, pods, nodes, seed, version, verbose, tls, kubeconfigOut,
+    name, port, token, namespaces, deployments, pods, nodes, seed, version, verbose, tls, kubeconfigOut, churn, errorRate, errorCode, latency,
+    history, size, report,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -34,7 +46,31 @@ root.SetAction(async (parse, cancellationToken) =>
         Seed = parse.GetValue(seed),
         KubernetesVersion = parse.GetValue(version)!,
         Tls = parse.GetValue(tls),
+        ChurnPerSecond = parse.GetValue(churn),
+        HistoryCapacity = parse.GetValue(history),
     };
+    if (parse.GetValue(size) is { } preset)
+    {
+        // namespaces × deployments per namespace × pods per deployment, nodes.
+        var (n, d, p, k) = preset switch
+        {
+            "10k" => (25, 20, 20, 20),
+            "100k" => (50, 100, 20, 50),
+            "1m" => (500, 80, 21, 100),
+            _ => (3, 2, 2, 3),
+        };
+        options.Namespaces = parse.GetResult(namespaces) is not { Implicit: false } ? n : options.Namespaces;
+        options.DeploymentsPerNamespace = parse.GetResult(deployments) is not { Implicit: false } ? d : options.DeploymentsPerNamespace;
+        options.PodsPerDeployment = parse.GetResult(pods) is not { Implicit: false } ? p : options.PodsPerDeployment;
+        options.Nodes = parse.GetResult(nodes) is not { Implicit: false } ? k : options.Nodes;
+    }
+
+    if (parse.GetValue(report))
+    {
+        options.Port = 0;
+        return await ScaleReport.RunAsync(options, Console.Out, cancellationToken);
+    }
+
     using var loggerFactory = LoggerFactory.Create(logging => logging
         .AddSimpleConsole(console => console.SingleLine = true)
         .SetMinimumLevel(parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Warning));
@@ -42,6 +78,16 @@ root.SetAction(async (parse, cancellationToken) =>
     using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.TrySetResult(); });
     using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.TrySetResult(); });
     await using var cluster = await SimulatedCluster.StartAsync(options, loggerFactory, cancellationToken);
+    if (parse.GetValue(errorRate) > 0)
+    {
+        cluster.Faults.SetErrorRate(parse.GetValue(errorRate), parse.GetValue(errorCode));
+    }
+
+    if (parse.GetValue(latency) > 0)
+    {
+        cluster.Faults.SetLatency(TimeSpan.FromMilliseconds(parse.GetValue(latency)));
+    }
+
     if (parse.GetValue(kubeconfigOut) is { Length: > 0 } kubeconfigPath)
     {
         await File.WriteAllTextAsync(kubeconfigPath, cluster.CreateKubeconfig(), cancellationToken);

@@ -1,5 +1,6 @@
 using System.Net;
 using Clusterpedia.KubeSim.Discovery;
+using Clusterpedia.KubeSim.Faults;
 using Clusterpedia.KubeSim.Http;
 using Clusterpedia.KubeSim.Security;
 using Clusterpedia.KubeSim.Workload;
@@ -18,9 +19,19 @@ public sealed class SimulatedCluster : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly CertificateAuthority? _authority;
+    private readonly WorkloadController _controller;
+    private readonly ILogger _logger;
+    private readonly Lock _churnLock = new();
+    private ChurnGenerator? _churn;
+    private long _churnOperations;
 
-    private SimulatedCluster(WebApplication app, Uri url, SimulatorOptions options, SimulatorStore store, CertificateAuthority? authority)
+    private SimulatedCluster(
+        WebApplication app, Uri url, SimulatorOptions options, SimulatorStore store, CertificateAuthority? authority, FaultInjector faults,
+        WorkloadController controller, ILogger logger)
     {
+        _logger = logger;
+        _controller = controller;
+        Faults = faults;
         _app = app;
         _authority = authority;
         Url = url;
@@ -42,6 +53,9 @@ public sealed class SimulatedCluster : IAsyncDisposable
     /// <summary>The objects; writes here are seen by list and watch clients at once.</summary>
     public SimulatorStore Store { get; }
 
+    /// <summary>Fault injection: cluster down, error answers, latency, compaction, dropped watches.</summary>
+    public FaultInjector Faults { get; }
+
     public static Task<SimulatedCluster> StartAsync(SimulatorOptions options, CancellationToken cancellationToken = default) =>
         StartAsync(options, NullLoggerFactory.Instance, cancellationToken);
 
@@ -53,6 +67,12 @@ public sealed class SimulatedCluster : IAsyncDisposable
         var catalog = ApiResourceCatalog.LoadBuiltIn();
         var store = new SimulatorStore(catalog, options.TimeProvider, options.Seed, options.HistoryCapacity, options.WatchQueueCapacity);
         var objects = new WorkloadGenerator(store, options).Generate();
+        // Started after generation: the generated workload is already consistent and needs no reconciling.
+        var controller = new WorkloadController(store, options, logger);
+        if (options.RunControllers)
+        {
+            controller.Start();
+        }
 
         var authority = options.Tls ? new CertificateAuthority(options.ClusterName, options.TimeProvider) : null;
         var serving = authority?.IssueServing();
@@ -83,13 +103,107 @@ public sealed class SimulatedCluster : IAsyncDisposable
             });
         });
         var app = builder.Build();
-        var handler = new ApiHandler(catalog, new ResourceHandler(store, options, logger), options, authority, logger);
+        var faults = new FaultInjector(store, options.TimeProvider, logger, options.ClusterName);
+        // The control endpoint can start churn, which belongs to the cluster object made once the server is up.
+        SimulatedCluster? started = null;
+        Task SetChurnAsync(double perSecond)
+        {
+            if (started is null)
+            {
+                return Task.CompletedTask;
+            }
+
+            if (perSecond > 0)
+            {
+                started.StartChurn(perSecond);
+                return Task.CompletedTask;
+            }
+
+            return started.StopChurnAsync();
+        }
+
+        var handler = new ApiHandler(
+            catalog, new ResourceHandler(store, options, faults, logger), options, authority, faults, SetChurnAsync, logger);
         app.Run(handler.HandleAsync);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // E.g. the port is taken: leave nothing running behind.
+            await controller.DisposeAsync().ConfigureAwait(false);
+            await app.DisposeAsync().ConfigureAwait(false);
+            authority?.Dispose();
+            throw;
+        }
+
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var url = new Uri(address.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
         Log.Listening(logger, options.ClusterName, url, objects);
-        return new SimulatedCluster(app, url, options, store, authority);
+        var cluster = new SimulatedCluster(app, url, options, store, authority, faults, controller, logger);
+        started = cluster;
+        if (options.ChurnPerSecond > 0)
+        {
+            cluster.StartChurn(options.ChurnPerSecond);
+        }
+
+        return cluster;
+    }
+
+    /// <summary>Writes made by background churn so far.</summary>
+    public long ChurnOperations
+    {
+        get
+        {
+            lock (_churnLock)
+            {
+                return _churnOperations + (_churn?.Operations ?? 0);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts background churn, or changes its rate: <paramref name="updatesPerSecond"/> writes a second, mostly pod and
+    /// ConfigMap updates, some ConfigMap creations and deletions and a few pod deletions the controller repairs.
+    /// </summary>
+    public void StartChurn(double updatesPerSecond)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(updatesPerSecond);
+        lock (_churnLock)
+        {
+            if (_churn is null)
+            {
+                _churn = new ChurnGenerator(Store, Options.TimeProvider, _logger, updatesPerSecond, Options.Seed);
+                _churn.Start();
+            }
+            else
+            {
+                _churn.PerSecond = updatesPerSecond;
+            }
+        }
+
+        Log.ChurnStarted(_logger, Options.ClusterName, updatesPerSecond);
+    }
+
+    /// <summary>Stops background churn; completes once no more churn writes happen.</summary>
+    public async Task StopChurnAsync()
+    {
+        ChurnGenerator? churn;
+        lock (_churnLock)
+        {
+            churn = _churn;
+            _churn = null;
+        }
+
+        if (churn is not null)
+        {
+            await churn.DisposeAsync().ConfigureAwait(false);
+            lock (_churnLock)
+            {
+                _churnOperations += churn.Operations;
+            }
+        }
     }
 
     /// <summary>
@@ -135,7 +249,9 @@ public sealed class SimulatedCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await StopChurnAsync().ConfigureAwait(false);
         Store.DropWatches();
+        await _controller.DisposeAsync().ConfigureAwait(false);
         await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         _authority?.Dispose();

@@ -49,7 +49,10 @@ public sealed class SimulatorApiException : Exception
     /// <summary>For 410 on an expired continue token: a token that continues at the latest revision instead.</summary>
     public string? ContinueToken { get; init; }
 
-    /// <summary>Field causes for 422 Invalid answers.</summary>
+    /// <summary>Seconds a client should wait before retrying (429, 503): <c>details.retryAfterSeconds</c> and <c>Retry-After</c>.</summary>
+    public int? RetryAfterSeconds { get; init; }
+
+    /// <summary>Field causes for 422 Invalid answers; an empty field writes a cause with a message only.</summary>
     public IReadOnlyList<(string Field, string Message)> Causes { get; init; } = [];
 
     internal static SimulatorApiException NotFound(string group, string resource, string name) =>

@@ -54,5 +54,14 @@ public sealed class SimulatorOptions
     /// <summary>Answer /healthz, /livez, /readyz and /version without credentials, as kubeadm clusters do.</summary>
     public bool AnonymousHealthAndVersion { get; set; } = true;
 
+    /// <summary>
+    /// Run the built-in controllers (Deployments → ReplicaSets → Pods, StatefulSets, DaemonSets). Off, workloads stay
+    /// exactly as written, like a cluster whose controller-manager is down.
+    /// </summary>
+    public bool RunControllers { get; set; } = true;
+
+    /// <summary>Background writes per second from the start (0 = none); see <see cref="SimulatedCluster.StartChurn"/>.</summary>
+    public double ChurnPerSecond { get; set; }
+
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Clusterpedia.Kube;
+using Clusterpedia.KubeSim.Crds;
 using Clusterpedia.KubeSim.Discovery;
 using Clusterpedia.KubeSim.Storage;
 
@@ -26,6 +27,7 @@ public sealed class SimulatorStore
 
     private readonly Lock _lock = new();
     private readonly ApiResourceCatalog _catalog;
+    private readonly CustomResourceRegistry _crds;
     private readonly TimeProvider _time;
     private readonly Random _random;
     private readonly int _historyCapacity;
@@ -33,6 +35,8 @@ public sealed class SimulatorStore
     private readonly Dictionary<string, ResourceCollection> _collections = new(StringComparer.Ordinal);
     private readonly Queue<StoreEvent> _history = new();
     private readonly List<WatchSubscription> _watchers = [];
+    private readonly List<Action<StoreEvent>> _observers = [];
+    private readonly StringPool _pool = new();
     private readonly Dictionary<string, (string GroupResource, string Key)> _liveUids = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<(string GroupResource, string Key)>> _dependents = new(StringComparer.Ordinal);
     private long _resourceVersion;
@@ -41,6 +45,7 @@ public sealed class SimulatorStore
     internal SimulatorStore(ApiResourceCatalog catalog, TimeProvider time, int seed, int historyCapacity, int watchQueueCapacity)
     {
         _catalog = catalog;
+        _crds = new CustomResourceRegistry(catalog);
         _time = time;
         _random = new Random(seed);
         _historyCapacity = Math.Max(1, historyCapacity);
@@ -218,6 +223,14 @@ public sealed class SimulatorStore
                 throw SimulatorApiException.NotFound(string.Empty, "namespaces", ns!);
             }
 
+            var isDefinition = IsDefinition(resource);
+            if (isDefinition)
+            {
+                metadata["name"] = name;
+                metadata["creationTimestamp"] ??= ObjectJson.Timestamp(_time.GetUtcNow());
+            }
+
+            var definition = isDefinition ? _crds.Admit(obj) : null;
             var rv = ++_resourceVersion;
             metadata["name"] = name;
             if (resource.Namespaced)
@@ -249,6 +262,11 @@ public sealed class SimulatorStore
             ApplyDefaults(resource, obj, name);
             var version = Build(resource, ns ?? string.Empty, name, rv, obj, deleted: false);
             Append(resource.GroupResource, version, WatchEventType.Added, previous: null);
+            if (definition is not null)
+            {
+                _crds.Register(definition);
+            }
+
             return version;
         }
     }
@@ -315,6 +333,7 @@ public sealed class SimulatorStore
             }
 
             metadata["resourceVersion"] = current.ResourceVersion.ToString(CultureInfo.InvariantCulture);
+            var definition = IsDefinition(resource) && target == UpdateTarget.Main ? _crds.Admit(desired) : null;
             if (ObjectJson.SerializeBody(desired).AsSpan().SequenceEqual(current.Body))
             {
                 // A no-op write neither bumps the resourceVersion nor emits an event, as in kube-apiserver.
@@ -325,6 +344,11 @@ public sealed class SimulatorStore
             metadata["resourceVersion"] = rv.ToString(CultureInfo.InvariantCulture);
             var version = Build(resource, current.Namespace, name, rv, desired, deleted: false);
             Append(resource.GroupResource, version, WatchEventType.Modified, current);
+            if (definition is not null)
+            {
+                _crds.Register(definition);
+            }
+
             return (version, true);
         }
     }
@@ -447,6 +471,58 @@ public sealed class SimulatorStore
         }
     }
 
+    /// <summary>Open watches (tests wait on it to know a client such as kubectl get -w is watching).</summary>
+    internal int ActiveWatchCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _watchers.Count;
+            }
+        }
+    }
+
+    /// <summary>Calls <paramref name="observer"/> with every change, under the store lock: it must only queue work.</summary>
+    internal void AddObserver(Action<StoreEvent> observer)
+    {
+        lock (_lock)
+        {
+            _observers.Add(observer);
+        }
+    }
+
+    /// <summary>Where the live object with this uid is stored, or null.</summary>
+    internal (string GroupResource, string Key)? ResolveUid(string uid)
+    {
+        lock (_lock)
+        {
+            return _liveUids.TryGetValue(uid, out var location) ? location : null;
+        }
+    }
+
+    /// <summary>The live objects of <paramref name="groupResource"/> whose ownerReferences name <paramref name="ownerUid"/>.</summary>
+    internal List<ObjectVersion> Dependents(string ownerUid, string groupResource)
+    {
+        lock (_lock)
+        {
+            var result = new List<ObjectVersion>();
+            if (_dependents.TryGetValue(ownerUid, out var dependents) && _collections.TryGetValue(groupResource, out var collection))
+            {
+                foreach (var (dependentResource, key) in dependents)
+                {
+                    if (string.Equals(dependentResource, groupResource, StringComparison.Ordinal) && collection.Latest(key) is { } live)
+                    {
+                        result.Add(live);
+                    }
+                }
+            }
+
+            result.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
+            return result;
+        }
+    }
+
     internal static string Key(ApiResource resource, string? ns, string name) =>
         resource.Namespaced ? $"{ns}/{name}" : name;
 
@@ -469,6 +545,10 @@ public sealed class SimulatorStore
             Fields = current.Fields,
         };
         Append(groupResource, tombstone, WatchEventType.Deleted, current);
+        if (string.Equals(groupResource, CustomResourceRegistry.GroupResource, StringComparison.Ordinal))
+        {
+            DeleteCustomResources(current.Name);
+        }
 
         // Garbage collection, done at once rather than in the background: dependents with no other live owner go too.
         if (_dependents.Remove(current.Uid, out var dependents))
@@ -500,6 +580,24 @@ public sealed class SimulatorStore
 
         return tombstone;
     }
+
+    /// <summary>A deleted CRD takes its objects with it, each with a DELETED event, and stops being served.</summary>
+    private void DeleteCustomResources(string definitionName)
+    {
+        // A CRD's name is its plural.group: the storage identity of its objects.
+        if (_collections.TryGetValue(definitionName, out var collection))
+        {
+            foreach (var item in collection.Scan(string.Empty, null, _resourceVersion).ToList())
+            {
+                DeleteLocked(definitionName, item);
+            }
+        }
+
+        _crds.Unregister(definitionName);
+    }
+
+    private static bool IsDefinition(ApiResource resource) =>
+        string.Equals(resource.GroupResource, CustomResourceRegistry.GroupResource, StringComparison.Ordinal);
 
     private void Append(string groupResource, ObjectVersion version, WatchEventType type, ObjectVersion? previous)
     {
@@ -547,6 +645,11 @@ public sealed class SimulatorStore
                 watcher.Publish(e);
             }
         }
+
+        foreach (var observer in _observers)
+        {
+            observer(e);
+        }
     }
 
     private void Unsubscribe(WatchSubscription subscription)
@@ -571,12 +674,13 @@ public sealed class SimulatorStore
     private static (string Lower, string? Upper) Range(ApiResource resource, string? ns) =>
         resource.Namespaced && !string.IsNullOrEmpty(ns) ? (ns + "/", ns + "0") : (string.Empty, null);
 
-    private static ObjectVersion Build(ApiResource resource, string ns, string name, long rv, JsonObject obj, bool deleted)
+    private ObjectVersion Build(ApiResource resource, string ns, string name, long rv, JsonObject obj, bool deleted)
     {
         var metadata = ObjectJson.Metadata(obj);
         var owners = metadata["ownerReferences"] is JsonArray references
-            ? references.Select(r => ObjectJson.GetString(r as JsonObject, "uid")).OfType<string>().ToArray()
+            ? references.Select(r => ObjectJson.GetString(r as JsonObject, "uid")).OfType<string>().Select(_pool.Intern).ToArray()
             : [];
+        ns = _pool.Intern(ns);
         return new ObjectVersion
         {
             Key = resource.Namespaced ? $"{ns}/{name}" : name,
@@ -587,8 +691,8 @@ public sealed class SimulatorStore
             OwnerUids = owners,
             Body = ObjectJson.SerializeBody(obj),
             Deleted = deleted,
-            Labels = ObjectJson.Labels(metadata),
-            Fields = ObjectJson.Fields(obj, ns, name, resource.SelectableFields),
+            Labels = ObjectJson.Labels(metadata, _pool),
+            Fields = ObjectJson.Fields(obj, ns, name, resource.SelectableFields, _pool),
         };
     }
 
@@ -633,8 +737,38 @@ public sealed class SimulatorStore
     private static bool HasGeneration(ApiResource resource, JsonObject obj) =>
         obj["spec"] is not null && !_withoutGeneration.Contains(resource.GroupResource);
 
-    private static void ApplyDefaults(ApiResource resource, JsonObject obj, string name)
+    private void ApplyDefaults(ApiResource resource, JsonObject obj, string name)
     {
+        if (resource.Group.Length == 0 && resource.Name == "secrets" && string.IsNullOrEmpty(ObjectJson.GetString(obj, "type")))
+        {
+            obj["type"] = "Opaque";
+        }
+
+        if (resource.Group.Length == 0 && resource.Name == "services" && obj["spec"] is JsonObject serviceSpec)
+        {
+            // The service IP allocator: a free address from 10.96.0.0/12 unless the client chose one (or None).
+            var type = ObjectJson.GetString(serviceSpec, "type") ?? "ClusterIP";
+            serviceSpec["type"] = type;
+            if (type != "ExternalName" && string.IsNullOrEmpty(ObjectJson.GetString(serviceSpec, "clusterIP")))
+            {
+                var ip = $"10.{96 + _random.Next(16)}.{_random.Next(256)}.{_random.Next(1, 255)}";
+                serviceSpec["clusterIP"] = ip;
+                serviceSpec["clusterIPs"] = new JsonArray(ip);
+            }
+
+            serviceSpec["sessionAffinity"] ??= "None";
+            serviceSpec["ipFamilies"] ??= new JsonArray("IPv4");
+            serviceSpec["ipFamilyPolicy"] ??= "SingleStack";
+            serviceSpec["internalTrafficPolicy"] ??= "Cluster";
+            foreach (var port in (serviceSpec["ports"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                port["protocol"] ??= "TCP";
+                port["targetPort"] ??= port["port"]?.DeepClone();
+            }
+
+            obj["status"] ??= new JsonObject { ["loadBalancer"] = new JsonObject() };
+        }
+
         if (resource.Group.Length == 0 && resource.Name == "namespaces")
         {
             var labels = ObjectJson.Metadata(obj)["labels"] as JsonObject ?? [];

@@ -48,6 +48,17 @@ internal sealed class Kubectl : IDisposable
 
     public async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
     {
+        using var process = Start(args);
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output, await error);
+    }
+
+    /// <summary>Starts kubectl without waiting, for commands that run until killed (get -w).</summary>
+    public Process Start(params string[] args)
+    {
         var start = new ProcessStartInfo(_binary)
         {
             RedirectStandardOutput = true,
@@ -63,12 +74,7 @@ internal sealed class Kubectl : IDisposable
             start.ArgumentList.Add(arg);
         }
 
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, await error);
+        return Process.Start(start)!;
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);

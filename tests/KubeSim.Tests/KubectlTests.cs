@@ -80,21 +80,24 @@ public sealed class KubectlTests(ClusterFixture fixture) : IClassFixture<Cluster
         output.ShouldContain("Running");
     }
 
-    [Fact]
-    public async Task Apply_Twice_SecondIsUnchangedThenConfigured()
+    [Theory]
+    [InlineData(Kubectl.Newest)]
+    [InlineData(Kubectl.Oldest)]
+    public async Task Apply_WithValidation_CreatedUnchangedConfigured(string binary)
     {
-        using var kubectl = new Kubectl(fixture.Cluster, Kubectl.Newest);
+        using var kubectl = new Kubectl(fixture.Cluster, binary);
+        var name = "applied-" + Path.GetFileNameWithoutExtension(binary).Replace(".", string.Empty, StringComparison.Ordinal);
         var manifest = Path.Combine(Path.GetTempPath(), $"kubesim-apply-{Guid.NewGuid():N}.yaml");
-        await File.WriteAllTextAsync(manifest, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\n  namespace: default\ndata:\n  a: \"1\"\n");
+        await File.WriteAllTextAsync(manifest, $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n  namespace: default\ndata:\n  a: \"1\"\n");
         try
         {
-            // The simulator serves no OpenAPI documents yet, so client-side validation is off.
-            (await kubectl.RunAsync("apply", "--validate=false", "-f", manifest)).Output.ShouldContain("configmap/applied created");
-            (await kubectl.RunAsync("apply", "--validate=false", "-f", manifest)).Output.ShouldContain("configmap/applied unchanged");
-            await File.WriteAllTextAsync(manifest, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\n  namespace: default\ndata:\n  a: \"2\"\n");
-            (await kubectl.RunAsync("apply", "--validate=false", "-f", manifest)).Output.ShouldContain("configmap/applied configured");
-            fixture.Cluster.Store.Get(new Clusterpedia.Kube.GroupVersionResource(string.Empty, "v1", "configmaps"), "default", "applied").Str("data.a").ShouldBe("2");
-            (await kubectl.RunAsync("delete", "configmap", "applied", "-n", "default")).Output.ShouldContain("deleted");
+            // No --validate=false: kubectl finds fieldValidation in the OpenAPI documents and lets the server validate.
+            (await kubectl.RunAsync("apply", "-f", manifest)).ShouldBe((0, $"configmap/{name} created\n", string.Empty));
+            (await kubectl.RunAsync("apply", "-f", manifest)).ShouldBe((0, $"configmap/{name} unchanged\n", string.Empty));
+            await File.WriteAllTextAsync(manifest, $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n  namespace: default\ndata:\n  a: \"2\"\n");
+            (await kubectl.RunAsync("apply", "-f", manifest)).ShouldBe((0, $"configmap/{name} configured\n", string.Empty));
+            fixture.Cluster.Store.Get(new Clusterpedia.Kube.GroupVersionResource(string.Empty, "v1", "configmaps"), "default", name).Str("data.a").ShouldBe("2");
+            (await kubectl.RunAsync("delete", "configmap", name, "-n", "default")).Output.ShouldContain("deleted");
         }
         finally
         {

@@ -20,6 +20,12 @@ internal sealed record ApiResource
     /// <summary>Field selectors this resource accepts beyond metadata.name and metadata.namespace.</summary>
     public IReadOnlyList<string> SelectableFields { get; init; } = [];
 
+    /// <summary>A custom resource version's <c>schema.openAPIV3Schema</c>, when its CRD has one.</summary>
+    public System.Text.Json.JsonElement? Schema { get; init; }
+
+    /// <summary>A custom resource version's <c>additionalPrinterColumns</c>.</summary>
+    public IReadOnlyList<Clusterpedia.Kube.Printing.CustomColumn> PrinterColumns { get; init; } = [];
+
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
 
     /// <summary>Storage identity: every version of a group-resource shares one collection, as in etcd.</summary>

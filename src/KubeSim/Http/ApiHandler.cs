@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Clusterpedia.KubeSim.Discovery;
+using Clusterpedia.KubeSim.Faults;
 using Clusterpedia.KubeSim.Security;
 
 namespace Clusterpedia.KubeSim.Http;
@@ -18,9 +19,15 @@ internal sealed class ApiHandler
     private readonly ILogger _logger;
     private readonly byte[]? _expectedAuthorization;
     private readonly CertificateAuthority? _authority;
+    private readonly FaultInjector _faults;
+    private readonly ControlHandler _control;
 
-    public ApiHandler(ApiResourceCatalog catalog, ResourceHandler resources, SimulatorOptions options, CertificateAuthority? authority, ILogger logger)
+    public ApiHandler(
+        ApiResourceCatalog catalog, ResourceHandler resources, SimulatorOptions options, CertificateAuthority? authority, FaultInjector faults,
+        Func<double, Task> setChurn, ILogger logger)
     {
+        _faults = faults;
+        _control = new ControlHandler(faults, setChurn);
         _authority = authority;
         _catalog = catalog;
         _resources = resources;
@@ -34,6 +41,35 @@ internal sealed class ApiHandler
         var path = context.Request.Path.Value ?? "/";
         try
         {
+            if (path.StartsWith("/_sim/", StringComparison.Ordinal))
+            {
+                // The remote control answers whatever faults are on, but only to the cluster's own credentials.
+                if (!IsAuthenticated(context, allowAnonymous: false))
+                {
+                    throw new SimulatorApiException(401, "Unauthorized", "Unauthorized");
+                }
+
+                await _control.HandleAsync(context, path).ConfigureAwait(false);
+                return;
+            }
+
+            if (_faults.IsDown)
+            {
+                // A dead apiserver: no answer at all, the client sees its connection reset.
+                context.Abort();
+                return;
+            }
+
+            if (_faults.Latency is { Ticks: > 0 } latency)
+            {
+                await Task.Delay(latency, _options.TimeProvider, context.RequestAborted).ConfigureAwait(false);
+            }
+
+            if (_faults.NextError(path) is { } injected)
+            {
+                throw injected;
+            }
+
             await RouteAsync(context, path).ConfigureAwait(false);
         }
         catch (SimulatorApiException e) when (!context.Response.HasStarted)
@@ -83,6 +119,29 @@ internal sealed class ApiHandler
             return WriteRootPathsAsync(context);
         }
 
+        if (segments is ["openapi", "v2"])
+        {
+            if (context.Request.Headers.Accept.ToString().Contains("protobuf", StringComparison.Ordinal))
+            {
+                context.Response.ContentType = OpenApiV2Writer.ProtobufContentType;
+                var proto = OpenApiV2Writer.WriteProtobuf(_catalog, _options.KubernetesVersion);
+                return context.Response.Body.WriteAsync(proto, context.RequestAborted).AsTask();
+            }
+
+            return Responses.WriteJsonAsync(context, 200, w => OpenApiV2Writer.WriteJson(w, _catalog, _options.KubernetesVersion));
+        }
+
+        if (segments[0] == "openapi" && segments.Length > 1 && segments[1] == "v3")
+        {
+            if (segments.Length == 2)
+            {
+                return Responses.WriteJsonAsync(context, 200, w => OpenApiWriter.WriteIndex(w, _catalog));
+            }
+
+            var documented = OpenApiWriter.Find(_catalog, segments.AsSpan(2)) ?? throw SimulatorApiException.ResourceNotFound();
+            return Responses.WriteJsonAsync(context, 200, w => OpenApiWriter.WriteDocument(w, documented, _options.KubernetesVersion));
+        }
+
         if (segments[0] == "api")
         {
             return segments.Length switch
@@ -128,9 +187,9 @@ internal sealed class ApiHandler
         return _resources.HandleAsync(context, request);
     }
 
-    private bool IsAuthenticated(HttpContext context)
+    private bool IsAuthenticated(HttpContext context, bool allowAnonymous = true)
     {
-        if ((_expectedAuthorization is null && _authority is null) || _options.AllowAnonymous)
+        if ((_expectedAuthorization is null && _authority is null) || (allowAnonymous && _options.AllowAnonymous))
         {
             return true;
         }

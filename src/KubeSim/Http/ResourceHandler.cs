@@ -3,7 +3,10 @@ using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Clusterpedia.KubeSim.Crds;
 using Clusterpedia.KubeSim.Discovery;
+using Clusterpedia.KubeSim.Faults;
+using Clusterpedia.KubeSim.Protobuf;
 using Clusterpedia.KubeSim.Storage;
 
 namespace Clusterpedia.KubeSim.Http;
@@ -20,9 +23,11 @@ internal sealed class ResourceHandler
     private readonly SimulatorStore _store;
     private readonly SimulatorOptions _options;
     private readonly ILogger _logger;
+    private readonly FaultInjector _faults;
 
-    public ResourceHandler(SimulatorStore store, SimulatorOptions options, ILogger logger)
+    public ResourceHandler(SimulatorStore store, SimulatorOptions options, FaultInjector faults, ILogger logger)
     {
+        _faults = faults;
         _store = store;
         _options = options;
         _logger = logger;
@@ -32,6 +37,11 @@ internal sealed class ResourceHandler
     {
         var method = context.Request.Method;
         var resource = request.Resource;
+        if (request.Subresource == "scale" && request.Name is not null && resource.Subresources.Any(s => s.Name == "scale"))
+        {
+            return ScaleAsync(context, request);
+        }
+
         if (request.Subresource is not null && request.Subresource != "status")
         {
             throw SimulatorApiException.ResourceNotFound();
@@ -171,14 +181,40 @@ internal sealed class ResourceHandler
 
         if (TableWriter.IsTableRequest(context.Request.Headers.Accept))
         {
-            var token = page.LastKey is null ? null : ContinueToken.Encode(page.ResourceVersion, page.LastKey);
-            await Responses.WriteJsonAsync(context, 200, writer => TableWriter.Write(
-                writer, resource, page.Items, page.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), token,
-                includeColumns: true, context.Request.Query["includeObject"], _options.TimeProvider.GetUtcNow())).ConfigureAwait(false);
+            await WriteTableAsync(context, resource, page).ConfigureAwait(false);
             return;
         }
 
         await WriteListAsync(context, resource, page).ConfigureAwait(false);
+    }
+
+    /// <summary>A Table list, flushed as it goes like the plain list, so a big one is never whole in memory.</summary>
+    private async Task WriteTableAsync(HttpContext context, ApiResource resource, ListPage page)
+    {
+        var token = page.LastKey is null ? null : ContinueToken.Encode(page.ResourceVersion, page.LastKey);
+        var includeObject = context.Request.Query["includeObject"].ToString();
+        var now = _options.TimeProvider.GetUtcNow();
+        var printer = TableWriter.PrinterFor(resource);
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = Responses.JsonContentType;
+        var body = context.Response.BodyWriter;
+        await using var writer = new Utf8JsonWriter(body, JsonDefaults.Writer);
+        TableWriter.WriteStart(writer, printer, page.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), token, includeColumns: true);
+        long flushed = 0;
+        foreach (var item in page.Items)
+        {
+            TableWriter.WriteRow(writer, printer, resource, item, includeObject, now);
+            writer.Flush();
+            if (writer.BytesCommitted - flushed > _flushThreshold)
+            {
+                await body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+                flushed = writer.BytesCommitted;
+            }
+        }
+
+        TableWriter.WriteEnd(writer);
+        writer.Flush();
+        await body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 
     private static async Task WriteListAsync(HttpContext context, ApiResource resource, ListPage page)
@@ -353,6 +389,12 @@ internal sealed class ResourceHandler
             // Timeout or client gone: a watch ends by closing the stream.
         }
 
+        if (_faults.IsDown)
+        {
+            // Cut by a cluster-down fault: the client must see a broken connection, not a clean end of stream.
+            context.Abort();
+        }
+
         Log.WatchEnded(_logger, resource.GroupResource, sent);
     }
 
@@ -447,6 +489,7 @@ internal sealed class ResourceHandler
 
         var obj = await ReadBodyAsync(context).ConfigureAwait(false);
         CheckTypeMeta(request.Resource, obj);
+        FieldValidation.Apply(context, request.Resource, obj);
         var metadata = ObjectJson.Metadata(obj);
         // Clients do not get to choose server-owned fields.
         metadata.Remove("uid");
@@ -468,6 +511,7 @@ internal sealed class ResourceHandler
     {
         var obj = await ReadBodyAsync(context).ConfigureAwait(false);
         CheckTypeMeta(request.Resource, obj);
+        FieldValidation.Apply(context, request.Resource, obj);
         var target = request.Subresource == "status" ? UpdateTarget.Status : UpdateTarget.Main;
         var (version, _) = _store.Update(request.Resource, request.Namespace, request.Name!, _ => obj, target);
         await WriteObjectAsync(context, 200, request.Resource, version).ConfigureAwait(false);
@@ -489,6 +533,7 @@ internal sealed class ResourceHandler
         var (version, _) = _store.Update(request.Resource, request.Namespace, request.Name!, current =>
         {
             var patched = apply(current);
+            FieldValidation.Apply(context, request.Resource, patched);
             // A patch is applied to the latest state, so it never conflicts unless it names a resourceVersion itself.
             if (patch is JsonObject { } patchObject && (patchObject["metadata"] as JsonObject)?["resourceVersion"] is null)
             {
@@ -498,6 +543,47 @@ internal sealed class ResourceHandler
             return patched;
         }, target);
         await WriteObjectAsync(context, 200, request.Resource, version).ConfigureAwait(false);
+    }
+
+    private async Task ScaleAsync(HttpContext context, ResourceRequest request)
+    {
+        var resource = request.Resource;
+        var method = context.Request.Method;
+        ObjectVersion version;
+        if (HttpMethods.IsGet(method))
+        {
+            version = _store.Get(resource, request.Namespace, request.Name!)
+                ?? throw SimulatorApiException.NotFound(resource.Group, resource.Name, request.Name!);
+        }
+        else if (HttpMethods.IsPut(method))
+        {
+            var scale = await ReadBodyAsync(context).ConfigureAwait(false);
+            (version, _) = _store.Update(resource, request.Namespace, request.Name!, current => ScaleSubresource.Apply(current, scale), UpdateTarget.Main);
+        }
+        else if (HttpMethods.IsPatch(method))
+        {
+            var mediaType = (context.Request.ContentType ?? string.Empty).Split(';')[0].Trim();
+            var patch = await ReadNodeAsync(context).ConfigureAwait(false);
+            (version, _) = _store.Update(resource, request.Namespace, request.Name!, current =>
+            {
+                var scale = ScaleSubresource.From(current);
+                ObjectJson.Metadata(scale).Remove("resourceVersion");
+                var patched = mediaType switch
+                {
+                    "application/json-patch+json" => Patching.JsonPatch(scale, patch),
+                    "application/strategic-merge-patch+json" => Patching.StrategicMergePatch(scale, patch),
+                    _ => Patching.MergePatch(scale, patch),
+                };
+                return ScaleSubresource.Apply(current, patched);
+            }, UpdateTarget.Main);
+        }
+        else
+        {
+            throw SimulatorApiException.MethodNotSupported(resource.Name + "/scale", method.ToLowerInvariant());
+        }
+
+        var parent = SimulatorStore.Full(resource, version);
+        await Responses.WriteBytesAsync(context, 200, System.Text.Encoding.UTF8.GetBytes(ScaleSubresource.From(parent).ToJsonString())).ConfigureAwait(false);
     }
 
     private async Task DeleteAsync(HttpContext context, ResourceRequest request)
@@ -620,6 +706,14 @@ internal sealed class ResourceHandler
 
     private static async Task<JsonNode?> ReadNodeAsync(HttpContext context)
     {
+        if (KubernetesProtobuf.IsProtobuf(context.Request.ContentType))
+        {
+            // kubectl 1.33's typed clients (kubectl create deployment...) send protobuf.
+            using var buffer = new MemoryStream();
+            await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+            return KubernetesProtobuf.Decode(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        }
+
         try
         {
             return await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);

@@ -28,8 +28,15 @@ internal static class Responses
         await context.Response.BodyWriter.WriteAsync(json, context.RequestAborted).ConfigureAwait(false);
     }
 
-    public static Task WriteStatusAsync(HttpContext context, SimulatorApiException error) =>
-        WriteJsonAsync(context, error.Code, writer => WriteStatus(writer, error));
+    public static Task WriteStatusAsync(HttpContext context, SimulatorApiException error)
+    {
+        if (error.RetryAfterSeconds is int retryAfter)
+        {
+            context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return WriteJsonAsync(context, error.Code, writer => WriteStatus(writer, error));
+    }
 
     /// <summary>A Success Status as DELETE answers, e.g. <c>{"status":"Success","details":{"name":..,"kind":"pods","uid":..}}</c>.</summary>
     public static Task WriteSuccessStatusAsync(HttpContext context, string name, string? group, string resource, string uid) =>
@@ -69,7 +76,7 @@ internal static class Responses
         writer.WriteString("status", "Failure");
         writer.WriteString("message", error.Message);
         writer.WriteString("reason", error.Reason);
-        if (error.DetailsName is not null || error.DetailsKind is not null || error.Causes.Count > 0)
+        if (error.DetailsName is not null || error.DetailsKind is not null || error.Causes.Count > 0 || error.RetryAfterSeconds is not null)
         {
             writer.WriteStartObject("details");
             if (error.DetailsName is not null)
@@ -93,13 +100,26 @@ internal static class Responses
                 foreach (var (field, message) in error.Causes)
                 {
                     writer.WriteStartObject();
-                    writer.WriteString("reason", "FieldValueInvalid");
+                    if (field.Length > 0)
+                    {
+                        writer.WriteString("reason", "FieldValueInvalid");
+                    }
+
                     writer.WriteString("message", message);
-                    writer.WriteString("field", field);
+                    if (field.Length > 0)
+                    {
+                        writer.WriteString("field", field);
+                    }
+
                     writer.WriteEndObject();
                 }
 
                 writer.WriteEndArray();
+            }
+
+            if (error.RetryAfterSeconds is int seconds)
+            {
+                writer.WriteNumber("retryAfterSeconds", seconds);
             }
 
             writer.WriteEndObject();

@@ -27,8 +27,9 @@ internal static class TableWriter
         return false;
     }
 
-    public static ITablePrinter PrinterFor(ApiResource resource) =>
-        TablePrinters.ForBuiltIn(resource.Group, resource.Name) ?? TablePrinters.Default;
+    public static ITablePrinter PrinterFor(ApiResource resource) => resource.IsCustom
+        ? TablePrinters.ForCustomResource(resource.PrinterColumns)
+        : TablePrinters.ForBuiltIn(resource.Group, resource.Name) ?? TablePrinters.Default;
 
     /// <summary>Writes a whole Table; <paramref name="includeObject"/> is None, Metadata (default) or Object.</summary>
     public static void Write(
@@ -36,6 +37,18 @@ internal static class TableWriter
         bool includeColumns, string? includeObject, DateTimeOffset now)
     {
         var printer = PrinterFor(resource);
+        WriteStart(writer, printer, resourceVersion, continueToken, includeColumns);
+        foreach (var item in items)
+        {
+            WriteRow(writer, printer, resource, item, includeObject, now);
+        }
+
+        WriteEnd(writer);
+    }
+
+    /// <summary>Everything before the first row: metadata, column definitions and the opening of <c>rows</c>.</summary>
+    public static void WriteStart(Utf8JsonWriter writer, ITablePrinter printer, string resourceVersion, string? continueToken, bool includeColumns)
+    {
         writer.WriteStartObject();
         writer.WriteString("kind", "Table");
         writer.WriteString("apiVersion", "meta.k8s.io/v1");
@@ -69,36 +82,40 @@ internal static class TableWriter
         }
 
         writer.WriteStartArray("rows");
-        foreach (var item in items)
-        {
-            using var document = JsonDocument.Parse(ObjectJson.WithTypeMeta(item.Body, resource.Kind, resource.ApiVersion));
-            var obj = document.RootElement;
-            writer.WriteStartObject();
-            writer.WriteStartArray("cells");
-            printer.WriteCells(writer, obj, now);
-            writer.WriteEndArray();
-            printer.WriteRowConditions(writer, obj);
-            switch (includeObject)
-            {
-                case "None":
-                    break;
-                case "Object":
-                    writer.WritePropertyName("object");
-                    obj.WriteTo(writer);
-                    break;
-                default:
-                    writer.WriteStartObject("object");
-                    writer.WriteString("kind", "PartialObjectMetadata");
-                    writer.WriteString("apiVersion", "meta.k8s.io/v1");
-                    writer.WritePropertyName("metadata");
-                    obj.GetProperty("metadata").WriteTo(writer);
-                    writer.WriteEndObject();
-                    break;
-            }
+    }
 
-            writer.WriteEndObject();
+    public static void WriteRow(Utf8JsonWriter writer, ITablePrinter printer, ApiResource resource, ObjectVersion item, string? includeObject, DateTimeOffset now)
+    {
+        using var document = JsonDocument.Parse(ObjectJson.WithTypeMeta(item.Body, resource.Kind, resource.ApiVersion));
+        var obj = document.RootElement;
+        writer.WriteStartObject();
+        writer.WriteStartArray("cells");
+        printer.WriteCells(writer, obj, now);
+        writer.WriteEndArray();
+        printer.WriteRowConditions(writer, obj);
+        switch (includeObject)
+        {
+            case "None":
+                break;
+            case "Object":
+                writer.WritePropertyName("object");
+                obj.WriteTo(writer);
+                break;
+            default:
+                writer.WriteStartObject("object");
+                writer.WriteString("kind", "PartialObjectMetadata");
+                writer.WriteString("apiVersion", "meta.k8s.io/v1");
+                writer.WritePropertyName("metadata");
+                obj.GetProperty("metadata").WriteTo(writer);
+                writer.WriteEndObject();
+                break;
         }
 
+        writer.WriteEndObject();
+    }
+
+    public static void WriteEnd(Utf8JsonWriter writer)
+    {
         writer.WriteEndArray();
         writer.WriteEndObject();
     }

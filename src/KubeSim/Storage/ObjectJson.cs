@@ -121,36 +121,47 @@ internal static class ObjectJson
     public static string? GetString(JsonObject? obj, string property) =>
         obj?[property] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
-    public static IReadOnlyDictionary<string, string> Labels(JsonObject metadata)
+    public static IReadOnlyDictionary<string, string> Labels(JsonObject metadata, StringPool pool)
     {
         if (metadata["labels"] is not JsonObject labels || labels.Count == 0)
         {
-            return _emptyDictionary;
+            return CompactMap.Empty;
         }
 
-        var result = new Dictionary<string, string>(labels.Count, StringComparer.Ordinal);
+        var pairs = new string[labels.Count * 2];
+        var i = 0;
         foreach (var (key, value) in labels)
         {
-            result[key] = value is JsonValue v && v.TryGetValue<string>(out var text) ? text : value?.ToJsonString() ?? string.Empty;
+            pairs[i++] = pool.Intern(key);
+            pairs[i++] = pool.Intern(value is JsonValue v && v.TryGetValue<string>(out var text) ? text : value?.ToJsonString() ?? string.Empty);
         }
 
-        return result;
+        return new CompactMap(pairs);
     }
 
-    /// <summary>Values of the selectable fields; absent fields read as empty, as in kube-apiserver's field sets.</summary>
-    public static IReadOnlyDictionary<string, string> Fields(JsonObject obj, string ns, string name, IReadOnlyList<string> selectable)
+    /// <summary>
+    /// Values of the selectable fields; absent fields read as empty, as in kube-apiserver's field sets. Values that
+    /// repeat across objects are pooled; addresses and names, which rarely do, are not.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Fields(JsonObject obj, string ns, string name, IReadOnlyList<string> selectable, StringPool pool)
     {
-        var result = new Dictionary<string, string>(selectable.Count + 2, StringComparer.Ordinal)
-        {
-            ["metadata.name"] = name,
-            ["metadata.namespace"] = ns,
-        };
+        var pairs = new string[(selectable.Count + 2) * 2];
+        pairs[0] = "metadata.name";
+        pairs[1] = name;
+        pairs[2] = "metadata.namespace";
+        pairs[3] = ns;
+        var i = 4;
         foreach (var path in selectable)
         {
-            result[path] = FieldValue(obj, path);
+            var value = FieldValue(obj, path);
+            pairs[i++] = path;
+            pairs[i++] = path.Contains("IP", StringComparison.Ordinal) || path.EndsWith(".name", StringComparison.Ordinal)
+                || path.EndsWith(".uid", StringComparison.Ordinal) || path.EndsWith("resourceVersion", StringComparison.Ordinal)
+                ? value
+                : pool.Intern(value);
         }
 
-        return result;
+        return new CompactMap(pairs);
     }
 
     private static string FieldValue(JsonObject obj, string path)
@@ -182,6 +193,4 @@ internal static class ObjectJson
 
     private static byte[] JsonEncoded(string text) =>
         Encoding.UTF8.GetBytes("\"" + JsonEncodedText.Encode(text, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).Value + "\"");
-
-    private static readonly Dictionary<string, string> _emptyDictionary = new(StringComparer.Ordinal);
 }

@@ -30,4 +30,7 @@ internal sealed class ObjectVersion
 
     /// <summary>Values of the selectable fields of this resource (metadata.name and metadata.namespace included).</summary>
     public required IReadOnlyDictionary<string, string> Fields { get; init; }
+
+    /// <summary>The revision before this one still inside the history window (the collection's chain; null at its end).</summary>
+    public ObjectVersion? Previous { get; set; }
 }

@@ -2,7 +2,8 @@ namespace Clusterpedia.KubeSim.Storage;
 
 /// <summary>
 /// The objects of one group-resource, multi-versioned like etcd's MVCC keyspace: each key keeps the revisions still
-/// inside the history window, so a paged list can be served at the resourceVersion of its first page. Keys sort
+/// inside the history window (newest first, chained through <see cref="ObjectVersion.Previous"/>, so an object that
+/// does not change costs no list), and a paged list can be served at the resourceVersion of its first page. Keys sort
 /// ordinally (namespace/name), the order etcd and kube-apiserver list in. Not thread-safe: the store serialises access.
 /// </summary>
 internal sealed class ResourceCollection
@@ -11,51 +12,51 @@ internal sealed class ResourceCollection
     private const string _maxKey = "\uffff";
 
     private readonly SortedSet<string> _keys = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, List<ObjectVersion>> _versions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ObjectVersion> _versions = new(StringComparer.Ordinal);
 
     public int LiveCount { get; private set; }
 
     public ObjectVersion? Latest(string key) =>
-        _versions.TryGetValue(key, out var versions) && versions[^1] is { Deleted: false } latest ? latest : null;
+        _versions.TryGetValue(key, out var latest) && !latest.Deleted ? latest : null;
 
     public void Append(ObjectVersion version)
     {
-        if (!_versions.TryGetValue(version.Key, out var versions))
+        var wasLive = false;
+        if (_versions.TryGetValue(version.Key, out var previous))
         {
-            versions = new List<ObjectVersion>(1);
-            _versions.Add(version.Key, versions);
+            wasLive = !previous.Deleted;
+            version.Previous = previous;
+        }
+        else
+        {
             _keys.Add(version.Key);
         }
 
-        var wasLive = versions.Count > 0 && !versions[^1].Deleted;
-        versions.Add(version);
+        _versions[version.Key] = version;
         LiveCount += (version.Deleted ? 0 : 1) - (wasLive ? 1 : 0);
     }
 
     /// <summary>Forgets revisions no reader can ask for any more: those superseded at or before <paramref name="compactedRv"/>.</summary>
     public void Prune(string key, long compactedRv)
     {
-        if (!_versions.TryGetValue(key, out var versions))
+        if (!_versions.TryGetValue(key, out var latest))
         {
             return;
         }
 
-        var keepFrom = 0;
-        for (var i = versions.Count - 1; i >= 0; i--)
+        // Keep every revision after the compaction point and the one that was current at it; drop the rest.
+        var version = latest;
+        while (version is not null && version.ResourceVersion > compactedRv)
         {
-            if (versions[i].ResourceVersion <= compactedRv)
-            {
-                keepFrom = i;
-                break;
-            }
+            version = version.Previous;
         }
 
-        if (keepFrom > 0)
+        if (version is not null)
         {
-            versions.RemoveRange(0, keepFrom);
+            version.Previous = null;
         }
 
-        if (versions.Count == 1 && versions[0].Deleted && versions[0].ResourceVersion <= compactedRv)
+        if (ReferenceEquals(version, latest) && latest.Deleted)
         {
             _versions.Remove(key);
             _keys.Remove(key);
@@ -97,16 +98,13 @@ internal sealed class ResourceCollection
         }
     }
 
-    private static ObjectVersion? At(List<ObjectVersion> versions, long atRv)
+    private static ObjectVersion? At(ObjectVersion? version, long atRv)
     {
-        for (var i = versions.Count - 1; i >= 0; i--)
+        while (version is not null && version.ResourceVersion > atRv)
         {
-            if (versions[i].ResourceVersion <= atRv)
-            {
-                return versions[i];
-            }
+            version = version.Previous;
         }
 
-        return null;
+        return version;
     }
 }

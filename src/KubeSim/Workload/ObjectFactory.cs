@@ -349,7 +349,8 @@ internal sealed class ObjectFactory
     }
 
     /// <summary>A Running pod of a controller (ReplicaSet, DaemonSet...), bound to a node, containers ready.</summary>
-    public JsonObject Pod(string ns, string name, JsonObject template, JsonObject owner, string nodeName, int nodeIndex, DateTimeOffset created)
+    /// <remarks>A <paramref name="fresh"/> pod (made by the controller now) started at once and never restarted.</remarks>
+    public JsonObject Pod(string ns, string name, JsonObject template, JsonObject owner, string nodeName, int nodeIndex, DateTimeOffset created, bool fresh = false)
     {
         var ownerMetadata = (JsonObject)owner["metadata"]!;
         var ownerName = ownerMetadata["name"]!.GetValue<string>();
@@ -398,12 +399,12 @@ internal sealed class ObjectFactory
         });
 
         var podIp = $"10.244.{nodeIndex}.{_random.Next(2, 254)}";
-        var started = created.AddSeconds(2);
-        var readyAt = created.AddSeconds(4 + _random.Next(10));
+        var started = fresh ? created : created.AddSeconds(2);
+        var readyAt = fresh ? created : created.AddSeconds(4 + _random.Next(10));
         var startedText = ObjectJson.Timestamp(started);
         var readyText = ObjectJson.Timestamp(readyAt);
         var createdText = ObjectJson.Timestamp(created);
-        var restarts = _random.Next(10) == 0 ? _random.Next(1, 4) : 0;
+        var restarts = !fresh && _random.Next(10) == 0 ? _random.Next(1, 4) : 0;
         var statuses = new JsonArray();
         foreach (var container in containers.OfType<JsonObject>())
         {

@@ -45,6 +45,7 @@ internal sealed class WorkloadGenerator
     private readonly ObjectFactory _factory;
     private readonly DateTimeOffset _now;
     private readonly List<string> _nodeNames = [];
+    private readonly HashSet<string> _generatedNames = new(StringComparer.Ordinal);
     private int _serviceIp = 10;
     private int _created;
 
@@ -63,7 +64,7 @@ internal sealed class WorkloadGenerator
         var clusterBirth = _now.AddDays(-30);
         foreach (var name in new[] { "default", "kube-node-lease", "kube-public", "kube-system" })
         {
-            Create(_namespaces, null, ObjectFactory.Namespace(name, clusterBirth));
+            Add(_namespaces, null, ObjectFactory.Namespace(name, clusterBirth));
         }
 
         var nodeCount = Math.Max(1, _options.Nodes);
@@ -71,10 +72,10 @@ internal sealed class WorkloadGenerator
         {
             var name = i == 0 ? $"{_options.ClusterName}-control-plane" : $"{_options.ClusterName}-worker{(i == 1 ? string.Empty : i.ToString(System.Globalization.CultureInfo.InvariantCulture))}";
             _nodeNames.Add(name);
-            Create(_nodes, null, _factory.Node(name, i, controlPlane: i == 0, clusterBirth.AddMinutes(i)));
+            Add(_nodes, null, _factory.Node(name, i, controlPlane: i == 0, clusterBirth.AddMinutes(i)));
         }
 
-        Create(_services, "default", WithLabels(ObjectFactory.Service("default", "kubernetes", new Dictionary<string, string>(), 443, 6443, "10.96.0.1", clusterBirth), ("component", "apiserver"), ("provider", "kubernetes")));
+        Add(_services, "default", WithLabels(ObjectFactory.Service("default", "kubernetes", new Dictionary<string, string>(), 443, 6443, "10.96.0.1", clusterBirth), ("component", "apiserver"), ("provider", "kubernetes")));
         foreach (var ns in new[] { "default", "kube-node-lease", "kube-public", "kube-system" })
         {
             CreateRootCa(ns, clusterBirth);
@@ -82,8 +83,8 @@ internal sealed class WorkloadGenerator
 
         var coredns = ObjectFactory.Deployment("kube-system", "coredns", 2, "registry.k8s.io/coredns/coredns:v1.12.0", 53, clusterBirth.AddMinutes(1), new Dictionary<string, string> { ["k8s-app"] = "kube-dns" });
         CreateDeployment(coredns, 2);
-        Create(_services, "kube-system", ObjectFactory.Service("kube-system", "kube-dns", new Dictionary<string, string> { ["k8s-app"] = "kube-dns" }, 53, 53, "10.96.0.10", clusterBirth.AddMinutes(1)));
-        Create(_configMaps, "kube-system", ObjectFactory.ConfigMap("kube-system", "coredns", new JsonObject
+        Add(_services, "kube-system", ObjectFactory.Service("kube-system", "kube-dns", new Dictionary<string, string> { ["k8s-app"] = "kube-dns" }, 53, 53, "10.96.0.10", clusterBirth.AddMinutes(1)));
+        Add(_configMaps, "kube-system", ObjectFactory.ConfigMap("kube-system", "coredns", new JsonObject
         {
             ["Corefile"] = ".:53 {\n    errors\n    health {\n       lameduck 5s\n    }\n    ready\n    kubernetes cluster.local in-addr.arpa ip6.arpa {\n       pods insecure\n       fallthrough in-addr.arpa ip6.arpa\n       ttl 30\n    }\n    prometheus :9153\n    forward . /etc/resolv.conf {\n       max_concurrent 1000\n    }\n    cache 30\n    loop\n    reload\n    loadbalance\n}\n",
         }, clusterBirth.AddMinutes(1)));
@@ -94,7 +95,7 @@ internal sealed class WorkloadGenerator
         {
             var ns = _namespaceWords[n % _namespaceWords.Length] + (n < _namespaceWords.Length ? string.Empty : "-" + (n / _namespaceWords.Length).ToString(System.Globalization.CultureInfo.InvariantCulture));
             var nsCreated = _now.AddDays(-20 + (_random.NextDouble() * 10));
-            Create(_namespaces, null, ObjectFactory.Namespace(ns, nsCreated));
+            Add(_namespaces, null, ObjectFactory.Namespace(ns, nsCreated));
             CreateRootCa(ns, nsCreated);
             for (var d = 0; d < _options.DeploymentsPerNamespace; d++)
             {
@@ -103,8 +104,8 @@ internal sealed class WorkloadGenerator
                 var created = nsCreated.AddHours(_random.NextDouble() * 24 * 9);
                 var deployment = ObjectFactory.Deployment(ns, name, _options.PodsPerDeployment, image, port, created);
                 CreateDeployment(deployment, _options.PodsPerDeployment);
-                Create(_services, ns, ObjectFactory.Service(ns, name, new Dictionary<string, string> { ["app"] = name }, port, port, NextServiceIp(), created));
-                Create(_configMaps, ns, ObjectFactory.ConfigMap(ns, name + "-config", new JsonObject
+                Add(_services, ns, ObjectFactory.Service(ns, name, new Dictionary<string, string> { ["app"] = name }, port, port, NextServiceIp(), created));
+                Add(_configMaps, ns, ObjectFactory.ConfigMap(ns, name + "-config", new JsonObject
                 {
                     ["LOG_LEVEL"] = "info",
                     ["application.yaml"] = $"server:\n  port: {port}\nfeatures:\n  search: true\n",
@@ -131,8 +132,8 @@ internal sealed class WorkloadGenerator
         for (var p = 0; p < replicas; p++)
         {
             var nodeIndex = _random.Next(_nodeNames.Count);
-            var pod = _factory.Pod(ns, $"{setName}-{_factory.RandomSuffix(5)}", template, storedSet, _nodeNames[nodeIndex], nodeIndex, created.AddSeconds(1));
-            Create(_pods, ns, pod);
+            var pod = _factory.Pod(ns, UniqueName(setName + "-"), template, storedSet, _nodeNames[nodeIndex], nodeIndex, created.AddSeconds(1));
+            Add(_pods, ns, pod);
         }
     }
 
@@ -197,19 +198,39 @@ internal sealed class WorkloadGenerator
         ((JsonObject)template["metadata"]!["labels"]!)["pod-template-generation"] = "1";
         for (var i = 0; i < _nodeNames.Count; i++)
         {
-            var pod = _factory.Pod("kube-system", $"kube-proxy-{_factory.RandomSuffix(5)}", template, stored, _nodeNames[i], i, created.AddSeconds(5));
+            var pod = _factory.Pod("kube-system", UniqueName("kube-proxy-"), template, stored, _nodeNames[i], i, created.AddSeconds(5));
             // kube-proxy runs on the host network: its pod IP is the node's.
             ((JsonObject)pod["status"]!)["podIP"] = ObjectFactory.NodeIp(i);
             ((JsonObject)pod["status"]!)["podIPs"] = new JsonArray(new JsonObject { ["ip"] = ObjectFactory.NodeIp(i) });
-            Create(_pods, "kube-system", pod);
+            Add(_pods, "kube-system", pod);
         }
     }
 
     private void CreateRootCa(string ns, DateTimeOffset created) =>
-        Create(_configMaps, ns, WithAnnotation(ObjectFactory.ConfigMap(ns, "kube-root-ca.crt", new JsonObject
+        Add(_configMaps, ns, WithAnnotation(ObjectFactory.ConfigMap(ns, "kube-root-ca.crt", new JsonObject
         {
             ["ca.crt"] = "-----BEGIN CERTIFICATE-----\nMIIDBTCCAe2gAwIBAgIIS2ltdWxhdGVkMA0GCSqGSIb3DQEBCwUAMBUxEzARBgNV\nBAMTCmt1YmVybmV0ZXMwHhcNMjUwMTAxMDAwMDAwWhcNMzUwMTAxMDAwMDAwWjAV\n-----END CERTIFICATE-----\n",
         }, created), "kubernetes.io/description", "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters."));
+
+    /// <summary>A generateName-style name not used yet by this generator (27^5 suffixes do collide in big clusters).</summary>
+    private string UniqueName(string prefix)
+    {
+        string name;
+        do
+        {
+            name = prefix + _factory.RandomSuffix(5);
+        }
+        while (!_generatedNames.Add(name));
+
+        return name;
+    }
+
+    /// <summary>Creates an object whose stored form the generator does not need back (no copy, no re-parse).</summary>
+    private void Add(GroupVersionResource gvr, string? ns, JsonObject obj)
+    {
+        _created++;
+        _store.Create(_store.Resolve(gvr), ns, obj, trusted: true);
+    }
 
     private JsonObject Create(GroupVersionResource gvr, string? ns, JsonObject obj)
     {

@@ -1,0 +1,236 @@
+using System.Text.Json;
+
+namespace Clusterpedia.KubeSim.Faults;
+
+/// <summary>
+/// Makes the simulated cluster misbehave on purpose, the way real apiservers do: go down for a while (connections
+/// aborted, watches cut), answer a share of requests with 500 or 429, answer slowly, forget history (410) or drop
+/// watches. Every setting is deterministic: a share of 1.0 fails every request, 0.5 exactly every second one.
+/// The control endpoint (<c>/_sim/faults</c>) and the command line drive the same object.
+/// </summary>
+public sealed class FaultInjector
+{
+    private readonly Lock _lock = new();
+    private readonly SimulatorStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly string _cluster;
+    private DateTimeOffset _downUntil = DateTimeOffset.MinValue;
+    private double _errorShare;
+    private int _errorStatusCode = 500;
+    private int _retryAfterSeconds = 1;
+    private string? _errorPathPrefix;
+    private TimeSpan _latency;
+    private long _requests;
+
+    internal FaultInjector(SimulatorStore store, TimeProvider time, ILogger logger, string cluster)
+    {
+        _store = store;
+        _time = time;
+        _logger = logger;
+        _cluster = cluster;
+    }
+
+    /// <summary>True while the cluster plays dead: every request's connection is aborted.</summary>
+    public bool IsDown => _time.GetUtcNow() < DownUntil;
+
+    /// <summary>When the cluster comes back; in the past when it is up.</summary>
+    public DateTimeOffset DownUntil
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _downUntil;
+            }
+        }
+    }
+
+    /// <summary>Share of requests (0 to 1) answered with <see cref="ErrorStatusCode"/>.</summary>
+    public double ErrorShare
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _errorShare;
+            }
+        }
+    }
+
+    public int ErrorStatusCode
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _errorStatusCode;
+            }
+        }
+    }
+
+    /// <summary>Added before every answer (watches included: before the stream starts).</summary>
+    public TimeSpan Latency
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _latency;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Plays a dead apiserver for <paramref name="duration"/>: open watches are cut and every request, health checks
+    /// included, has its connection aborted without an answer. Only <c>/_sim/*</c> keeps answering.
+    /// </summary>
+    public void GoDown(TimeSpan duration)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(duration, TimeSpan.Zero);
+        lock (_lock)
+        {
+            _downUntil = _time.GetUtcNow() + duration;
+        }
+
+        Log.FaultDown(_logger, _cluster, duration);
+        _store.DropWatches();
+    }
+
+    /// <summary>Ends a <see cref="GoDown"/> early.</summary>
+    public void ComeUp()
+    {
+        lock (_lock)
+        {
+            _downUntil = DateTimeOffset.MinValue;
+        }
+    }
+
+    /// <summary>
+    /// Answers a share of requests with a Kubernetes Status of <paramref name="statusCode"/> (500, 503, 429 with
+    /// <c>Retry-After</c>...). The choice is a counter, not a die: share 1.0 fails every request, 0.25 every fourth.
+    /// <paramref name="pathPrefix"/> limits the fault to paths starting with it (e.g. <c>/api/v1/pods</c>).
+    /// </summary>
+    public void SetErrorRate(double share, int statusCode = 500, int retryAfterSeconds = 1, string? pathPrefix = null)
+    {
+        if (double.IsNaN(share) || share < 0 || share > 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(share), share, "The share of failed requests must be between 0 and 1.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(statusCode, 400);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(statusCode, 599);
+        ArgumentOutOfRangeException.ThrowIfNegative(retryAfterSeconds);
+        lock (_lock)
+        {
+            _errorShare = share;
+            _errorStatusCode = statusCode;
+            _retryAfterSeconds = retryAfterSeconds;
+            _errorPathPrefix = string.IsNullOrEmpty(pathPrefix) ? null : pathPrefix;
+            _requests = 0;
+        }
+
+        Log.FaultErrors(_logger, _cluster, share, statusCode);
+    }
+
+    /// <summary>Delays every answer by <paramref name="latency"/> (zero turns it off).</summary>
+    public void SetLatency(TimeSpan latency)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(latency, TimeSpan.Zero);
+        lock (_lock)
+        {
+            _latency = latency;
+        }
+
+        Log.FaultLatency(_logger, _cluster, latency);
+    }
+
+    /// <summary>Forgets the history window: older resourceVersions and continue tokens get 410 Expired.</summary>
+    public void CompactHistory()
+    {
+        _store.Compact();
+        Log.FaultInjected(_logger, _cluster, "history compacted");
+    }
+
+    /// <summary>Ends every open watch (the connection stays usable); clients rewatch from their last resourceVersion.</summary>
+    public void DropWatches()
+    {
+        _store.DropWatches();
+        Log.FaultInjected(_logger, _cluster, "watches dropped");
+    }
+
+    /// <summary>Back to a healthy cluster: up, no errors, no latency.</summary>
+    public void Reset()
+    {
+        lock (_lock)
+        {
+            _downUntil = DateTimeOffset.MinValue;
+            _errorShare = 0;
+            _errorStatusCode = 500;
+            _retryAfterSeconds = 1;
+            _errorPathPrefix = null;
+            _latency = TimeSpan.Zero;
+            _requests = 0;
+        }
+
+        Log.FaultInjected(_logger, _cluster, "reset");
+    }
+
+    /// <summary>The error this request should get, or null; counts the request when the fault applies to its path.</summary>
+    internal SimulatorApiException? NextError(string path)
+    {
+        lock (_lock)
+        {
+            if (_errorShare <= 0 || (_errorPathPrefix is not null && !path.StartsWith(_errorPathPrefix, StringComparison.Ordinal)))
+            {
+                return null;
+            }
+
+            var n = ++_requests;
+            // Fail when the running total of failures due crosses an integer: exactly share * n failures after n requests.
+            var fail = Math.Floor(n * _errorShare) > Math.Floor((n - 1) * _errorShare);
+            return fail ? Error(_errorStatusCode, _retryAfterSeconds) : null;
+        }
+    }
+
+    internal void WriteState(Utf8JsonWriter writer)
+    {
+        lock (_lock)
+        {
+            var now = _time.GetUtcNow();
+            writer.WriteStartObject();
+            writer.WriteBoolean("down", now < _downUntil);
+            writer.WriteNumber("downRemainingSeconds", now < _downUntil ? Math.Round((_downUntil - now).TotalSeconds, 3) : 0);
+            writer.WriteNumber("errorShare", _errorShare);
+            writer.WriteNumber("errorCode", _errorStatusCode);
+            writer.WriteNumber("retryAfterSeconds", _retryAfterSeconds);
+            if (_errorPathPrefix is not null)
+            {
+                writer.WriteString("errorPathPrefix", _errorPathPrefix);
+            }
+
+            writer.WriteNumber("latencyMilliseconds", (long)_latency.TotalMilliseconds);
+            writer.WriteNumber("resourceVersion", _store.CurrentResourceVersion);
+            writer.WriteNumber("compactedResourceVersion", _store.CompactedResourceVersion);
+            writer.WriteEndObject();
+        }
+    }
+
+    private static SimulatorApiException Error(int code, int retryAfterSeconds) => code switch
+    {
+        429 => new SimulatorApiException(429, "TooManyRequests", "Too many requests, please try again later.")
+        {
+            RetryAfterSeconds = retryAfterSeconds,
+        },
+        500 => new SimulatorApiException(500, "InternalError", "Internal error occurred: injected fault")
+        {
+            Causes = [(string.Empty, "injected fault")],
+        },
+        503 => new SimulatorApiException(503, "ServiceUnavailable", "the server is currently unable to handle the request")
+        {
+            RetryAfterSeconds = retryAfterSeconds,
+        },
+        504 => new SimulatorApiException(504, "Timeout", "the server was unable to return a response in the time allotted, but may still be processing the request"),
+        _ => new SimulatorApiException(code, code >= 500 ? "InternalError" : "BadRequest", $"injected fault: HTTP {code}"),
+    };
+}
