@@ -102,4 +102,32 @@ public sealed class BadInputTests(DemoEnvironment env) : IClassFixture<DemoEnvir
 
         ((int)response.StatusCode).ShouldBe(405, await response.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task Search_WithUnreachableCluster_AddsWarningHeader()
+    {
+        var body = """{"apiVersion":"cluster.clusterpedia.io/v1alpha2","kind":"PediaCluster","metadata":{"name":"unreachable"},"spec":{"apiserver":"https://127.0.0.1:1","syncResources":[{"group":"apps","resources":["deployments"]}]}}""";
+        using var created = await env.Http.PostAsync(new Uri(env.Server, _pediaClusters), new StringContent(body, Encoding.UTF8, "application/json"));
+        ((int)created.StatusCode).ShouldBe(201);
+        try
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (true)
+            {
+                using var response = await env.Http.GetAsync(new Uri(env.Server, "/apis/clusterpedia.io/v1beta1/resources/apis/apps/v1/deployments?limit=1"));
+                ((int)response.StatusCode).ShouldBe(200);
+                if (response.Headers.TryGetValues("Warning", out var warnings) && warnings.Any(w => w.Contains("cluster unreachable is not ready", StringComparison.Ordinal)))
+                {
+                    break;
+                }
+
+                DateTime.UtcNow.ShouldBeLessThan(deadline, "no Warning header named the unreachable cluster");
+                await Task.Delay(200);
+            }
+        }
+        finally
+        {
+            using var deleted = await env.Http.DeleteAsync(new Uri(env.Server, _pediaClusters + "/unreachable"));
+        }
+    }
 }

@@ -86,10 +86,11 @@ public sealed class KubectlSearchTests(DemoEnvironment env) : IClassFixture<Demo
         stderr.ShouldContain("needs a cluster");
     }
 
-    [Fact]
-    public async Task ApiResources_Search_ListsSyncedResources()
+    [Theory]
+    [MemberData(nameof(Binaries))]
+    public async Task ApiResources_Search_ListsSyncedResources(string binary)
     {
-        var output = await env.Kubectl().OkAsync("--cluster", "clusterpedia", "api-resources", "--no-headers");
+        var output = await env.Kubectl(binary).OkAsync("--cluster", "clusterpedia", "api-resources", "--no-headers");
 
         var names = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0]).ToList();
         names.ShouldContain("deployments");
@@ -433,5 +434,15 @@ public sealed class KubectlSearchTests(DemoEnvironment env) : IClassFixture<Demo
         var lines = images.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         lines.ShouldContain("cluster-1/coredns");
         lines.ShouldContain("cluster-2/coredns");
+    }
+
+    [Theory]
+    [MemberData(nameof(Binaries))]
+    public async Task GetPodsWide_AddsPriorityOneColumns(string binary)
+    {
+        var output = await env.Kubectl(binary).OkAsync("--cluster", "clusterpedia", "get", "pods", "-A", "-o", "wide");
+
+        Header(output).ShouldBe(["NAMESPACE", "CLUSTER", "NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "NOMINATED", "NODE", "READINESS", "GATES"]);
+        Rows(output).ShouldNotBeEmpty();
     }
 }
