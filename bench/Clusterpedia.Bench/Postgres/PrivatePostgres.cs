@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Clusterpedia.Bench.Postgres;
+
+/// <summary>
+/// A throw-away PostgreSQL 15 for one benchmark run: a fresh cluster in a temporary directory on a free loopback port,
+/// stopped and deleted on dispose. initdb refuses root, so as root the directory belongs to <c>postgres</c> and the
+/// server binaries run through <c>runuser</c>.
+/// </summary>
+internal sealed class PrivatePostgres : IAsyncDisposable
+{
+    private const string _binDirectory = "/usr/lib/postgresql/15/bin";
+
+    private readonly string _root;
+    private readonly bool _asRoot;
+    private bool _started;
+
+    private PrivatePostgres(string root, int port, bool asRoot, IReadOnlyList<string> settings)
+    {
+        _root = root;
+        Port = port;
+        _asRoot = asRoot;
+        Settings = settings;
+    }
+
+    public int Port { get; }
+
+    /// <summary>The <c>-c name=value</c> settings the server runs with (reported with the results).</summary>
+    public IReadOnlyList<string> Settings { get; }
+
+    private string DataDirectory => Path.Combine(_root, "data");
+
+    public string ConnectionString(string database) =>
+        $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=true;Maximum Pool Size=32;Timeout=30;Command Timeout=600";
+
+    public static async Task<PrivatePostgres> StartAsync(IReadOnlyList<string> settings, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(Path.Combine(_binDirectory, "initdb")))
+        {
+            throw new InvalidOperationException(
+                $"PostgreSQL 15 server binaries are missing ({_binDirectory}); install them with: apt-get install -y postgresql-15");
+        }
+
+        var root = Path.Combine(Path.GetTempPath(), "clusterpedia-bench-pg-" + Guid.NewGuid().ToString("N")[..10]);
+        Directory.CreateDirectory(root);
+        var server = new PrivatePostgres(root, FreeLoopbackPort(), Environment.UserName == "root", settings);
+        try
+        {
+            if (server._asRoot)
+            {
+                await RunAsync("chown", ["-R", "postgres:postgres", root], asPostgres: false, cancellationToken);
+            }
+
+            await server.RunServerToolAsync("initdb",
+                ["-D", server.DataDirectory, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync"],
+                cancellationToken);
+            var options = $"-p {server.Port} -k {root} -c listen_addresses=127.0.0.1 " +
+                string.Join(' ', settings.Select(s => "-c " + s));
+            await server.RunServerToolAsync("pg_ctl",
+                ["-D", server.DataDirectory, "-l", Path.Combine(root, "server.log"), "-w", "-t", "60", "-o", options, "start"],
+                cancellationToken);
+            server._started = true;
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Runs on failure and Ctrl-C too, so it must not depend on the run's cancellation token.
+        if (_started)
+        {
+            _started = false;
+            try
+            {
+                await RunServerToolAsync("pg_ctl", ["-D", DataDirectory, "-m", "immediate", "-w", "stop"], CancellationToken.None);
+            }
+            catch (InvalidOperationException e)
+            {
+                await Console.Error.WriteLineAsync($"warning: stopping PostgreSQL failed: {e.Message}");
+            }
+        }
+
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync($"warning: could not remove {_root}: {e.Message}");
+        }
+    }
+
+    private Task RunServerToolAsync(string tool, IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
+        RunAsync(Path.Combine(_binDirectory, tool), arguments, _asRoot, cancellationToken);
+
+    private static async Task RunAsync(string program, IReadOnlyList<string> arguments, bool asPostgres, CancellationToken cancellationToken)
+    {
+        var info = new ProcessStartInfo(asPostgres ? "runuser" : program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (asPostgres)
+        {
+            info.ArgumentList.Add("-u");
+            info.ArgumentList.Add("postgres");
+            info.ArgumentList.Add("--");
+            info.ArgumentList.Add(program);
+        }
+
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {program}");
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        var output = await stdout + await stderr;
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                $"{program} {string.Join(' ', arguments)} exited with {process.ExitCode}: {output}"));
+        }
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,86 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Clusterpedia.Bench;
+using Clusterpedia.Bench.EndToEnd;
+using Clusterpedia.Bench.Results;
+using Clusterpedia.Storage;
+
+// The storage benchmark (issue 5, and the storage side of issue 8's S2): loads a realistic multi-cluster data set
+// into each engine through IResourceStorage, times every query shape, writes the results JSON and prints the tables.
+// Exit code 0 only when every engine run and every scenario completed.
+if (args.Contains("--help") || args.Contains("-h"))
+{
+    Console.WriteLine(BenchOptions.Usage);
+    return 0;
+}
+
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args);
+}
+catch (ArgumentException e)
+{
+    await Console.Error.WriteLineAsync(e.Message + Environment.NewLine + BenchOptions.Usage);
+    return 2;
+}
+
+using var stop = new CancellationTokenSource();
+void Cancel(PosixSignalContext context)
+{
+    context.Cancel = true;
+    Console.Error.WriteLine($"{context.Signal}: stopping (the database server is shut down on the way out)");
+    stop.Cancel();
+}
+
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Cancel);
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
+
+var report = new BenchReport
+{
+    Command = "Clusterpedia.Bench " + string.Join(' ', args),
+    Mode = options.Quick ? "quick" : "full",
+    StartedAt = DateTimeOffset.UtcNow,
+    Machine = MachineInfo.Read(),
+    Options = options,
+};
+
+try
+{
+    foreach (var (engine, rows) in new[] { (StorageOptions.Postgres, options.PostgresRows), (StorageOptions.Sqlite, options.SqliteRows) })
+    {
+        if (rows > 0)
+        {
+            report.Runs.Add(await StorageBench.RunAsync(engine, rows, options, stop.Token));
+        }
+    }
+
+    if (options.EndToEndClusters > 0)
+    {
+        foreach (var engine in options.EndToEndEngines)
+        {
+            report.EndToEnd.Add(await EndToEndBench.RunAsync(engine, options, stop.Token));
+        }
+    }
+}
+catch (OperationCanceledException) when (stop.IsCancellationRequested)
+{
+    await Console.Error.WriteLineAsync("cancelled: results are incomplete");
+    return 130;
+}
+
+report.FinishedAt = DateTimeOffset.UtcNow;
+report.LoadAverageAtEnd = MachineInfo.LoadAverage();
+var output = options.Output ?? Path.Combine("bench", "results", $"{report.StartedAt:yyyy-MM-dd}{(options.Quick ? "-quick" : "")}.json");
+Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+await File.WriteAllTextAsync(output, JsonSerializer.Serialize(report, BenchJsonContext.Default.BenchReport) + "\n");
+
+Console.WriteLine(SummaryPrinter.Render(report));
+Console.WriteLine($"results: {output}");
+if (!report.Succeeded)
+{
+    await Console.Error.WriteLineAsync("some scenarios did not complete: see the failures above");
+    return 1;
+}
+
+return 0;
