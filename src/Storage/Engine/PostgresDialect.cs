@@ -126,6 +126,14 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect
 
     public override string InList(SqlStatement sql, string expression, IReadOnlyList<string> values, bool negate)
     {
+        if (values.Count == 1)
+        {
+            // A plain equality lets the planner use (gvr, cluster, namespace, name) for name order; = ANY(array) with
+            // one element is planned as a filter and scans by name instead (649 ms vs ~1 ms at 1M rows).
+            var single = sql.Param(values[0]);
+            return negate ? $"{expression} <> {single}" : $"{expression} = {single}";
+        }
+
         var p = sql.Param(values.ToArray());
         return negate ? $"NOT ({expression} = ANY({p}))" : $"{expression} = ANY({p})";
     }
