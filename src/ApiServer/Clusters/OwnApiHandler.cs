@@ -492,6 +492,19 @@ internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments open
             }
         }
 
+        // The finalizer's owner (the synchro manager) usually finishes within moments: wait briefly so the client
+        // sees a completed deletion, as it would without finalizers. Past the wait, answer with the marked object.
+        var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(10);
+        while (time.GetUtcNow() < deadline)
+        {
+            if (await store.GetAsync(resource.StorageKey, name, ct).ConfigureAwait(false) is null)
+            {
+                break;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50), time, ct).ConfigureAwait(false);
+        }
+
         await WriteObjectAsync(context, resource, 200, existing).ConfigureAwait(false);
     }
 
