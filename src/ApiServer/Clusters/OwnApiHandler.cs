@@ -5,6 +5,7 @@ using System.Threading.Channels;
 using Clusterpedia.ApiServer.Discovery;
 using Clusterpedia.ApiServer.Http;
 using Clusterpedia.ClusterSynchro.Clusters;
+using Clusterpedia.Kube.Patching;
 using Clusterpedia.Kube.Selectors;
 using Clusterpedia.Storage;
 

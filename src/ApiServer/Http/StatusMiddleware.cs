@@ -22,6 +22,10 @@ internal sealed partial class StatusMiddleware(RequestDelegate next, ILogger<Sta
         {
             await StatusWriter.WriteAsync(context, ApiException.BadRequest(e.Message)).ConfigureAwait(false);
         }
+        catch (Clusterpedia.Kube.Patching.PatchException e) when (!context.Response.HasStarted)
+        {
+            await StatusWriter.WriteAsync(context, new ApiException(e.Code, e.Code == 422 ? "Invalid" : "BadRequest", e.Message)).ConfigureAwait(false);
+        }
         catch (JsonException e) when (!context.Response.HasStarted)
         {
             await StatusWriter.WriteAsync(context, ApiException.BadRequest($"the request body is not valid JSON: {e.Message}")).ConfigureAwait(false);

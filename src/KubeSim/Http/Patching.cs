@@ -32,31 +32,22 @@ internal static class Patching
     private static readonly HashSet<string> _mergedPrimitiveLists = new(StringComparer.Ordinal) { "finalizers" };
 
     public static JsonObject MergePatch(JsonObject target, JsonNode? patch) =>
-        MergePatchNode(target, patch) as JsonObject
+        Shared(() => Kube.Patching.JsonMergePatch.Apply(target, patch)) as JsonObject
             ?? throw SimulatorApiException.BadRequest("the merge patch must be a JSON object");
 
-    private static JsonNode? MergePatchNode(JsonNode? target, JsonNode? patch)
+    /// <summary>Runs a shared patch implementation, turning its errors into the Status kube-apiserver answers.</summary>
+    private static JsonNode? Shared(Func<JsonNode?> apply)
     {
-        if (patch is not JsonObject patchObject)
+        try
         {
-            return patch?.DeepClone();
+            return apply();
         }
-
-        var result = target as JsonObject ?? [];
-        foreach (var (key, value) in patchObject)
+        catch (Kube.Patching.PatchException e)
         {
-            if (value is null)
-            {
-                result.Remove(key);
-            }
-            else
-            {
-                var merged = MergePatchNode(result[key], value);
-                result[key] = merged is null || merged.Parent is null ? merged : merged.DeepClone();
-            }
+            throw e.Code == 422
+                ? new SimulatorApiException(422, "Invalid", $"the server rejected our request due to an error in our request: {e.Message}")
+                : SimulatorApiException.BadRequest(e.Message);
         }
-
-        return result;
     }
 
     public static JsonObject StrategicMergePatch(JsonObject target, JsonNode? patch)
@@ -232,123 +223,9 @@ internal static class Patching
     private static string? ObjectJsonDirective(JsonObject obj) =>
         obj["$patch"] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
-    public static JsonObject JsonPatch(JsonObject target, JsonNode? patch)
-    {
-        if (patch is not JsonArray operations)
-        {
-            throw SimulatorApiException.BadRequest("a JSON patch must be an array of operations");
-        }
-
-        JsonNode document = target;
-        foreach (var operation in operations.OfType<JsonObject>())
-        {
-            var op = operation["op"]?.GetValue<string>();
-            var path = operation["path"]?.GetValue<string>() ?? throw SimulatorApiException.BadRequest("JSON patch operation without path");
-            switch (op)
-            {
-                case "add":
-                    document = Add(document, path, operation["value"]?.DeepClone());
-                    break;
-                case "remove":
-                    Remove(document, path);
-                    break;
-                case "replace":
-                    Remove(document, path);
-                    document = Add(document, path, operation["value"]?.DeepClone());
-                    break;
-                case "move":
-                    {
-                        var from = operation["from"]?.GetValue<string>() ?? throw SimulatorApiException.BadRequest("move without from");
-                        var value = Resolve(document, from)?.DeepClone();
-                        Remove(document, from);
-                        document = Add(document, path, value);
-                        break;
-                    }
-
-                case "copy":
-                    {
-                        var from = operation["from"]?.GetValue<string>() ?? throw SimulatorApiException.BadRequest("copy without from");
-                        document = Add(document, path, Resolve(document, from)?.DeepClone());
-                        break;
-                    }
-
-                case "test":
-                    if (!JsonNode.DeepEquals(Resolve(document, path), operation["value"]))
-                    {
-                        throw new SimulatorApiException(422, "Invalid", $"the server rejected our request due to an error in our request: testing value {path} failed");
-                    }
-
-                    break;
-                default:
-                    throw SimulatorApiException.BadRequest($"Unexpected kind: {op}");
-            }
-        }
-
-        return document as JsonObject ?? throw SimulatorApiException.BadRequest("the JSON patch did not produce an object");
-    }
-
-    private static string[] Pointer(string path) =>
-        path.Length == 0 ? [] : path[1..].Split('/').Select(p => p.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal)).ToArray();
-
-    private static JsonNode? Resolve(JsonNode document, string path)
-    {
-        JsonNode? node = document;
-        foreach (var part in Pointer(path))
-        {
-            node = node switch
-            {
-                JsonObject o when o.ContainsKey(part) => o[part],
-                JsonArray a when int.TryParse(part, out var i) && i >= 0 && i < a.Count => a[i],
-                _ => throw new SimulatorApiException(422, "Invalid", $"the server rejected our request due to an error in our request: doc is missing path: \"{path}\""),
-            };
-        }
-
-        return node;
-    }
-
-    private static JsonNode Add(JsonNode document, string path, JsonNode? value)
-    {
-        var parts = Pointer(path);
-        if (parts.Length == 0)
-        {
-            return value ?? throw SimulatorApiException.BadRequest("cannot replace the document with null");
-        }
-
-        var parent = Resolve(document, "/" + string.Join('/', parts[..^1].Select(p => p.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal))));
-        var last = parts[^1];
-        switch (parent)
-        {
-            case JsonObject o:
-                o[last] = value;
-                break;
-            case JsonArray a when last == "-":
-                a.Add(value);
-                break;
-            case JsonArray a when int.TryParse(last, out var i) && i >= 0 && i <= a.Count:
-                a.Insert(i, value);
-                break;
-            default:
-                throw new SimulatorApiException(422, "Invalid", $"the server rejected our request due to an error in our request: doc is missing path: \"{path}\"");
-        }
-
-        return document;
-    }
-
-    private static void Remove(JsonNode document, string path)
-    {
-        var parts = Pointer(path);
-        var parent = parts.Length == 1 ? document : Resolve(document, "/" + string.Join('/', parts[..^1].Select(p => p.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal))));
-        var last = parts[^1];
-        switch (parent)
-        {
-            case JsonObject o when o.ContainsKey(last):
-                o.Remove(last);
-                break;
-            case JsonArray a when int.TryParse(last, out var i) && i >= 0 && i < a.Count:
-                a.RemoveAt(i);
-                break;
-            default:
-                throw new SimulatorApiException(422, "Invalid", $"the server rejected our request due to an error in our request: doc is missing path: \"{path}\"");
-        }
-    }
+    public static JsonObject JsonPatch(JsonObject target, JsonNode? patch) =>
+        patch is JsonArray operations
+            ? Shared(() => Kube.Patching.JsonPatch.Apply(target, operations)) as JsonObject
+                ?? throw SimulatorApiException.BadRequest("the JSON patch did not produce an object")
+            : throw SimulatorApiException.BadRequest("a JSON patch must be an array of operations");
 }

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
-using Clusterpedia.ApiServer.Clusters;
-using Clusterpedia.ApiServer.Http;
+using Clusterpedia.Kube.Patching;
 
 namespace Clusterpedia.ApiServer.Tests.Unit;
 
@@ -50,7 +49,7 @@ public sealed class PatchTests
     [InlineData("""[1]""", 400)]
     public void JsonPatch_BadOperations_AreClientErrors(string ops, int code)
     {
-        var error = Should.Throw<ApiException>(() => JsonPatch.Apply(JsonNode.Parse("""{"a":1}""")!, JsonNode.Parse(ops)!.AsArray()));
+        var error = Should.Throw<PatchException>(() => JsonPatch.Apply(JsonNode.Parse("""{"a":1}""")!, JsonNode.Parse(ops)!.AsArray()));
 
         error.Code.ShouldBe(code);
     }

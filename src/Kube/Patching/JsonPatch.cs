@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Clusterpedia.ApiServer.Http;
 
-namespace Clusterpedia.ApiServer.Clusters;
+namespace Clusterpedia.Kube.Patching;
 
 /// <summary>RFC 6902 JSON patch (add, remove, replace, move, copy, test) over JsonNode trees.</summary>
 public static class JsonPatch
@@ -15,11 +14,11 @@ public static class JsonPatch
         {
             if (opNode is not JsonObject op)
             {
-                throw ApiException.BadRequest($"json patch: operation {index} is not an object");
+                throw new PatchException(400, $"json patch: operation {index} is not an object");
             }
 
-            var kind = op["op"]?.GetValue<string>() ?? throw ApiException.BadRequest($"json patch: operation {index} has no \"op\"");
-            var path = op["path"]?.GetValue<string>() ?? throw ApiException.BadRequest($"json patch: operation {index} has no \"path\"");
+            var kind = op["op"]?.GetValue<string>() ?? throw new PatchException(400, $"json patch: operation {index} has no \"op\"");
+            var path = op["path"]?.GetValue<string>() ?? throw new PatchException(400, $"json patch: operation {index} has no \"path\"");
             switch (kind)
             {
                 case "add":
@@ -33,24 +32,24 @@ public static class JsonPatch
                     doc = Add(doc, path, op["value"]?.DeepClone());
                     break;
                 case "move":
-                    var from = op["from"]?.GetValue<string>() ?? throw ApiException.BadRequest($"json patch: operation {index} has no \"from\"");
+                    var from = op["from"]?.GetValue<string>() ?? throw new PatchException(400, $"json patch: operation {index} has no \"from\"");
                     var moved = Get(doc, from);
                     Remove(doc, from);
                     doc = Add(doc, path, moved);
                     break;
                 case "copy":
-                    var source = op["from"]?.GetValue<string>() ?? throw ApiException.BadRequest($"json patch: operation {index} has no \"from\"");
+                    var source = op["from"]?.GetValue<string>() ?? throw new PatchException(400, $"json patch: operation {index} has no \"from\"");
                     doc = Add(doc, path, Get(doc, source)?.DeepClone());
                     break;
                 case "test":
                     if (!JsonNode.DeepEquals(Get(doc, path), op["value"]))
                     {
-                        throw new ApiException(422, "Invalid", $"json patch: test operation {index} failed at {path}");
+                        throw new PatchException(422, $"json patch: test operation {index} failed at {path}");
                     }
 
                     break;
                 default:
-                    throw ApiException.BadRequest($"json patch: operation {index}: unknown op \"{kind}\": allowed are add, remove, replace, move, copy, test");
+                    throw new PatchException(400, $"json patch: operation {index}: unknown op \"{kind}\": allowed are add, remove, replace, move, copy, test");
             }
 
             index++;
@@ -68,7 +67,7 @@ public static class JsonPatch
 
         if (path[0] != '/')
         {
-            throw ApiException.BadRequest($"json patch: path \"{path}\" must start with '/'");
+            throw new PatchException(400, $"json patch: path \"{path}\" must start with '/'");
         }
 
         return [.. path[1..].Split('/').Select(s => s.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal))];
@@ -85,7 +84,7 @@ public static class JsonPatch
             {
                 JsonObject o when o.TryGetPropertyValue(seg, out var v) => v,
                 JsonArray a when int.TryParse(seg, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < a.Count => a[i],
-                _ => throw new ApiException(422, "Invalid", $"json patch: path \"{path}\" does not exist"),
+                _ => throw new PatchException(422, $"json patch: path \"{path}\" does not exist"),
             };
         }
 
@@ -97,7 +96,7 @@ public static class JsonPatch
         var segs = Split(path);
         if (segs.Count == 0)
         {
-            return value ?? throw ApiException.BadRequest("json patch: cannot replace the document with null");
+            return value ?? throw new PatchException(400, "json patch: cannot replace the document with null");
         }
 
         var parent = Get(doc, segs[..^1], path);
@@ -114,7 +113,7 @@ public static class JsonPatch
                 a.Insert(i, value);
                 break;
             default:
-                throw new ApiException(422, "Invalid", $"json patch: cannot add at \"{path}\"");
+                throw new PatchException(422, $"json patch: cannot add at \"{path}\"");
         }
 
         return doc;
@@ -125,7 +124,7 @@ public static class JsonPatch
         var segs = Split(path);
         if (segs.Count == 0)
         {
-            throw ApiException.BadRequest("json patch: cannot remove the whole document");
+            throw new PatchException(400, "json patch: cannot remove the whole document");
         }
 
         var parent = Get(doc, segs[..^1], path);
@@ -138,7 +137,7 @@ public static class JsonPatch
         };
         if (!removed)
         {
-            throw new ApiException(422, "Invalid", $"json patch: path \"{path}\" does not exist");
+            throw new PatchException(422, $"json patch: path \"{path}\" does not exist");
         }
     }
 

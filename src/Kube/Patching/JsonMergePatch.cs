@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 
-namespace Clusterpedia.ApiServer.Clusters;
+namespace Clusterpedia.Kube.Patching;
 
-/// <summary>RFC 7386 JSON merge patch: objects merge recursively, null deletes, anything else replaces.</summary>
+/// <summary>RFC 7386 JSON merge patch (shared by the API server and the simulator): objects merge recursively, null deletes, anything else replaces.</summary>
 public static class JsonMergePatch
 {
     public static JsonNode? Apply(JsonNode? target, JsonNode? patch)
