@@ -26,4 +26,7 @@ public interface IResourceStorage
     Task DeleteClusterAsync(string cluster, CancellationToken cancellationToken);
 
     Task DeleteClusterResourceAsync(string cluster, GroupVersionResource resource, CancellationToken cancellationToken);
+
+    /// <summary>The resources (group, version, resource) that have at least one stored row of the cluster.</summary>
+    Task<IReadOnlyList<GroupVersionResource>> GetClusterResourcesAsync(string cluster, CancellationToken cancellationToken);
 }

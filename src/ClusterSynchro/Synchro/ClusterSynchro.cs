@@ -43,6 +43,7 @@ internal sealed partial class ClusterSynchro : IAsyncDisposable
     private List<ResourceSyncState> _states = [];
     private List<SkippedResource> _skipped = [];
     private string _crdKeys = "";
+    private bool _orphansRemoved;
     private long _resolveAgainAt = long.MaxValue;
     private string? _version;
     private bool _everReady;
@@ -400,6 +401,22 @@ internal sealed partial class ClusterSynchro : IAsyncDisposable
                     await _storage.DeleteClusterResourceAsync(_name, gvr, ct).ConfigureAwait(false);
                 }
             }
+        }
+
+        if (!_orphansRemoved)
+        {
+            // Rows of resources that left the spec (or the member) while no synchro of this cluster was running.
+            var wantedResources = resolved.Resources.Select(r => r.Resource).ToHashSet();
+            foreach (var gvr in await _storage.GetClusterResourcesAsync(_name, ct).ConfigureAwait(false))
+            {
+                if (!wantedResources.Contains(gvr) && !discovery.FailedGroupVersions.ContainsKey(gvr.ApiVersion))
+                {
+                    await _storage.DeleteClusterResourceAsync(_name, gvr, ct).ConfigureAwait(false);
+                    LogResourceRemoved(_logger, _name, gvr);
+                }
+            }
+
+            _orphansRemoved = true;
         }
 
         foreach (var (key, want) in wanted)

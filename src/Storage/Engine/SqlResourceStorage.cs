@@ -226,6 +226,20 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
         return ExecuteWriteAsync(sql, cancellationToken);
     }
 
+    public async Task<IReadOnlyList<GroupVersionResource>> GetClusterResourcesAsync(string cluster, CancellationToken cancellationToken)
+    {
+        var context = await engine.CreateContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (context.ConfigureAwait(false))
+        {
+            var rows = await context.Resources.AsNoTracking()
+                .Where(r => r.Cluster == cluster)
+                .Select(r => new { r.Group, r.Version, r.Resource })
+                .Distinct()
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            return [.. rows.Select(r => new GroupVersionResource(r.Group, r.Version, r.Resource))];
+        }
+    }
+
     private StoredResource Read(DbDataReader reader, bool onlyMetadata)
     {
         ReadOnlyMemory<byte> obj = reader.GetFieldValue<byte[]>(11);

@@ -58,4 +58,7 @@ public sealed class CountingResourceStorage(IResourceStorage inner) : IResourceS
 
     public Task DeleteClusterResourceAsync(string cluster, GroupVersionResource resource, CancellationToken cancellationToken) =>
         inner.DeleteClusterResourceAsync(cluster, resource, cancellationToken);
+
+    public Task<IReadOnlyList<GroupVersionResource>> GetClusterResourcesAsync(string cluster, CancellationToken cancellationToken) =>
+        inner.GetClusterResourcesAsync(cluster, cancellationToken);
 }

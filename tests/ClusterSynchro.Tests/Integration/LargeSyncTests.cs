@@ -12,7 +12,7 @@ namespace Clusterpedia.ClusterSynchro.Tests.Integration;
 public abstract class LargeSyncTests(StorageEngineKind engine, int namespaces, TimeSpan catchUpBudget, ITestOutputHelper output)
 {
     private const int _churnPerSecond = 200;
-    private static readonly TimeSpan _churnDuration = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan _churnDuration = TimeSpan.FromSeconds(30);
 
     [Fact]
     public async Task ThreeClusters_FullSyncThenChurn_StoredSetEqualsMembers()

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Clusterpedia.ClusterSynchro.Tests.Fixtures;
 using Clusterpedia.Kube;
@@ -12,6 +13,7 @@ namespace Clusterpedia.ClusterSynchro.Tests.Integration;
 public abstract class SynchroBehaviourTests(StorageEngineKind engine)
 {
     private static readonly TimeSpan _timeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan _outage = TimeSpan.FromSeconds(30);
     private static readonly GroupVersionResource[] _podsAndDeployments = [SimResources.Pods, SimResources.Deployments];
 
     private static Task<SimulatedCluster> StartSimAsync(string name, int namespaces = 3) => SimulatedCluster.StartAsync(new SimulatorOptions
@@ -162,6 +164,27 @@ public abstract class SynchroBehaviourTests(StorageEngineKind engine)
     }
 
     [Fact]
+    public async Task ResourceRemovedWhileStopped_ItsRowsAreDeletedOnStart()
+    {
+        await using var sim = await StartSimAsync("offline-respec");
+        await using var harness = await SynchroHarness.StartAsync(engine);
+        await harness.ApplyAsync("offline-respec", SynchroHarness.SpecFor(sim, [SimResources.Pods, SimResources.ConfigMaps]));
+        await harness.WaitConsistentAsync("offline-respec", sim, [SimResources.Pods, SimResources.ConfigMaps], _timeout);
+        (await harness.StoredObjectsAsync("offline-respec", SimResources.ConfigMaps)).ShouldNotBeEmpty();
+
+        // The spec loses configmaps while no synchro runs (a server restart with an edited spec).
+        await harness.StopSynchroAsync();
+        await harness.ApplyAsync("offline-respec", SynchroHarness.SpecFor(sim, [SimResources.Pods]));
+        await harness.StartSynchroAsync();
+
+        await SynchroHarness.WaitUntilAsync(
+            async () => (await harness.StoredObjectsAsync("offline-respec", SimResources.ConfigMaps)).Count == 0,
+            _timeout, () => Task.FromResult("configmaps of the cluster are still stored"));
+        await harness.WaitForConditionAsync("offline-respec", "Ready", "True", _timeout);
+        await harness.WaitConsistentAsync("offline-respec", sim, [SimResources.Pods], _timeout);
+    }
+
+    [Fact]
     public async Task WrongToken_ValidatedFalseNamingTheProblem_ThenFixedToken_Ready()
     {
         await using var sim = await StartSimAsync("badtoken");
@@ -201,6 +224,7 @@ public abstract class SynchroBehaviourTests(StorageEngineKind engine)
         await harness.ApplyAsync("outage", SynchroHarness.SpecFor(sim, _podsAndDeployments));
         await harness.WaitForConditionAsync("outage", "Ready", "True", _timeout);
 
+        var downFor = Stopwatch.StartNew();
         sim.Faults.GoDown(TimeSpan.FromMinutes(5));
         await harness.WaitForConditionAsync("outage", "ClusterHealthy", "False", _timeout);
         await SynchroHarness.WaitUntilAsync(
@@ -213,6 +237,15 @@ public abstract class SynchroBehaviourTests(StorageEngineKind engine)
         var pod = sim.Store.List(SimResources.Pods)[0]["metadata"]!;
         sim.Store.Delete(SimResources.Pods, (string)pod["namespace"]!, (string)pod["name"]!);
         await Task.Delay(1000);
+
+        // Down for 30 s in all, as a restarted node or a network partition would be.
+        var rest = _outage - downFor.Elapsed;
+        if (rest > TimeSpan.Zero)
+        {
+            await Task.Delay(rest);
+        }
+
+        (await harness.ConditionAsync("outage", "ClusterHealthy"))!.Value.Status.ShouldBe("False");
         sim.Faults.ComeUp();
 
         await harness.WaitForConditionAsync("outage", "Ready", "True", _timeout);
