@@ -7,15 +7,27 @@ namespace Clusterpedia.Storage.Tests;
 public sealed class PostgresSchemaTests(PostgresStorageFixture fixture) : IClassFixture<PostgresStorageFixture>
 {
     [Fact]
-    public async Task Schema_AfterOpen_JsonbObjectGinIndexAndEveryMigrationRecorded()
+    public async Task Schema_AfterOpen_JsonbObjectLabelsGinIndexAndEveryMigrationRecorded()
     {
         await using var connection = new NpgsqlConnection(fixture.Options.ConnectionString);
         await connection.OpenAsync();
 
         (await SqliteSchemaTests.ScalarAsync(connection, "SELECT data_type FROM information_schema.columns WHERE table_name = 'resources' AND column_name = 'object'")).ShouldBe("jsonb");
-        (await SqliteSchemaTests.ScalarAsync(connection, "SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migrations")).ShouldBe("1,2,3,4");
-        (await SqliteSchemaTests.ScalarAsync(connection, "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_resources_object'"))!.ShouldContain("gin");
+        (await SqliteSchemaTests.ScalarAsync(connection, "SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migrations")).ShouldBe("1,2,3,4,5");
+        (await SqliteSchemaTests.ScalarAsync(connection, "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_resources_labels'"))!.ShouldContain("gin (labels jsonb_path_ops)");
+        (await SqliteSchemaTests.ScalarAsync(connection, "SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_resources_object'")).ShouldBe("0");
         (await SqliteSchemaTests.ScalarAsync(connection, "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_resources_name_trgm'"))!.ShouldContain("gin_trgm_ops");
+        (await SqliteSchemaTests.ScalarAsync(connection, "SELECT attcompression::text FROM pg_attribute WHERE attrelid = 'resources'::regclass AND attname = 'object'")).ShouldBe("l");
+    }
+
+    [Fact]
+    public async Task Upsert_LabelsColumn_CopiesMetadataLabels()
+    {
+        await fixture.Handle.Resources.UpsertAsync([TestObjects.Object("c", "labels.test", "v1", "things", "Thing", "ns", "x", new Dictionary<string, string> { ["app"] = "web" })], CancellationToken.None);
+        await using var connection = new NpgsqlConnection(fixture.Options.ConnectionString);
+        await connection.OpenAsync();
+
+        (await SqliteSchemaTests.ScalarAsync(connection, "SELECT labels::text FROM resources WHERE \"group\" = 'labels.test' AND name = 'x'")).ShouldBe("""{"app": "web"}""");
     }
 
     [Fact]
@@ -25,7 +37,7 @@ public sealed class PostgresSchemaTests(PostgresStorageFixture fixture) : IClass
         await using var connection = new NpgsqlConnection(fixture.Options.ConnectionString);
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = """SET enable_seqscan = off; EXPLAIN SELECT id FROM resources r WHERE r.object @> '{"metadata":{"labels":{"app":"web"}}}'::jsonb""";
+        command.CommandText = """SET enable_seqscan = off; EXPLAIN SELECT id FROM resources r WHERE r.labels @> '{"app":"web"}'::jsonb""";
         var plan = new List<string>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
@@ -33,6 +45,6 @@ public sealed class PostgresSchemaTests(PostgresStorageFixture fixture) : IClass
             plan.Add(reader.GetString(0));
         }
 
-        string.Join('\n', plan).ShouldContain("ix_resources_object");
+        string.Join('\n', plan).ShouldContain("ix_resources_labels");
     }
 }

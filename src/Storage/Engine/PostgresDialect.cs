@@ -10,7 +10,10 @@ using NpgsqlTypes;
 
 namespace Clusterpedia.Storage.Engine;
 
-/// <summary>The production engine: PostgreSQL with objects in JSONB; label filters use GIN-indexed containment.</summary>
+/// <summary>
+/// The production engine: PostgreSQL with objects in JSONB; label filters read the small <c>labels</c> column (a
+/// stored copy of metadata.labels) and its GIN-indexed containment, never the toasted object.
+/// </summary>
 internal sealed class PostgresDialect(string connectionString) : SqlDialect
 {
     private const int _rowsPerStatement = 5000;
@@ -20,7 +23,7 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect
         INSERT INTO resources (cluster, "group", version, resource, kind, namespace, name, uid, owner_uid,
                                resource_version, created_at, synced_at, revision, object)
         SELECT t.cluster, t.grp, t.version, t.resource, t.kind, t.namespace, t.name, t.uid, t.owner_uid,
-               t.rv, t.created_at, @synced, t.revision, t.object::jsonb
+               t.rv, t.created_at, @synced, t.revision, t.object
         FROM unnest(@c, @g, @v, @r, @k, @ns, @n, @u, @o, @rv, @ca, @rev, @obj)
              AS t(cluster, grp, version, resource, kind, namespace, name, uid, owner_uid, rv, created_at, revision, object)
         ON CONFLICT (cluster, "group", version, resource, namespace, name) DO UPDATE SET
@@ -28,6 +31,24 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect
             resource_version = excluded.resource_version, created_at = excluded.created_at,
             synced_at = excluded.synced_at, revision = excluded.revision, object = excluded.object
         WHERE resources.resource_version <> excluded.resource_version
+        """;
+
+    // One statement per delete batch: the keys travel as arrays; deleted rows become tombstones numbered in key order
+    // (the ux_resources_key comparisons are in its "C" collation).
+    private const string _deleteText = """
+        WITH k AS (
+            SELECT * FROM unnest(@c, @g, @v, @r, @ns, @n) WITH ORDINALITY AS k(cluster, grp, version, resource, namespace, name, ord)),
+        d AS (
+            DELETE FROM resources r USING k
+            WHERE r.cluster = k.cluster COLLATE "C" AND r."group" = k.grp COLLATE "C" AND r.version = k.version COLLATE "C"
+              AND r.resource = k.resource COLLATE "C" AND r.namespace = k.namespace COLLATE "C" AND r.name = k.name COLLATE "C"
+            RETURNING k.ord, r.cluster, r."group", r.version, r.resource, r.kind, r.namespace, r.name, r.uid, r.owner_uid,
+                      r.resource_version, r.created_at, r.object)
+        INSERT INTO resource_tombstones (revision, cluster, "group", version, resource, kind, namespace, name, uid,
+                                         owner_uid, resource_version, created_at, deleted_at, object)
+        SELECT @first + row_number() OVER (ORDER BY d.ord) - 1, d.cluster, d."group", d.version, d.resource, d.kind,
+               d.namespace, d.name, d.uid, d.owner_uid, d.resource_version, d.created_at, @now, d.object
+        FROM d
         """;
 
     private readonly NpgsqlDataSource _dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
@@ -114,9 +135,53 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect
             AddArray(command, "rv", rv, NpgsqlDbType.Text);
             AddArray(command, "ca", ca, NpgsqlDbType.TimestampTz);
             AddArray(command, "rev", rev, NpgsqlDbType.Bigint);
-            AddArray(command, "obj", obj, NpgsqlDbType.Text);
+            AddArray(command, "obj", obj, NpgsqlDbType.Jsonb);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    public override async Task<int> DeleteAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        IReadOnlyList<ResourceKey> keys,
+        long firstRevision,
+        DateTimeOffset deletedAt,
+        CancellationToken cancellationToken)
+    {
+        var deleted = 0;
+        for (var offset = 0; offset < keys.Count; offset += _rowsPerStatement)
+        {
+            var count = Math.Min(_rowsPerStatement, keys.Count - offset);
+            var c = new string[count];
+            var g = new string[count];
+            var v = new string[count];
+            var r = new string[count];
+            var ns = new string[count];
+            var n = new string[count];
+            for (var i = 0; i < count; i++)
+            {
+                var key = keys[offset + i];
+                c[i] = key.Cluster;
+                g[i] = key.Group;
+                v[i] = key.Version;
+                r[i] = key.Resource;
+                ns[i] = key.Namespace;
+                n[i] = key.Name;
+            }
+
+            await using var command = new NpgsqlCommand(_deleteText, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
+            command.Parameters.Add(new NpgsqlParameter("first", NpgsqlDbType.Bigint) { Value = firstRevision + deleted });
+            command.Parameters.Add(new NpgsqlParameter("now", NpgsqlDbType.TimestampTz) { Value = TruncateToMilliseconds(deletedAt).UtcDateTime });
+            AddArray(command, "c", c, NpgsqlDbType.Text);
+            AddArray(command, "g", g, NpgsqlDbType.Text);
+            AddArray(command, "v", v, NpgsqlDbType.Text);
+            AddArray(command, "r", r, NpgsqlDbType.Text);
+            AddArray(command, "ns", ns, NpgsqlDbType.Text);
+            AddArray(command, "n", n, NpgsqlDbType.Text);
+            deleted += await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return deleted;
     }
 
     public override object TimeValue(DateTimeOffset value) => TruncateToMilliseconds(value).UtcDateTime;
@@ -142,11 +207,11 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect
         $"(r.object #>> {sql.Param(path.ToArray())})";
 
     public override string LabelText(SqlStatement sql, string key) =>
-        $"(r.object -> 'metadata' -> 'labels' ->> {sql.Param(key)})";
+        $"(r.labels ->> {sql.Param(key)})";
 
     public override string LabelHasAnyValue(SqlStatement sql, string key, IReadOnlyList<string> values)
     {
-        // {"metadata":{"labels":{key:value}}} containment is served by the GIN index on object.
+        // {key:value} containment in the labels column is served by its GIN index (ix_resources_labels).
         var text = new StringBuilder("(");
         for (var i = 0; i < values.Count; i++)
         {
@@ -154,15 +219,11 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect
             using (var writer = new Utf8JsonWriter(buffer))
             {
                 writer.WriteStartObject();
-                writer.WriteStartObject("metadata");
-                writer.WriteStartObject("labels");
                 writer.WriteString(key, values[i]);
-                writer.WriteEndObject();
-                writer.WriteEndObject();
                 writer.WriteEndObject();
             }
 
-            text.Append(i == 0 ? "" : " OR ").Append("r.object @> ").Append(sql.Param(Encoding.UTF8.GetString(buffer.WrittenSpan))).Append("::jsonb");
+            text.Append(i == 0 ? "" : " OR ").Append("r.labels @> ").Append(sql.Param(Encoding.UTF8.GetString(buffer.WrittenSpan))).Append("::jsonb");
         }
 
         return values.Count == 0 ? "FALSE" : text.Append(')').ToString();

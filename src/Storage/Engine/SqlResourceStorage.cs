@@ -9,12 +9,11 @@ namespace Clusterpedia.Storage.Engine;
 /// <summary>
 /// <see cref="IResourceStorage"/> over a SQL engine. Writes are raw parameterized SQL in one transaction that also
 /// takes the revisions; reads by key go through EF Core; searches through <see cref="ListQueryBuilder"/>.
-/// A delete moves the row to resource_tombstones under a new revision (kept for the retention, for the change feed).
+/// A delete moves the row to resource_tombstones under a new revision (kept for the retention, for the change feed);
+/// on PostgreSQL one statement per batch.
 /// </summary>
 internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorage, IResourceChangeFeed
 {
-    private const string _keyCondition = """cluster = @c AND "group" = @g AND version = @v AND resource = @r AND namespace = @ns AND name = @n""";
-
     public async Task UpsertAsync(IReadOnlyList<ResourceRecord> records, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
@@ -42,32 +41,14 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
             return;
         }
 
+        // A key named twice is deleted once: its first mention takes the tombstone, as a per-key loop would.
+        var distinct = keys.Distinct().ToList();
         await WriteAsync(
             async (connection, transaction) =>
             {
-                var first = await StorageEngine.ReserveRevisionsAsync(connection, transaction, keys.Count, cancellationToken).ConfigureAwait(false);
+                var first = await StorageEngine.ReserveRevisionsAsync(connection, transaction, distinct.Count, cancellationToken).ConfigureAwait(false);
                 var now = engine.Time.GetUtcNow();
-                using var tombstone = Command(connection, transaction, $"""
-                    INSERT INTO resource_tombstones (revision, cluster, "group", version, resource, kind, namespace, name, uid,
-                                                     owner_uid, resource_version, created_at, deleted_at, object)
-                    SELECT @rev, cluster, "group", version, resource, kind, namespace, name, uid,
-                           owner_uid, resource_version, created_at, @now, object
-                    FROM resources WHERE {_keyCondition}
-                    """);
-                using var delete = Command(connection, transaction, $"DELETE FROM resources WHERE {_keyCondition}");
-                var tombstoneKey = KeyParameters(tombstone);
-                var tombstoneRevision = Parameter(tombstone, "@rev", 0L);
-                Parameter(tombstone, "@now", engine.Dialect.TimeValue(now));
-                var deleteKey = KeyParameters(delete);
-                for (var i = 0; i < keys.Count; i++)
-                {
-                    SetKey(tombstoneKey, keys[i]);
-                    SetKey(deleteKey, keys[i]);
-                    tombstoneRevision.Value = first + i;
-                    await tombstone.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                    await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-
+                await engine.Dialect.DeleteAsync(connection, transaction, distinct, first, now, cancellationToken).ConfigureAwait(false);
                 await PruneTombstonesAsync(connection, transaction, now - engine.TombstoneRetention, cancellationToken).ConfigureAwait(false);
             },
             cancellationToken).ConfigureAwait(false);
@@ -310,19 +291,6 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
         parameter.Value = value;
         command.Parameters.Add(parameter);
         return parameter;
-    }
-
-    private static DbParameter[] KeyParameters(DbCommand command) =>
-        Array.ConvertAll(["@c", "@g", "@v", "@r", "@ns", "@n"], name => Parameter(command, name, ""));
-
-    private static void SetKey(DbParameter[] parameters, ResourceKey key)
-    {
-        parameters[0].Value = key.Cluster;
-        parameters[1].Value = key.Group;
-        parameters[2].Value = key.Version;
-        parameters[3].Value = key.Resource;
-        parameters[4].Value = key.Namespace;
-        parameters[5].Value = key.Name;
     }
 
     private Task<bool> WriteAsync(Func<DbConnection, DbTransaction, Task> write, CancellationToken cancellationToken) =>

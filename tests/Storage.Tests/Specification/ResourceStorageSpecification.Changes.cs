@@ -59,6 +59,52 @@ public abstract partial class ResourceStorageSpecification<TFixture>
     }
 
     [Fact]
+    public async Task DeleteAsync_BatchWithDuplicatesAndMissingKeys_OneTombstonePerDeletedRowInKeyOrder()
+    {
+        var (resource, query) = Private(nameof(DeleteAsync_BatchWithDuplicatesAndMissingKeys_OneTombstonePerDeletedRowInKeyOrder));
+        await Storage.UpsertAsync([Item(resource, "c", "ns", "a", "3"), Item(resource, "c", "ns", "b", "4"), Item(resource, "c", "ns", "z", "5")], Ct);
+        var start = await RevisionAsync();
+
+        await Storage.DeleteAsync(
+            [Item(resource, "c", "ns", "z").Key, Item(resource, "c", "ns", "missing").Key, Item(resource, "c", "ns", "a").Key,
+                Item(resource, "c", "ns", "z").Key, Item(resource, "other", "ns", "a").Key],
+            Ct);
+        var changes = await Changes.GetChangesAsync(query, start, 100, Ct);
+        var end = await RevisionAsync();
+
+        changes.Changes.Select(c => (c.Type, c.Resource.Name, c.Resource.ResourceVersion)).ShouldBe(
+            [(ResourceChangeType.Deleted, "z", "5"), (ResourceChangeType.Deleted, "a", "3")]);
+        var revisions = changes.Changes.Select(c => c.Resource.Revision).ToList();
+        revisions[0].ShouldBeGreaterThan(start);
+        revisions[1].ShouldBe(revisions[0] + 1);
+        end.ShouldBeGreaterThanOrEqualTo(revisions[1]);
+        (await Storage.ListAsync(query, Ct)).Items.Select(i => i.Name).ShouldBe(["b"]);
+
+        // A later write still gets a revision after every tombstone.
+        await Storage.UpsertAsync([Item(resource, "c", "ns", "a", "6")], Ct);
+        (await Changes.GetChangesAsync(query, revisions[1], 100, Ct)).Changes.Single().Resource.Revision.ShouldBeGreaterThan(revisions[1]);
+    }
+
+    [Fact]
+    public async Task DeleteAsync_LargeBatch_AllTombstonedWithDistinctIncreasingRevisions()
+    {
+        var (resource, query) = Private(nameof(DeleteAsync_LargeBatch_AllTombstonedWithDistinctIncreasingRevisions));
+        var items = Enumerable.Range(0, 1200).Select(i => Item(resource, "c", "ns", $"o{i:D4}")).ToList();
+        await Storage.UpsertAsync(items, Ct);
+        var start = await RevisionAsync();
+
+        await Storage.DeleteAsync(items.Select(i => i.Key).Reverse().ToList(), Ct);
+        var changes = await Changes.GetChangesAsync(query, start, 5000, Ct);
+
+        changes.Changes.Count.ShouldBe(1200);
+        changes.Changes.ShouldAllBe(c => c.Type == ResourceChangeType.Deleted);
+        changes.Changes.Select(c => c.Resource.Name).ShouldBe(items.Select(i => i.Name).Reverse());
+        changes.Changes.Select(c => c.Resource.Revision).Distinct().Count().ShouldBe(1200);
+        changes.Changes.Select(c => c.Resource.Revision).ShouldBeInOrder(SortDirection.Ascending);
+        (await Storage.ListAsync(query, Ct)).Items.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task GetChangesAsync_QueryFilters_ApplyToUpsertsAndTombstones()
     {
         var (resource, query) = Private(nameof(GetChangesAsync_QueryFilters_ApplyToUpsertsAndTombstones));
