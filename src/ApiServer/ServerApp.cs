@@ -16,9 +16,18 @@ namespace Clusterpedia.ApiServer;
 /// </summary>
 public static class ServerApp
 {
+    // Short flags for the options people set most; every option is also settable as --Section:Key=value.
+    private static readonly Dictionary<string, string> _switches = new(StringComparer.Ordinal)
+    {
+        ["--host-kubeconfig"] = "Synchro:HostKubeconfig",
+        ["--host-context"] = "Synchro:HostContext",
+        ["--secret-namespace"] = "Synchro:SecretNamespace",
+    };
+
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
+        builder.Configuration.AddCommandLine(args, _switches);
         configure?.Invoke(builder);
         builder.Services.AddStorage(o => builder.Configuration.GetSection("Storage").Bind(o));
         builder.Services.AddClusterSynchro(builder.Configuration.GetSection("Synchro"));

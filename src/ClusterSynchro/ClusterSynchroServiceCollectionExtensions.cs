@@ -1,3 +1,4 @@
+using Clusterpedia.ClusterSynchro.Hosted;
 using Clusterpedia.ClusterSynchro.Resources;
 using Clusterpedia.ClusterSynchro.Synchro;
 using Microsoft.Extensions.Configuration;
@@ -6,7 +7,10 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Clusterpedia.ClusterSynchro;
 
-/// <summary>Registers the synchro manager and the catalog of synced resources it publishes.</summary>
+/// <summary>
+/// Registers the synchro manager and the catalog of synced resources it publishes; with <c>HostKubeconfig</c> set in
+/// the configuration, the cluster source is the host cluster (hosted mode) instead of our own store.
+/// </summary>
 public static class ClusterSynchroServiceCollectionExtensions
 {
     public static IServiceCollection AddClusterSynchro(this IServiceCollection services, IConfiguration? configuration = null)
@@ -18,7 +22,24 @@ public static class ClusterSynchroServiceCollectionExtensions
         }
 
         builder.Validate(o => o.PageSize > 0 && o.MaxBatch > 0 && o.WatchTimeoutSeconds > 0, "Synchro: PageSize, MaxBatch and WatchTimeoutSeconds must be positive").ValidateOnStart();
+        var hosted = services.AddOptions<HostClusterOptions>();
+        var hostedOptions = new HostClusterOptions();
+        if (configuration is not null)
+        {
+            hosted.Bind(configuration);
+            configuration.Bind(hostedOptions);
+        }
+
+        hosted.Validate(o => !o.Enabled || File.Exists(o.HostKubeconfig), "Synchro:HostKubeconfig: the kubeconfig file of the host cluster does not exist")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.SecretNamespace), "Synchro:SecretNamespace is required")
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        if (hostedOptions.Enabled)
+        {
+            // Before the manager: the host store starts first and stops last.
+            services.AddHostClusterSource();
+        }
+
         services.TryAddSingleton<SyncedResourceCatalog>();
         services.TryAddSingleton<ClusterSynchroManager>();
         services.AddHostedService(sp => sp.GetRequiredService<ClusterSynchroManager>());

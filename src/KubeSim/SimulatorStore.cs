@@ -113,7 +113,10 @@ public sealed class SimulatorStore
         return Full(resource, Update(resource, ns, name, mutate, UpdateTarget.Status).Version);
     }
 
-    /// <summary>Deletes an object (and, like the garbage collector, its dependents); returns its last state.</summary>
+    /// <summary>
+    /// Deletes an object (and, like the garbage collector, its dependents); returns its last state. An object with
+    /// finalizers is only marked with deletionTimestamp, and deleted by the update that removes its last finalizer.
+    /// </summary>
     public JsonObject Delete(GroupVersionResource gvr, string? ns, string name)
     {
         var resource = Resolve(gvr);
@@ -301,6 +304,22 @@ public sealed class SimulatorStore
                     "the object has been modified; please apply your changes to the latest version and try again");
             }
 
+            if (target == UpdateTarget.Main && Finalizers.IsDeleting(currentMetadata))
+            {
+                if (Finalizers.Added(currentMetadata, metadata) is { Count: > 0 } added)
+                {
+                    throw SimulatorApiException.Invalid(resource.Group, resource.Kind, name, "metadata.finalizers",
+                        $"Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{{{string.Join(", ", added.Select(f => $"\"{f}\""))}}}");
+                }
+
+                if (Finalizers.Of(metadata).Count == 0)
+                {
+                    // The update that removes the last finalizer completes the deletion; the DELETED event carries the
+                    // last stored state, as etcd's previous value does.
+                    return (DeleteLocked(resource.GroupResource, current), true);
+                }
+            }
+
             var hasStatusSubresource = resource.Subresources.Any(s => s.Name == "status");
             if (target == UpdateTarget.Status)
             {
@@ -364,6 +383,24 @@ public sealed class SimulatorStore
             {
                 throw SimulatorApiException.Conflict(resource.Group, resource.Name, name,
                     $"Precondition failed: UID in precondition: {preconditionUid}, UID in object meta: {current.Uid}");
+            }
+
+            var currentObject = ObjectJson.ParseObject(current.Body);
+            var metadata = ObjectJson.Metadata(currentObject);
+            if (Finalizers.Of(metadata).Count > 0)
+            {
+                if (Finalizers.IsDeleting(metadata))
+                {
+                    return current;
+                }
+
+                // Finalizers hold the object: it is only marked, and goes when the last finalizer is removed.
+                Finalizers.BeginDeletion(metadata, _time.GetUtcNow());
+                var rv = ++_resourceVersion;
+                metadata["resourceVersion"] = rv.ToString(CultureInfo.InvariantCulture);
+                var marked = Build(resource, current.Namespace, name, rv, currentObject, deleted: false);
+                Append(resource.GroupResource, marked, WatchEventType.Modified, current);
+                return marked;
             }
 
             return DeleteLocked(resource.GroupResource, current);

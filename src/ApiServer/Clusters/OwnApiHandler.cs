@@ -5,9 +5,11 @@ using System.Threading.Channels;
 using Clusterpedia.ApiServer.Discovery;
 using Clusterpedia.ApiServer.Http;
 using Clusterpedia.ClusterSynchro.Clusters;
+using Clusterpedia.ClusterSynchro.Hosted;
 using Clusterpedia.Kube.Patching;
 using Clusterpedia.Kube.Selectors;
 using Clusterpedia.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Clusterpedia.ApiServer.Clusters;
 
@@ -17,13 +19,20 @@ namespace Clusterpedia.ApiServer.Clusters;
 /// resourceVersion. Objects are stored in their storage version without resourceVersion; the store's revision
 /// becomes metadata.resourceVersion on the way out.
 /// </summary>
-internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments openApi, TimeProvider time)
+internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments openApi, TimeProvider time, IOptions<HostClusterOptions> hosted)
 {
     private static readonly JsonSerializerOptions _writeOptions = new() { WriteIndented = false };
 
     public async Task HandleAsync(HttpContext context, OwnResource resource, string? name, bool statusSubresource)
     {
         var method = context.Request.Method;
+        if (hosted.Value.Enabled && !HttpMethods.IsGet(method) && !HttpMethods.IsHead(method))
+        {
+            // The host cluster is the source of truth; reads are served from its cache, writes belong there.
+            throw new ApiException(405, "MethodNotAllowed",
+                $"in hosted mode {resource.GroupResource} are read-only here: create, change and delete them in the host cluster (kubectl --kubeconfig <host kubeconfig> ...)");
+        }
+
         if (statusSubresource && !resource.HasStatus)
         {
             throw ApiException.PathNotFound();

@@ -55,9 +55,10 @@ internal static partial class PediaClusterValidation
         }
 
         var apiserver = StringField(spec, apiserverField, errors);
-        if (kubeconfig is null && apiserver is null && spec["authenticationFrom"] is null)
+        var kubeconfigFromSecret = ValidateAuthenticationFrom(spec["authenticationFrom"], errors);
+        if (kubeconfig is null && apiserver is null && !kubeconfigFromSecret)
         {
-            errors.Add($"spec.{apiserverField}: Required value: one of spec.{apiserverField} or spec.kubeconfig must be set");
+            errors.Add($"spec.{apiserverField}: Required value: one of spec.{apiserverField}, spec.kubeconfig or spec.authenticationFrom.kubeconfig must be set");
         }
         else if (apiserver is not null &&
             (!Uri.TryCreate(apiserver, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)))
@@ -83,6 +84,62 @@ internal static partial class PediaClusterValidation
         {
             errors.Add("spec.syncAllCustomResources: Invalid value: must be a boolean");
         }
+    }
+
+    /// <summary>
+    /// <c>spec.authenticationFrom</c>: Secret key references ({name, key}) read from the host cluster in hosted mode.
+    /// Returns whether it names a kubeconfig (which then supplies the server URL).
+    /// </summary>
+    private static bool ValidateAuthenticationFrom(JsonNode? node, List<string> errors)
+    {
+        if (node is null)
+        {
+            return false;
+        }
+
+        if (node is not JsonObject from)
+        {
+            errors.Add("spec.authenticationFrom: Invalid value: must be an object of Secret key references (kubeconfig, ca, token, cert, key)");
+            return false;
+        }
+
+        string[] fields = ["kubeconfig", "ca", "token", "cert", "key"];
+        foreach (var (field, _) in from)
+        {
+            if (!fields.Contains(field, StringComparer.Ordinal))
+            {
+                errors.Add($"spec.authenticationFrom.{field}: Unsupported value: must be one of {string.Join(", ", fields)}");
+            }
+        }
+
+        foreach (var field in fields)
+        {
+            if (from[field] is not { } reference)
+            {
+                continue;
+            }
+
+            if (reference is not JsonObject secretKey)
+            {
+                errors.Add($"spec.authenticationFrom.{field}: Invalid value: must be {{name, key}} of a Secret");
+                continue;
+            }
+
+            foreach (var part in new[] { "name", "key" })
+            {
+                if (secretKey[part] is not JsonValue v || !v.TryGetValue<string>(out var text) || text.Length == 0)
+                {
+                    errors.Add($"spec.authenticationFrom.{field}.{part}: Required value: the Secret's {part}");
+                }
+            }
+        }
+
+        if ((from["cert"] is null) != (from["key"] is null))
+        {
+            errors.Add("spec.authenticationFrom.key: Invalid value: cert and key must be set together");
+        }
+
+        return from["kubeconfig"] is JsonObject;
     }
 
     private static void ValidateSyncList(JsonNode? node, string path, List<string> errors, bool required)

@@ -22,6 +22,18 @@ public sealed record PediaClusterSpec
 
     public string? KeyData { get; init; }
 
+    /// <summary><c>spec.authenticationFrom</c>: credentials in Secrets of the host cluster (hosted mode only).</summary>
+    public AuthenticationFromSpec? AuthenticationFrom { get; init; }
+
+    /// <summary>
+    /// True once the Secrets of <see cref="AuthenticationFrom"/> were read into the credential fields above, or were
+    /// found unusable (<see cref="AuthenticationError"/>); an unresolved reference cannot be connected with.
+    /// </summary>
+    public bool AuthenticationResolved { get; init; }
+
+    /// <summary>Why <see cref="AuthenticationFrom"/> could not be resolved, naming the field; null when it was.</summary>
+    public string? AuthenticationError { get; init; }
+
     public IReadOnlyList<SyncResourceSpec> SyncResources { get; init; } = [];
 
     public bool SyncAllCustomResources { get; init; }
@@ -39,7 +51,8 @@ public sealed record PediaClusterSpec
 
     /// <summary>What reaching the member cluster depends on: a change restarts the whole cluster synchro.</summary>
     public string ConnectionFingerprint =>
-        string.Join('\u001f', Name, ApiServer, Kubeconfig, CaData, TokenData, CertData, KeyData);
+        string.Join('\u001f', Name, ApiServer, Kubeconfig, CaData, TokenData, CertData, KeyData,
+            AuthenticationFrom?.Fingerprint, AuthenticationResolved, AuthenticationError);
 
     /// <summary>What choosing the resources depends on: a change re-resolves them and restarts only those affected.</summary>
     public string ResourcesFingerprint =>
@@ -83,6 +96,7 @@ public sealed record PediaClusterSpec
             TokenData = Str(spec["tokenData"]),
             CertData = Str(spec["certData"]),
             KeyData = Str(spec["keyData"]),
+            AuthenticationFrom = AuthenticationFromSpec.FromNode(spec["authenticationFrom"]),
             SyncResources = sync,
             SyncAllCustomResources = spec["syncAllCustomResources"] is JsonValue all && all.TryGetValue<bool>(out var b) && b,
             SyncResourcesRefName = Str(spec["syncResourcesRefName"]),

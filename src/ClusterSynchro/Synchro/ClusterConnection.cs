@@ -7,12 +7,22 @@ namespace Clusterpedia.ClusterSynchro.Synchro;
 
 /// <summary>
 /// Builds client options from a PediaCluster's credentials: <c>spec.kubeconfig</c> (base64) when set, else apiserver
-/// with base64 CA, token, client certificate and key. Every problem is an <see cref="InvalidSpecException"/> naming the field.
+/// with base64 CA, token, client certificate and key (inline, or read from Secrets by <see cref="AuthenticationFromResolver"/>). Every problem is an <see cref="InvalidSpecException"/> naming the field.
 /// </summary>
 internal static class ClusterConnection
 {
     public static async Task<KubeClientOptions> CreateAsync(PediaClusterSpec spec, CancellationToken ct)
     {
+        if (spec.AuthenticationError is not null)
+        {
+            throw new InvalidSpecException(spec.AuthenticationError);
+        }
+
+        if (spec.AuthenticationFrom is not null && !spec.AuthenticationResolved)
+        {
+            throw new InvalidSpecException("spec.authenticationFrom: the credential Secrets were not read");
+        }
+
         if (spec.Kubeconfig is not null)
         {
             return await FromKubeconfigAsync(spec.Kubeconfig, ct).ConfigureAwait(false);
@@ -20,7 +30,7 @@ internal static class ClusterConnection
 
         if (spec.ApiServer is null)
         {
-            throw new InvalidSpecException("spec.apiserver or spec.kubeconfig is required");
+            throw new InvalidSpecException("spec.apiserver or spec.kubeconfig (or spec.authenticationFrom.kubeconfig) is required");
         }
 
         if (!Uri.TryCreate(spec.ApiServer, UriKind.Absolute, out var server) || server.Scheme is not ("http" or "https"))

@@ -19,7 +19,8 @@ public sealed partial class ClusterSynchroManager(
     SyncedResourceCatalog catalog,
     IOptions<SynchroOptions> options,
     TimeProvider time,
-    ILogger<ClusterSynchroManager> logger) : BackgroundService
+    ILogger<ClusterSynchroManager> logger,
+    IClusterSecretSource? secrets = null) : BackgroundService
 {
     private readonly Dictionary<string, ClusterSynchro> _running = new(StringComparer.Ordinal);
     private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -125,7 +126,8 @@ public sealed partial class ClusterSynchroManager(
                     continue;
                 }
 
-                specs[o.Name] = await ResolveRefsAsync(PediaClusterSpec.FromObject(obj), ct).ConfigureAwait(false);
+                var spec = await ResolveRefsAsync(PediaClusterSpec.FromObject(obj), ct).ConfigureAwait(false);
+                specs[o.Name] = await AuthenticationFromResolver.ResolveAsync(spec, secrets, ct).ConfigureAwait(false);
             }
         }
 

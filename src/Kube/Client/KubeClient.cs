@@ -9,8 +9,8 @@ using Polly.Timeout;
 namespace Clusterpedia.Kube.Client;
 
 /// <summary>
-/// A thin REST client for one Kubernetes API server: version, raw GET, paged list and watch, objects kept as raw
-/// JSON bytes. One long-lived HttpClient per instance; transient failures are retried by a Polly pipeline.
+/// A thin REST client for one Kubernetes API server: version, raw GET, paged list and watch, and raw create,
+/// replace and delete, objects kept as raw JSON bytes. One long-lived HttpClient per instance; transient failures are retried by a Polly pipeline.
 /// </summary>
 public sealed class KubeClient : IDisposable
 {
@@ -84,6 +84,21 @@ public sealed class KubeClient : IDisposable
         using var response = await SendAsync(BuildUri(path, null), accept, cancellationToken).ConfigureAwait(false);
         return await ResponseBody.ReadAllAsync(response.Content, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>POST of a JSON object to a collection path (create); returns the created object.</summary>
+    public Task<byte[]> PostRawAsync(string collectionPath, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
+        SendForBodyAsync(HttpMethod.Post, collectionPath, body, cancellationToken);
+
+    /// <summary>
+    /// PUT of a JSON object to an object path (replace), or to its <c>/status</c> subresource; a 409 (stale
+    /// resourceVersion) is a <see cref="KubeApiException"/> like every other non-2xx answer.
+    /// </summary>
+    public Task<byte[]> PutRawAsync(string objectPath, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
+        SendForBodyAsync(HttpMethod.Put, objectPath, body, cancellationToken);
+
+    /// <summary>DELETE of an object path; returns the answer (the object while finalizers hold it, else a Status or the last state).</summary>
+    public Task<byte[]> DeleteRawAsync(string objectPath, CancellationToken cancellationToken) =>
+        SendForBodyAsync(HttpMethod.Delete, objectPath, null, cancellationToken);
 
     /// <summary>One page of a list; <paramref name="collectionPath"/> like <c>/apis/apps/v1/deployments</c>.</summary>
     public async Task<ListPage> ListPageAsync(string collectionPath, ListRequest request, CancellationToken cancellationToken)
@@ -191,8 +206,19 @@ public sealed class KubeClient : IDisposable
         return new Uri(sb.ToString(), UriKind.Absolute);
     }
 
-    // Sends a GET through the retry pipeline; a non-2xx final answer becomes KubeApiException with its Status.
-    private async Task<HttpResponseMessage> SendAsync(Uri uri, string accept, CancellationToken cancellationToken)
+    private async Task<byte[]> SendForBodyAsync(HttpMethod method, string path, ReadOnlyMemory<byte>? body, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(method, BuildUri(path, null), JsonAccept, body, cancellationToken).ConfigureAwait(false);
+        return await ResponseBody.ReadAllAsync(response.Content, cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task<HttpResponseMessage> SendAsync(Uri uri, string accept, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Get, uri, accept, null, cancellationToken);
+
+    // Sends a request through the retry pipeline (the message is rebuilt per attempt); a non-2xx final answer
+    // becomes KubeApiException with its Status. Writes are retried too: a replace carries its resourceVersion and a
+    // repeated create or delete answers 409 or 404, so a retry after a lost answer never applies a change twice.
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, Uri uri, string accept, ReadOnlyMemory<byte>? body, CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
         try
@@ -200,8 +226,14 @@ public sealed class KubeClient : IDisposable
             response = await _pipeline.ExecuteAsync(
                 static async (state, ct) =>
                 {
-                    using var message = new HttpRequestMessage(HttpMethod.Get, state.uri);
+                    using var message = new HttpRequestMessage(state.method, state.uri);
                     message.Headers.Accept.ParseAdd(state.accept);
+                    if (state.body is { } content)
+                    {
+                        message.Content = new ReadOnlyMemoryContent(content);
+                        message.Content.Headers.ContentType = new MediaTypeHeaderValue(JsonAccept);
+                    }
+
                     if (!string.IsNullOrEmpty(state.self._options.BearerToken))
                     {
                         message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", state.self._options.BearerToken);
@@ -209,12 +241,12 @@ public sealed class KubeClient : IDisposable
 
                     return await state.self._http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
                 },
-                (self: this, uri, accept),
+                (self: this, method, uri, accept, body),
                 cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutRejectedException e)
         {
-            throw new TimeoutException($"GET {uri} timed out after {_options.RequestTimeout.TotalSeconds:0.###}s", e);
+            throw new TimeoutException($"{method} {uri} timed out after {_options.RequestTimeout.TotalSeconds:0.###}s", e);
         }
         catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.SecureConnectionError)
         {
@@ -223,7 +255,7 @@ public sealed class KubeClient : IDisposable
         }
         catch (HttpRequestException e)
         {
-            throw new KubeConnectionException($"GET {uri} failed: {e.Message}", e);
+            throw new KubeConnectionException($"{method} {uri} failed: {e.Message}", e);
         }
 
         if (response.IsSuccessStatusCode)
@@ -233,8 +265,8 @@ public sealed class KubeClient : IDisposable
 
         using (response)
         {
-            var body = await ResponseBody.ReadAllAsync(response.Content, cancellationToken).ConfigureAwait(false);
-            throw KubeStatus.FromResponse(response.StatusCode, body);
+            var error = await ResponseBody.ReadAllAsync(response.Content, cancellationToken).ConfigureAwait(false);
+            throw KubeStatus.FromResponse(response.StatusCode, error);
         }
     }
 

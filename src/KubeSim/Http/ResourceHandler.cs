@@ -605,7 +605,7 @@ internal sealed class ResourceHandler
         }
 
         var deleted = _store.Delete(resource, request.Namespace, request.Name!, preconditionUid);
-        if (resource.IsCustom)
+        if (resource.IsCustom || !deleted.Deleted)
         {
             await WriteObjectAsync(context, 200, resource, deleted).ConfigureAwait(false);
             return;

@@ -20,6 +20,9 @@ public sealed class BadInputTests(DemoEnvironment env) : IClassFixture<DemoEnvir
     [InlineData("application/json", """{"metadata":{"name":"x"},"spec":{"apiserver":"https://a","certData":"YQ=="}}""", 422, "keyData")]
     [InlineData("application/json", """{"metadata":{"name":"x"},"spec":{"apiserver":"https://a","syncResources":"apps"}}""", 422, "spec.syncResources")]
     [InlineData("application/json", """{"metadata":{"name":"x"},"spec":{"apiserver":"https://a","syncResources":[{"group":1,"resources":["pods"]}]}}""", 422, "group")]
+    [InlineData("application/json", """{"metadata":{"name":"x"},"spec":{"apiserver":"https://a","authenticationFrom":{"token":{"name":"s"}}}}""", 422, "spec.authenticationFrom.token.key")]
+    [InlineData("application/json", """{"metadata":{"name":"x"},"spec":{"authenticationFrom":{"token":{"name":"s","key":"token"}}}}""", 422, "spec.authenticationFrom.kubeconfig must be set")]
+    [InlineData("application/json", """{"metadata":{"name":"x"},"spec":{"apiserver":"https://a","authenticationFrom":{"password":{"name":"s","key":"k"}}}}""", 422, "spec.authenticationFrom.password")]
     [InlineData("application/yaml", "metadata: [unclosed", 400, "YAML")]
     [InlineData("text/plain", "hello", 415, "text/plain")]
     public async Task CreatePediaCluster_BadBody_IsClientErrorStatus(string contentType, string body, int code, string mention)

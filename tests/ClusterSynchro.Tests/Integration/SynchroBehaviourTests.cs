@@ -14,6 +14,16 @@ public abstract class SynchroBehaviourTests(StorageEngineKind engine)
 {
     private static readonly TimeSpan _timeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan _outage = TimeSpan.FromSeconds(30);
+    private static readonly GroupVersionResource _crds = new("apiextensions.k8s.io", "v1", "customresourcedefinitions");
+    private static readonly GroupVersionResource _gadgets = new("example.com", "v1", "gadgets");
+
+    private const string _gadgetCrd = """
+        {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"gadgets.example.com"},
+         "spec":{"group":"example.com","scope":"Namespaced",
+           "names":{"plural":"gadgets","singular":"gadget","kind":"Gadget","listKind":"GadgetList"},
+           "versions":[{"name":"v1","served":true,"storage":true,
+             "schema":{"openAPIV3Schema":{"type":"object","x-kubernetes-preserve-unknown-fields":true}}}]}}
+        """;
     private static readonly GroupVersionResource[] _podsAndDeployments = [SimResources.Pods, SimResources.Deployments];
 
     private static Task<SimulatedCluster> StartSimAsync(string name, int namespaces = 3) => SimulatedCluster.StartAsync(new SimulatorOptions
@@ -183,6 +193,46 @@ public abstract class SynchroBehaviourTests(StorageEngineKind engine)
         await harness.WaitForConditionAsync("offline-respec", "Ready", "True", _timeout);
         await harness.WaitConsistentAsync("offline-respec", sim, [SimResources.Pods], _timeout);
     }
+
+    [Fact]
+    public async Task CrdCreatedLater_SyncAllCustomResources_StartsSyncingWithoutRestart_AndStopsWhenItGoes()
+    {
+        var options = SynchroHarness.FastOptions();
+        options.AllowSyncAllCustomResources = true;
+        await using var sim = await StartSimAsync("crd-later", namespaces: 1);
+        await using var harness = await SynchroHarness.StartAsync(engine, options);
+        var spec = SynchroHarness.SpecFor(sim, [SimResources.Pods]);
+        spec["syncAllCustomResources"] = true;
+        await harness.ApplyAsync("crd-later", spec);
+        await harness.WaitForConditionAsync("crd-later", "Ready", "True", _timeout);
+        var podLists = harness.Storage.VersionReads(SimResources.Pods);
+
+        // The member gains a CRD (and objects of it) after the PediaCluster started syncing.
+        sim.Store.Create(_crds, null, _gadgetCrd);
+        foreach (var name in new[] { "alpha", "beta" })
+        {
+            sim.Store.Create(_gadgets, "default", Gadget(name));
+        }
+
+        await harness.WaitConsistentAsync("crd-later", sim, [_gadgets], _timeout);
+        (await harness.StoredObjectsAsync("crd-later", _gadgets)).Count.ShouldBe(2);
+        harness.Catalog.Find("crd-later", "example.com", "v1", "gadgets").ShouldNotBeNull();
+        harness.Storage.VersionReads(SimResources.Pods).ShouldBe(podLists, "a new CRD must not restart the other resources");
+
+        // Objects created later arrive through the watch.
+        sim.Store.Create(_gadgets, "default", Gadget("gamma"));
+        await harness.WaitConsistentAsync("crd-later", sim, [_gadgets], _timeout);
+
+        // The CRD goes: its rows go too, without a restart.
+        sim.Store.Delete(_crds, null, "gadgets.example.com");
+        await SynchroHarness.WaitUntilAsync(
+            async () => (await harness.StoredObjectsAsync("crd-later", _gadgets)).Count == 0 && harness.Catalog.Find("crd-later", "example.com", "v1", "gadgets") is null,
+            _timeout, () => Task.FromResult("gadgets are still stored or published"));
+        await harness.WaitConsistentAsync("crd-later", sim, [SimResources.Pods], _timeout);
+    }
+
+    private static string Gadget(string name) =>
+        $$$"""{"apiVersion":"example.com/v1","kind":"Gadget","metadata":{"name":"{{{name}}}","namespace":"default"},"spec":{"size":1}}""";
 
     [Fact]
     public async Task WrongToken_ValidatedFalseNamingTheProblem_ThenFixedToken_Ready()

@@ -1,0 +1,172 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Clusterpedia.KubeSim;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Clusterpedia.ApiServer.Tests.EndToEnd;
+
+/// <summary>
+/// The real server started with <c>--host-kubeconfig</c>: the repository's crds/, a credential Secret and a
+/// PediaCluster using authenticationFrom are applied to a simulated host with real kubectl; the server syncs the
+/// member, writes the status into the host, serves the PediaCluster read-only and the member's objects in search.
+/// </summary>
+public sealed class HostedModeServerTests : IAsyncLifetime
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("clusterpedia-hosted-e2e-").FullName;
+    private HttpClient Http { get; } = new();
+    private SimulatedCluster _host = null!;
+    private SimulatedCluster _member = null!;
+    private WebApplication? _server;
+    private Uri _serverUrl = null!;
+
+    private string HostKubeconfig => Path.Combine(_dir, "host.kubeconfig");
+
+    public async Task InitializeAsync()
+    {
+        _host = await SimulatedCluster.StartAsync(new SimulatorOptions { ClusterName = "host", Token = "token-host", Tls = true, Namespaces = 0, DeploymentsPerNamespace = 0, Nodes = 1 });
+        _member = await SimulatedCluster.StartAsync(new SimulatorOptions { ClusterName = "member", Token = "token-member", Namespaces = 2, Seed = 3 });
+        await File.WriteAllTextAsync(HostKubeconfig, $$"""
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: host
+              cluster: {server: "{{_host.Url.ToString().TrimEnd('/')}}", certificate-authority-data: "{{Convert.ToBase64String(Encoding.UTF8.GetBytes(_host.CaCertificatePem!))}}"}
+            users:
+            - name: host-admin
+              user: {token: "{{_host.Token}}"}
+            contexts:
+            - name: host
+              context: {cluster: host, user: host-admin}
+            current-context: host
+            """);
+    }
+
+    [Fact]
+    public async Task HostKubeconfig_PediaClusterWithSecretInHost_SyncedStatusInHostAndReadOnlyHere()
+    {
+        var kubectl = new Kubectl("kubectl", HostKubeconfig);
+        await kubectl.OkAsync("apply", "-f", RepositoryPath("crds"));
+        await kubectl.OkAsync("create", "namespace", "clusterpedia-system");
+        await kubectl.OkAsync("create", "secret", "generic", "member-credentials", "-n", "clusterpedia-system", "--from-literal=token=" + _member.Token);
+        var manifest = Path.Combine(_dir, "member.yaml");
+        await File.WriteAllTextAsync(manifest, $"""
+            apiVersion: cluster.clusterpedia.io/v1alpha2
+            kind: PediaCluster
+            metadata:
+              name: member
+            spec:
+              apiserver: "{_member.Url.ToString().TrimEnd('/')}"
+              authenticationFrom:
+                token: {"{"}name: member-credentials, key: token{"}"}
+              syncResources:
+              - group: apps
+                resources: [deployments]
+            """);
+        await kubectl.OkAsync("apply", "-f", manifest);
+
+        _server = ServerApp.Create(
+        [
+            "--urls", "http://127.0.0.1:0",
+            "--Storage:Engine", "sqlite",
+            "--Storage:ConnectionString", $"Data Source={Path.Combine(_dir, "clusterpedia.db")}",
+            "--host-kubeconfig", HostKubeconfig,
+            "--Synchro:ResyncInterval", "00:00:01",
+            "--Logging:LogLevel:Default", "Warning",
+        ]);
+        await _server.StartAsync();
+        _serverUrl = new Uri(_server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+        // The status is written into the host, and our server serves the host's object.
+        await WaitUntilAsync(async () => (await kubectl.RunAsync("get", "pediacluster", "member", "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}")).Stdout == "True",
+            async () => (await kubectl.RunAsync("get", "pediacluster", "member", "-o", "yaml")).Stdout);
+        using (var own = await Http.GetAsync(new Uri(_serverUrl, "/apis/cluster.clusterpedia.io/v1alpha2/pediaclusters/member")))
+        {
+            own.StatusCode.ShouldBe(HttpStatusCode.OK);
+            using var doc = JsonDocument.Parse(await own.Content.ReadAsStringAsync());
+            doc.RootElement.GetProperty("spec").GetProperty("authenticationFrom").GetProperty("token").GetProperty("name").GetString().ShouldBe("member-credentials");
+            doc.RootElement.GetProperty("metadata").GetProperty("finalizers").EnumerateArray().Select(f => f.GetString()).ShouldContain("clusterpedia.io/cluster-data");
+        }
+
+        // The member's deployments are searchable.
+        var expected = _member.Store.Count(new("apps", "v1", "deployments"));
+        await WaitUntilAsync(async () => await SearchCountAsync("/apis/clusterpedia.io/v1beta1/resources/apis/apps/v1/deployments") == expected,
+            async () => $"search has {await SearchCountAsync("/apis/clusterpedia.io/v1beta1/resources/apis/apps/v1/deployments")}, the member {expected}");
+
+        // Writes through our server are refused with a Status saying where they belong.
+        using var post = await Http.PostAsync(new Uri(_serverUrl, "/apis/cluster.clusterpedia.io/v1alpha2/pediaclusters"),
+            new StringContent("""{"apiVersion":"cluster.clusterpedia.io/v1alpha2","kind":"PediaCluster","metadata":{"name":"x"},"spec":{"apiserver":"https://a"}}""", Encoding.UTF8, "application/json"));
+        ((int)post.StatusCode).ShouldBe(405);
+        (await post.Content.ReadAsStringAsync()).ShouldContain("hosted mode");
+
+        // Deleted in the host: the data finalizer lets it go once the rows are removed.
+        await kubectl.OkAsync("delete", "pediacluster", "member", "--wait=false");
+        await WaitUntilAsync(async () => (await kubectl.RunAsync("get", "pediacluster", "member")).ExitCode != 0,
+            async () => (await kubectl.RunAsync("get", "pediacluster", "member", "-o", "yaml")).Stdout);
+        // With no cluster left syncing deployments the search answers 404 (-1 here), as it does in standalone mode.
+        await WaitUntilAsync(async () => await SearchCountAsync("/apis/clusterpedia.io/v1beta1/resources/apis/apps/v1/deployments") <= 0,
+            async () => $"search still has {await SearchCountAsync("/apis/clusterpedia.io/v1beta1/resources/apis/apps/v1/deployments")}");
+    }
+
+    private async Task<int> SearchCountAsync(string path)
+    {
+        using var response = await Http.GetAsync(new Uri(_serverUrl, path));
+        if (!response.IsSuccessStatusCode)
+        {
+            return -1;
+        }
+
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return doc.RootElement.GetProperty("items").GetArrayLength();
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, Func<Task<string>> describe)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("not reached within 30 s: " + await describe());
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    private static string RepositoryPath(string relative)
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Clusterpedia.slnx")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir is null
+            ? throw new InvalidOperationException($"the repository root was not found above {AppContext.BaseDirectory}")
+            : Path.Combine(dir.FullName, relative);
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http.Dispose();
+        if (_server is not null)
+        {
+            await _server.StopAsync();
+            await _server.DisposeAsync();
+        }
+
+        await _member.DisposeAsync();
+        await _host.DisposeAsync();
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
