@@ -57,6 +57,9 @@ internal sealed class WatchHandler(IResourceStorage storage, IResourceChangeFeed
         response.StatusCode = 200;
         response.ContentType = "application/json";
         await response.StartAsync(ct).ConfigureAwait(false);
+
+        // Send the headers now: a client waiting for them must not hang until the first event of a quiet resource.
+        await response.Body.FlushAsync(ct).ConfigureAwait(false);
         var stream = new EventWriter(response, synced, format, writer);
 
         try

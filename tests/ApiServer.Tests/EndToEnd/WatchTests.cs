@@ -73,6 +73,22 @@ public sealed class WatchTests(DemoEnvironment env) : IClassFixture<DemoEnvironm
     }
 
     [Fact]
+    public async Task WatchStream_QuietResource_HeadersArriveBeforeAnyEvent()
+    {
+        var listUri = new Uri(env.Server, "/apis/clusterpedia.io/v1beta1/resources/api/v1/pods?labelSelector=app%3Dnobody-has-this&limit=1");
+        using var list = JsonDocument.Parse(await env.Http.GetStringAsync(listUri));
+        var rv = list.RootElement.GetProperty("metadata").GetProperty("resourceVersion").GetString();
+        var watchUri = new Uri(env.Server, $"/apis/clusterpedia.io/v1beta1/resources/api/v1/pods?watch=true&labelSelector=app%3Dnobody-has-this&resourceVersion={rv}&timeoutSeconds=30");
+
+        // Nothing matches, so no event will come: the status line and headers must still come at once.
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var response = await env.Http.GetAsync(watchUri, HttpCompletionOption.ResponseHeadersRead, cts.Token);
+
+        response.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/json");
+    }
+
+    [Fact]
     public async Task WatchStream_FromListResourceVersion_DeliversUpdateAndDeleteWithOurRevisions()
     {
         var name = "stream-" + Guid.NewGuid().ToString("N")[..8];
