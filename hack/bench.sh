@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# The benchmark command: builds bench/Clusterpedia.Bench in Release and runs the storage benchmark (issue 5; the
-# storage side of issue 8's S2) on a private PostgreSQL 15 it starts and stops itself, then on SQLite.
-#   hack/bench.sh            full run: 1,000,000 rows on PostgreSQL, 200,000 on SQLite (15-25 minutes on a busy 2-core machine)
-#   hack/bench.sh --quick    40,000 rows on PostgreSQL and on SQLite, small end-to-end run (under 3 minutes)
+# The benchmark command (issues 5 and 8): builds bench/Clusterpedia.Bench in Release and runs every scenario:
+#   storage load + S2 search through the HTTP API (the real server as a child process, beside the raw-SQL floor) on a
+#   private PostgreSQL 15 it starts and stops itself, the storage mix in-process on SQLite, then S1 sync / S3
+#   members-direct / S4 churn lag / S5 memory and disk per object against simulated member clusters, on SQLite and
+#   on PostgreSQL.
+#   hack/bench.sh            full run: 1,000,000 rows on PostgreSQL, 200,000 on SQLite, 5 members × ~18,400 objects
+#                            (the program prints its own estimate at the end; budget: under 30 minutes on an idle 2-core machine)
+#   hack/bench.sh --quick    20,000 rows per engine, 3 small members, 8 s of churn (under 3 minutes)
 # Any other arguments go to the bench program (see `hack/bench.sh --help`).
 # Writes bench/results/<date>[-quick].json, prints the summary tables, and exits non-zero if a scenario did not
-# complete or the data set was not fully stored before measuring.
+# complete or the data set was not fully stored or synced before measuring.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 require_dotnet

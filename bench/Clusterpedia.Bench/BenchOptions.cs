@@ -17,15 +17,28 @@ internal sealed class BenchOptions
     public int BatchSize { get; private set; } = 500;
     public int Warmup { get; private set; } = 10;
     public int Repetitions { get; private set; } = 200;
-    public double ScenarioBudgetSeconds { get; private set; } = 15;
+    public double ScenarioBudgetSeconds { get; private set; } = 10;
     public int Seed { get; private set; } = 20261122;
     public string? Output { get; private set; }
 
-    /// <summary>Simulated member clusters of the end-to-end scenarios S1 and S3; 0 skips them.</summary>
-    public int EndToEndClusters { get; private set; } = 3;
-    public int EndToEndNamespaces { get; private set; } = 10;
+    /// <summary>S2 through the HTTP API (server child process) and the raw-SQL floor, on the loaded PostgreSQL database.</summary>
+    public bool SearchOverHttp { get; private set; } = true;
+
+    /// <summary>Also time the query mix in-process against the storage on PostgreSQL (issue 5's figures).</summary>
+    public bool PostgresInProcessQueries { get; private set; }
+
+    /// <summary>Seconds of timed runs per S2 query, per mode (API or SQL) and concurrency.</summary>
+    public double SearchBudgetSeconds { get; private set; } = 6;
+
+    /// <summary>Simulated member clusters of the end-to-end scenarios S1, S3, S4, S5; 0 skips them.</summary>
+    public int EndToEndClusters { get; private set; } = 5;
+    public int EndToEndNamespaces { get; private set; } = 20;
     public int EndToEndDeployments { get; private set; } = 40;
-    public int EndToEndPods { get; private set; } = 5;
+    public int EndToEndPods { get; private set; } = 20;
+
+    /// <summary>S4: member writes a second across the clusters, and for how long.</summary>
+    public int ChurnPerSecond { get; private set; } = 1000;
+    public double ChurnSeconds { get; private set; } = 30;
 
     /// <summary>Engines behind the server in the end-to-end scenarios.</summary>
     public List<string> EndToEndEngines { get; private set; } = ["sqlite", "postgres"];
@@ -40,16 +53,23 @@ internal sealed class BenchOptions
         usage: Clusterpedia.Bench [--quick] [--postgres-rows N] [--sqlite-rows N] [--clusters N] [--namespaces N]
                                   [--batch N] [--warmup N] [--reps N] [--budget SECONDS] [--seed N] [--output FILE]
                                   [--drop-index NAME]... [--postgres-setting NAME=VALUE]... [--e2e-clusters N] [--e2e-namespaces N] [--e2e-deployments N]
-                                  [--e2e-pods N] [--e2e-engines sqlite,postgres]
-          --quick          40k rows on PostgreSQL and on SQLite, 30 repetitions, small end-to-end (under 3 minutes)
+                                  [--e2e-pods N] [--e2e-engines sqlite,postgres] [--churn N] [--churn-seconds S]
+                                  [--s2-budget SECONDS] [--no-s2-http] [--postgres-inprocess]
+          --quick          20k rows on PostgreSQL and on SQLite, 30 repetitions, small end-to-end (under 3 minutes)
           --postgres-rows  rows on PostgreSQL (default 1000000; 0 skips PostgreSQL)
           --sqlite-rows    rows on SQLite (default 200000; 0 skips SQLite)
-          --reps           timed repetitions per query (default 200), within --budget seconds each (default 15)
+          --reps           timed repetitions per query (default 200), within --budget seconds each (default 10; quick 1.5)
           --drop-index     drop this index of the PostgreSQL resources table before loading (ablation; repeatable)
           --postgres-setting  extra server setting of the private PostgreSQL (ablation; repeatable)
-          --e2e-clusters   simulated members of the end-to-end scenarios S1/S3 (default 3; 0 skips them), each with
-                           --e2e-namespaces (10) × --e2e-deployments (40; quick 10) × --e2e-pods (5), behind the
-                           server on --e2e-engines (default sqlite,postgres; quick sqlite)
+          --s2-budget      seconds of timed runs per S2 query through HTTP, per mode and concurrency (default 6; quick 1)
+          --no-s2-http     skip S2 through the HTTP API (server child process + raw-SQL floor) on PostgreSQL
+          --postgres-inprocess  also time the query mix in-process against the storage on PostgreSQL (issue 5)
+          --e2e-clusters   simulated members of the end-to-end scenarios S1/S3/S4/S5 (default 5; quick 3; 0 skips
+                           them), each with --e2e-namespaces (20; quick 10) × --e2e-deployments (40; quick 20) ×
+                           --e2e-pods (20; quick 10), behind the server (child process) on --e2e-engines (default
+                           sqlite,postgres)
+          --churn          S4: member writes a second across the clusters (default 1000), for --churn-seconds
+                           (default 30; quick 8)
           --output         results JSON (default: bench/results/<UTC date>-<mode>.json under the current directory)
         """;
 
@@ -59,13 +79,17 @@ internal sealed class BenchOptions
         if (args.Contains("--quick"))
         {
             options.Quick = true;
-            options.PostgresRows = 40_000;
-            options.SqliteRows = 40_000;
+            options.PostgresRows = 20_000;
+            options.SqliteRows = 20_000;
             options.Warmup = 3;
             options.Repetitions = 30;
-            options.ScenarioBudgetSeconds = 2.5;
-            options.EndToEndDeployments = 10;
-            options.EndToEndEngines = ["sqlite"];
+            options.ScenarioBudgetSeconds = 1.5;
+            options.SearchBudgetSeconds = 1;
+            options.EndToEndClusters = 3;
+            options.EndToEndNamespaces = 10;
+            options.EndToEndDeployments = 20;
+            options.EndToEndPods = 10;
+            options.ChurnSeconds = 8;
         }
 
         for (var i = 0; i < args.Count; i++)
@@ -100,6 +124,21 @@ internal sealed class BenchOptions
                     break;
                 case "--seed":
                     options.Seed = Int(args, ++i);
+                    break;
+                case "--s2-budget":
+                    options.SearchBudgetSeconds = Positive(args, ++i);
+                    break;
+                case "--no-s2-http":
+                    options.SearchOverHttp = false;
+                    break;
+                case "--postgres-inprocess":
+                    options.PostgresInProcessQueries = true;
+                    break;
+                case "--churn":
+                    options.ChurnPerSecond = Int(args, ++i);
+                    break;
+                case "--churn-seconds":
+                    options.ChurnSeconds = Positive(args, ++i);
                     break;
                 case "--e2e-clusters":
                     options.EndToEndClusters = Int(args, ++i);

@@ -5,9 +5,10 @@ using Clusterpedia.Bench.EndToEnd;
 using Clusterpedia.Bench.Results;
 using Clusterpedia.Storage;
 
-// The storage benchmark (issue 5, and the storage side of issue 8's S2): loads a realistic multi-cluster data set
-// into each engine through IResourceStorage, times every query shape, writes the results JSON and prints the tables.
-// Exit code 0 only when every engine run and every scenario completed.
+// The benchmark of issues 5 and 8: loads a realistic multi-cluster data set into each engine through IResourceStorage
+// and searches it through the HTTP API of the real server (S2, with the raw-SQL floor), then runs the end-to-end
+// scenarios against simulated member clusters (S1 sync, S3 members-direct, S4 churn lag, S5 memory and disk per
+// object), writes the results JSON and prints the tables. Exit code 0 only when every scenario completed.
 if (args.Contains("--help") || args.Contains("-h"))
 {
     Console.WriteLine(BenchOptions.Usage);
@@ -45,6 +46,11 @@ var report = new BenchReport
     Options = options,
 };
 
+if (!options.Quick && FullRunEstimate.FromEarlierRun(Path.Combine("bench", "results")) is { } earlier)
+{
+    Console.Error.WriteLine(earlier);
+}
+
 try
 {
     foreach (var (engine, rows) in new[] { (StorageOptions.Postgres, options.PostgresRows), (StorageOptions.Sqlite, options.SqliteRows) })
@@ -57,10 +63,7 @@ try
 
     if (options.EndToEndClusters > 0)
     {
-        foreach (var engine in options.EndToEndEngines)
-        {
-            report.EndToEnd.Add(await EndToEndBench.RunAsync(engine, options, stop.Token));
-        }
+        report.EndToEnd.AddRange(await EndToEndBench.RunAllAsync(options, stop.Token));
     }
 }
 catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -70,6 +73,7 @@ catch (OperationCanceledException) when (stop.IsCancellationRequested)
 }
 
 report.FinishedAt = DateTimeOffset.UtcNow;
+report.FullRunEstimate = FullRunEstimate.From(report);
 report.LoadAverageAtEnd = MachineInfo.LoadAverage();
 var output = options.Output ?? Path.Combine("bench", "results", $"{report.StartedAt:yyyy-MM-dd}{(options.Quick ? "-quick" : "")}.json");
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);

@@ -3,6 +3,7 @@ using System.Globalization;
 using Clusterpedia.Bench.Measurement;
 using Clusterpedia.Bench.Postgres;
 using Clusterpedia.Bench.Results;
+using Clusterpedia.Bench.Search;
 using Clusterpedia.Bench.Workload;
 using Clusterpedia.Kube;
 using Clusterpedia.Storage;
@@ -97,6 +98,15 @@ internal static class StorageBench
 
             run.StoredBytesPerObject = Math.Round(run.StoredBytes.Value / (double)shape.Rows);
 
+            if (postgres is not null && options.SearchOverHttp)
+            {
+                run.HttpSearch = await HttpSearchBench.RunAsync(storageOptions.ConnectionString, shape, options, cancellationToken);
+                if (!options.PostgresInProcessQueries)
+                {
+                    return run;
+                }
+            }
+
             var deepPage = StorageScenarios.DeepPage(shape);
             Console.Error.WriteLine($"  walking to page {deepPage} for its continue token");
             var token = await StorageScenarios.ContinueTokenOfPageAsync(storage.Resources, deepPage, cancellationToken);
@@ -119,7 +129,7 @@ internal static class StorageBench
 
             AddDeepPageChecks(run, deepPage);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             run.Failures.Add(e.GetType().Name + ": " + e.Message);
             Console.Error.WriteLine($"  {engine} run failed: {e}");

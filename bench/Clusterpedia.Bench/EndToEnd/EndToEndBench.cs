@@ -3,54 +3,45 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Clusterpedia.ApiServer;
 using Clusterpedia.Bench.Measurement;
 using Clusterpedia.Bench.Postgres;
 using Clusterpedia.Bench.Results;
+using Clusterpedia.Bench.Server;
 using Clusterpedia.Kube;
 using Clusterpedia.KubeSim;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace Clusterpedia.Bench.EndToEnd;
 
 /// <summary>
-/// Issue 8's S1 and S3 through the real server hosted in-process: C simulated members (HTTPS, tokens), PediaClusters
-/// created over our HTTP API, time until every cluster is Ready and every member object is searchable; then
-/// "deployments of namespace X across clusters" listed from each member and merged, against one request to us.
+/// Issue 8's S1, S3, S4 and S5 through the real server, run as a child process (so its RSS is its own) on each engine:
+/// C simulated members (in this process; HTTPS, tokens), PediaClusters created over our HTTP API, time until every
+/// cluster is Ready and every member object is searchable (S1); RSS and disk per object (S5); "deployments of
+/// namespace X across clusters" listed from each member and merged, against one request to us (S3); steady member
+/// writes and their lag until our watch shows them (S4).
 /// </summary>
 internal static class EndToEndBench
 {
     private const string _search = "/apis/clusterpedia.io/v1beta1/resources";
     private const string _pediaClusters = "/apis/cluster.clusterpedia.io/v1alpha2/pediaclusters";
-    private static readonly TimeSpan _syncDeadline = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan _minimumSyncDeadline = TimeSpan.FromMinutes(5);
 
-    private static readonly string[] _syncedLists =
+    private static readonly GroupVersionResource[] _synced =
     [
-        "/apis/apps/v1/deployments", "/apis/apps/v1/replicasets", "/api/v1/pods", "/api/v1/services", "/api/v1/configmaps",
+        new("apps", "v1", "deployments"), new("apps", "v1", "replicasets"), new("", "v1", "pods"), new("", "v1", "services"),
+        new("", "v1", "configmaps"),
     ];
 
-    public static async Task<EndToEndRun> RunAsync(string engine, BenchOptions options, CancellationToken cancellationToken)
+    /// <summary>Starts the simulated members once and runs every scenario on each engine in turn.</summary>
+    public static async Task<List<EndToEndRun>> RunAllAsync(BenchOptions options, CancellationToken cancellationToken)
     {
-        var run = new EndToEndRun
-        {
-            Engine = engine,
-            Clusters = options.EndToEndClusters,
-            NamespacesPerCluster = options.EndToEndNamespaces,
-            DeploymentsPerNamespace = options.EndToEndDeployments,
-            PodsPerDeployment = options.EndToEndPods,
-        };
-        Console.Error.WriteLine($"==> end to end on {engine}: {run.Clusters} simulated clusters × {run.NamespacesPerCluster} namespaces × {run.DeploymentsPerNamespace} deployments × {run.PodsPerDeployment} pods");
-        var clock = Stopwatch.StartNew();
+        var runs = new List<EndToEndRun>();
+        Console.Error.WriteLine($"==> end to end: {options.EndToEndClusters} simulated clusters × {options.EndToEndNamespaces} namespaces × {options.EndToEndDeployments} deployments × {options.EndToEndPods} pods");
         var members = new List<MemberClient>();
-        var directory = Directory.CreateTempSubdirectory("clusterpedia-bench-e2e-").FullName;
-        PrivatePostgres? postgres = null;
-        WebApplication? server = null;
         try
         {
-            for (var i = 0; i < run.Clusters; i++)
+            var generate = Stopwatch.StartNew();
+            for (var i = 0; i < options.EndToEndClusters; i++)
             {
                 var cluster = await SimulatedCluster.StartAsync(new SimulatorOptions
                 {
@@ -58,14 +49,78 @@ internal static class EndToEndBench
                     Tls = true,
                     Token = "bench-token-" + (i + 1).ToString(CultureInfo.InvariantCulture),
                     Seed = i + 1,
-                    Namespaces = run.NamespacesPerCluster,
-                    DeploymentsPerNamespace = run.DeploymentsPerNamespace,
-                    PodsPerDeployment = run.PodsPerDeployment,
+                    Namespaces = options.EndToEndNamespaces,
+                    DeploymentsPerNamespace = options.EndToEndDeployments,
+                    PodsPerDeployment = options.EndToEndPods,
                     Nodes = 10,
                 }, cancellationToken);
                 members.Add(new MemberClient(cluster));
             }
 
+            long memberObjects = 0;
+            double rawBytes = 0;
+            foreach (var member in members)
+            {
+                foreach (var resource in _synced)
+                {
+                    var count = member.Cluster.Store.Count(resource);
+                    memberObjects += count;
+                    rawBytes += count * await AverageJsonBytesAsync(member.Http, resource, cancellationToken);
+                }
+            }
+
+            var generationSeconds = Math.Round(generate.Elapsed.TotalSeconds, 1);
+            Console.Error.WriteLine($"  members: {memberObjects:N0} objects of the synced resources, {rawBytes / memberObjects:N0} bytes of JSON each on average (generated in {generate.Elapsed.TotalSeconds:N1} s)");
+            foreach (var engine in options.EndToEndEngines)
+            {
+                var run = new EndToEndRun
+                {
+                    Engine = engine,
+                    Clusters = options.EndToEndClusters,
+                    NamespacesPerCluster = options.EndToEndNamespaces,
+                    DeploymentsPerNamespace = options.EndToEndDeployments,
+                    PodsPerDeployment = options.EndToEndPods,
+                    MemberObjects = memberObjects,
+                    RawJsonBytesPerObject = Math.Round(rawBytes / Math.Max(1, memberObjects)),
+                    MembersGenerationSeconds = runs.Count == 0 ? generationSeconds : 0,
+                };
+                runs.Add(run);
+                await RunEngineAsync(run, members, options, cancellationToken);
+            }
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            var run = runs.LastOrDefault() ?? new EndToEndRun { Engine = "members" };
+            if (runs.Count == 0)
+            {
+                runs.Add(run);
+            }
+
+            run.Failures.Add(e.GetType().Name + ": " + e.Message);
+            Console.Error.WriteLine($"  end-to-end run failed: {e}");
+        }
+        finally
+        {
+            foreach (var member in members)
+            {
+                await member.Cluster.DisposeAsync();
+                member.Dispose();
+            }
+        }
+
+        return runs;
+    }
+
+    private static async Task RunEngineAsync(EndToEndRun run, List<MemberClient> members, BenchOptions options, CancellationToken cancellationToken)
+    {
+        var engine = run.Engine;
+        Console.Error.WriteLine($"==> end to end on {engine}: server in a child process, {members.Count} members, {run.MemberObjects:N0} objects");
+        var clock = Stopwatch.StartNew();
+        var directory = Directory.CreateTempSubdirectory("clusterpedia-bench-e2e-").FullName;
+        PrivatePostgres? postgres = null;
+        ServerProcess? server = null;
+        try
+        {
             string connectionString;
             if (engine == Storage.StorageOptions.Postgres)
             {
@@ -77,48 +132,69 @@ internal static class EndToEndBench
                 connectionString = "Data Source=" + Path.Combine(directory, "clusterpedia.db");
             }
 
-            server = ServerApp.Create(
-            [
-                "--urls", "http://127.0.0.1:0",
-                "--Storage:Engine", engine,
-                "--Storage:ConnectionString", connectionString,
-                "--Logging:LogLevel:Default", "Warning",
-            ]);
-            await server.StartAsync(cancellationToken);
-            var address = server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            using var us = new HttpClient { BaseAddress = new Uri(address) };
+            server = await ServerProcess.StartAsync(engine, connectionString, Path.Combine(directory, "server.log"), cancellationToken);
+            using var us = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromMinutes(2) };
 
-            foreach (var member in members)
+            // S5's baseline: the server with an empty database after it has answered a few requests.
+            for (var i = 0; i < 5; i++)
             {
-                foreach (var list in _syncedLists)
-                {
-                    run.MemberObjects += (await CountAsync(member.Http, list, cancellationToken)).Count;
-                }
+                (await us.GetAsync(_pediaClusters, cancellationToken)).Dispose();
+                (await us.GetAsync(_search + "/api/v1/pods?limit=10", cancellationToken)).Dispose();
             }
+
+            await Task.Delay(1000, cancellationToken);
+            run.EmptyServerRssBytes = server.RssBytes();
 
             await SyncAsync(us, members, run, cancellationToken);
-            if (run.Failures.Count == 0)
+            run.ServerPeakRssBytes = server.PeakRssBytes();
+            if (run.Failures.Count > 0)
             {
-                await MergeAgainstUsAsync(us, members, run, options, cancellationToken);
+                return;
+            }
+
+            // S5: let the sync's garbage settle, then RSS and disk per object.
+            await Task.Delay(3000, cancellationToken);
+            run.ServerRssAfterSyncBytes = server.RssBytes();
+            run.RssBytesPerObject = Math.Round((run.ServerRssAfterSyncBytes - run.EmptyServerRssBytes) / (double)run.SyncedObjects);
+            if (postgres is not null)
+            {
+                await using var connection = new NpgsqlConnection(connectionString);
+                await connection.OpenAsync(cancellationToken);
+                await using var command = new NpgsqlCommand("SELECT pg_total_relation_size('resources'), (SELECT count(*) FROM resources)", connection);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                await reader.ReadAsync(cancellationToken);
+                run.StoredBytes = reader.GetInt64(0);
+                run.StoredRows = reader.GetInt64(1);
+            }
+            else
+            {
+                run.StoredBytes = Directory.EnumerateFiles(directory, "clusterpedia.db*").Sum(f => new FileInfo(f).Length);
+                run.StoredRows = run.SyncedObjects;
+            }
+
+            run.StoredBytesPerObject = Math.Round(run.StoredBytes / (double)Math.Max(1, run.StoredRows));
+            Console.Error.WriteLine($"  S5: server RSS {run.EmptyServerRssBytes / 1048576.0:N0} MiB empty, {run.ServerRssAfterSyncBytes / 1048576.0:N0} MiB after sync = {run.RssBytesPerObject:N0} bytes/object; stored {run.StoredBytesPerObject:N0} bytes/object against {run.RawJsonBytesPerObject:N0} of raw JSON");
+
+            await MergeAgainstUsAsync(us, members, run, options, cancellationToken);
+            if (options.ChurnPerSecond > 0)
+            {
+                run.Churn = await ChurnLag.RunAsync(us, members, options.ChurnPerSecond, options.ChurnSeconds, run.Failures, cancellationToken);
             }
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             run.Failures.Add(e.GetType().Name + ": " + e.Message);
-            Console.Error.WriteLine($"  end-to-end run failed: {e}");
+            Console.Error.WriteLine($"  end-to-end run on {engine} failed: {e}");
+            if (server is not null)
+            {
+                Console.Error.WriteLine(server.LogTail());
+            }
         }
         finally
         {
             if (server is not null)
             {
-                await server.StopAsync(CancellationToken.None);
                 await server.DisposeAsync();
-            }
-
-            foreach (var member in members)
-            {
-                await member.Cluster.DisposeAsync();
-                member.Dispose();
             }
 
             if (postgres is not null)
@@ -129,8 +205,16 @@ internal static class EndToEndBench
             Directory.Delete(directory, recursive: true);
             run.TotalSeconds = Math.Round(clock.Elapsed.TotalSeconds, 1);
         }
+    }
 
-        return run;
+    /// <summary>Average JSON bytes of one object as the member serves it, over its first page of the resource.</summary>
+    private static async Task<double> AverageJsonBytesAsync(HttpClient member, GroupVersionResource resource, CancellationToken cancellationToken)
+    {
+        using var response = await member.GetAsync(resource.ApiPrefix + "/" + resource.Resource + "?limit=200", cancellationToken);
+        response.EnsureSuccessStatusCode();
+        using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+        var sizes = document.RootElement.GetProperty("items").EnumerateArray().Select(i => (double)System.Text.Encoding.UTF8.GetByteCount(i.GetRawText())).ToList();
+        return sizes.Count == 0 ? 0 : sizes.Average();
     }
 
     /// <summary>S1: create the PediaClusters, wait until all are Ready and our counts equal the members'.</summary>
@@ -139,27 +223,9 @@ internal static class EndToEndBench
         var clock = Stopwatch.StartNew();
         foreach (var member in members)
         {
-            var spec = new JsonObject
+            if (await CreatePediaClusterAsync(us, member, cancellationToken) is { } error)
             {
-                ["apiVersion"] = "cluster.clusterpedia.io/v1alpha2",
-                ["kind"] = "PediaCluster",
-                ["metadata"] = new JsonObject { ["name"] = member.Cluster.Options.ClusterName },
-                ["spec"] = new JsonObject
-                {
-                    ["apiserver"] = member.Cluster.Url.ToString().TrimEnd('/'),
-                    ["caData"] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(member.Cluster.CaCertificatePem!)),
-                    ["tokenData"] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(member.Cluster.Token!)),
-                    ["syncResources"] = new JsonArray
-                    {
-                        new JsonObject { ["group"] = "apps", ["resources"] = new JsonArray("deployments", "replicasets") },
-                        new JsonObject { ["group"] = "", ["resources"] = new JsonArray("pods", "services", "configmaps") },
-                    },
-                },
-            };
-            using var response = await us.PostAsJsonAsync(_pediaClusters, spec, cancellationToken);
-            if (!response.IsSuccessStatusCode)
-            {
-                run.Failures.Add($"creating PediaCluster {member.Cluster.Options.ClusterName}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
+                run.Failures.Add(error);
                 return;
             }
         }
@@ -175,9 +241,9 @@ internal static class EndToEndBench
             if (ready == members.Count)
             {
                 long synced = 0;
-                foreach (var list in _syncedLists)
+                foreach (var resource in _synced)
                 {
-                    synced += (await CountAsync(us, _search + list + "?limit=1&withRemainingCount=true", cancellationToken)).Total;
+                    synced += (await CountAsync(us, _search + resource.ApiPrefix + "/" + resource.Resource + "?limit=1&withRemainingCount=true", cancellationToken)).Total;
                 }
 
                 run.SyncedObjects = synced;
@@ -187,19 +253,45 @@ internal static class EndToEndBench
                 }
             }
 
-            if (clock.Elapsed > _syncDeadline)
+            var deadline = TimeSpan.FromSeconds(Math.Max(_minimumSyncDeadline.TotalSeconds, run.MemberObjects / 300.0));
+            if (clock.Elapsed > deadline)
             {
-                run.Failures.Add($"S1: after {_syncDeadline.TotalMinutes} minutes {ready}/{members.Count} clusters Ready, {run.SyncedObjects} of {run.MemberObjects} objects searchable");
+                run.Failures.Add($"S1: after {deadline.TotalMinutes:N1} minutes {ready}/{members.Count} clusters Ready, {run.SyncedObjects} of {run.MemberObjects} objects searchable");
                 return;
             }
 
-            await Task.Delay(100, cancellationToken);
+            await Task.Delay(run.MemberObjects > 20_000 ? 500 : 100, cancellationToken);
         }
 
         run.SyncSeconds = Math.Round(clock.Elapsed.TotalSeconds, 2);
         run.SyncObjectsPerSecond = Math.Round(run.SyncedObjects / clock.Elapsed.TotalSeconds);
-        run.ProcessPeakRssBytes = PeakRssBytes();
         Console.Error.WriteLine($"  S1: {run.SyncedObjects:N0} objects of {members.Count} clusters searchable in {run.SyncSeconds:N1} s ({run.SyncObjectsPerSecond:N0}/s)");
+    }
+
+    /// <summary>Creates the PediaCluster of a member over our API (deployments, replicasets, pods, services, configmaps); returns an error or null.</summary>
+    public static async Task<string?> CreatePediaClusterAsync(HttpClient us, MemberClient member, CancellationToken cancellationToken)
+    {
+        var spec = new JsonObject
+        {
+            ["apiVersion"] = "cluster.clusterpedia.io/v1alpha2",
+            ["kind"] = "PediaCluster",
+            ["metadata"] = new JsonObject { ["name"] = member.Cluster.Options.ClusterName },
+            ["spec"] = new JsonObject
+            {
+                ["apiserver"] = member.Cluster.Url.ToString().TrimEnd('/'),
+                ["caData"] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(member.Cluster.CaCertificatePem!)),
+                ["tokenData"] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(member.Cluster.Token!)),
+                ["syncResources"] = new JsonArray
+                {
+                    new JsonObject { ["group"] = "apps", ["resources"] = new JsonArray("deployments", "replicasets") },
+                    new JsonObject { ["group"] = "", ["resources"] = new JsonArray("pods", "services", "configmaps") },
+                },
+            },
+        };
+        using var response = await us.PostAsJsonAsync(_pediaClusters, spec, cancellationToken);
+        return response.IsSuccessStatusCode
+            ? null
+            : $"creating PediaCluster {member.Cluster.Options.ClusterName}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}";
     }
 
     /// <summary>S3: each member listed directly and merged, against one request to us; interleaved, same load.</summary>
@@ -288,19 +380,5 @@ internal static class EndToEndBench
         var names = await ItemNamesAsync(member, "/api/v1/namespaces", cancellationToken);
         return names.FirstOrDefault(n => n is not ("default" or "kube-system" or "kube-public" or "kube-node-lease"))
             ?? throw new InvalidOperationException("the simulated cluster has no application namespace");
-    }
-
-    private static long PeakRssBytes()
-    {
-        foreach (var line in File.Exists("/proc/self/status") ? File.ReadLines("/proc/self/status") : [])
-        {
-            if (line.StartsWith("VmHWM:", StringComparison.Ordinal)
-                && long.TryParse(line["VmHWM:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture, out var kib))
-            {
-                return kib * 1024;
-            }
-        }
-
-        return 0;
     }
 }

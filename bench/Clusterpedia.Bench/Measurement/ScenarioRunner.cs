@@ -6,8 +6,8 @@ namespace Clusterpedia.Bench.Measurement;
 
 /// <summary>
 /// Times query scenarios in-process against <see cref="IResourceStorage"/>: warm-up runs first, then up to
-/// <c>repetitions</c> timed runs within a time budget, one at a time (concurrency 1). A run that throws or returns
-/// nothing marks the scenario as not completed.
+/// <c>repetitions</c> timed runs within a time budget, one at a time (concurrency 1). A run that throws, or no run
+/// returning anything, marks the scenario as not completed.
 /// </summary>
 internal sealed class ScenarioRunner(IResourceStorage storage, int warmup, int repetitions, TimeSpan budget)
 {
@@ -53,11 +53,7 @@ internal sealed class ScenarioRunner(IResourceStorage storage, int warmup, int r
                     var start = Stopwatch.GetTimestamp();
                     var page = await storage.ListAsync(query, cancellationToken);
                     samples[current].Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-                    items[current] = page.Items.Count;
-                    if (page.Items.Count == 0)
-                    {
-                        failures[current] = $"repetition {i} returned no items";
-                    }
+                    items[current] = Math.Max(items[current], page.Items.Count);
                 }
             }
         }
@@ -67,6 +63,15 @@ internal sealed class ScenarioRunner(IResourceStorage storage, int warmup, int r
             for (var j = 0; j < scenarios.Count; j++)
             {
                 failures[j] ??= "not run: an interleaved scenario failed";
+            }
+        }
+
+        // A selective filter may match nothing for some parameters; a shape that never returns anything is broken.
+        for (var j = 0; j < scenarios.Count; j++)
+        {
+            if (failures[j] is null && items[j] == 0)
+            {
+                failures[j] = $"none of the {samples[j].Count} timed repetitions returned an item";
             }
         }
 

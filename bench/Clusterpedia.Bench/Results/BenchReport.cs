@@ -12,5 +12,8 @@ internal sealed class BenchReport
     public required BenchOptions Options { get; init; }
     public List<EngineRun> Runs { get; } = [];
     public List<EndToEndRun> EndToEnd { get; } = [];
-    public bool Succeeded => Runs.Count + EndToEnd.Count > 0 && Runs.All(r => r.Failures.Count == 0) && EndToEnd.All(r => r.Failures.Count == 0);
+
+    /// <summary>The full run's duration extrapolated from this run's measured rates.</summary>
+    public FullRunEstimate? FullRunEstimate { get; set; }
+    public bool Succeeded => Runs.Count + EndToEnd.Count > 0 && Runs.All(r => r.Failures.Count == 0 && (r.HttpSearch?.Failures.Count ?? 0) == 0) && EndToEnd.All(r => r.Failures.Count == 0);
 }

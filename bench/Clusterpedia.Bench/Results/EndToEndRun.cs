@@ -1,6 +1,9 @@
 namespace Clusterpedia.Bench.Results;
 
-/// <summary>Issue 8's S1 (initial sync through the real server) and S3 (members listed directly and merged, against one request to us).</summary>
+/// <summary>
+/// Issue 8's S1 (initial sync through the real server, a child process), S3 (members listed directly and merged,
+/// against one request to us), S4 (churn lag) and S5 (memory and disk per object) on one engine.
+/// </summary>
 internal sealed class EndToEndRun
 {
     public required string Engine { get; init; }
@@ -11,12 +14,35 @@ internal sealed class EndToEndRun
 
     /// <summary>Objects of the synced resources (deployments, replicasets, pods, services, configmaps) in all members.</summary>
     public long MemberObjects { get; set; }
+
+    /// <summary>Time to generate the simulated members (shared by every engine; recorded on the first run).</summary>
+    public double MembersGenerationSeconds { get; set; }
     public long SyncedObjects { get; set; }
 
     /// <summary>S1: from applying the PediaClusters to every one Ready with every object searchable.</summary>
     public double SyncSeconds { get; set; }
     public double SyncObjectsPerSecond { get; set; }
-    public long ProcessPeakRssBytes { get; set; }
+
+    /// <summary>Peak RSS (VmHWM) of the server process at the end of S1.</summary>
+    public long ServerPeakRssBytes { get; set; }
+
+    /// <summary>S5: RSS of the server started on an empty database (after a few requests), and after S1.</summary>
+    public long EmptyServerRssBytes { get; set; }
+    public long ServerRssAfterSyncBytes { get; set; }
+    public double? RssBytesPerObject { get; set; }
+    public double TargetRssBytesPerObject { get; init; } = 2048;
+    public bool? RssMeetsTarget => RssBytesPerObject is { } b ? b <= TargetRssBytesPerObject : null;
+
+    /// <summary>S5: resources table with its indexes (PostgreSQL) or the database files (SQLite), over its rows.</summary>
+    public long StoredBytes { get; set; }
+    public long StoredRows { get; set; }
+    public double? StoredBytesPerObject { get; set; }
+
+    /// <summary>Average JSON of one object as the members serve it (managedFields included).</summary>
+    public double RawJsonBytesPerObject { get; set; }
+
+    /// <summary>S4.</summary>
+    public ChurnResult? Churn { get; set; }
 
     /// <summary>S3: "all deployments in namespace X across the clusters".</summary>
     public QueryResult? DirectMerge { get; set; }

@@ -21,6 +21,9 @@ internal sealed class EngineRun
     public long? StoredBytes { get; set; }
     public double? StoredBytesPerObject { get; set; }
     public List<QueryResult> Queries { get; } = [];
+
+    /// <summary>Issue 8's S2 through the HTTP API on this database (PostgreSQL only).</summary>
+    public SearchRun? HttpSearch { get; set; }
     public List<CheckResult> Checks { get; } = [];
     public List<string> Failures { get; } = [];
     public double TotalSeconds { get; set; }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Clusterpedia.Bench.Search;
 
 namespace Clusterpedia.Bench.Results;
 
@@ -33,6 +34,26 @@ internal static class SummaryPrinter
                 text.AppendLine();
             }
 
+            if (run.HttpSearch is { } search)
+            {
+                RenderSearch(text, search);
+            }
+
+            if (run.Queries.Count > 0)
+            {
+                text.AppendLine(run.HttpSearch is null ? "In-process against the storage (no HTTP):" : "\nIn-process against the storage (no HTTP):");
+                text.AppendLine();
+            }
+            else
+            {
+                foreach (var failure in run.Failures)
+                {
+                    text.AppendLine(c, $"FAILURE: {failure}");
+                }
+
+                continue;
+            }
+
             text.AppendLine("| query | p50 ms | p95 ms | p99 ms | runs | target p95 | met |");
             text.AppendLine("|---|---:|---:|---:|---:|---:|---|");
             foreach (var q in run.Queries)
@@ -60,8 +81,14 @@ internal static class SummaryPrinter
             text.AppendLine();
             text.AppendLine("| scenario | figure |");
             text.AppendLine("|---|---|");
-            text.AppendLine(c, $"| S1 initial sync: PediaClusters created → all Ready and every member object searchable | {e2e.SyncedObjects:N0} objects in {e2e.SyncSeconds:N2} s = **{e2e.SyncObjectsPerSecond:N0} objects/s** |");
-            text.AppendLine(c, $"| S1 peak RSS of the bench process (server + simulators + harness, one process) | {e2e.ProcessPeakRssBytes / 1048576.0:N0} MiB |");
+            text.AppendLine(c, $"| S1 initial sync: PediaClusters created → all Ready and every member object searchable | {e2e.SyncedObjects:N0} of {e2e.MemberObjects:N0} objects in {e2e.SyncSeconds:N2} s = **{e2e.SyncObjectsPerSecond:N0} objects/s**{(e2e.Engine == "postgres" ? Target(e2e.SyncObjectsPerSecond >= 10_000, "target ≥ 10,000/s") : "")} |");
+            text.AppendLine(c, $"| S1 peak RSS of the server process (VmHWM) | {e2e.ServerPeakRssBytes / 1048576.0:N0} MiB |");
+            if (e2e.RssBytesPerObject is { } rss)
+            {
+                text.AppendLine(c, $"| S5 server RSS: empty → after sync | {e2e.EmptyServerRssBytes / 1048576.0:N0} MiB → {e2e.ServerRssAfterSyncBytes / 1048576.0:N0} MiB = **{rss:N0} bytes/object**{Target(e2e.RssMeetsTarget, "target ≤ 2,048")} |");
+                text.AppendLine(c, $"| S5 disk: {(e2e.Engine == "postgres" ? "resources table with indexes" : "database files")} over rows | {e2e.StoredBytes / 1048576.0:N1} MiB / {e2e.StoredRows:N0} = **{e2e.StoredBytesPerObject:N0} bytes/object**, raw JSON from the members {e2e.RawJsonBytesPerObject:N0} bytes/object ({e2e.StoredBytesPerObject / Math.Max(1, e2e.RawJsonBytesPerObject):N2}×) |");
+            }
+
             foreach (var q in new[] { e2e.DirectMerge, e2e.OneRequestToUs })
             {
                 if (q is not null)
@@ -75,13 +102,54 @@ internal static class SummaryPrinter
                 text.AppendLine(c, $"| S3 ratio us / direct-and-merge (p50) | {ratio:N2} |");
             }
 
+            if (e2e.Churn is { } churn)
+            {
+                text.AppendLine(c, $"| S4 churn: {churn.Writes:N0} pod writes at {churn.AchievedPerSecond:N0}/s (asked {churn.RequestedPerSecond:N0}/s) over {churn.Seconds:N0} s, {churn.Visible:N0} visible through our watch | lag p50 {churn.LagP50Ms:N0} ms, p95 {churn.LagP95Ms:N0} ms, **p99 {churn.LagP99Ms:N0} ms**, max {churn.LagMaxMs:N0} ms{Target(churn.MeetsTarget, "target p99 ≤ 1,000 ms")} |");
+            }
+
             foreach (var failure in e2e.Failures)
             {
                 text.AppendLine(c, $"FAILURE: {failure}");
             }
         }
 
+        if (report.FullRunEstimate is { } estimate)
+        {
+            text.AppendLine();
+            text.AppendLine(c, $"Full run estimate: **{estimate.TotalSeconds / 60:N0} minutes** (PostgreSQL load {estimate.PostgresLoadSeconds:N0} s, VACUUM {estimate.PostgresVacuumSeconds:N0} s, S2 through HTTP ≤ {estimate.SearchOverHttpSeconds:N0} s, SQLite {estimate.SqliteSeconds:N0} s, end to end {estimate.EndToEndSeconds:N0} s, build 60 s), {estimate.Basis}.");
+        }
+
+        text.AppendLine();
+        text.AppendLine(c, $"Run time: {(report.FinishedAt - report.StartedAt).TotalSeconds:N0} s.");
         return text.ToString();
+    }
+
+    private static void RenderSearch(StringBuilder text, SearchRun search)
+    {
+        var c = CultureInfo.InvariantCulture;
+        text.AppendLine(c, $"S2 through the HTTP API (server child process on this database, loopback HTTP), beside the statement the storage emits run straight on PostgreSQL; page {search.DeepPage} reached once by following continue tokens ({search.DeepPageWalkSeconds:N1} s). Server RSS {search.ServerRssBytes / 1048576.0:N0} MiB (peak {search.ServerPeakRssBytes / 1048576.0:N0} MiB). Milliseconds:");
+        text.AppendLine();
+        text.AppendLine(c, $"| query | API p50 | API p95 | API p99 | SQL p50 | SQL p95 | API/SQL p50 | c{HttpSearchBench.HighConcurrency} API p50 | p95 | p99 | c{HttpSearchBench.HighConcurrency} SQL p50 | c{HttpSearchBench.HighConcurrency} API/SQL p50 | p95 ≤ 50 (c1) |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        foreach (var q in search.Queries)
+        {
+            text.AppendLine(c, $"| `{q.Name}` {q.Description} | {Ms(q.ApiC1?.P50Ms)} | {Ms(q.ApiC1?.P95Ms)} | {Ms(q.ApiC1?.P99Ms)} | {Ms(q.SqlC1?.P50Ms)} | {Ms(q.SqlC1?.P95Ms)} | {Ratio(q.RatioP50C1)} | {Ms(q.ApiC16?.P50Ms)} | {Ms(q.ApiC16?.P95Ms)} | {Ms(q.ApiC16?.P99Ms)} | {Ms(q.SqlC16?.P50Ms)} | {Ratio(q.RatioP50C16)} | {(q.ApiC1?.MeetsTarget is { } m ? (m ? "yes" : "**no**") : "—")} |");
+        }
+
+        text.AppendLine();
+        text.AppendLine(c, $"Runs at concurrency 1 / {HttpSearchBench.HighConcurrency} per query: {string.Join(", ", search.Queries.Select(q => $"{q.ApiC1?.Repetitions}/{q.ApiC16?.Repetitions}"))}.");
+        foreach (var check in search.Checks.Where(ch => !ch.Passed || ch.Name.Contains("page", StringComparison.Ordinal)))
+        {
+            text.AppendLine(c, $"Check {check.Name}: {check.Value:N2} (limit {check.Limit:N1}) {(check.Passed ? "passed" : "**failed**")}.");
+        }
+
+        foreach (var failure in search.Failures)
+        {
+            text.AppendLine(c, $"FAILURE: {failure}");
+        }
+
+        static string Ms(double? value) => value is { } v ? v.ToString("N2", CultureInfo.InvariantCulture) : "—";
+        static string Ratio(double? value) => value is { } v ? v.ToString("N2", CultureInfo.InvariantCulture) : "—";
     }
 
     private static string Target(bool? met, string target) => met switch

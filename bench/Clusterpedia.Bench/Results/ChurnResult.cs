@@ -1,0 +1,24 @@
+namespace Clusterpedia.Bench.Results;
+
+/// <summary>
+/// Issue 8's S4: member writes at a steady rate across the clusters, each stamping a sequence number into a pod
+/// annotation; the lag is from just before the member write to the arrival of the event carrying that sequence (or a
+/// later one of the same pod) on a watch of our search API.
+/// </summary>
+internal sealed class ChurnResult
+{
+    public double RequestedPerSecond { get; init; }
+    public double AchievedPerSecond { get; set; }
+    public long Writes { get; set; }
+    public double Seconds { get; set; }
+
+    /// <summary>Writes seen through our watch (every one, or the run fails).</summary>
+    public long Visible { get; set; }
+    public long WatchEvents { get; set; }
+    public double LagP50Ms { get; set; }
+    public double LagP95Ms { get; set; }
+    public double LagP99Ms { get; set; }
+    public double LagMaxMs { get; set; }
+    public double TargetP99Ms { get; init; } = 1000;
+    public bool MeetsTarget => Visible == Writes && Writes > 0 && LagP99Ms <= TargetP99Ms;
+}

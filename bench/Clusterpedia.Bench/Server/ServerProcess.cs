@@ -1,0 +1,184 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Clusterpedia.Bench.Server;
+
+/// <summary>
+/// The real API server as a child process (<c>dotnet Clusterpedia.ApiServer.dll</c>, the build next to this program,
+/// which the bench project references), so its memory is its own: RSS and peak RSS come from /proc/&lt;pid&gt;/status.
+/// Stopped (killed by its pid) on dispose; its output goes to a log file, shown when it fails to start.
+/// </summary>
+internal sealed class ServerProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan _startDeadline = TimeSpan.FromSeconds(90);
+    private readonly Process _process;
+    private readonly string _logFile;
+    private readonly StreamWriter _log;
+
+    private ServerProcess(Process process, Uri address, string logFile, StreamWriter log)
+    {
+        _process = process;
+        Address = address;
+        _logFile = logFile;
+        _log = log;
+    }
+
+    public Uri Address { get; }
+
+    public int Pid => _process.Id;
+
+    public static async Task<ServerProcess> StartAsync(string engine, string connectionString, string logFile, CancellationToken cancellationToken)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "Clusterpedia.ApiServer.dll");
+        if (!File.Exists(dll))
+        {
+            throw new InvalidOperationException($"the server build is missing: {dll}");
+        }
+
+        var port = FreeLoopbackPort();
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[]
+        {
+            dll, "--urls", string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}"),
+            "--Storage:Engine", engine, "--Storage:ConnectionString", connectionString,
+            "--Logging:LogLevel:Default", "Warning",
+        })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        var log = new StreamWriter(logFile) { AutoFlush = true };
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the server");
+        process.OutputDataReceived += (_, e) => Write(log, e.Data);
+        process.ErrorDataReceived += (_, e) => Write(log, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var server = new ServerProcess(process, new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/")), logFile, log);
+        try
+        {
+            using var http = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromSeconds(5) };
+            var clock = Stopwatch.StartNew();
+            while (true)
+            {
+                if (process.HasExited)
+                {
+                    throw new InvalidOperationException($"the server exited with {process.ExitCode}: {server.LogTail()}");
+                }
+
+                try
+                {
+                    using var response = await http.GetAsync("healthz", cancellationToken);
+                    if (response.IsSuccessStatusCode)
+                    {
+                        return server;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    // not listening yet
+                }
+
+                if (clock.Elapsed > _startDeadline)
+                {
+                    throw new InvalidOperationException($"the server did not answer /healthz within {_startDeadline.TotalSeconds} s: {server.LogTail()}");
+                }
+
+                await Task.Delay(200, cancellationToken);
+            }
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Resident set size now (VmRSS).</summary>
+    public long RssBytes() => Status("VmRSS:");
+
+    /// <summary>The largest resident set size so far (VmHWM).</summary>
+    public long PeakRssBytes() => Status("VmHWM:");
+
+    public string LogTail()
+    {
+        try
+        {
+            using var stream = new FileStream(_logFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var reader = new StreamReader(stream);
+            var lines = reader.ReadToEnd().Split('\n');
+            return string.Join('\n', lines.TakeLast(30));
+        }
+        catch (IOException e)
+        {
+            return "(no log: " + e.Message + ")";
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: false);
+                await _process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
+            }
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException or System.ComponentModel.Win32Exception)
+        {
+            await Console.Error.WriteLineAsync($"warning: stopping the server (pid {_process.Id}) failed: {e.Message}");
+        }
+
+        _process.Dispose();
+        await _log.DisposeAsync();
+    }
+
+    private long Status(string key)
+    {
+        var file = string.Create(CultureInfo.InvariantCulture, $"/proc/{_process.Id}/status");
+        foreach (var line in File.Exists(file) ? File.ReadLines(file) : [])
+        {
+            if (line.StartsWith(key, StringComparison.Ordinal)
+                && long.TryParse(line[key.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture, out var kib))
+            {
+                return kib * 1024;
+            }
+        }
+
+        return 0;
+    }
+
+    private static void Write(StreamWriter log, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (log)
+        {
+            try
+            {
+                log.WriteLine(line);
+            }
+            catch (ObjectDisposedException)
+            {
+                // the server is being stopped
+            }
+        }
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
