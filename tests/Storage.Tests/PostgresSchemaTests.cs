@@ -13,11 +13,25 @@ public sealed class PostgresSchemaTests(PostgresStorageFixture fixture) : IClass
         await connection.OpenAsync();
 
         (await SqliteSchemaTests.ScalarAsync(connection, "SELECT data_type FROM information_schema.columns WHERE table_name = 'resources' AND column_name = 'object'")).ShouldBe("jsonb");
-        (await SqliteSchemaTests.ScalarAsync(connection, "SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migrations")).ShouldBe("1,2,3,4,5");
+        (await SqliteSchemaTests.ScalarAsync(connection, "SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migrations")).ShouldBe("1,2,3,4,5,6");
         (await SqliteSchemaTests.ScalarAsync(connection, "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_resources_labels'"))!.ShouldContain("gin (labels jsonb_path_ops)");
         (await SqliteSchemaTests.ScalarAsync(connection, "SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_resources_object'")).ShouldBe("0");
         (await SqliteSchemaTests.ScalarAsync(connection, "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_resources_name_trgm'"))!.ShouldContain("gin_trgm_ops");
         (await SqliteSchemaTests.ScalarAsync(connection, "SELECT attcompression::text FROM pg_attribute WHERE attrelid = 'resources'::regclass AND attname = 'object'")).ShouldBe("l");
+        (await SqliteSchemaTests.ScalarAsync(connection, "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_resources_gvr_namespace'"))!.ShouldContain("(\"group\", version, resource, namespace, cluster, name)");
+        (await SqliteSchemaTests.ScalarAsync(connection, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'resource_tombstones' AND column_name IN ('labels', 'phase')")).ShouldBe("2");
+    }
+
+    [Fact]
+    public async Task Upsert_PhaseColumn_CopiesStatusPhase()
+    {
+        var withPhase = TestObjects.Object("c", "phase.test", "v1", "things", "Thing", "ns", "p",
+            body: o => o["status"] = new System.Text.Json.Nodes.JsonObject { ["phase"] = "Pending" });
+        await fixture.Handle.Resources.UpsertAsync([withPhase], CancellationToken.None);
+        await using var connection = new NpgsqlConnection(fixture.Options.ConnectionString);
+        await connection.OpenAsync();
+
+        (await SqliteSchemaTests.ScalarAsync(connection, "SELECT phase FROM resources WHERE \"group\" = 'phase.test' AND name = 'p'")).ShouldBe("Pending");
     }
 
     [Fact]

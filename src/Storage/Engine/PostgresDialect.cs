@@ -204,7 +204,7 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect
     }
 
     public override string FieldText(SqlStatement sql, IReadOnlyList<string> path) =>
-        $"(r.object #>> {sql.Param(path.ToArray())})";
+        path is ["status", "phase"] ? "r.phase" : $"(r.object #>> {sql.Param(path.ToArray())})";
 
     public override string LabelText(SqlStatement sql, string key) =>
         $"(r.labels ->> {sql.Param(key)})";

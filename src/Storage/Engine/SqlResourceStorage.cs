@@ -14,44 +14,68 @@ namespace Clusterpedia.Storage.Engine;
 /// </summary>
 internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorage, IResourceChangeFeed
 {
-    public async Task UpsertAsync(IReadOnlyList<ResourceRecord> records, CancellationToken cancellationToken)
+    private readonly WriteCombiner _combiner = new(writes => WriteCombinedAsync(engine, writes));
+
+    public Task UpsertAsync(IReadOnlyList<ResourceRecord> records, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
-        if (records.Count == 0)
-        {
-            return;
-        }
-
-        var distinct = LastPerKey(records);
-        await WriteAsync(
-            async (connection, transaction) =>
-            {
-                var first = await StorageEngine.ReserveRevisionsAsync(connection, transaction, distinct.Count, cancellationToken).ConfigureAwait(false);
-                await engine.Dialect.UpsertAsync(connection, transaction, distinct, first, engine.Time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-            },
-            cancellationToken).ConfigureAwait(false);
-        await engine.NoteWrittenAsync(distinct.Count, cancellationToken).ConfigureAwait(false);
+        return records.Count == 0
+            ? Task.CompletedTask
+            : _combiner.WriteAsync(WriteCombiner.PendingWrite.Upsert(LastPerKey(records)), cancellationToken);
     }
 
-    public async Task DeleteAsync(IReadOnlyList<ResourceKey> keys, CancellationToken cancellationToken)
+    public Task DeleteAsync(IReadOnlyList<ResourceKey> keys, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        if (keys.Count == 0)
-        {
-            return;
-        }
 
         // A key named twice is deleted once: its first mention takes the tombstone, as a per-key loop would.
-        var distinct = keys.Distinct().ToList();
-        await WriteAsync(
+        return keys.Count == 0
+            ? Task.CompletedTask
+            : _combiner.WriteAsync(WriteCombiner.PendingWrite.Delete(keys.Distinct().ToList()), cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes queued batches in one transaction, in queue order, each under its own range of revisions (a delete's
+    /// unused revisions, for keys not stored, are skipped).
+    /// </summary>
+    private static async Task WriteCombinedAsync(StorageEngine engine, IReadOnlyList<WriteCombiner.PendingWrite> writes)
+    {
+        var total = writes.Sum(w => (long)w.Rows);
+        var upserted = 0L;
+        await engine.WriteAsync(
             async (connection, transaction) =>
             {
-                var first = await StorageEngine.ReserveRevisionsAsync(connection, transaction, distinct.Count, cancellationToken).ConfigureAwait(false);
+                var next = await StorageEngine.ReserveRevisionsAsync(connection, transaction, total, CancellationToken.None).ConfigureAwait(false);
                 var now = engine.Time.GetUtcNow();
-                await engine.Dialect.DeleteAsync(connection, transaction, distinct, first, now, cancellationToken).ConfigureAwait(false);
-                await PruneTombstonesAsync(connection, transaction, now - engine.TombstoneRetention, cancellationToken).ConfigureAwait(false);
+                var deleted = false;
+                foreach (var write in writes)
+                {
+                    if (write.Upserts is { } records)
+                    {
+                        await engine.Dialect.UpsertAsync(connection, transaction, records, next, now, CancellationToken.None).ConfigureAwait(false);
+                        upserted += records.Count;
+                    }
+                    else if (write.Deletes is { } keys)
+                    {
+                        await engine.Dialect.DeleteAsync(connection, transaction, keys, next, now, CancellationToken.None).ConfigureAwait(false);
+                        deleted = true;
+                    }
+
+                    next += write.Rows;
+                }
+
+                if (deleted)
+                {
+                    await PruneTombstonesAsync(engine, connection, transaction, now - engine.TombstoneRetention, CancellationToken.None).ConfigureAwait(false);
+                }
+
+                return true;
             },
-            cancellationToken).ConfigureAwait(false);
+            CancellationToken.None).ConfigureAwait(false);
+        if (upserted > 0)
+        {
+            await engine.NoteWrittenAsync(upserted, CancellationToken.None).ConfigureAwait(false);
+        }
     }
 
     public async Task<StoredResource?> GetAsync(ResourceKey key, CancellationToken cancellationToken)
@@ -262,7 +286,7 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
             cancellationToken);
 
     /// <summary>Drops tombstones older than the retention; the newest dropped revision becomes the compaction point.</summary>
-    private async Task PruneTombstonesAsync(DbConnection connection, DbTransaction transaction, DateTimeOffset cutoff, CancellationToken cancellationToken)
+    private static async Task PruneTombstonesAsync(StorageEngine engine, DbConnection connection, DbTransaction transaction, DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
         using var compact = Command(connection, transaction, """
             UPDATE storage_compaction

@@ -120,5 +120,28 @@ internal static class PostgresSchema
             END $$
             """,
         ]),
+        new(6, "labels on tombstones too (watches filter both tables); pod phase as a column; namespace-first order index",
+        [
+            // The change feed applies the same label filter to resources and resource_tombstones.
+            """
+            ALTER TABLE resource_tombstones ADD COLUMN IF NOT EXISTS labels jsonb
+                GENERATED ALWAYS AS (object -> 'metadata' -> 'labels') STORED
+            """,
+
+            // status.phase is the field selector everyone uses (pods, namespaces, PVs...): as a small inline column it is
+            // checked without detoasting the object, so a selective phase walks the order index cheaply.
+            """
+            ALTER TABLE resources ADD COLUMN IF NOT EXISTS phase text
+                GENERATED ALWAYS AS (object -> 'status' ->> 'phase') STORED
+            """,
+            """
+            ALTER TABLE resource_tombstones ADD COLUMN IF NOT EXISTS phase text
+                GENERATED ALWAYS AS (object -> 'status' ->> 'phase') STORED
+            """,
+
+            // One namespace across every cluster (kubectl -n X against all clusters): with the namespace fixed, this
+            // index is in the default order (cluster, namespace, name), so a page walks it instead of sorting.
+            """CREATE INDEX IF NOT EXISTS ix_resources_gvr_namespace ON resources ("group", version, resource, namespace, cluster, name)""",
+        ]),
     ];
 }

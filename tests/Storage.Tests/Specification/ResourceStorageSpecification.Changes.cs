@@ -172,4 +172,69 @@ public abstract partial class ResourceStorageSpecification<TFixture>
     [Fact]
     public async Task GetChangesAsync_ZeroLimit_InvalidQueryNamingLimit() =>
         (await Should.ThrowAsync<InvalidQueryException>(() => Changes.GetChangesAsync(Pods(), 0, 0, Ct))).Field.ShouldBe("limit");
+
+    [Fact]
+    public async Task ConcurrentWriters_CombinedIntoFewTransactions_EveryWriteLandsWithItsOwnRevision()
+    {
+        var (resource, query) = Private(nameof(ConcurrentWriters_CombinedIntoFewTransactions_EveryWriteLandsWithItsOwnRevision));
+        var start = await RevisionAsync();
+
+        // 16 writers, each creating, updating and deleting its own objects in sequence, all at once.
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                await Storage.UpsertAsync([Item(resource, "c", $"ns{w}", $"o{i}"), Item(resource, "c", $"ns{w}", $"p{i}")], Ct);
+                await Storage.UpsertAsync([Item(resource, "c", $"ns{w}", $"o{i}", "2")], Ct);
+                await Storage.DeleteAsync([Item(resource, "c", $"ns{w}", $"p{i}").Key], Ct);
+            }
+        })));
+
+        var stored = await ListAllAsync(query);
+        stored.Count.ShouldBe(16 * 10);
+        stored.ShouldAllBe(r => r.Name.StartsWith('o') && r.ResourceVersion == "2");
+        stored.Select(r => r.Revision).Distinct().Count().ShouldBe(stored.Count);
+        var changes = await Changes.GetChangesAsync(query, start, 1000, Ct);
+        changes.Changes.Count(c => c.Type == ResourceChangeType.Deleted).ShouldBe(16 * 10);
+        changes.Changes.Select(c => c.Resource.Revision).ShouldBeInOrder(SortDirection.Ascending);
+        changes.Changes.Select(c => c.Resource.Revision).Distinct().Count().ShouldBe(changes.Changes.Count);
+    }
+
+    [Fact]
+    public async Task UpsertAsync_CancelledBeforeItsTurn_IsNotWrittenLater()
+    {
+        var (resource, query) = Private(nameof(UpsertAsync_CancelledBeforeItsTurn_IsNotWrittenLater));
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Should.ThrowAsync<OperationCanceledException>(() => Storage.UpsertAsync([Item(resource, "c", "ns", "withdrawn")], cancelled.Token));
+        await Storage.UpsertAsync([Item(resource, "c", "ns", "written")], Ct);
+
+        (await ListAllAsync(query)).Select(r => r.Name).ShouldBe(["written"]);
+    }
+
+    [Fact]
+    public async Task GetChangesAsync_LabelAndPhaseFilters_ApplyToUpsertsAndDeletes()
+    {
+        var (resource, query) = Private(nameof(GetChangesAsync_LabelAndPhaseFilters_ApplyToUpsertsAndDeletes));
+        var start = await RevisionAsync();
+        ResourceRecord Pod(string name, string app, string phase, string rv = "1") =>
+            TestObjects.Object("c", "test.storage", "v1", resource, "Widget", "ns", name, new Dictionary<string, string> { ["app"] = app },
+                resourceVersion: rv, body: o => o["status"] = new System.Text.Json.Nodes.JsonObject { ["phase"] = phase });
+
+        await Storage.UpsertAsync([Pod("a", "web", "Running"), Pod("b", "web", "Pending"), Pod("c", "db", "Running")], Ct);
+        await Storage.DeleteAsync([Pod("a", "web", "Running").Key, Pod("c", "db", "Running").Key], Ct);
+        var filtered = new ResourceQuery
+        {
+            Group = query.Group,
+            Version = query.Version,
+            Resource = query.Resource,
+            LabelSelector = [new LabelMatch("app", MatchOperator.Equals, ["web"])],
+            FieldSelector = [new FieldMatch(["status", "phase"], MatchOperator.Equals, ["Running"])],
+        };
+
+        var changes = await Changes.GetChangesAsync(filtered, start, 100, Ct);
+
+        changes.Changes.Select(c => (c.Type, c.Resource.Name)).ShouldBe([(ResourceChangeType.Deleted, "a")]);
+    }
 }
