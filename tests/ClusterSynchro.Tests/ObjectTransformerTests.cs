@@ -17,6 +17,7 @@ public sealed class ObjectTransformerTests
         """;
 
     private static readonly GroupVersionResource _pods = new("", "v1", "pods");
+    private static readonly JsonSerializerOptions _indented = new() { WriteIndented = true };
 
     [Fact]
     public void Transform_ListItemWithoutTypeMeta_AddsApiVersionKindAndClusterAnnotation()
@@ -88,5 +89,45 @@ public sealed class ObjectTransformerTests
         var (ns, name, rv) = ObjectTransformer.PeekIdentity(Encoding.UTF8.GetBytes(_pod));
 
         (ns, name, rv).ShouldBe(("default", "web-1", "42"));
+    }
+
+    [Fact]
+    public void Transform_ValuesCopiedVerbatim_EscapesAndNonAsciiKept()
+    {
+        const string json = """
+            {"apiVersion":"v1","kind":"ConfigMap",
+             "metadata":{"name":"cm","namespace":"default","uid":"u","resourceVersion":"7","annotations":null,
+                         "labels":{"app":"caf\u00e9","team":"ü"}},
+             "data":{"html":"<b>\"quoted\" & \\ back</b>","emoji":"😀","nested":{"a":[1,2.5,true,null]}}}
+            """;
+
+        var record = new ObjectTransformer("c1", new GroupVersionResource("", "v1", "configmaps"), "ConfigMap", prune: true)
+            .Transform(Encoding.UTF8.GetBytes(json));
+
+        var text = Encoding.UTF8.GetString(record.Object.Span);
+        text.ShouldContain("""{"html":"<b>\"quoted\" & \\ back</b>","emoji":"😀","nested":{"a":[1,2.5,true,null]}}""");
+        text.ShouldContain("""{"app":"caf\u00e9","team":"ü"}""");
+        using var doc = JsonDocument.Parse(record.Object);
+        var metadata = doc.RootElement.GetProperty("metadata");
+        metadata.GetProperty("annotations").GetProperty(ObjectTransformer.ClusterAnnotation).GetString().ShouldBe("c1");
+        metadata.GetProperty("labels").GetProperty("app").GetString().ShouldBe("café");
+        doc.RootElement.GetProperty("kind").GetString().ShouldBe("ConfigMap");
+        record.Name.ShouldBe("cm");
+        record.ResourceVersion.ShouldBe("7");
+    }
+
+    [Fact]
+    public void Transform_IndentedInput_SameObjectAsCompact()
+    {
+        var compact = new ObjectTransformer("c1", _pods, "Pod", prune: true).Transform(Encoding.UTF8.GetBytes(_pod));
+        var indented = JsonSerializer.Serialize(JsonDocument.Parse(_pod).RootElement, _indented);
+
+        var record = new ObjectTransformer("c1", _pods, "Pod", prune: true).Transform(Encoding.UTF8.GetBytes(indented));
+
+        using var a = JsonDocument.Parse(compact.Object);
+        using var b = JsonDocument.Parse(record.Object);
+        JsonElement.DeepEquals(a.RootElement, b.RootElement).ShouldBeTrue();
+        record.OwnerUid.ShouldBe("rs-1");
+        record.CreatedAt.ShouldBe(compact.CreatedAt);
     }
 }

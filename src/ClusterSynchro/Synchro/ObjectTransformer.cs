@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Clusterpedia.Kube;
 using Clusterpedia.Storage;
@@ -7,14 +8,18 @@ using Clusterpedia.Storage;
 namespace Clusterpedia.ClusterSynchro.Synchro;
 
 /// <summary>
-/// Turns an object as a member cluster sends it into the row we store, in one pass over its bytes: adds the
-/// apiVersion and kind that list items of built-in types lack, stamps the cluster-name annotation, drops
-/// managedFields and the last-applied annotation (unless pruning is off), and extracts the indexed columns.
+/// Turns an object as a member cluster sends it into the row we store, in one pass over its bytes (values are copied
+/// verbatim, never re-encoded): adds the apiVersion and kind that list items of built-in types lack, stamps the
+/// cluster-name annotation, drops managedFields and the last-applied annotation (unless pruning is off), and extracts
+/// the indexed columns.
 /// </summary>
 public sealed class ObjectTransformer(string cluster, GroupVersionResource resource, string kind, bool prune)
 {
     public const string ClusterAnnotation = "shadow.clusterpedia.io/cluster-name";
     public const string LastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration";
+
+    // Values are copied as the member sent them (already valid JSON); only property names go through the writer.
+    private static readonly JsonWriterOptions _writerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
     public string Cluster => cluster;
 
@@ -76,73 +81,39 @@ public sealed class ObjectTransformer(string cluster, GroupVersionResource resou
 
     public ResourceRecord Transform(ReadOnlySpan<byte> json)
     {
-        using var doc = JsonDocument.Parse(json.ToArray());
-        var root = doc.RootElement;
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException("an object must be a JSON object");
+        }
+
         var buffer = new ArrayBufferWriter<byte>(json.Length + 128);
-        string ns = "", name = "", uid = "", rv = "";
-        string? ownerUid = null;
-        var created = DateTimeOffset.UnixEpoch;
-        using (var w = new Utf8JsonWriter(buffer))
+        var identity = new Identity();
+        using (var w = new Utf8JsonWriter(buffer, _writerOptions))
         {
             w.WriteStartObject();
             w.WriteString("apiVersion"u8, resource.ApiVersion);
             w.WriteString("kind"u8, kind);
-            foreach (var prop in root.EnumerateObject())
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (prop.NameEquals("apiVersion"u8) || prop.NameEquals("kind"u8))
+                if (reader.ValueTextEquals("apiVersion"u8) || reader.ValueTextEquals("kind"u8))
                 {
+                    reader.Read();
+                    reader.Skip();
                     continue;
                 }
 
-                if (!prop.NameEquals("metadata"u8) || prop.Value.ValueKind != JsonValueKind.Object)
+                var isMetadata = reader.ValueTextEquals("metadata"u8);
+                WritePropertyName(w, ref reader);
+                reader.Read();
+                if (isMetadata && reader.TokenType == JsonTokenType.StartObject)
                 {
-                    prop.WriteTo(w);
-                    continue;
+                    WriteMetadata(w, json, ref reader, ref identity);
                 }
-
-                w.WriteStartObject("metadata"u8);
-                var wroteAnnotations = false;
-                foreach (var m in prop.Value.EnumerateObject())
+                else
                 {
-                    if (m.NameEquals("managedFields"u8) && prune)
-                    {
-                        continue;
-                    }
-
-                    if (m.NameEquals("annotations"u8) && m.Value.ValueKind == JsonValueKind.Object)
-                    {
-                        WriteAnnotations(w, m.Value);
-                        wroteAnnotations = true;
-                        continue;
-                    }
-
-                    switch (m.Name)
-                    {
-                        case "namespace": ns = m.Value.GetString() ?? ""; break;
-                        case "name": name = m.Value.GetString() ?? ""; break;
-                        case "uid": uid = m.Value.GetString() ?? ""; break;
-                        case "resourceVersion": rv = m.Value.GetString() ?? ""; break;
-                        case "creationTimestamp" when m.Value.ValueKind == JsonValueKind.String:
-                            DateTimeOffset.TryParse(m.Value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out created);
-                            break;
-                        case "ownerReferences" when m.Value.ValueKind == JsonValueKind.Array:
-                            ownerUid = ControllerUid(m.Value);
-                            break;
-                        default:
-                            break;
-                    }
-
-                    m.WriteTo(w);
+                    CopyValue(w, json, ref reader);
                 }
-
-                if (!wroteAnnotations)
-                {
-                    w.WriteStartObject("annotations"u8);
-                    w.WriteString(ClusterAnnotation, cluster);
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndObject();
             }
 
             w.WriteEndObject();
@@ -155,31 +126,153 @@ public sealed class ObjectTransformer(string cluster, GroupVersionResource resou
             Version = resource.Version,
             Resource = resource.Resource,
             Kind = kind,
-            Namespace = ns,
-            Name = name,
-            Uid = uid,
-            ResourceVersion = rv,
-            OwnerUid = ownerUid,
-            CreatedAt = created,
+            Namespace = identity.Namespace,
+            Name = identity.Name,
+            Uid = identity.Uid,
+            ResourceVersion = identity.ResourceVersion,
+            OwnerUid = identity.OwnerUid,
+            CreatedAt = identity.CreatedAt,
             Object = buffer.WrittenMemory,
         };
     }
 
-    private void WriteAnnotations(Utf8JsonWriter w, JsonElement annotations)
+    /// <summary>Copies metadata, reading the identity fields on the way; the reader ends on its EndObject.</summary>
+    private void WriteMetadata(Utf8JsonWriter w, ReadOnlySpan<byte> json, ref Utf8JsonReader reader, ref Identity identity)
     {
-        w.WriteStartObject("annotations"u8);
-        foreach (var a in annotations.EnumerateObject())
+        w.WriteStartObject();
+        var wroteAnnotations = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if ((prune && a.NameEquals(LastAppliedAnnotation)) || a.NameEquals(ClusterAnnotation))
+            if (prune && reader.ValueTextEquals("managedFields"u8))
             {
+                reader.Read();
+                reader.Skip();
                 continue;
             }
 
-            a.WriteTo(w);
+            if (reader.ValueTextEquals("annotations"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartObject)
+                {
+                    WriteAnnotations(w, json, ref reader);
+                    wroteAnnotations = true;
+                }
+                else
+                {
+                    // null or malformed: replaced by ours below.
+                    reader.Skip();
+                }
+
+                continue;
+            }
+
+            var field = reader.ValueTextEquals("namespace"u8) ? 1
+                : reader.ValueTextEquals("name"u8) ? 2
+                : reader.ValueTextEquals("uid"u8) ? 3
+                : reader.ValueTextEquals("resourceVersion"u8) ? 4
+                : reader.ValueTextEquals("creationTimestamp"u8) ? 5
+                : reader.ValueTextEquals("ownerReferences"u8) ? 6
+                : 0;
+            WritePropertyName(w, ref reader);
+            reader.Read();
+            var isString = reader.TokenType == JsonTokenType.String;
+            switch (field)
+            {
+                case 1 when isString: identity.Namespace = reader.GetString() ?? ""; break;
+                case 2 when isString: identity.Name = reader.GetString() ?? ""; break;
+                case 3 when isString: identity.Uid = reader.GetString() ?? ""; break;
+                case 4 when isString: identity.ResourceVersion = reader.GetString() ?? ""; break;
+                case 5 when isString:
+                    DateTimeOffset.TryParse(reader.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out identity.CreatedAt);
+                    break;
+                default:
+                    break;
+            }
+
+            if (field == 6 && reader.TokenType == JsonTokenType.StartArray)
+            {
+                var start = (int)reader.TokenStartIndex;
+                reader.Skip();
+                var raw = json[start..(int)reader.BytesConsumed];
+                using (var owners = JsonDocument.Parse(raw.ToArray()))
+                {
+                    identity.OwnerUid = ControllerUid(owners.RootElement);
+                }
+
+                w.WriteRawValue(raw, skipInputValidation: true);
+                continue;
+            }
+
+            CopyValue(w, json, ref reader);
+        }
+
+        if (!wroteAnnotations)
+        {
+            w.WriteStartObject("annotations"u8);
+            w.WriteString(ClusterAnnotation, cluster);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndObject();
+    }
+
+    /// <summary>Copies the annotations without ours and (when pruning) the last-applied one, then adds ours.</summary>
+    private void WriteAnnotations(Utf8JsonWriter w, ReadOnlySpan<byte> json, ref Utf8JsonReader reader)
+    {
+        w.WriteStartObject("annotations"u8);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if ((prune && reader.ValueTextEquals(LastAppliedAnnotation)) || reader.ValueTextEquals(ClusterAnnotation))
+            {
+                reader.Read();
+                reader.Skip();
+                continue;
+            }
+
+            WritePropertyName(w, ref reader);
+            reader.Read();
+            CopyValue(w, json, ref reader);
         }
 
         w.WriteString(ClusterAnnotation, cluster);
         w.WriteEndObject();
+    }
+
+    private static void WritePropertyName(Utf8JsonWriter w, ref Utf8JsonReader reader)
+    {
+        if (reader.ValueIsEscaped)
+        {
+            w.WritePropertyName(reader.GetString()!);
+        }
+        else
+        {
+            w.WritePropertyName(reader.ValueSpan);
+        }
+    }
+
+    /// <summary>Copies the value at the reader's token verbatim; the reader ends on its last token.</summary>
+    private static void CopyValue(Utf8JsonWriter w, ReadOnlySpan<byte> json, ref Utf8JsonReader reader)
+    {
+        var start = (int)reader.TokenStartIndex;
+        reader.Skip();
+        w.WriteRawValue(json[start..(int)reader.BytesConsumed], skipInputValidation: true);
+    }
+
+    private struct Identity
+    {
+        public string Namespace;
+        public string Name;
+        public string Uid;
+        public string ResourceVersion;
+        public string? OwnerUid;
+        public DateTimeOffset CreatedAt;
+
+        public Identity()
+        {
+            Namespace = Name = Uid = ResourceVersion = "";
+            CreatedAt = DateTimeOffset.UnixEpoch;
+        }
     }
 
     private static string? ControllerUid(JsonElement owners)
