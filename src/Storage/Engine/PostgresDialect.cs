@@ -102,7 +102,7 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect
             var rv = new string[count];
             var ca = new DateTime[count];
             var rev = new long[count];
-            var obj = new string[count];
+            var obj = new ReadOnlyMemory<byte>[count];
             for (var i = 0; i < count; i++)
             {
                 var record = records[offset + i];
@@ -118,7 +118,7 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect
                 rv[i] = record.ResourceVersion;
                 ca[i] = TruncateToMilliseconds(record.CreatedAt).UtcDateTime;
                 rev[i] = firstRevision + offset + i;
-                obj[i] = Encoding.UTF8.GetString(record.Object.Span);
+                obj[i] = record.Object;
             }
 
             await using var command = new NpgsqlCommand(_upsertText, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
