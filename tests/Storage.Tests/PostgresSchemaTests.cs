@@ -19,6 +19,7 @@ public sealed class PostgresSchemaTests(PostgresStorageFixture fixture) : IClass
         (await SqliteSchemaTests.ScalarAsync(connection, "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_resources_name_trgm'"))!.ShouldContain("gin_trgm_ops");
         (await SqliteSchemaTests.ScalarAsync(connection, "SELECT attcompression::text FROM pg_attribute WHERE attrelid = 'resources'::regclass AND attname = 'object'")).ShouldBe("l");
         (await SqliteSchemaTests.ScalarAsync(connection, "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_resources_gvr_namespace'"))!.ShouldContain("(\"group\", version, resource, namespace, cluster, name)");
+        (await SqliteSchemaTests.ScalarAsync(connection, "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_resources_gvr_cluster_name'"))!.ShouldContain("(\"group\", version, resource, cluster, name, namespace)");
         (await SqliteSchemaTests.ScalarAsync(connection, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'resource_tombstones' AND column_name IN ('labels', 'phase')")).ShouldBe("2");
     }
 

@@ -120,7 +120,7 @@ internal static class PostgresSchema
             END $$
             """,
         ]),
-        new(6, "labels on tombstones too (watches filter both tables); pod phase as a column; namespace-first order index",
+        new(6, "labels on tombstones too (watches filter both tables); pod phase as a column; namespace-first and cluster-name order indexes",
         [
             // The change feed applies the same label filter to resources and resource_tombstones.
             """
@@ -142,6 +142,11 @@ internal static class PostgresSchema
             // One namespace across every cluster (kubectl -n X against all clusters): with the namespace fixed, this
             // index is in the default order (cluster, namespace, name), so a page walks it instead of sorting.
             """CREATE INDEX IF NOT EXISTS ix_resources_gvr_namespace ON resources ("group", version, resource, namespace, cluster, name)""",
+
+            // One cluster ordered by name (and its later pages): the planner misjudges the keyset condition's
+            // selectivity and, at 1M rows, sorted 50,000 candidates from the default-order index for page 1000
+            // (850 ms); this index walks straight to the page (0.3 ms).
+            """CREATE INDEX IF NOT EXISTS ix_resources_gvr_cluster_name ON resources ("group", version, resource, cluster, name, namespace)""",
         ]),
     ];
 }
