@@ -80,9 +80,12 @@ internal sealed partial class HostCollection
     }
 
     /// <summary>Takes in an object the host returned (a watch event or the answer to our own write) when it is newer than the cached one.</summary>
-    public HostEntry? Apply(ReadOnlySpan<byte> hostJson)
+    public HostEntry? Apply(ReadOnlySpan<byte> hostJson) =>
+        JsonNode.Parse(hostJson) is JsonObject obj ? Apply(obj) : null;
+
+    private HostEntry? Apply(JsonObject hostObject)
     {
-        if (JsonNode.Parse(hostJson) is not JsonObject obj || Parse(obj) is not { } entry)
+        if (Parse(hostObject) is not { } entry)
         {
             return null;
         }
@@ -231,7 +234,7 @@ internal sealed partial class HostCollection
         switch (e.Type)
         {
             case WatchEventType.Added or WatchEventType.Modified:
-                Apply(e.Object.Span);
+                Apply(obj);
                 break;
             case WatchEventType.Deleted:
                 if (obj["metadata"]?["name"]?.GetValue<string>() is { } name)

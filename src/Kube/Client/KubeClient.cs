@@ -10,7 +10,8 @@ namespace Clusterpedia.Kube.Client;
 
 /// <summary>
 /// A thin REST client for one Kubernetes API server: version, raw GET, paged list and watch, and raw create,
-/// replace and delete, objects kept as raw JSON bytes. One long-lived HttpClient per instance; transient failures are retried by a Polly pipeline.
+/// replace and delete, objects kept as raw JSON bytes. One long-lived HttpClient per instance; transient failures
+/// are retried by a Polly pipeline.
 /// </summary>
 public sealed class KubeClient : IDisposable
 {

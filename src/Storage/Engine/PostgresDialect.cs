@@ -90,13 +90,7 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect
         for (var offset = 0; offset < records.Count; offset += _rowsPerStatement)
         {
             var count = Math.Min(_rowsPerStatement, records.Count - offset);
-            var c = new string[count];
-            var g = new string[count];
-            var v = new string[count];
-            var r = new string[count];
             var k = new string[count];
-            var ns = new string[count];
-            var n = new string[count];
             var u = new string[count];
             var o = new string?[count];
             var rv = new string[count];
@@ -106,13 +100,7 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect
             for (var i = 0; i < count; i++)
             {
                 var record = records[offset + i];
-                c[i] = record.Cluster;
-                g[i] = record.Group;
-                v[i] = record.Version;
-                r[i] = record.Resource;
                 k[i] = record.Kind;
-                ns[i] = record.Namespace;
-                n[i] = record.Name;
                 u[i] = record.Uid;
                 o[i] = record.OwnerUid;
                 rv[i] = record.ResourceVersion;
@@ -123,13 +111,8 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect
 
             await using var command = new NpgsqlCommand(_upsertText, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
             command.Parameters.Add(new NpgsqlParameter("synced", NpgsqlDbType.TimestampTz) { Value = TruncateToMilliseconds(syncedAt).UtcDateTime });
-            AddArray(command, "c", c, NpgsqlDbType.Text);
-            AddArray(command, "g", g, NpgsqlDbType.Text);
-            AddArray(command, "v", v, NpgsqlDbType.Text);
-            AddArray(command, "r", r, NpgsqlDbType.Text);
+            AddKeyArrays(command, count, i => records[offset + i].Key);
             AddArray(command, "k", k, NpgsqlDbType.Text);
-            AddArray(command, "ns", ns, NpgsqlDbType.Text);
-            AddArray(command, "n", n, NpgsqlDbType.Text);
             AddArray(command, "u", u, NpgsqlDbType.Text);
             AddArray(command, "o", o, NpgsqlDbType.Text);
             AddArray(command, "rv", rv, NpgsqlDbType.Text);
@@ -152,32 +135,10 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect
         for (var offset = 0; offset < keys.Count; offset += _rowsPerStatement)
         {
             var count = Math.Min(_rowsPerStatement, keys.Count - offset);
-            var c = new string[count];
-            var g = new string[count];
-            var v = new string[count];
-            var r = new string[count];
-            var ns = new string[count];
-            var n = new string[count];
-            for (var i = 0; i < count; i++)
-            {
-                var key = keys[offset + i];
-                c[i] = key.Cluster;
-                g[i] = key.Group;
-                v[i] = key.Version;
-                r[i] = key.Resource;
-                ns[i] = key.Namespace;
-                n[i] = key.Name;
-            }
-
             await using var command = new NpgsqlCommand(_deleteText, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
             command.Parameters.Add(new NpgsqlParameter("first", NpgsqlDbType.Bigint) { Value = firstRevision + deleted });
             command.Parameters.Add(new NpgsqlParameter("now", NpgsqlDbType.TimestampTz) { Value = TruncateToMilliseconds(deletedAt).UtcDateTime });
-            AddArray(command, "c", c, NpgsqlDbType.Text);
-            AddArray(command, "g", g, NpgsqlDbType.Text);
-            AddArray(command, "v", v, NpgsqlDbType.Text);
-            AddArray(command, "r", r, NpgsqlDbType.Text);
-            AddArray(command, "ns", ns, NpgsqlDbType.Text);
-            AddArray(command, "n", n, NpgsqlDbType.Text);
+            AddKeyArrays(command, count, i => keys[offset + i]);
             deleted += await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -248,6 +209,28 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect
     }
 
     public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    /// <summary>The six key columns of <paramref name="count"/> rows as the arrays @c, @g, @v, @r, @ns and @n.</summary>
+    private static void AddKeyArrays(NpgsqlCommand command, int count, Func<int, ResourceKey> key)
+    {
+        var c = new string[count];
+        var g = new string[count];
+        var v = new string[count];
+        var r = new string[count];
+        var ns = new string[count];
+        var n = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            (c[i], g[i], v[i], r[i], ns[i], n[i]) = key(i);
+        }
+
+        AddArray(command, "c", c, NpgsqlDbType.Text);
+        AddArray(command, "g", g, NpgsqlDbType.Text);
+        AddArray(command, "v", v, NpgsqlDbType.Text);
+        AddArray(command, "r", r, NpgsqlDbType.Text);
+        AddArray(command, "ns", ns, NpgsqlDbType.Text);
+        AddArray(command, "n", n, NpgsqlDbType.Text);
+    }
 
     private static void AddArray<T>(NpgsqlCommand command, string name, T[] values, NpgsqlDbType elementType) =>
         command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | elementType) { Value = values });

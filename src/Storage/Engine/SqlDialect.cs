@@ -138,7 +138,8 @@ internal abstract class SqlDialect : IAsyncDisposable
 
     public abstract ValueTask DisposeAsync();
 
-    private static DbParameter AddParameter(DbCommand command, string name, object value)
+    /// <summary>Adds a named parameter to a command and returns it (to set its value again per row).</summary>
+    internal static DbParameter AddParameter(DbCommand command, string name, object value)
     {
         var parameter = command.CreateParameter();
         parameter.ParameterName = name;

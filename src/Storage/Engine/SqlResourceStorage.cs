@@ -280,7 +280,7 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
                 }
 
                 using var compact = Command(connection, transaction, "UPDATE storage_compaction SET revision = @rev WHERE id = 1");
-                Parameter(compact, "@rev", revision);
+                SqlDialect.AddParameter(compact, "@rev", revision);
                 await compact.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             },
             cancellationToken);
@@ -293,10 +293,10 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
             SET revision = (SELECT MAX(revision) FROM resource_tombstones WHERE deleted_at < @cutoff)
             WHERE id = 1 AND EXISTS (SELECT 1 FROM resource_tombstones WHERE deleted_at < @cutoff)
             """);
-        Parameter(compact, "@cutoff", engine.Dialect.TimeValue(cutoff));
+        SqlDialect.AddParameter(compact, "@cutoff", engine.Dialect.TimeValue(cutoff));
         await compact.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         using var prune = Command(connection, transaction, "DELETE FROM resource_tombstones WHERE deleted_at < @cutoff");
-        Parameter(prune, "@cutoff", engine.Dialect.TimeValue(cutoff));
+        SqlDialect.AddParameter(prune, "@cutoff", engine.Dialect.TimeValue(cutoff));
         await prune.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -306,15 +306,6 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
         command.Transaction = transaction;
         command.CommandText = text;
         return command;
-    }
-
-    private static DbParameter Parameter(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-        return parameter;
     }
 
     private Task<bool> WriteAsync(Func<DbConnection, DbTransaction, Task> write, CancellationToken cancellationToken) =>
