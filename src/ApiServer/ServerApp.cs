@@ -7,6 +7,7 @@ using Clusterpedia.ApiServer.Search;
 using Clusterpedia.ApiServer.Watch;
 using Clusterpedia.ClusterSynchro;
 using Clusterpedia.Storage;
+using OpenTelemetry.Metrics;
 
 namespace Clusterpedia.ApiServer;
 
@@ -37,10 +38,11 @@ public static class ServerApp
         builder.Services.AddSingleton<OwnApiHandler>();
         builder.Services.AddSingleton<OpenApiDocuments>();
         builder.Services.AddSingleton<ServerMetrics>();
-        builder.Services.AddSingleton<PrometheusExporter>();
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter("Clusterpedia.*")
+            .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
 
         var app = builder.Build();
-        app.Services.GetRequiredService<PrometheusExporter>();
         app.Services.GetRequiredService<ServerMetrics>();
         app.UseMiddleware<MetricsMiddleware>();
         app.UseMiddleware<StatusMiddleware>();

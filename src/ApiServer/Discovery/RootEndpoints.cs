@@ -1,7 +1,6 @@
 using Clusterpedia.ApiServer.Clusters;
 using Clusterpedia.ApiServer.Collections;
 using Clusterpedia.ApiServer.Http;
-using Clusterpedia.ApiServer.Observability;
 using Clusterpedia.ApiServer.Search;
 using Clusterpedia.ClusterSynchro.Synchro;
 using Clusterpedia.Storage;
@@ -22,7 +21,7 @@ internal static class RootEndpoints
         app.MapGet("/version", (HttpContext c) => JsonResponse.WriteAsync(c, 200, ServerVersion.Write));
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/livez", () => Results.Text("ok"));
-        app.MapGet("/metrics", (PrometheusExporter exporter) => Results.Text(exporter.Scrape(), "text/plain; version=0.0.4; charset=utf-8"));
+        app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapGet("/readyz", async (HttpContext c, IApiObjectStore store, ClusterSynchroManager manager) =>
         {
             // Ready when storage answers and every cluster finished its initial lists.

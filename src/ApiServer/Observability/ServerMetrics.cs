@@ -5,20 +5,24 @@ using Clusterpedia.ClusterSynchro.Synchro;
 namespace Clusterpedia.ApiServer.Observability;
 
 /// <summary>The server's own instruments: requests by verb and code, request latency, and cluster readiness.</summary>
-internal sealed class ServerMetrics : IDisposable
+internal sealed class ServerMetrics
 {
     public const string MeterName = "Clusterpedia.ApiServer";
 
-    private readonly Meter _meter = new(MeterName);
+    // Seconds, from a fast indexed page (a few ms) to a long list; kube-apiserver's request latency buckets are similar.
+    private static readonly double[] _latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
     private readonly Counter<long> _requests;
     private readonly Histogram<double> _duration;
 
-    public ServerMetrics(SyncedResourceCatalog catalog, ClusterSynchroManager synchros)
+    public ServerMetrics(IMeterFactory meters, SyncedResourceCatalog catalog, ClusterSynchroManager synchros)
     {
-        _requests = _meter.CreateCounter<long>("clusterpedia_apiserver_requests", description: "HTTP requests served, by verb and status code.");
-        _duration = _meter.CreateHistogram<double>("clusterpedia_apiserver_request_duration_seconds", "s", "Time to serve a request, by verb.");
-        _meter.CreateObservableGauge("clusterpedia_clusters", () => (long)catalog.Clusters.Count, description: "Clusters whose resources are being synced.");
-        _meter.CreateObservableGauge("clusterpedia_clusters_not_ready", () => (long)synchros.NotReadyClusters().Count, description: "Clusters whose initial sync is not complete or that are unhealthy.");
+        var meter = meters.Create(MeterName);
+        _requests = meter.CreateCounter<long>("clusterpedia_apiserver_requests", description: "HTTP requests served, by verb and status code.");
+        _duration = meter.CreateHistogram("clusterpedia_apiserver_request_duration", "s", "Time to serve a request, by verb.",
+            tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = _latencyBuckets });
+        meter.CreateObservableGauge("clusterpedia_clusters", () => (long)catalog.Clusters.Count, description: "Clusters whose resources are being synced.");
+        meter.CreateObservableGauge("clusterpedia_clusters_not_ready", () => (long)synchros.NotReadyClusters().Count, description: "Clusters whose initial sync is not complete or that are unhealthy.");
     }
 
     public void Record(string verb, int code, TimeSpan elapsed)
@@ -27,6 +31,4 @@ internal sealed class ServerMetrics : IDisposable
         _requests.Add(1, verbTag, new KeyValuePair<string, object?>("code", code));
         _duration.Record(elapsed.TotalSeconds, verbTag);
     }
-
-    public void Dispose() => _meter.Dispose();
 }

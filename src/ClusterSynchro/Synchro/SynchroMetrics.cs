@@ -13,7 +13,9 @@ internal static class SynchroMetrics
     private static readonly Counter<long> _updated = _meter.CreateCounter<long>("clusterpedia.synchro.objects.updated", "{object}", "Stored objects rewritten with a new resourceVersion.");
     private static readonly Counter<long> _deleted = _meter.CreateCounter<long>("clusterpedia.synchro.objects.deleted", "{object}", "Stored objects deleted.");
     private static readonly Counter<long> _watchRestarts = _meter.CreateCounter<long>("clusterpedia.synchro.watch.restarts", "{restart}", "Relists after an expired resourceVersion or a failure.");
-    private static readonly Histogram<double> _writeDuration = _meter.CreateHistogram<double>("clusterpedia.synchro.write.duration", "ms", "Duration of one batched storage write.");
+    // Seconds, as Prometheus expects: a batch takes from about a millisecond (SQLite, a few rows) to seconds (a large page).
+    private static readonly Histogram<double> _writeDuration = _meter.CreateHistogram("clusterpedia.synchro.write.duration", "s", "Duration of one batched storage write.",
+        tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
 
     public static void Added(string cluster, string resource, long n) => Add(_added, cluster, resource, n);
 
@@ -29,7 +31,7 @@ internal static class SynchroMetrics
     }
 
     public static void WriteTook(string cluster, TimeSpan elapsed) =>
-        _writeDuration.Record(elapsed.TotalMilliseconds, new KeyValuePair<string, object?>("cluster", cluster));
+        _writeDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("cluster", cluster));
 
     private static void Add(Counter<long> counter, string cluster, string resource, long n)
     {

@@ -214,10 +214,21 @@ public sealed class KubectlSearchTests(DemoEnvironment env) : IClassFixture<Demo
 
         ((int)response.StatusCode).ShouldBe(200);
         text.ShouldContain("# TYPE clusterpedia_apiserver_requests_total counter");
-        text.ShouldMatch(@"clusterpedia_apiserver_requests_total\{code=""200"",verb=""GET""\} \d+");
-        text.ShouldContain("clusterpedia_apiserver_request_duration_seconds_bucket{verb=\"GET\",le=\"+Inf\"}");
-        text.ShouldContain("clusterpedia_clusters 2");
+        text.ShouldMatch(@"clusterpedia_apiserver_requests_total\{otel_scope_name=""Clusterpedia.ApiServer"",code=""200"",verb=""GET""\} \d+");
+        text.ShouldMatch(@"clusterpedia_apiserver_request_duration_seconds_bucket\{[^}]*verb=""GET"",le=""0.005""\} \d+");
+        text.ShouldMatch(@"clusterpedia_clusters\{[^}]*\} 2\n");
+
+        // Synchro writes are recorded in seconds: all of them fit under the 10 s bucket (in milliseconds, every write
+        // slower than 10 ms used to land in +Inf only).
+        var count = SeriesSum(text, "clusterpedia_synchro_write_duration_seconds_count");
+        count.ShouldBeGreaterThan(0);
+        SeriesSum(text, "clusterpedia_synchro_write_duration_seconds_bucket", "le=\"10\"").ShouldBe(count);
     }
+
+    private static double SeriesSum(string text, string name, string? labelPart = null) =>
+        text.Split('\n')
+            .Where(l => l.StartsWith(name + "{", StringComparison.Ordinal) && (labelPart is null || l.Contains(labelPart, StringComparison.Ordinal)))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
 
     [Fact]
     public async Task OnlyMetadata_ReturnsPartialObjectMetadataList()
