@@ -4,7 +4,6 @@ using System.Data.Common;
 using System.Text;
 using System.Text.Json;
 using Clusterpedia.Storage.Schema;
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -63,8 +62,6 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect
 
     public override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-
-    public override void ConfigureDbContext(DbContextOptionsBuilder builder) => builder.UseNpgsql(_dataSource);
 
     public override Task PrepareDatabaseAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using Microsoft.EntityFrameworkCore;
 
 namespace Clusterpedia.Storage.Engine;
 
@@ -13,27 +12,22 @@ internal sealed class SqlApiObjectStore(StorageEngine engine) : IApiObjectStore
 
     public async Task<ApiObject?> GetAsync(string resource, string name, CancellationToken cancellationToken)
     {
-        var context = await engine.CreateContextAsync(cancellationToken).ConfigureAwait(false);
-        await using (context.ConfigureAwait(false))
-        {
-            var row = await context.ApiObjects.AsNoTracking()
-                .FirstOrDefaultAsync(o => o.Resource == resource && o.Name == name, cancellationToken).ConfigureAwait(false);
-            return row is null ? null : new ApiObject(row.Resource, row.Name, row.Revision, Encoding.UTF8.GetBytes(row.Object));
-        }
+        var sql = new SqlStatement();
+        sql.Append($"SELECT r.resource, r.name, r.revision, {engine.Dialect.ObjectColumn} FROM api_objects r ")
+            .Append($"WHERE r.resource = {sql.Param(resource)} AND r.name = {sql.Param(name)}");
+        var found = await ReadAsync(sql, cancellationToken).ConfigureAwait(false);
+        return found.Count == 0 ? null : found[0];
     }
 
     public async Task<IReadOnlyList<ApiObject>> ListAsync(string resource, CancellationToken cancellationToken)
     {
-        var context = await engine.CreateContextAsync(cancellationToken).ConfigureAwait(false);
-        await using (context.ConfigureAwait(false))
-        {
-            var rows = await context.ApiObjects.AsNoTracking()
-                .Where(o => o.Resource == resource)
-                .ToListAsync(cancellationToken).ConfigureAwait(false);
-            return rows.OrderBy(o => o.Name, StringComparer.Ordinal)
-                .Select(o => new ApiObject(o.Resource, o.Name, o.Revision, Encoding.UTF8.GetBytes(o.Object)))
-                .ToList();
-        }
+        var sql = new SqlStatement();
+        sql.Append($"SELECT r.resource, r.name, r.revision, {engine.Dialect.ObjectColumn} FROM api_objects r WHERE r.resource = {sql.Param(resource)}");
+        var found = await ReadAsync(sql, cancellationToken).ConfigureAwait(false);
+
+        // Ordered here rather than in SQL: names compare bytewise whatever the column's collation.
+        found.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        return found;
     }
 
     public async Task<ApiObject> CreateAsync(string resource, string name, ReadOnlyMemory<byte> obj, CancellationToken cancellationToken)
@@ -112,5 +106,25 @@ internal sealed class SqlApiObjectStore(StorageEngine engine) : IApiObjectStore
         }
 
         return deleted;
+    }
+
+    private async Task<List<ApiObject>> ReadAsync(SqlStatement sql, CancellationToken cancellationToken)
+    {
+        var objects = new List<ApiObject>();
+        var connection = await engine.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = sql.CreateCommand(connection, transaction: null);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    objects.Add(new ApiObject(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetFieldValue<byte[]>(3)));
+                }
+            }
+        }
+
+        return objects;
     }
 }

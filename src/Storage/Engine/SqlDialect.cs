@@ -1,6 +1,5 @@
 using System.Data.Common;
 using Clusterpedia.Storage.Schema;
-using Microsoft.EntityFrameworkCore;
 
 namespace Clusterpedia.Storage.Engine;
 
@@ -24,8 +23,6 @@ internal abstract class SqlDialect : IAsyncDisposable
     public abstract string ObjectColumn { get; }
 
     public abstract Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
-
-    public abstract void ConfigureDbContext(DbContextOptionsBuilder builder);
 
     /// <summary>Engine settings applied once before the migrations (SQLite: WAL), outside any transaction.</summary>
     public abstract Task PrepareDatabaseAsync(DbConnection connection, CancellationToken cancellationToken);

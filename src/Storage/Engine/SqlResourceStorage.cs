@@ -1,14 +1,12 @@
 using System.Data.Common;
 using System.Globalization;
-using System.Text;
 using Clusterpedia.Kube;
-using Microsoft.EntityFrameworkCore;
 
 namespace Clusterpedia.Storage.Engine;
 
 /// <summary>
 /// <see cref="IResourceStorage"/> over a SQL engine. Writes are raw parameterized SQL in one transaction that also
-/// takes the revisions; reads by key go through EF Core; searches through <see cref="ListQueryBuilder"/>.
+/// takes the revisions; reads by key and searches are our own SQL (searches through <see cref="ListQueryBuilder"/>.
 /// A delete moves the row to resource_tombstones under a new revision (kept for the retention, for the change feed);
 /// on PostgreSQL one statement per batch.
 /// </summary>
@@ -80,30 +78,19 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
 
     public async Task<StoredResource?> GetAsync(ResourceKey key, CancellationToken cancellationToken)
     {
-        var context = await engine.CreateContextAsync(cancellationToken).ConfigureAwait(false);
-        await using (context.ConfigureAwait(false))
+        var sql = new SqlStatement();
+        sql.Append($"SELECT {ListQueryBuilder.Columns}, {engine.Dialect.ObjectColumn} FROM resources r ")
+            .Append($"WHERE r.cluster = {sql.Param(key.Cluster)} AND r.\"group\" = {sql.Param(key.Group)} AND r.version = {sql.Param(key.Version)} ")
+            .Append($"AND r.resource = {sql.Param(key.Resource)} AND r.namespace = {sql.Param(key.Namespace)} AND r.name = {sql.Param(key.Name)}");
+        var connection = await engine.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
         {
-            var row = await context.Resources.AsNoTracking()
-                .Where(r => r.Cluster == key.Cluster && r.Group == key.Group && r.Version == key.Version
-                    && r.Resource == key.Resource && r.Namespace == key.Namespace && r.Name == key.Name)
-                .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-            return row is null
-                ? null
-                : new StoredResource
-                {
-                    Cluster = row.Cluster,
-                    Group = row.Group,
-                    Version = row.Version,
-                    Resource = row.Resource,
-                    Kind = row.Kind,
-                    Namespace = row.Namespace,
-                    Name = row.Name,
-                    Uid = row.Uid,
-                    ResourceVersion = row.ResourceVersion,
-                    CreatedAt = row.CreatedAt,
-                    Revision = row.Revision,
-                    Object = Encoding.UTF8.GetBytes(row.Object),
-                };
+            using var command = sql.CreateCommand(connection, transaction: null);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader, onlyMetadata: false) : null;
+            }
         }
     }
 
@@ -205,15 +192,25 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
     public async Task<IReadOnlyDictionary<(string Namespace, string Name), string>> GetResourceVersionsAsync(
         string cluster, GroupVersionResource resource, CancellationToken cancellationToken)
     {
-        var context = await engine.CreateContextAsync(cancellationToken).ConfigureAwait(false);
-        await using (context.ConfigureAwait(false))
+        var sql = new SqlStatement();
+        sql.Append($"SELECT namespace, name, resource_version FROM resources WHERE cluster = {sql.Param(cluster)} ")
+            .Append($"AND \"group\" = {sql.Param(resource.Group)} AND version = {sql.Param(resource.Version)} AND resource = {sql.Param(resource.Resource)}");
+        var versions = new Dictionary<(string Namespace, string Name), string>();
+        var connection = await engine.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
         {
-            var rows = await context.Resources.AsNoTracking()
-                .Where(r => r.Cluster == cluster && r.Group == resource.Group && r.Version == resource.Version && r.Resource == resource.Resource)
-                .Select(r => new { r.Namespace, r.Name, r.ResourceVersion })
-                .ToListAsync(cancellationToken).ConfigureAwait(false);
-            return rows.ToDictionary(r => (r.Namespace, r.Name), r => r.ResourceVersion);
+            using var command = sql.CreateCommand(connection, transaction: null);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    versions[(reader.GetString(0), reader.GetString(1))] = reader.GetString(2);
+                }
+            }
         }
+
+        return versions;
     }
 
     public Task DeleteClusterAsync(string cluster, CancellationToken cancellationToken)
@@ -233,16 +230,24 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
 
     public async Task<IReadOnlyList<GroupVersionResource>> GetClusterResourcesAsync(string cluster, CancellationToken cancellationToken)
     {
-        var context = await engine.CreateContextAsync(cancellationToken).ConfigureAwait(false);
-        await using (context.ConfigureAwait(false))
+        var sql = new SqlStatement();
+        sql.Append($"SELECT DISTINCT \"group\", version, resource FROM resources WHERE cluster = {sql.Param(cluster)}");
+        var resources = new List<GroupVersionResource>();
+        var connection = await engine.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
         {
-            var rows = await context.Resources.AsNoTracking()
-                .Where(r => r.Cluster == cluster)
-                .Select(r => new { r.Group, r.Version, r.Resource })
-                .Distinct()
-                .ToListAsync(cancellationToken).ConfigureAwait(false);
-            return [.. rows.Select(r => new GroupVersionResource(r.Group, r.Version, r.Resource))];
+            using var command = sql.CreateCommand(connection, transaction: null);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    resources.Add(new GroupVersionResource(reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+                }
+            }
         }
+
+        return resources;
     }
 
     private StoredResource Read(DbDataReader reader, bool onlyMetadata)

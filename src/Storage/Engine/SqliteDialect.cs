@@ -4,7 +4,6 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Clusterpedia.Storage.Schema;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 
 namespace Clusterpedia.Storage.Engine;
 
@@ -49,8 +48,6 @@ internal sealed class SqliteDialect(string connectionString) : SqlDialect
             throw;
         }
     }
-
-    public override void ConfigureDbContext(DbContextOptionsBuilder builder) => builder.UseSqlite(connectionString);
 
     public override async Task PrepareDatabaseAsync(DbConnection connection, CancellationToken cancellationToken)
     {

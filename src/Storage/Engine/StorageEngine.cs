@@ -1,16 +1,13 @@
 using System.Data.Common;
 using System.Globalization;
-using Clusterpedia.Storage.Data;
 using Clusterpedia.Storage.Schema;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Clusterpedia.Storage.Engine;
 
 /// <summary>
-/// One opened store: the dialect, the EF context factory, the single-writer gate, the revision counter and the
+/// One opened store: the dialect, the single-writer gate, the revision counter and the
 /// schema, applied once on first use (or at start by the hosted service).
 /// </summary>
 internal sealed class StorageEngine : IAsyncDisposable
@@ -34,10 +31,6 @@ internal sealed class StorageEngine : IAsyncDisposable
         Time = timeProvider;
         TombstoneRetention = options.TombstoneRetention;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Clusterpedia.Storage");
-        var builder = new DbContextOptionsBuilder<StorageDbContext>();
-        Dialect.ConfigureDbContext(builder);
-        builder.ReplaceService<IModelCacheKeyFactory, EngineModelCacheKeyFactory>();
-        Contexts = new PooledDbContextFactory<StorageDbContext>(builder.Options);
     }
 
     public SqlDialect Dialect { get; }
@@ -45,8 +38,6 @@ internal sealed class StorageEngine : IAsyncDisposable
     public TimeProvider Time { get; }
 
     public TimeSpan TombstoneRetention { get; }
-
-    public IDbContextFactory<StorageDbContext> Contexts { get; }
 
     public Task EnsureSchemaAsync(CancellationToken cancellationToken)
     {
@@ -69,12 +60,6 @@ internal sealed class StorageEngine : IAsyncDisposable
     {
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         return await Dialect.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    public async Task<StorageDbContext> CreateContextAsync(CancellationToken cancellationToken)
-    {
-        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-        return await Contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Waits for the write turn on single-writer engines (SQLite); a no-op elsewhere.</summary>
