@@ -108,23 +108,6 @@ internal sealed class SqlApiObjectStore(StorageEngine engine) : IApiObjectStore
         return deleted;
     }
 
-    private async Task<List<ApiObject>> ReadAsync(SqlStatement sql, CancellationToken cancellationToken)
-    {
-        var objects = new List<ApiObject>();
-        var connection = await engine.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            using var command = sql.CreateCommand(connection, transaction: null);
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    objects.Add(new ApiObject(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetFieldValue<byte[]>(3)));
-                }
-            }
-        }
-
-        return objects;
-    }
+    private Task<List<ApiObject>> ReadAsync(SqlStatement sql, CancellationToken cancellationToken) =>
+        engine.QueryAsync(sql, r => new ApiObject(r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetFieldValue<byte[]>(3)), cancellationToken);
 }

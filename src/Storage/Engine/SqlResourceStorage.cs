@@ -82,16 +82,8 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
         sql.Append($"SELECT {ListQueryBuilder.Columns}, {engine.Dialect.ObjectColumn} FROM resources r ")
             .Append($"WHERE r.cluster = {sql.Param(key.Cluster)} AND r.\"group\" = {sql.Param(key.Group)} AND r.version = {sql.Param(key.Version)} ")
             .Append($"AND r.resource = {sql.Param(key.Resource)} AND r.namespace = {sql.Param(key.Namespace)} AND r.name = {sql.Param(key.Name)}");
-        var connection = await engine.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            using var command = sql.CreateCommand(connection, transaction: null);
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader, onlyMetadata: false) : null;
-            }
-        }
+        var rows = await engine.QueryAsync(sql, r => Read(r, onlyMetadata: false), cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
     }
 
     public async Task<ResourceListResult> ListAsync(ResourceQuery query, CancellationToken cancellationToken)
@@ -195,22 +187,8 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
         var sql = new SqlStatement();
         sql.Append($"SELECT namespace, name, resource_version FROM resources WHERE cluster = {sql.Param(cluster)} ")
             .Append($"AND \"group\" = {sql.Param(resource.Group)} AND version = {sql.Param(resource.Version)} AND resource = {sql.Param(resource.Resource)}");
-        var versions = new Dictionary<(string Namespace, string Name), string>();
-        var connection = await engine.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            using var command = sql.CreateCommand(connection, transaction: null);
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    versions[(reader.GetString(0), reader.GetString(1))] = reader.GetString(2);
-                }
-            }
-        }
-
-        return versions;
+        var rows = await engine.QueryAsync(sql, r => (Key: (r.GetString(0), r.GetString(1)), Version: r.GetString(2)), cancellationToken).ConfigureAwait(false);
+        return rows.ToDictionary(r => r.Key, r => r.Version);
     }
 
     public Task DeleteClusterAsync(string cluster, CancellationToken cancellationToken)
@@ -232,22 +210,7 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
     {
         var sql = new SqlStatement();
         sql.Append($"SELECT DISTINCT \"group\", version, resource FROM resources WHERE cluster = {sql.Param(cluster)}");
-        var resources = new List<GroupVersionResource>();
-        var connection = await engine.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            using var command = sql.CreateCommand(connection, transaction: null);
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    resources.Add(new GroupVersionResource(reader.GetString(0), reader.GetString(1), reader.GetString(2)));
-                }
-            }
-        }
-
-        return resources;
+        return await engine.QueryAsync(sql, r => new GroupVersionResource(r.GetString(0), r.GetString(1), r.GetString(2)), cancellationToken).ConfigureAwait(false);
     }
 
     private StoredResource Read(DbDataReader reader, bool onlyMetadata)

@@ -62,6 +62,29 @@ internal sealed class StorageEngine : IAsyncDisposable
         return await Dialect.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Runs a read statement outside any transaction and maps every row it returns.</summary>
+    public async Task<List<T>> QueryAsync<T>(SqlStatement sql, Func<DbDataReader, T> read, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sql);
+        ArgumentNullException.ThrowIfNull(read);
+        var rows = new List<T>();
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = sql.CreateCommand(connection, transaction: null);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    rows.Add(read(reader));
+                }
+            }
+        }
+
+        return rows;
+    }
+
     /// <summary>Waits for the write turn on single-writer engines (SQLite); a no-op elsewhere.</summary>
     private async Task<IDisposable> EnterWriteAsync(CancellationToken cancellationToken)
     {
