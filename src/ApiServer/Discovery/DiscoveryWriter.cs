@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Clusterpedia.ClusterSynchro.Resources;
+using Clusterpedia.Kube.Discovery;
 
 namespace Clusterpedia.ApiServer.Discovery;
 

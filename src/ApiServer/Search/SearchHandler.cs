@@ -5,6 +5,7 @@ using Clusterpedia.ApiServer.Watch;
 using Clusterpedia.ClusterSynchro.Clusters;
 using Clusterpedia.ClusterSynchro.Resources;
 using Clusterpedia.ClusterSynchro.Synchro;
+using Clusterpedia.Kube.Discovery;
 using Clusterpedia.Kube.Printing;
 using Clusterpedia.Storage;
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Clusterpedia.Kube.Discovery;
 using Clusterpedia.Kube.Printing;
 using Clusterpedia.KubeSim.Discovery;
 using Clusterpedia.KubeSim.Storage;
