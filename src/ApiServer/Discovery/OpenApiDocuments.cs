@@ -108,37 +108,51 @@ internal sealed class OpenApiDocuments
         ["description"] = "PediaCluster in the clusters.clusterpedia.io/v1alpha1 form; stored as cluster.clusterpedia.io/v1alpha2.",
         ["properties"] = new JsonObject
         {
-            ["apiVersion"] = new JsonObject { ["type"] = "string" },
-            ["kind"] = new JsonObject { ["type"] = "string" },
-            ["metadata"] = new JsonObject { ["type"] = "object" },
+            ["apiVersion"] = Described("string", "APIVersion of this representation: clusters.clusterpedia.io/v1alpha1."),
+            ["kind"] = Described("string", "Kind is the REST resource this object represents: PediaCluster."),
+            ["metadata"] = Described("object", "Standard object metadata; the name is the cluster name used in searches."),
             ["spec"] = new JsonObject
             {
                 ["type"] = "object",
+                ["description"] = "The member cluster to import and the resources to sync (the older form of cluster.clusterpedia.io/v1alpha2's spec).",
                 ["properties"] = new JsonObject
                 {
-                    ["apiserverURL"] = new JsonObject { ["type"] = "string" },
-                    ["caData"] = new JsonObject { ["type"] = "string" },
-                    ["tokenData"] = new JsonObject { ["type"] = "string" },
-                    ["certData"] = new JsonObject { ["type"] = "string" },
-                    ["keyData"] = new JsonObject { ["type"] = "string" },
+                    ["apiserverURL"] = Described("string", "URL of the member cluster's API server (spec.apiserver in v1alpha2)."),
+                    ["caData"] = Described("string", "Base64 PEM CA bundle. Without it the server certificate is not verified."),
+                    ["tokenData"] = Described("string", "Base64 bearer token."),
+                    ["certData"] = Described("string", "Base64 PEM client certificate (with keyData)."),
+                    ["keyData"] = Described("string", "Base64 PEM client key (with certData)."),
                     ["resources"] = new JsonObject
                     {
                         ["type"] = "array",
+                        ["description"] = "Resources to sync, by group (spec.syncResources in v1alpha2).",
                         ["items"] = new JsonObject
                         {
                             ["type"] = "object",
                             ["properties"] = new JsonObject
                             {
-                                ["group"] = new JsonObject { ["type"] = "string" },
-                                ["resources"] = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" } },
+                                ["group"] = Described("string", "API group; \"\" is the core group."),
+                                ["resources"] = new JsonObject
+                                {
+                                    ["type"] = "array",
+                                    ["description"] = "Resources of the group to sync; \"*\" means all of them.",
+                                    ["items"] = new JsonObject { ["type"] = "string" },
+                                },
                             },
                         },
                     },
                 },
             },
-            ["status"] = new JsonObject { ["type"] = "object", ["x-kubernetes-preserve-unknown-fields"] = true },
+            ["status"] = new JsonObject
+            {
+                ["type"] = "object",
+                ["description"] = "What the server observed (the same status as cluster.clusterpedia.io/v1alpha2).",
+                ["x-kubernetes-preserve-unknown-fields"] = true,
+            },
         },
     };
+
+    private static JsonObject Described(string type, string description) => new() { ["type"] = type, ["description"] = description };
 
     private static JsonObject BuildDocument(string group, string version, IEnumerable<OwnResource> resources, Func<OwnResource, JsonObject> schemaOf)
     {

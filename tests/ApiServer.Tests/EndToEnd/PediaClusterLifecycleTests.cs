@@ -179,6 +179,21 @@ public sealed class PediaClusterLifecycleTests(DemoEnvironment env) : IClassFixt
         output.ShouldContain("Which member cluster to import");
     }
 
+    [Theory]
+    [MemberData(nameof(KubectlSearchTests.Binaries), MemberType = typeof(KubectlSearchTests))]
+    public async Task Explain_NestedFields_PrintTheirDescriptions(string binary)
+    {
+        var kubectl = env.Kubectl(binary);
+
+        // kubectl wraps descriptions at its terminal width.
+        async Task<string> ExplainAsync(string field) =>
+            System.Text.RegularExpressions.Regex.Replace(await kubectl.OkAsync("explain", field), @"\s+", " ");
+
+        (await ExplainAsync("pediacluster.spec.syncResources")).ShouldContain("Resources to sync, by group");
+        (await ExplainAsync("pediacluster.status.conditions")).ShouldContain("Validated, SynchroRunning, ClusterHealthy and Ready");
+        (await ExplainAsync("clustersyncresources.spec.syncResources")).ShouldContain("merged into the syncResources of each referring PediaCluster");
+    }
+
     [Fact]
     public async Task Delete_WithDataFinalizer_MarksThenRemovesAfterCleanup()
     {
