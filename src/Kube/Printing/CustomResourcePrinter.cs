@@ -83,6 +83,6 @@ internal sealed class CustomResourcePrinter : ITablePrinter
             return Cells.Unknown;
         }
 
-        return Rfc3339.TryParse(text, out var time) ? Cells.Since(time, now) : "<invalid>";
+        return KubeTime.TryParse(text, out var time) ? Cells.Since(time, now) : "<invalid>";
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 
 namespace Clusterpedia.Kube.Printing;
@@ -23,6 +22,6 @@ internal sealed class DefaultPrinter : ITablePrinter
 
         // Go formats the zero time too, so an unset timestamp prints as year 1.
         var created = obj.Prop("metadata", "creationTimestamp").Time() ?? DateTimeOffset.MinValue;
-        writer.WriteStringValue(created.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+        writer.WriteStringValue(KubeTime.Format(created));
     }
 }

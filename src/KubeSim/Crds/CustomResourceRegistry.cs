@@ -1,8 +1,8 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Clusterpedia.Kube;
 using Clusterpedia.Kube.Discovery;
 using Clusterpedia.Kube.Printing;
 using Clusterpedia.KubeSim.Discovery;
@@ -222,7 +222,7 @@ internal sealed class CustomResourceRegistry
         ["type"] = type,
         ["status"] = "True",
         ["lastTransitionTime"] = ObjectJson.GetString(crd["metadata"] as JsonObject, "creationTimestamp")
-            ?? DateTimeOffset.UnixEpoch.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            ?? KubeTime.Format(DateTimeOffset.UnixEpoch),
         ["reason"] = reason,
         ["message"] = message,
     };

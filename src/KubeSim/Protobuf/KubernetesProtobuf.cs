@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Clusterpedia.Kube;
 
 namespace Clusterpedia.KubeSim.Protobuf;
 
@@ -163,8 +164,8 @@ internal static class KubernetesProtobuf
 
                 var instant = DateTimeOffset.FromUnixTimeSeconds(seconds).AddTicks(nanos / 100);
                 return messageType.EndsWith("MicroTime", StringComparison.Ordinal)
-                    ? instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture)
-                    : instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+                    ? KubeTime.FormatMicro(instant)
+                    : KubeTime.Format(instant);
             case "k8s.io.apimachinery.pkg.api.resource.Quantity":
                 return DecodeMessage(schema[messageType], bytes, keepRaw: false)["string"]?.DeepClone() ?? "0";
             case "k8s.io.apimachinery.pkg.util.intstr.IntOrString":

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Clusterpedia.Kube;
 
 namespace Clusterpedia.KubeSim.Storage;
 
@@ -188,8 +189,7 @@ internal static class ObjectJson
         };
     }
 
-    public static string Timestamp(DateTimeOffset time) =>
-        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    public static string Timestamp(DateTimeOffset time) => KubeTime.Format(time);
 
     private static byte[] JsonEncoded(string text) =>
         Encoding.UTF8.GetBytes("\"" + JsonEncodedText.Encode(text, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).Value + "\"");
