@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
+using Clusterpedia.Kube.Selectors;
 
 namespace Clusterpedia.Kube.Printing;
 
@@ -8,7 +8,7 @@ namespace Clusterpedia.Kube.Printing;
 /// Renders a metav1.LabelSelector the way <c>LabelSelectorAsSelector(...).String()</c> does: requirements sorted
 /// by key, set values sorted, and the same validation, so an invalid selector can print as an error marker.
 /// </summary>
-internal static partial class LabelSelectorText
+internal static class LabelSelectorText
 {
     /// <summary>metav1.FormatLabelSelector: <c>&lt;none&gt;</c> when empty or nil, <c>&lt;error&gt;</c> when invalid.</summary>
     public static string Format(JsonElement selector)
@@ -33,7 +33,7 @@ internal static partial class LabelSelectorText
         var requirements = new List<(string Key, string Text)>();
         foreach (var (key, value) in selector.Prop("matchLabels").SortedStringMap())
         {
-            if (!IsLabelKey(key) || !IsLabelValue(value))
+            if (!LabelValidation.IsLabelKey(key) || !LabelValidation.IsLabelValue(value))
             {
                 return false;
             }
@@ -50,7 +50,7 @@ internal static partial class LabelSelectorText
                 values.Add(value.Str());
             }
 
-            if (!IsLabelKey(key) || !values.TrueForAll(IsLabelValue))
+            if (!LabelValidation.IsLabelKey(key) || !values.TrueForAll(LabelValidation.IsLabelValue))
             {
                 return false;
             }
@@ -91,29 +91,4 @@ internal static partial class LabelSelectorText
         text = builder.ToString();
         return true;
     }
-
-    private static bool IsLabelKey(string key)
-    {
-        var slash = key.IndexOf('/', StringComparison.Ordinal);
-        var name = slash < 0 ? key : key[(slash + 1)..];
-        if (slash >= 0)
-        {
-            var prefix = key[..slash];
-            if (prefix.Length is 0 or > 253 || !DnsSubdomain().IsMatch(prefix))
-            {
-                return false;
-            }
-        }
-
-        return name.Length is > 0 and <= 63 && QualifiedName().IsMatch(name);
-    }
-
-    private static bool IsLabelValue(string value) =>
-        value.Length == 0 || (value.Length <= 63 && QualifiedName().IsMatch(value));
-
-    [GeneratedRegex("^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$")]
-    private static partial Regex QualifiedName();
-
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
-    private static partial Regex DnsSubdomain();
 }

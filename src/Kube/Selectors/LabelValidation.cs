@@ -110,6 +110,38 @@ public static class LabelValidation
         return errors;
     }
 
+    /// <summary>The checks of <see cref="IsQualifiedName"/> without the messages, for hot paths (printing selectors).</summary>
+    public static bool IsLabelKey(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var slash = value.IndexOf('/', StringComparison.Ordinal);
+        var name = slash < 0 ? value : value[(slash + 1)..];
+        if (slash >= 0)
+        {
+            var prefix = value[..slash];
+            if (!IsDns1123SubdomainSyntax(prefix) || Utf8Length(prefix) > Dns1123SubdomainMaxLength)
+            {
+                return false;
+            }
+        }
+
+        return Utf8Length(name) <= QualifiedNameMaxLength && IsQualifiedNamePart(name);
+    }
+
+    /// <summary>The checks of <see cref="IsValidLabelValue"/> without the messages.</summary>
+    public static bool IsLabelValue(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return value.Length == 0 || (Utf8Length(value) <= LabelValueMaxLength && IsQualifiedNamePart(value));
+    }
+
+    /// <summary>The checks of <see cref="IsDns1123Subdomain"/> without the messages (object names, API groups).</summary>
+    public static bool IsDns1123SubdomainName(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return Utf8Length(value) <= Dns1123SubdomainMaxLength && IsDns1123SubdomainSyntax(value);
+    }
+
     private static bool IsAsciiAlphanumeric(char c) => char.IsAsciiLetterOrDigit(c);
 
     private static bool IsQualifiedNamePart(string value)
