@@ -53,14 +53,17 @@ public sealed class HostileInputCorpusTests(HostileEnvironment env, ITestOutputH
             results.Add(result);
         });
 
+        var parallelTime = clock.Elapsed;
+
         // Serial phase: the cases that may kill the server on today's main, and the casualties of a crash above.
-        foreach (var c in again.Concat(cases.Where(c => c.Serial)))
+        // The alias bombs go last: on today's main the server keeps expanding one after the client gave up.
+        foreach (var c in again.Concat(cases.Where(c => c.Serial).OrderBy(c => c.Cause == "body:alias-bomb")))
         {
             var result = await runner.RunAsync(c, env.Server.Url);
-            if (result.ConnectionFailed && await ServerDiedAsync())
+            if (result.Status == 0 && await ServerDiedAsync())
             {
                 await RestartIfDeadAsync(restart);
-                result = result with { Problem = "the server process died: " + env.Server.Exits[^1] };
+                result = result with { Problem = $"{result.Problem}; the server process died: {env.Server.Exits[^1]}" };
             }
 
             results.Add(result);
@@ -80,7 +83,7 @@ public sealed class HostileInputCorpusTests(HostileEnvironment env, ITestOutputH
         }
 
         var all = results.ToList();
-        output.WriteLine($"{all.Count} cases in {corpusTime.TotalSeconds:0.0} s, {env.Server.Exits.Count} server restarts");
+        output.WriteLine($"{all.Count} cases in {corpusTime.TotalSeconds:0.0} s ({parallelTime.TotalSeconds:0.0} s in parallel, {all.Count(r => r.Case.Serial)} serial), {env.Server.Exits.Count} server restarts");
         output.WriteLine("status histogram: " + string.Join(", ", all.GroupBy(r => r.Status).OrderBy(g => g.Key).Select(g => $"{(g.Key == 0 ? "none" : g.Key)}: {g.Count()}")));
         output.WriteLine($"slowest: {string.Join("; ", all.OrderByDescending(r => r.Elapsed).Take(5).Select(r => $"{r.Elapsed.TotalSeconds:0.0} s {r.Case}"))}");
         var failures = all.Where(r => r.Problem is not null).OrderBy(r => r.Case.Cause, StringComparer.Ordinal).ToList();
