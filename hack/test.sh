@@ -22,12 +22,19 @@ RESULTS="$ROOT/.local/test-results"
 rm -rf "$RESULTS"
 mkdir -p "$RESULTS"
 
+# A step that fails before any test runs still ends with the summary line, so the caller always sees one.
 log "building (warnings are errors)"
-dotnet build Clusterpedia.slnx -c Debug --nologo -v quiet -warnaserror
+if ! dotnet build Clusterpedia.slnx -c Debug --nologo -v quiet -warnaserror; then
+  echo "0 passed, 1 failed (build), 0 skipped"
+  exit 1
+fi
 
 if [ "${SKIP_FORMAT:-0}" != 1 ]; then
   log "checking formatting (dotnet format --verify-no-changes)"
-  dotnet format Clusterpedia.slnx --verify-no-changes --no-restore -v quiet
+  if ! dotnet format Clusterpedia.slnx --verify-no-changes --no-restore -v quiet; then
+    echo "0 passed, 1 failed (format), 0 skipped"
+    exit 1
+  fi
 fi
 
 log "running tests"
@@ -46,10 +53,13 @@ for f in files:
     if c is None:
         continue
     passed += int(c.get("passed", 0))
-    failed += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0)) + int(c.get("aborted", 0))
+    # Every counter that is neither a pass nor a deliberate skip is a failure: a crashed test host shows up as
+    # "disconnected", an aborted run as "passedButRunAborted", an undecided test as "inconclusive".
+    failed += sum(int(c.get(k, 0)) for k in
+                  ("failed", "error", "timeout", "aborted", "disconnected", "passedButRunAborted", "inconclusive"))
     skipped += int(c.get("notExecuted", 0))
 print(f"{passed} passed, {failed} failed, {skipped} skipped")
-if not files or passed == 0:
+if not files or passed == 0 or failed > 0:
     sys.exit(1)
 PY
 exit $status

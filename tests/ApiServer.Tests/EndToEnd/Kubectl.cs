@@ -7,24 +7,22 @@ public sealed class Kubectl(string binary, string kubeconfig)
 {
     public string Binary => binary;
 
-    /// <summary>The kubectl binaries the end-to-end tests run: the oldest and newest real ones, and the dispatcher.</summary>
-    public static IEnumerable<string> Binaries()
-    {
-        const string Dir = "/usr/lib/google-cloud-sdk/bin";
-        foreach (var v in new[] { "kubectl.1.27", "kubectl.1.33" })
-        {
-            var path = Path.Combine(Dir, v);
-            if (File.Exists(path))
-            {
-                yield return path;
-            }
-        }
+    public const string Oldest = "/usr/lib/google-cloud-sdk/bin/kubectl.1.27";
+    public const string Newest = "/usr/lib/google-cloud-sdk/bin/kubectl.1.33";
 
-        yield return "kubectl";
-    }
+    /// <summary>
+    /// The kubectl binaries the end-to-end tests run: the oldest and newest real ones, and the dispatcher. The pinned
+    /// ones are always listed; a missing one fails its test run (see <see cref="RunAsync"/>) instead of vanishing.
+    /// </summary>
+    public static IEnumerable<string> Binaries() => [Oldest, Newest, "kubectl"];
 
     public async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
     {
+        if (Path.IsPathRooted(binary) && !File.Exists(binary))
+        {
+            throw new InvalidOperationException($"kubectl binary {binary} is missing; these tests need the Google Cloud SDK kubectl builds (see ENVIRONMENT.md)");
+        }
+
         var psi = new ProcessStartInfo(binary)
         {
             RedirectStandardOutput = true,

@@ -56,13 +56,34 @@ public sealed class KubectlSearchTests(DemoEnvironment env) : IClassFixture<Demo
     [Fact]
     public async Task GetDeployments_ReadyColumn_MatchesMemberStatus()
     {
-        var output = await env.Kubectl().OkAsync("--cluster", "cluster-2", "get", "deployments", "-n", "kube-system", "coredns");
+        var output = await env.Kubectl().OkAsync("--cluster", "cluster-2", "get", "deployments", "-A");
 
-        Header(output).ShouldBe(["CLUSTER", "NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"]);
-        var row = Rows(output).ShouldHaveSingleItem();
-        row[0].ShouldBe("cluster-2");
-        row[1].ShouldBe("coredns");
-        row[2].ShouldMatch(@"^\d+/\d+$");
+        Header(output).ShouldBe(["NAMESPACE", "CLUSTER", "NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"]);
+        var member = (await MemberItemsAsync(env.Cluster2, "/apis/apps/v1/deployments")).ToDictionary(
+            d => (d.GetProperty("metadata").GetProperty("namespace").GetString()!, d.GetProperty("metadata").GetProperty("name").GetString()!),
+            d =>
+            {
+                var status = d.GetProperty("status");
+                long Field(string name) => status.TryGetProperty(name, out var v) ? v.GetInt64() : 0;
+                return new[] { $"{Field("readyReplicas")}/{d.GetProperty("spec").GetProperty("replicas").GetInt64()}", $"{Field("updatedReplicas")}", $"{Field("availableReplicas")}" };
+            });
+        var rows = Rows(output);
+        rows.Select(r => (r[0], r[2])).Order().ShouldBe(member.Keys.Order());
+        foreach (var row in rows)
+        {
+            row[1].ShouldBe("cluster-2");
+            row[3..6].ShouldBe(member[(row[0], row[2])], $"{row[0]}/{row[2]}: READY, UP-TO-DATE, AVAILABLE against the member's status");
+        }
+    }
+
+    private async Task<List<JsonElement>> MemberItemsAsync(SimulatedCluster sim, string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(sim.Url, path));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", sim.Token);
+        using var response = await env.MemberHttp(sim).SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return [.. doc.RootElement.GetProperty("items").EnumerateArray().Select(i => i.Clone())];
     }
 
     [Theory]
@@ -454,6 +475,26 @@ public sealed class KubectlSearchTests(DemoEnvironment env) : IClassFixture<Demo
         var output = await env.Kubectl(binary).OkAsync("--cluster", "clusterpedia", "get", "pods", "-A", "-o", "wide");
 
         Header(output).ShouldBe(["NAMESPACE", "CLUSTER", "NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "NOMINATED", "NODE", "READINESS", "GATES"]);
-        Rows(output).ShouldNotBeEmpty();
+
+        // IP and NODE of every row against the member's own pod (RESTARTS may hold "(5m ago)", so count from the end).
+        var expected = new Dictionary<(string, string, string), (string Ip, string Node)>();
+        foreach (var (cluster, sim) in new[] { ("cluster-1", env.Cluster1), ("cluster-2", env.Cluster2) })
+        {
+            foreach (var pod in await MemberItemsAsync(sim, "/api/v1/pods"))
+            {
+                var metadata = pod.GetProperty("metadata");
+                var ip = pod.TryGetProperty("status", out var status) && status.TryGetProperty("podIP", out var podIp) && podIp.GetString() is { Length: > 0 } i ? i : "<none>";
+                var node = pod.GetProperty("spec").TryGetProperty("nodeName", out var n) && n.GetString() is { Length: > 0 } nn ? nn : "<none>";
+                expected[(cluster, metadata.GetProperty("namespace").GetString()!, metadata.GetProperty("name").GetString()!)] = (ip, node);
+            }
+        }
+
+        var rows = Rows(output);
+        rows.Select(r => (r[1], r[0], r[2])).Order().ShouldBe(expected.Keys.Order());
+        expected.Values.ShouldContain(v => v.Ip != "<none>" && v.Node != "<none>", "the members' pods need IPs and nodes for this check to mean something");
+        foreach (var row in rows)
+        {
+            (row[^4], row[^3]).ShouldBe(expected[(row[1], row[0], row[2])], $"{row[1]}/{row[0]}/{row[2]}: IP and NODE");
+        }
     }
 }

@@ -46,25 +46,61 @@ public abstract class SynchroBehaviourTests(StorageEngineKind engine)
         await harness.WaitConsistentAsync("resume", sim, SimResources.All, _timeout);
 
         await harness.StopSynchroAsync();
-        var (upserted, deleted) = (harness.Storage.Upserted, harness.Storage.Deleted);
+        var deleted = harness.Storage.Deleted;
+        var stored = await StoredVersionsAsync(harness, "resume");
+        var written = new List<(string Key, string ResourceVersion)>();
+        harness.Storage.AfterUpsert = records =>
+        {
+            lock (written)
+            {
+                written.AddRange(records.Select(r => ((r.Group.Length == 0 ? r.Resource : r.Resource + "." + r.Group) + " " + r.Namespace + "/" + r.Name, r.ResourceVersion)));
+            }
+        };
         await harness.StartSynchroAsync();
         await harness.WaitForConditionAsync("resume", "Ready", "True", _timeout);
-        await Task.Delay(500);
-        harness.Storage.Upserted.ShouldBe(upserted, "a restart over unchanged data must not rewrite rows");
+
+        // A rewrite would happen in each resource's list after the restart. One object per resource is touched now;
+        // its update comes through that resource's watch, which starts only after the list, so once every touched
+        // object is stored every list is over. Every row written since the restart must then carry a resourceVersion
+        // other than the one stored before it (the touched objects, and whatever the member's controllers changed).
+        var touched = new List<string>();
+        foreach (var r in SimResources.All)
+        {
+            var metadata = sim.Store.List(r)[0]["metadata"]!;
+            sim.Store.Update(r, (string?)metadata["namespace"], (string)metadata["name"]!, o =>
+            {
+                (o["metadata"]!["labels"] ??= new JsonObject())["marker"] = "after-restart";
+                return o;
+            });
+            touched.Add(r.GroupResource + " " + ((string?)metadata["namespace"] ?? "") + "/" + (string)metadata["name"]!);
+        }
+
+        await harness.WaitConsistentAsync("resume", sim, SimResources.All, _timeout);
+        await SynchroHarness.WaitUntilAsync(
+            () =>
+            {
+                lock (written)
+                {
+                    return Task.FromResult(touched.All(t => written.Any(w => w.Key == t)));
+                }
+            },
+            _timeout, () => Task.FromResult("the touched objects were stored without passing through the counting storage"));
+        harness.Storage.AfterUpsert = null;
+        List<(string Key, string ResourceVersion)> rewrites;
+        lock (written)
+        {
+            rewrites = [.. written.Where(w => stored.TryGetValue(w.Key, out var before) && before.Item2 == w.ResourceVersion)];
+        }
+
+        rewrites.ShouldBeEmpty("a restart over unchanged data must not rewrite rows");
         harness.Storage.Deleted.ShouldBe(deleted);
 
         // While stopped: two pods change, one disappears (and the member's controllers react). After the restart exactly
         // the objects whose resourceVersion moved are written and exactly the vanished ones deleted.
         await harness.StopSynchroAsync();
-        (upserted, deleted) = (harness.Storage.Upserted, harness.Storage.Deleted);
-        var before = new Dictionary<string, (string, string)>(StringComparer.Ordinal);
-        foreach (var r in SimResources.All)
-        {
-            foreach (var (key, value) in await harness.StoredObjectsAsync("resume", r))
-            {
-                before[r.GroupResource + " " + key] = value;
-            }
-        }
+        var upserted = harness.Storage.Upserted;
+        deleted = harness.Storage.Deleted;
+        var before = await StoredVersionsAsync(harness, "resume");
 
         var pods = sim.Store.List(SimResources.Pods).Select(p => ((string)p["metadata"]!["namespace"]!, (string)p["metadata"]!["name"]!)).ToList();
         foreach (var (ns, name) in pods.Take(2))
@@ -82,6 +118,20 @@ public abstract class SynchroBehaviourTests(StorageEngineKind engine)
         changed.ShouldBeGreaterThanOrEqualTo(2);
         harness.Storage.Upserted.ShouldBe(upserted + changed);
         harness.Storage.Deleted.ShouldBe(deleted + vanished);
+    }
+
+    private static async Task<Dictionary<string, (string, string)>> StoredVersionsAsync(SynchroHarness harness, string cluster)
+    {
+        var stored = new Dictionary<string, (string, string)>(StringComparer.Ordinal);
+        foreach (var r in SimResources.All)
+        {
+            foreach (var (key, value) in await harness.StoredObjectsAsync(cluster, r))
+            {
+                stored[r.GroupResource + " " + key] = value;
+            }
+        }
+
+        return stored;
     }
 
     [Fact]
@@ -322,12 +372,17 @@ public abstract class SynchroBehaviourTests(StorageEngineKind engine)
         (await harness.StoredObjectsAsync("exclude", SimResources.Nodes)).ShouldBeEmpty();
         harness.Catalog.Find("exclude", "", "v1", "nodes").ShouldBeNull();
 
-        // A pod created in an excluded namespace is not stored either.
+        // A pod created in an excluded namespace is not stored either. A marker pod created after it in a namespace
+        // that is synced comes through the same watch, so once the marker is stored the late pod has been seen.
         var ns = excluded.First(n => n != "kube-system");
+        var included = expected.Keys.First().Split('/')[0];
         sim.Store.Create(SimResources.Pods, ns, """{"apiVersion":"v1","kind":"Pod","metadata":{"name":"late"},"spec":{"containers":[{"name":"c","image":"busybox"}]}}""");
-        await Task.Delay(500);
+        sim.Store.Create(SimResources.Pods, included, """{"apiVersion":"v1","kind":"Pod","metadata":{"name":"marker"},"spec":{"containers":[{"name":"c","image":"busybox"}]}}""");
+        await SynchroHarness.WaitUntilAsync(
+            async () => (await harness.StoredObjectsAsync("exclude", SimResources.Pods)).ContainsKey(included + "/marker"),
+            _timeout, () => Task.FromResult("the marker pod created after the excluded one was never stored"));
         (await harness.StoredObjectsAsync("exclude", SimResources.Pods)).ShouldNotContainKey(ns + "/late");
-        await harness.WaitForObjectCountAsync("exclude", "", "pods", expected.Count, _timeout);
+        await harness.WaitForObjectCountAsync("exclude", "", "pods", expected.Count + 1, _timeout);
 
         spec.Remove("excludeNamespaces");
         await harness.ApplyAsync("exclude", spec);
@@ -358,7 +413,11 @@ public abstract class SynchroBehaviourTests(StorageEngineKind engine)
         await using var sim = await StartSimAsync("gone");
         await using var harness = await SynchroHarness.StartAsync(engine);
         await harness.ApplyAsync("gone", SynchroHarness.SpecFor(sim, _podsAndDeployments));
+
+        // A second cluster on the same member stays: its watch sees what the deleted one's would have.
+        await harness.ApplyAsync("witness", SynchroHarness.SpecFor(sim, [SimResources.Pods]));
         await harness.WaitForConditionAsync("gone", "Ready", "True", _timeout);
+        await harness.WaitForConditionAsync("witness", "Ready", "True", _timeout);
         (await harness.StoredObjectsAsync("gone", SimResources.Pods)).ShouldNotBeEmpty();
 
         await harness.DeleteAsync("gone");
@@ -366,9 +425,13 @@ public abstract class SynchroBehaviourTests(StorageEngineKind engine)
             async () => (await harness.StoredObjectsAsync("gone", SimResources.Pods)).Count == 0 && !harness.Catalog.Clusters.Contains("gone"),
             _timeout, () => Task.FromResult("the cluster's data is still there"));
 
-        // Nothing comes back from a watch that should be stopped.
+        // Nothing comes back from a watch that should be stopped: once the witness has stored the new pod, a watch of
+        // the deleted cluster still running would have delivered it too.
         sim.Store.Create(SimResources.Pods, "default", """{"apiVersion":"v1","kind":"Pod","metadata":{"name":"after"},"spec":{"containers":[{"name":"c","image":"busybox"}]}}""");
-        await Task.Delay(500);
+        await SynchroHarness.WaitUntilAsync(
+            async () => (await harness.StoredObjectsAsync("witness", SimResources.Pods)).ContainsKey("default/after"),
+            _timeout, () => Task.FromResult("the witness cluster never stored the new pod"));
         (await harness.StoredObjectsAsync("gone", SimResources.Pods)).ShouldBeEmpty();
+        harness.Catalog.Clusters.ShouldNotContain("gone");
     }
 }

@@ -120,10 +120,16 @@ public abstract partial class ResourceStorageSpecification<TFixture>
     {
         var (resource, query) = Private(nameof(ListAsync_PagingWhileOthersInsertAndDelete_EachPreexistingObjectOnce));
         const int Count = 10_000;
+
+        // Every third pre-existing object is doomed: the writer deletes them while the reader pages. The others exist
+        // throughout and must each be seen exactly once; a doomed one at most once; nothing twice.
         var existing = Enumerable.Range(0, Count).Select(i => Item(resource, $"c{i % 4}", $"ns{i % 7}", $"obj-{i:D5}")).ToList();
+        var doomed = existing.Where((_, i) => i % 3 == 0).ToList();
+        var stable = existing.Where((_, i) => i % 3 != 0).Select(Id).ToHashSet(StringComparer.Ordinal);
         await Storage.UpsertAsync(existing, Ct);
 
         using var stop = new CancellationTokenSource();
+        var deletedDuringPaging = 0;
         var writer = Task.Run(async () =>
         {
             var n = 0;
@@ -138,23 +144,56 @@ public abstract partial class ResourceStorageSpecification<TFixture>
                         Item(resource, "z-last", "ns", $"new-{n:D5}"),
                     ],
                     CancellationToken.None);
+
+                // Deletions before and after the cursor: a doomed pre-existing row (spread over the whole key range)
+                // and a row inserted a moment ago.
+                var keys = new List<ResourceKey> { Key(Item(resource, $"c{n % 4}", $"ns{n % 7}", $"new-{n:D5}")) };
+                if (n < doomed.Count)
+                {
+                    keys.Add(Key(doomed[(int)((long)n * 7919 % doomed.Count)]));
+                    Interlocked.Increment(ref deletedDuringPaging);
+                }
+
+                await Storage.DeleteAsync(keys, CancellationToken.None);
                 n++;
             }
         });
 
         var seen = new List<string>();
         string? token = null;
+        var pages = 0;
         do
         {
             var page = await Storage.ListAsync(new ResourceQuery { Group = query.Group, Version = query.Version, Resource = resource, Limit = 500, Continue = token }, Ct);
             seen.AddRange(page.Items.Where(i => i.Name.StartsWith("obj-", StringComparison.Ordinal)).Select(Id));
             token = page.Continue;
+
+            // Page slowly enough that the writer deletes while the reader is in the middle of the list.
+            if (++pages == 2)
+            {
+                await WaitUntilAsync(() => Volatile.Read(ref deletedDuringPaging) >= 50);
+            }
         }
         while (token is not null);
         await stop.CancelAsync();
         await writer;
 
-        seen.Count.ShouldBe(Count);
-        seen.Distinct().Count().ShouldBe(Count);
+        deletedDuringPaging.ShouldBeGreaterThanOrEqualTo(50, "the writer must have deleted rows while the reader paged");
+        seen.GroupBy(s => s, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ShouldBeEmpty("no object may appear twice");
+        stable.Except(seen, StringComparer.Ordinal).ShouldBeEmpty("every object that existed throughout must be seen");
+        var doomedIds = doomed.Select(Id).ToHashSet(StringComparer.Ordinal);
+        seen.Where(s => !stable.Contains(s)).ShouldAllBe(s => doomedIds.Contains(s));
+    }
+
+    private static ResourceKey Key(ResourceRecord r) => new(r.Cluster, r.Group, r.Version, r.Resource, r.Namespace, r.Name);
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            DateTime.UtcNow.ShouldBeLessThan(deadline, "the condition never held");
+            await Task.Delay(10);
+        }
     }
 }
