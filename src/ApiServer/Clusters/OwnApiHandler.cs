@@ -19,9 +19,11 @@ namespace Clusterpedia.ApiServer.Clusters;
 /// resourceVersion. Objects are stored in their storage version without resourceVersion; the store's revision
 /// becomes metadata.resourceVersion on the way out.
 /// </summary>
-internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments openApi, TimeProvider time, IOptions<HostClusterOptions> hosted)
+internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments openApi, TimeProvider time, IOptions<HostClusterOptions> hosted, IOptions<RequestLimits> requestLimits)
 {
     private static readonly JsonSerializerOptions _writeOptions = new() { WriteIndented = false };
+
+    private RequestLimits Limits => requestLimits.Value;
 
     public async Task HandleAsync(HttpContext context, OwnResource resource, string? name, bool statusSubresource)
     {
@@ -384,18 +386,17 @@ internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments open
         return result;
     }
 
-    private static async Task<JsonObject> ReadObjectAsync(HttpContext context, OwnResource resource)
+    private async Task<JsonObject> ReadObjectAsync(HttpContext context, OwnResource resource)
     {
         var contentType = (context.Request.ContentType ?? "application/json").Split(';')[0].Trim().ToLowerInvariant();
         JsonNode? node;
         if (contentType == "application/json")
         {
-            node = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+            node = await RequestBody.ReadJsonAsync(context, Limits).ConfigureAwait(false);
         }
         else if (contentType is "application/yaml" or "application/x-yaml" or "text/yaml")
         {
-            using var reader = new StreamReader(context.Request.Body);
-            node = YamlToJson.Parse(await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false));
+            node = await RequestBody.ReadYamlAsync(context, Limits).ConfigureAwait(false);
         }
         else
         {
@@ -434,10 +435,17 @@ internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments open
         obj["kind"] = resource.Kind;
     }
 
-    private static async Task<Func<JsonObject, JsonObject>> ReadPatchAsync(HttpContext context)
+    private async Task<Func<JsonObject, JsonObject>> ReadPatchAsync(HttpContext context)
     {
         var contentType = (context.Request.ContentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
-        var node = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+        if (contentType is not ("application/merge-patch+json" or "application/strategic-merge-patch+json" or "application/json-patch+json"))
+        {
+            throw new ApiException(415, "UnsupportedMediaType",
+                $"the patch content type \"{contentType}\" is not supported: use application/merge-patch+json, application/strategic-merge-patch+json or application/json-patch+json");
+        }
+
+        var limits = Limits;
+        var node = await RequestBody.ReadJsonAsync(context, limits).ConfigureAwait(false);
         switch (contentType)
         {
             case "application/merge-patch+json":
@@ -456,7 +464,8 @@ internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments open
                     throw ApiException.BadRequest("a JSON patch must be a JSON array of operations");
                 }
 
-                return current => JsonPatch.Apply(current, ops) as JsonObject
+                var patchLimits = new JsonPatchLimits(limits.MaxJsonPatchOperations, limits.MaxBodyDepth, limits.MaxObjectBytes);
+                return current => ApplyJsonPatch(current, ops, patchLimits) as JsonObject
                     ?? throw ApiException.BadRequest("the patch must leave an object");
             default:
                 throw new ApiException(415, "UnsupportedMediaType",
@@ -518,6 +527,25 @@ internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments open
         await WriteObjectAsync(context, resource, 200, existing).ConfigureAwait(false);
     }
 
+    /// <summary>JSON patch within the request limits; a limit hit names our option for it.</summary>
+    private static JsonNode ApplyJsonPatch(JsonObject current, JsonArray ops, JsonPatchLimits limits)
+    {
+        try
+        {
+            return JsonPatch.Apply(current, ops, limits);
+        }
+        catch (PatchException e) when (e.ExceededLimit is { } limit)
+        {
+            var option = limit switch
+            {
+                nameof(JsonPatchLimits.MaxOperations) => nameof(RequestLimits.MaxJsonPatchOperations),
+                nameof(JsonPatchLimits.MaxDepth) => nameof(RequestLimits.MaxBodyDepth),
+                _ => nameof(RequestLimits.MaxObjectBytes),
+            };
+            throw new ApiException(e.Code, e.Code == 413 ? "RequestEntityTooLarge" : "Invalid", $"{e.Message} ({RequestLimits.Section}:{option})");
+        }
+    }
+
     private static bool IsApplyPatch(HttpContext context) =>
         (context.Request.ContentType ?? "").Split(';')[0].Trim().Equals("application/apply-patch+yaml", StringComparison.OrdinalIgnoreCase);
 
@@ -533,8 +561,7 @@ internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments open
             throw ApiException.BadRequest("fieldManager: Required value: is required for apply requests");
         }
 
-        using var reader = new StreamReader(context.Request.Body);
-        var applied = YamlToJson.Parse(await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false)) as JsonObject
+        var applied = await RequestBody.ReadYamlAsync(context, Limits).ConfigureAwait(false) as JsonObject
             ?? throw ApiException.BadRequest("an apply patch must be an object");
         CheckTypeMeta(applied, resource);
         if (Str(applied["metadata"]?["name"]) is { } bodyName && bodyName != name)
@@ -600,16 +627,17 @@ internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments open
 
         var stored = resource.ToStorage(obj);
         stored.AsObject()["metadata"]!.AsObject().Remove("resourceVersion");
+        var bytes = SerializeWithinLimit(resource, name!, stored);
         ApiObject created;
         if (IsDryRun(context))
         {
-            created = new ApiObject(resource.StorageKey, name!, 0, Serialize(stored));
+            created = new ApiObject(resource.StorageKey, name!, 0, bytes);
         }
         else
         {
             try
             {
-                created = await store.CreateAsync(resource.StorageKey, name!, Serialize(stored), context.RequestAborted).ConfigureAwait(false);
+                created = await store.CreateAsync(resource.StorageKey, name!, bytes, context.RequestAborted).ConfigureAwait(false);
             }
             catch (ApiObjectConflictException)
             {
@@ -679,22 +707,23 @@ internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments open
 
         var stored = resource.ToStorage(result);
         stored["metadata"]!.AsObject().Remove("resourceVersion");
+        var bytes = SerializeWithinLimit(resource, name, stored);
         ApiObject updated;
         if (IsDryRun(context))
         {
-            updated = existing with { Object = Serialize(stored) };
+            updated = existing with { Object = bytes };
         }
         else if (result["metadata"]?["deletionTimestamp"] is not null && result["metadata"]?["finalizers"] is not JsonArray { Count: > 0 })
         {
             // The last finalizer of a deleted object was removed: the object goes now.
             await store.DeleteAsync(resource.StorageKey, name, ct).ConfigureAwait(false);
-            updated = existing with { Object = Serialize(stored) };
+            updated = existing with { Object = bytes };
         }
         else
         {
             try
             {
-                updated = await store.UpdateAsync(resource.StorageKey, name, Serialize(stored), existing.Revision, ct).ConfigureAwait(false);
+                updated = await store.UpdateAsync(resource.StorageKey, name, bytes, existing.Revision, ct).ConfigureAwait(false);
             }
             catch (ApiObjectConflictException)
             {
@@ -755,6 +784,23 @@ internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments open
     }
 
     private static byte[] Serialize(JsonObject obj) => JsonSerializer.SerializeToUtf8Bytes(obj, _writeOptions);
+
+    /// <summary>
+    /// The stored form, refused past <see cref="RequestLimits.MaxObjectBytes"/>: a patch or a body just under the
+    /// request limit must not leave an object that every list and reconcile pass then has to move.
+    /// </summary>
+    private byte[] SerializeWithinLimit(OwnResource resource, string name, JsonNode stored)
+    {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(stored, _writeOptions);
+        var max = Limits.MaxObjectBytes;
+        if (bytes.Length > max)
+        {
+            throw new ApiException(413, "RequestEntityTooLarge",
+                $"Request entity too large: {resource.Kind} \"{name}\" would be {bytes.Length} bytes stored, limit is {max} bytes ({RequestLimits.Section}:{nameof(RequestLimits.MaxObjectBytes)})");
+        }
+
+        return bytes;
+    }
 
     private static string? Str(JsonNode? node) =>
         node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
