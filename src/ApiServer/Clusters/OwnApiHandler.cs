@@ -601,6 +601,7 @@ internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments open
 
         CheckUnknownFields(context, resource, obj);
         var errors = new List<string>();
+        ObjectMetaValidation.Validate(metadata, Limits, errors);
         PediaClusterValidation.ValidateName(name, errors);
         resource.Validate(obj, errors);
         ThrowIfInvalid(resource, name ?? "", errors);
@@ -702,6 +703,7 @@ internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments open
         }
 
         var errors = new List<string>();
+        ObjectMetaValidation.Validate(metadata, Limits, errors);
         resource.Validate(result, errors);
         ThrowIfInvalid(resource, name, errors);
 
@@ -775,9 +777,18 @@ internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments open
 
     private static void ThrowIfInvalid(OwnResource resource, string name, List<string> errors)
     {
+        const int MaxReported = 100;
         if (errors.Count == 0)
         {
             return;
+        }
+
+        // A body can hold thousands of bad labels; the answer names the first ones, not a copy of the body.
+        if (errors.Count > MaxReported)
+        {
+            var more = errors.Count - MaxReported;
+            errors.RemoveRange(MaxReported, more);
+            errors.Add($"{more} more errors not shown");
         }
 
         throw ApiException.Invalid(resource.Kind, resource.Group, name, errors);
