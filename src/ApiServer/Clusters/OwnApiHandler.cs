@@ -765,14 +765,17 @@ internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments open
 
         if (mode == "Strict")
         {
-            var list = string.Join(", ", unknown.Select(u => $"unknown field \"{u}\""));
+            // The answer names the first unknown fields, not a copy of a body that is nothing else.
+            var list = string.Join(", ", unknown.Take(100).Select(u => $"unknown field \"{u}\""));
+            if (unknown.Count > 100)
+            {
+                list += $" and {unknown.Count - 100} more";
+            }
+
             throw ApiException.BadRequest($"{resource.Kind} in version \"{resource.Version}\" cannot be handled as a {resource.Kind}: strict decoding error: {list}");
         }
 
-        foreach (var u in unknown)
-        {
-            context.Response.Headers.Append("Warning", $"299 - \"unknown field \\\"{u}\\\"\"");
-        }
+        WarningHeader.Append(context.Response, [.. unknown.Select(u => $"unknown field \"{u}\"")]);
     }
 
     private static void ThrowIfInvalid(OwnResource resource, string name, List<string> errors)
