@@ -99,7 +99,23 @@ internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments open
         await store.GetAsync(resource.StorageKey, name, ct).ConfigureAwait(false)
         ?? throw ApiException.NotFound(resource.Group, resource.Resource, name);
 
-    private static bool IsDryRun(HttpContext context) => context.Request.Query["dryRun"].ToString() == "All";
+    /// <summary>
+    /// dryRun is a list whose only value is "All", as on kube-apiserver. Anything else (dryRun=all, dryRun=true) is
+    /// refused: taken as "not a dry run" it would make the write a client meant to try out.
+    /// </summary>
+    private static bool IsDryRun(HttpContext context)
+    {
+        var values = context.Request.Query["dryRun"];
+        foreach (var value in values)
+        {
+            if (value != "All")
+            {
+                throw ApiException.BadRequest($"dryRun: Unsupported value: \"{value}\": supported values: \"All\"");
+            }
+        }
+
+        return values.Count > 0;
+    }
 
     private static JsonObject ToApi(OwnResource resource, ApiObject stored)
     {

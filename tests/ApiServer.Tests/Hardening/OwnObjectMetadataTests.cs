@@ -106,4 +106,22 @@ public sealed class OwnObjectMetadataTests(LimitsServer server)
         var status = LimitsServer.ShouldBeStatus(code, text, 422, "4900 more errors not shown");
         status.GetProperty("details").GetProperty("causes").GetArrayLength().ShouldBe(101);
     }
+
+    [Theory]
+    [InlineData("POST", "?dryRun=all")]
+    [InlineData("POST", "?dryRun=true")]
+    [InlineData("POST", "?dryRun=All&dryRun=x")]
+    [InlineData("PATCH", "/target?dryRun=")]
+    public async Task Write_UnsupportedDryRun_Is400AndWritesNothing(string method, string pathAndQuery)
+    {
+        var (body, contentType) = method == "POST"
+            ? (LimitsServer.PediaCluster("dry-run-typo", ""), "application/json")
+            : ("""{"metadata":{"labels":{"dry-run-typo":"x"}}}""", "application/merge-patch+json");
+
+        var (code, text) = await server.SendAsync(new HttpMethod(method), LimitsServer.PediaClusters + pathAndQuery, contentType, Encoding.UTF8.GetBytes(body));
+
+        LimitsServer.ShouldBeStatus(code, text, 400, "dryRun: Unsupported value");
+        (code, text) = await server.SendAsync(HttpMethod.Get, LimitsServer.PediaClusters, "application/json", []);
+        text.ShouldNotContain("dry-run-typo");
+    }
 }
