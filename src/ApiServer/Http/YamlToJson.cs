@@ -78,7 +78,7 @@ public static partial class YamlToJson
 
         public List<JsonNode?> Run(Parser parser)
         {
-            while (parser.MoveNext())
+            while (Next(parser))
             {
                 switch (parser.Current)
                 {
@@ -110,6 +110,22 @@ public static partial class YamlToJson
             }
 
             return _documents;
+        }
+
+        /// <summary>
+        /// The next event. YamlDotNet's scanner throws more than YamlException on some malformed input (":\n[\nr"
+        /// gives InvalidOperationException); whatever it throws, the body is what it could not read.
+        /// </summary>
+        private static bool Next(Parser parser)
+        {
+            try
+            {
+                return parser.MoveNext();
+            }
+            catch (Exception e) when (e is not (YamlException or OutOfMemoryException))
+            {
+                throw ApiException.BadRequest($"the body is not valid YAML: the parser stopped on it ({e.Message})");
+            }
         }
 
         private void OnScalar(Scalar scalar)

@@ -254,6 +254,17 @@ public sealed class RequestBodyTests(LimitsServer server)
         LimitsServer.ShouldBeStatus(code, text, 400, mention);
     }
 
+    [Theory]
+    [InlineData(":\n[\nr")]
+    [InlineData("apiVersion: v1\nspec: x\n:\n[\nr\n")]
+    public async Task CreatePediaCluster_YamlTheParserThrowsOn_Is400(string yaml)
+    {
+        // YamlDotNet's scanner throws InvalidOperationException on these (found by fuzzing), which was a 500.
+        var (code, text) = await server.SendAsync(HttpMethod.Post, _pediaClusters + "?dryRun=All", "application/yaml", Encoding.UTF8.GetBytes(yaml));
+
+        LimitsServer.ShouldBeStatus(code, text, 400, "not valid YAML");
+    }
+
     [Fact]
     public async Task CreatePediaCluster_MalformedChunkedBody_Is400Status()
     {

@@ -75,6 +75,7 @@ public sealed class YamlToJsonTests
     [InlineData("a: 1\na: 2\n", "\"a\" is repeated")]
     [InlineData("a: *missing\n", "*missing")]
     [InlineData("? [a]\n: 1\n", "keys must be scalars")]
+    [InlineData(":\n[\nr", "not valid YAML")]
     public void Parse_UnrepresentableYaml_Is400(string yaml, string mention)
     {
         var error = Should.Throw<ApiException>(() => YamlToJson.Parse(yaml, new YamlLimits(MaxDepth: 32, MaxAliasNodes: 100)));
