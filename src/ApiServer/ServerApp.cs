@@ -32,6 +32,7 @@ public static class ServerApp
         configure?.Invoke(builder);
         builder.Services.AddStorage(o => builder.Configuration.GetSection("Storage").Bind(o));
         builder.Services.AddClusterSynchro(builder.Configuration.GetSection("Synchro"));
+        builder.Services.AddRequestLimits(builder.Configuration.GetSection(RequestLimits.Section));
         builder.Services.AddSingleton<SearchHandler>();
         builder.Services.AddSingleton<WatchHandler>();
         builder.Services.AddSingleton<CollectionHandler>();

@@ -19,9 +19,11 @@ namespace Clusterpedia.ApiServer.Clusters;
 /// resourceVersion. Objects are stored in their storage version without resourceVersion; the store's revision
 /// becomes metadata.resourceVersion on the way out.
 /// </summary>
-internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments openApi, TimeProvider time, IOptions<HostClusterOptions> hosted)
+internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments openApi, TimeProvider time, IOptions<HostClusterOptions> hosted, IOptions<RequestLimits> requestLimits)
 {
     private static readonly JsonSerializerOptions _writeOptions = new() { WriteIndented = false };
+
+    private RequestLimits Limits => requestLimits.Value;
 
     public async Task HandleAsync(HttpContext context, OwnResource resource, string? name, bool statusSubresource)
     {
@@ -97,7 +99,23 @@ internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments open
         await store.GetAsync(resource.StorageKey, name, ct).ConfigureAwait(false)
         ?? throw ApiException.NotFound(resource.Group, resource.Resource, name);
 
-    private static bool IsDryRun(HttpContext context) => context.Request.Query["dryRun"].ToString() == "All";
+    /// <summary>
+    /// dryRun is a list whose only value is "All", as on kube-apiserver. Anything else (dryRun=all, dryRun=true) is
+    /// refused: taken as "not a dry run" it would make the write a client meant to try out.
+    /// </summary>
+    private static bool IsDryRun(HttpContext context)
+    {
+        var values = context.Request.Query["dryRun"];
+        foreach (var value in values)
+        {
+            if (value != "All")
+            {
+                throw ApiException.BadRequest($"dryRun: Unsupported value: \"{value}\": supported values: \"All\"");
+            }
+        }
+
+        return values.Count > 0;
+    }
 
     private static JsonObject ToApi(OwnResource resource, ApiObject stored)
     {
@@ -384,18 +402,17 @@ internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments open
         return result;
     }
 
-    private static async Task<JsonObject> ReadObjectAsync(HttpContext context, OwnResource resource)
+    private async Task<JsonObject> ReadObjectAsync(HttpContext context, OwnResource resource)
     {
         var contentType = (context.Request.ContentType ?? "application/json").Split(';')[0].Trim().ToLowerInvariant();
         JsonNode? node;
         if (contentType == "application/json")
         {
-            node = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+            node = await RequestBody.ReadJsonAsync(context, Limits).ConfigureAwait(false);
         }
         else if (contentType is "application/yaml" or "application/x-yaml" or "text/yaml")
         {
-            using var reader = new StreamReader(context.Request.Body);
-            node = YamlToJson.Parse(await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false));
+            node = await RequestBody.ReadYamlAsync(context, Limits).ConfigureAwait(false);
         }
         else
         {
@@ -434,10 +451,17 @@ internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments open
         obj["kind"] = resource.Kind;
     }
 
-    private static async Task<Func<JsonObject, JsonObject>> ReadPatchAsync(HttpContext context)
+    private async Task<Func<JsonObject, JsonObject>> ReadPatchAsync(HttpContext context)
     {
         var contentType = (context.Request.ContentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
-        var node = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+        if (contentType is not ("application/merge-patch+json" or "application/strategic-merge-patch+json" or "application/json-patch+json"))
+        {
+            throw new ApiException(415, "UnsupportedMediaType",
+                $"the patch content type \"{contentType}\" is not supported: use application/merge-patch+json, application/strategic-merge-patch+json or application/json-patch+json");
+        }
+
+        var limits = Limits;
+        var node = await RequestBody.ReadJsonAsync(context, limits).ConfigureAwait(false);
         switch (contentType)
         {
             case "application/merge-patch+json":
@@ -456,7 +480,8 @@ internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments open
                     throw ApiException.BadRequest("a JSON patch must be a JSON array of operations");
                 }
 
-                return current => JsonPatch.Apply(current, ops) as JsonObject
+                var patchLimits = new JsonPatchLimits(limits.MaxJsonPatchOperations, limits.MaxBodyDepth, limits.MaxObjectBytes);
+                return current => ApplyJsonPatch(current, ops, patchLimits) as JsonObject
                     ?? throw ApiException.BadRequest("the patch must leave an object");
             default:
                 throw new ApiException(415, "UnsupportedMediaType",
@@ -518,6 +543,25 @@ internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments open
         await WriteObjectAsync(context, resource, 200, existing).ConfigureAwait(false);
     }
 
+    /// <summary>JSON patch within the request limits; a limit hit names our option for it.</summary>
+    private static JsonNode ApplyJsonPatch(JsonObject current, JsonArray ops, JsonPatchLimits limits)
+    {
+        try
+        {
+            return JsonPatch.Apply(current, ops, limits);
+        }
+        catch (PatchException e) when (e.ExceededLimit is { } limit)
+        {
+            var option = limit switch
+            {
+                nameof(JsonPatchLimits.MaxOperations) => nameof(RequestLimits.MaxJsonPatchOperations),
+                nameof(JsonPatchLimits.MaxDepth) => nameof(RequestLimits.MaxBodyDepth),
+                _ => nameof(RequestLimits.MaxObjectBytes),
+            };
+            throw new ApiException(e.Code, e.Code == 413 ? "RequestEntityTooLarge" : "Invalid", $"{e.Message} ({RequestLimits.Section}:{option})");
+        }
+    }
+
     private static bool IsApplyPatch(HttpContext context) =>
         (context.Request.ContentType ?? "").Split(';')[0].Trim().Equals("application/apply-patch+yaml", StringComparison.OrdinalIgnoreCase);
 
@@ -533,8 +577,7 @@ internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments open
             throw ApiException.BadRequest("fieldManager: Required value: is required for apply requests");
         }
 
-        using var reader = new StreamReader(context.Request.Body);
-        var applied = YamlToJson.Parse(await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false)) as JsonObject
+        var applied = await RequestBody.ReadYamlAsync(context, Limits).ConfigureAwait(false) as JsonObject
             ?? throw ApiException.BadRequest("an apply patch must be an object");
         CheckTypeMeta(applied, resource);
         if (Str(applied["metadata"]?["name"]) is { } bodyName && bodyName != name)
@@ -574,6 +617,7 @@ internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments open
 
         CheckUnknownFields(context, resource, obj);
         var errors = new List<string>();
+        ObjectMetaValidation.Validate(metadata, Limits, errors);
         PediaClusterValidation.ValidateName(name, errors);
         resource.Validate(obj, errors);
         ThrowIfInvalid(resource, name ?? "", errors);
@@ -600,16 +644,17 @@ internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments open
 
         var stored = resource.ToStorage(obj);
         stored.AsObject()["metadata"]!.AsObject().Remove("resourceVersion");
+        var bytes = SerializeWithinLimit(resource, name!, stored);
         ApiObject created;
         if (IsDryRun(context))
         {
-            created = new ApiObject(resource.StorageKey, name!, 0, Serialize(stored));
+            created = new ApiObject(resource.StorageKey, name!, 0, bytes);
         }
         else
         {
             try
             {
-                created = await store.CreateAsync(resource.StorageKey, name!, Serialize(stored), context.RequestAborted).ConfigureAwait(false);
+                created = await store.CreateAsync(resource.StorageKey, name!, bytes, context.RequestAborted).ConfigureAwait(false);
             }
             catch (ApiObjectConflictException)
             {
@@ -674,27 +719,29 @@ internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments open
         }
 
         var errors = new List<string>();
+        ObjectMetaValidation.Validate(metadata, Limits, errors);
         resource.Validate(result, errors);
         ThrowIfInvalid(resource, name, errors);
 
         var stored = resource.ToStorage(result);
         stored["metadata"]!.AsObject().Remove("resourceVersion");
+        var bytes = SerializeWithinLimit(resource, name, stored);
         ApiObject updated;
         if (IsDryRun(context))
         {
-            updated = existing with { Object = Serialize(stored) };
+            updated = existing with { Object = bytes };
         }
         else if (result["metadata"]?["deletionTimestamp"] is not null && result["metadata"]?["finalizers"] is not JsonArray { Count: > 0 })
         {
             // The last finalizer of a deleted object was removed: the object goes now.
             await store.DeleteAsync(resource.StorageKey, name, ct).ConfigureAwait(false);
-            updated = existing with { Object = Serialize(stored) };
+            updated = existing with { Object = bytes };
         }
         else
         {
             try
             {
-                updated = await store.UpdateAsync(resource.StorageKey, name, Serialize(stored), existing.Revision, ct).ConfigureAwait(false);
+                updated = await store.UpdateAsync(resource.StorageKey, name, bytes, existing.Revision, ct).ConfigureAwait(false);
             }
             catch (ApiObjectConflictException)
             {
@@ -734,27 +781,56 @@ internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments open
 
         if (mode == "Strict")
         {
-            var list = string.Join(", ", unknown.Select(u => $"unknown field \"{u}\""));
+            // The answer names the first unknown fields, not a copy of a body that is nothing else.
+            var list = string.Join(", ", unknown.Take(100).Select(u => $"unknown field \"{u}\""));
+            if (unknown.Count > 100)
+            {
+                list += $" and {unknown.Count - 100} more";
+            }
+
             throw ApiException.BadRequest($"{resource.Kind} in version \"{resource.Version}\" cannot be handled as a {resource.Kind}: strict decoding error: {list}");
         }
 
-        foreach (var u in unknown)
-        {
-            context.Response.Headers.Append("Warning", $"299 - \"unknown field \\\"{u}\\\"\"");
-        }
+        WarningHeader.Append(context.Response, [.. unknown.Select(u => $"unknown field \"{u}\"")]);
     }
 
     private static void ThrowIfInvalid(OwnResource resource, string name, List<string> errors)
     {
+        const int MaxReported = 100;
         if (errors.Count == 0)
         {
             return;
+        }
+
+        // A body can hold thousands of bad labels; the answer names the first ones, not a copy of the body.
+        if (errors.Count > MaxReported)
+        {
+            var more = errors.Count - MaxReported;
+            errors.RemoveRange(MaxReported, more);
+            errors.Add($"{more} more errors not shown");
         }
 
         throw ApiException.Invalid(resource.Kind, resource.Group, name, errors);
     }
 
     private static byte[] Serialize(JsonObject obj) => JsonSerializer.SerializeToUtf8Bytes(obj, _writeOptions);
+
+    /// <summary>
+    /// The stored form, refused past <see cref="RequestLimits.MaxObjectBytes"/>: a patch or a body just under the
+    /// request limit must not leave an object that every list and reconcile pass then has to move.
+    /// </summary>
+    private byte[] SerializeWithinLimit(OwnResource resource, string name, JsonNode stored)
+    {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(stored, _writeOptions);
+        var max = Limits.MaxObjectBytes;
+        if (bytes.Length > max)
+        {
+            throw new ApiException(413, "RequestEntityTooLarge",
+                $"Request entity too large: {resource.Kind} \"{name}\" would be {bytes.Length} bytes stored, limit is {max} bytes ({RequestLimits.Section}:{nameof(RequestLimits.MaxObjectBytes)})");
+        }
+
+        return bytes;
+    }
 
     private static string? Str(JsonNode? node) =>
         node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;

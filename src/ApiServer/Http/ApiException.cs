@@ -48,14 +48,7 @@ public sealed class ApiException(int code, string reason, string message) : Exce
     public static ApiException Invalid(string kind, string group, string name, IReadOnlyList<string> errors)
     {
         var summary = errors.Count == 1 ? errors[0] : "[" + string.Join(", ", errors) + "]";
-        var causes = errors.Select(e =>
-        {
-            var colon = e.IndexOf(": ", StringComparison.Ordinal);
-            var field = colon > 0 ? e[..colon] : "";
-            var message = colon > 0 ? e[(colon + 2)..] : e;
-            var reason = message.StartsWith("Required value", StringComparison.Ordinal) ? "FieldValueRequired" : "FieldValueInvalid";
-            return (reason, field, message);
-        }).ToList();
+        var causes = errors.Select(ToCause).ToList();
         return new(422, "Invalid", $"{kind}.{group} \"{name}\" is invalid: {summary}")
         {
             DetailsName = name,
@@ -64,6 +57,43 @@ public sealed class ApiException(int code, string reason, string message) : Exce
             Causes = causes,
         };
     }
+
+    /// <summary>
+    /// Splits "field: Kind of error: detail" into a cause. The field ends before the error kind, not at the first
+    /// ": ", because a field can hold one (a label key "a: b" in metadata.labels[a: b]).
+    /// </summary>
+    private static (string Reason, string Field, string Message) ToCause(string error)
+    {
+        // The earliest kind wins: a value quoted after it may contain another kind's words.
+        var best = (At: int.MaxValue, Reason: "");
+        foreach (var (marker, reason) in _causeReasons)
+        {
+            var at = error.IndexOf(": " + marker, StringComparison.Ordinal);
+            if (at > 0 && at < best.At)
+            {
+                best = (at, reason);
+            }
+        }
+
+        if (best.Reason.Length > 0)
+        {
+            return (best.Reason, error[..best.At], error[(best.At + 2)..]);
+        }
+
+        var colon = error.IndexOf(": ", StringComparison.Ordinal);
+        return colon > 0 ? ("FieldValueInvalid", error[..colon], error[(colon + 2)..]) : ("FieldValueInvalid", "", error);
+    }
+
+    /// <summary>kube-apiserver's field error kinds and the cause reasons it reports for them.</summary>
+    private static readonly (string Marker, string Reason)[] _causeReasons =
+    [
+        ("Required value", "FieldValueRequired"),
+        ("Invalid value", "FieldValueInvalid"),
+        ("Unsupported value", "FieldValueNotSupported"),
+        ("Too long", "FieldValueTooLong"),
+        ("Duplicate value", "FieldValueDuplicate"),
+        ("Forbidden", "FieldValueForbidden"),
+    ];
 
     public static ApiException MethodNotAllowed(string method) =>
         new(405, "MethodNotAllowed", $"the server does not allow this method on the requested resource: {method}");

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 
 namespace Clusterpedia.ApiServer.Http;
 
@@ -6,7 +7,7 @@ namespace Clusterpedia.ApiServer.Http;
 /// Maps every failure in request handling to a Kubernetes Status. Bad input becomes a 4xx naming the problem;
 /// anything unexpected is logged and becomes a 500 Status without internal details.
 /// </summary>
-internal sealed partial class StatusMiddleware(RequestDelegate next, ILogger<StatusMiddleware> logger)
+internal sealed partial class StatusMiddleware(RequestDelegate next, IOptions<RequestLimits> limits, ILogger<StatusMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -24,7 +25,18 @@ internal sealed partial class StatusMiddleware(RequestDelegate next, ILogger<Sta
         }
         catch (Clusterpedia.Kube.Patching.PatchException e) when (!context.Response.HasStarted)
         {
-            await StatusWriter.WriteAsync(context, new ApiException(e.Code, e.Code == 422 ? "Invalid" : "BadRequest", e.Message)).ConfigureAwait(false);
+            var reason = e.Code switch
+            {
+                422 => "Invalid",
+                413 => "RequestEntityTooLarge",
+                _ => "BadRequest",
+            };
+            await StatusWriter.WriteAsync(context, new ApiException(e.Code, reason, e.Message)).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException e) when (!context.Response.HasStarted)
+        {
+            // Kestrel refused the body while a handler read it: over its size limit, or malformed chunking.
+            await StatusWriter.WriteAsync(context, RequestBody.FromBadRequest(e, limits.Value.MaxRequestBodyBytes)).ConfigureAwait(false);
         }
         catch (JsonException e) when (!context.Response.HasStarted)
         {

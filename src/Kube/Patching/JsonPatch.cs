@@ -1,14 +1,31 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Clusterpedia.Kube.Patching;
 
-/// <summary>RFC 6902 JSON patch (add, remove, replace, move, copy, test) over JsonNode trees.</summary>
+/// <summary>
+/// RFC 6902 JSON patch (add, remove, replace, move, copy, test) over JsonNode trees, within
+/// <see cref="JsonPatchLimits"/> so that no patch can build a document deeper or larger than its bounds allow.
+/// </summary>
 public static class JsonPatch
 {
-    public static JsonNode Apply(JsonNode document, JsonArray operations)
+    public static JsonNode Apply(JsonNode document, JsonArray operations) => Apply(document, operations, JsonPatchLimits.Default);
+
+    public static JsonNode Apply(JsonNode document, JsonArray operations, JsonPatchLimits limits)
     {
+        ArgumentNullException.ThrowIfNull(operations);
+        ArgumentNullException.ThrowIfNull(limits);
+        if (operations.Count > limits.MaxOperations)
+        {
+            throw new PatchException(413, $"json patch: the allowed maximum operations in a JSON patch is {limits.MaxOperations}, got {operations.Count}")
+            {
+                ExceededLimit = nameof(JsonPatchLimits.MaxOperations),
+            };
+        }
+
         var doc = document.DeepClone();
+        var copied = 0L;
         var index = 0;
         foreach (var opNode in operations)
         {
@@ -17,29 +34,38 @@ public static class JsonPatch
                 throw new PatchException(400, $"json patch: operation {index} is not an object");
             }
 
-            var kind = op["op"]?.GetValue<string>() ?? throw new PatchException(400, $"json patch: operation {index} has no \"op\"");
-            var path = op["path"]?.GetValue<string>() ?? throw new PatchException(400, $"json patch: operation {index} has no \"path\"");
+            var kind = Member(op, "op", index);
+            var path = Member(op, "path", index);
             switch (kind)
             {
                 case "add":
-                    doc = Add(doc, path, op["value"]?.DeepClone());
+                    doc = Add(doc, path, op["value"]?.DeepClone(), limits, index);
                     break;
                 case "remove":
                     Remove(doc, path);
                     break;
                 case "replace":
                     Remove(doc, path);
-                    doc = Add(doc, path, op["value"]?.DeepClone());
+                    doc = Add(doc, path, op["value"]?.DeepClone(), limits, index);
                     break;
                 case "move":
-                    var from = op["from"]?.GetValue<string>() ?? throw new PatchException(400, $"json patch: operation {index} has no \"from\"");
+                    var from = Member(op, "from", index);
                     var moved = Get(doc, from);
                     Remove(doc, from);
-                    doc = Add(doc, path, moved);
+                    doc = Add(doc, path, moved, limits, index);
                     break;
                 case "copy":
-                    var source = op["from"]?.GetValue<string>() ?? throw new PatchException(400, $"json patch: operation {index} has no \"from\"");
-                    doc = Add(doc, path, Get(doc, source)?.DeepClone());
+                    var source = Get(doc, Member(op, "from", index));
+                    copied += JsonSize(source, limits);
+                    if (copied > limits.MaxCopiedBytes)
+                    {
+                        throw new PatchException(413, $"json patch: operation {index}: copy operations would duplicate more than {limits.MaxCopiedBytes} bytes in total")
+                        {
+                            ExceededLimit = nameof(JsonPatchLimits.MaxCopiedBytes),
+                        };
+                    }
+
+                    doc = Add(doc, path, source?.DeepClone(), limits, index);
                     break;
                 case "test":
                     if (!JsonNode.DeepEquals(Get(doc, path), op["value"]))
@@ -56,6 +82,54 @@ public static class JsonPatch
         }
 
         return doc;
+    }
+
+    /// <summary>"op", "path" and "from" are strings; anything else is a malformed patch, named as such.</summary>
+    private static string Member(JsonObject op, string name, int index) => op[name] switch
+    {
+        null => throw new PatchException(400, $"json patch: operation {index} has no \"{name}\""),
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
+        var other => throw new PatchException(400, $"json patch: operation {index}: \"{name}\" must be a string, got {other.GetValueKind().ToString().ToLowerInvariant()}"),
+    };
+
+    /// <summary>Bytes of a value written as JSON, counted without keeping them.</summary>
+    private static long JsonSize(JsonNode? node, JsonPatchLimits limits)
+    {
+        if (node is null)
+        {
+            return 4;
+        }
+
+        using var writer = new Utf8JsonWriter(Stream.Null, new JsonWriterOptions { MaxDepth = limits.MaxDepth + 1, SkipValidation = true });
+        node.WriteTo(writer);
+        writer.Flush();
+        return writer.BytesCommitted;
+    }
+
+    /// <summary>Levels of objects and arrays in a tree (0 for a scalar), walked without recursion.</summary>
+    private static int Height(JsonNode? node)
+    {
+        var max = 0;
+        var pending = new Stack<(JsonNode Node, int Level)>();
+        if (node is JsonObject or JsonArray)
+        {
+            pending.Push((node, 1));
+        }
+
+        while (pending.TryPop(out var item))
+        {
+            max = Math.Max(max, item.Level);
+            var children = item.Node is JsonObject o ? o.Select(p => p.Value) : item.Node.AsArray();
+            foreach (var child in children)
+            {
+                if (child is JsonObject or JsonArray)
+                {
+                    pending.Push((child, item.Level + 1));
+                }
+            }
+        }
+
+        return max;
     }
 
     private static List<string> Split(string path)
@@ -91,9 +165,17 @@ public static class JsonPatch
         return node;
     }
 
-    private static JsonNode Add(JsonNode doc, string path, JsonNode? value)
+    private static JsonNode Add(JsonNode doc, string path, JsonNode? value, JsonPatchLimits limits, int index)
     {
         var segs = Split(path);
+        if (segs.Count + Height(value) > limits.MaxDepth)
+        {
+            throw new PatchException(422, $"json patch: operation {index}: the result would nest objects and lists deeper than {limits.MaxDepth} levels")
+            {
+                ExceededLimit = nameof(JsonPatchLimits.MaxDepth),
+            };
+        }
+
         if (segs.Count == 0)
         {
             return value ?? throw new PatchException(400, "json patch: cannot replace the document with null");

@@ -29,4 +29,10 @@ public sealed class PatchException : Exception
     }
 
     public int Code { get; } = 400;
+
+    /// <summary>
+    /// When a <see cref="JsonPatchLimits"/> bound was hit: the name of that property (e.g. "MaxDepth"), so a server
+    /// can name its own option for it in the error.
+    /// </summary>
+    public string? ExceededLimit { get; init; }
 }

@@ -53,4 +53,58 @@ public sealed class PatchTests
 
         error.Code.ShouldBe(code);
     }
+
+    [Theory]
+    [InlineData("""[{"op":1,"path":"/a"}]""", "\"op\" must be a string")]
+    [InlineData("""[{"op":"remove","path":{"p":"/a"}}]""", "\"path\" must be a string")]
+    [InlineData("""[{"op":"copy","from":false,"path":"/b"}]""", "\"from\" must be a string")]
+    public void JsonPatch_MemberOfWrongType_Is400NamingIt(string ops, string mention)
+    {
+        var error = Should.Throw<PatchException>(() => JsonPatch.Apply(JsonNode.Parse("""{"a":1}""")!, JsonNode.Parse(ops)!.AsArray()));
+
+        error.Code.ShouldBe(400);
+        error.Message.ShouldContain(mention);
+    }
+
+    [Fact]
+    public void JsonPatch_MoreOperationsThanLimit_Is413()
+    {
+        var ops = new JsonArray([.. Enumerable.Range(0, 4).Select(_ => JsonNode.Parse("""{"op":"test","path":"/a","value":1}"""))]);
+
+        var error = Should.Throw<PatchException>(() => JsonPatch.Apply(JsonNode.Parse("""{"a":1}""")!, ops, new JsonPatchLimits(MaxOperations: 3)));
+
+        error.Code.ShouldBe(413);
+        error.ExceededLimit.ShouldBe(nameof(JsonPatchLimits.MaxOperations));
+    }
+
+    [Fact]
+    public void JsonPatch_CopiesDoublingTheDocument_StopAtCopyLimit()
+    {
+        var ops = new JsonArray([.. Enumerable.Range(0, 64).Select(i => JsonNode.Parse($$$"""{"op":"copy","from":"","path":"/c{{{i}}}"}"""))]);
+
+        var error = Should.Throw<PatchException>(() => JsonPatch.Apply(JsonNode.Parse("""{"a":"0123456789"}""")!, ops, new JsonPatchLimits(MaxCopiedBytes: 1024 * 1024)));
+
+        error.Code.ShouldBe(413);
+        error.ExceededLimit.ShouldBe(nameof(JsonPatchLimits.MaxCopiedBytes));
+    }
+
+    [Theory]
+    [InlineData("""[{"op":"add","path":"/b","value":[[[1]]]}]""", 4, false)]
+    [InlineData("""[{"op":"add","path":"/b","value":[[[[1]]]]}]""", 4, true)]
+    [InlineData("""[{"op":"add","path":"/b","value":[]},{"op":"copy","from":"","path":"/b/-"},{"op":"copy","from":"","path":"/b/-"}]""", 4, true)]
+    public void JsonPatch_ResultDeeperThanLimit_Is422(string ops, int maxDepth, bool refused)
+    {
+        var apply = () => JsonPatch.Apply(JsonNode.Parse("""{"a":1}""")!, JsonNode.Parse(ops)!.AsArray(), new JsonPatchLimits(MaxDepth: maxDepth));
+
+        if (refused)
+        {
+            var error = Should.Throw<PatchException>(apply);
+            error.Code.ShouldBe(422);
+            error.ExceededLimit.ShouldBe(nameof(JsonPatchLimits.MaxDepth));
+        }
+        else
+        {
+            apply().ToJsonString().ShouldBe("""{"a":1,"b":[[[1]]]}""");
+        }
+    }
 }

@@ -1,0 +1,115 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Clusterpedia.ApiServer.Tests.Hardening;
+
+/// <summary>
+/// The real server on a loopback port with SQLite in a temporary directory and no member clusters: enough to
+/// exercise request bodies and writes of our own objects. Holds one PediaCluster and one ClusterSyncResources
+/// ("target") for updates and patches to aim at. Extra arguments (e.g. "--Limits:MaxBodyDepth", "10") configure it.
+/// </summary>
+public class LimitsServer : IAsyncLifetime
+{
+    public const string PediaClusters = "/apis/cluster.clusterpedia.io/v1alpha2/pediaclusters";
+    public const string SyncResources = "/apis/cluster.clusterpedia.io/v1alpha2/clustersyncresources";
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("clusterpedia-limits-").FullName;
+    private readonly string[] _extraArgs;
+    private WebApplication? _server;
+
+    public LimitsServer()
+        : this([])
+    {
+    }
+
+    protected LimitsServer(string[] extraArgs) => _extraArgs = extraArgs;
+
+    public Uri Server { get; private set; } = null!;
+
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(60) };
+
+    public async Task InitializeAsync()
+    {
+        _server = ServerApp.Create(
+        [
+            "--urls", "http://127.0.0.1:0",
+            "--Storage:Engine", "sqlite",
+            "--Storage:ConnectionString", $"Data Source={Path.Combine(_dir, "clusterpedia.db")}",
+            "--Logging:LogLevel:Default", "Warning",
+            .. _extraArgs,
+        ]);
+        await _server.StartAsync();
+        Server = new Uri(_server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+        var (code, text) = await SendAsync(HttpMethod.Post, PediaClusters, "application/json", Encoding.UTF8.GetBytes(PediaCluster("target", "")));
+        code.ShouldBe(201, text);
+        (code, text) = await SendAsync(HttpMethod.Post, SyncResources, "application/json", Encoding.UTF8.GetBytes(SyncResourcesObject("target", "")));
+        code.ShouldBe(201, text);
+    }
+
+    /// <summary>A valid PediaCluster; <paramref name="metadata"/> is extra JSON members for its metadata (",..." form).</summary>
+    public static string PediaCluster(string name, string metadata) =>
+        $$$"""{"apiVersion":"cluster.clusterpedia.io/v1alpha2","kind":"PediaCluster","metadata":{"name":"{{{name}}}"{{{metadata}}}},"spec":{"apiserver":"https://127.0.0.1:1","syncResources":[{"group":"apps","resources":["deployments"]}]}}""";
+
+    public static string SyncResourcesObject(string name, string metadata) =>
+        $$$"""{"apiVersion":"cluster.clusterpedia.io/v1alpha2","kind":"ClusterSyncResources","metadata":{"name":"{{{name}}}"{{{metadata}}}},"spec":{"syncResources":[{"group":"apps","resources":["deployments"]}]}}""";
+
+    public async Task<(int Code, string Text)> SendAsync(HttpMethod method, string path, string contentType, byte[] body)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(Server, path)) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        using var response = await Http.SendAsync(request);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Asserts a Status with this code whose message mentions <paramref name="mention"/>; returns its root.</summary>
+    public static JsonElement ShouldBeStatus(int code, string text, int expectedCode, string mention)
+    {
+        code.ShouldBe(expectedCode, text.Length > 2000 ? text[..2000] : text);
+        var root = JsonDocument.Parse(text).RootElement;
+        root.GetProperty("kind").GetString().ShouldBe("Status");
+        root.GetProperty("code").GetInt32().ShouldBe(expectedCode);
+        root.GetProperty("message").GetString()!.ShouldContain(mention, Case.Sensitive);
+        return root;
+    }
+
+    /// <summary>The server still answers: a crash or a wedged request loop would show here.</summary>
+    public async Task ShouldBeHealthyAsync()
+    {
+        using var response = await Http.GetAsync(new Uri(Server, PediaClusters + "/target"));
+        ((int)response.StatusCode).ShouldBe(200, await response.Content.ReadAsStringAsync());
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http.Dispose();
+        if (_server is not null)
+        {
+            await _server.StopAsync();
+            await _server.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+/// <summary>
+/// The hardening tests share one server and run alone (no other test collection in parallel), so that what they
+/// measure of the process (allocations during an alias bomb) is theirs.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class HardeningCollection : ICollectionFixture<LimitsServer>
+{
+    public const string Name = "Hardening";
+}
