@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
@@ -16,15 +17,21 @@ public sealed class CorpusRunner(HttpClient http)
     private static readonly TimeSpan _streamSample = TimeSpan.FromSeconds(1);
     private const int _maxBody = 1 << 20;
 
+    // Bodies this large go over a bare socket: a server may refuse them (413) and close before reading them all,
+    // which HttpClient reports as a broken pipe instead of the answer.
+    private const int _largeBody = 1 << 20;
+
     public async Task<CaseResult> RunAsync(HostileCase c, Uri server)
     {
         var clock = Stopwatch.StartNew();
         using var budget = new CancellationTokenSource(Budget);
         try
         {
-            var (status, body, bodyComplete, contentType) = c.Raw is null
-                ? await SendHttpAsync(c, server, budget.Token)
-                : await SendRawAsync(c, server, budget.Token);
+            var (status, body, bodyComplete, contentType) = c.Raw is not null
+                ? await SendRawAsync(c, c.Raw, server, budget.Token)
+                : c.Body is { Length: > _largeBody }
+                    ? await SendRawAsync(c, LargeRequest(c, server), server, budget.Token)
+                    : await SendHttpAsync(c, server, budget.Token);
             return new CaseResult(c, status, clock.Elapsed, Judge(c, status, body, bodyComplete, contentType));
         }
         catch (OperationCanceledException) when (budget.IsCancellationRequested)
@@ -163,20 +170,47 @@ public sealed class CorpusRunner(HttpClient http)
         }
     }
 
-    /// <summary>Writes the bytes (half-closing when the case hangs up), reads until the server closes, parses the answer.</summary>
-    private static async Task<(int, byte[], bool, string?)> SendRawAsync(HostileCase c, Uri server, CancellationToken cancellationToken)
+    /// <summary>The request of an HTTP case as bytes, with Content-Length and Connection: close.</summary>
+    private static byte[] LargeRequest(HostileCase c, Uri server)
+    {
+        var head = new StringBuilder($"{c.Method} {c.PathAndQuery} HTTP/1.1\r\nHost: {server.Authority}\r\nConnection: close\r\n");
+        foreach (var (name, value) in c.Headers)
+        {
+            head.Append(CultureInfo.InvariantCulture, $"{name}: {value}\r\n");
+        }
+
+        if (c.ContentType is not null)
+        {
+            head.Append(CultureInfo.InvariantCulture, $"Content-Type: {c.ContentType}\r\n");
+        }
+
+        head.Append(CultureInfo.InvariantCulture, $"Content-Length: {c.Body!.Length}\r\n\r\n");
+        return [.. Encoding.Latin1.GetBytes(head.ToString()), .. c.Body];
+    }
+
+    /// <summary>
+    /// Writes the bytes while reading the answer (half-closing when the case hangs up), reads until the server closes,
+    /// parses the answer. A server that answers and stops reading mid-body is fine: the write error is ignored.
+    /// </summary>
+    private static async Task<(int, byte[], bool, string?)> SendRawAsync(HostileCase c, byte[] raw, Uri server, CancellationToken cancellationToken)
     {
         using var client = new TcpClient();
         await client.ConnectAsync(server.Host, server.Port, cancellationToken);
         var stream = client.GetStream();
-        await stream.WriteAsync(c.Raw, cancellationToken);
-        if (c.HangsUp)
+        var writing = WriteIgnoringResetAsync(client, stream, raw, c.HangsUp, cancellationToken);
+        var buffer = new MemoryStream();
+        bool complete;
+        try
         {
-            client.Client.Shutdown(SocketShutdown.Send);
+            complete = await CopyBoundedAsync(stream, buffer, cancellationToken);
+        }
+        catch (IOException) when (buffer.Length > 0)
+        {
+            // A reset after the answer arrived: the server closed with request bytes unread, as it may.
+            complete = true;
         }
 
-        var buffer = new MemoryStream();
-        var complete = await CopyBoundedAsync(stream, buffer, cancellationToken);
+        await writing;
         var bytes = buffer.ToArray();
         var headerEnd = bytes.AsSpan().IndexOf("\r\n\r\n"u8);
         if (headerEnd < 0)
@@ -195,6 +229,26 @@ public sealed class CorpusRunner(HttpClient http)
         }
 
         return (status, body, complete, headers.GetValueOrDefault("Content-Type"));
+    }
+
+    private static async Task WriteIgnoringResetAsync(TcpClient client, NetworkStream stream, byte[] raw, bool hangUp, CancellationToken cancellationToken)
+    {
+        try
+        {
+            for (var at = 0; at < raw.Length; at += 64 * 1024)
+            {
+                await stream.WriteAsync(raw.AsMemory(at, Math.Min(64 * 1024, raw.Length - at)), cancellationToken);
+            }
+
+            if (hangUp)
+            {
+                client.Client.Shutdown(SocketShutdown.Send);
+            }
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        {
+            // The server stopped reading: expected when it refuses the request early.
+        }
     }
 
     private static byte[] Dechunk(byte[] body)
