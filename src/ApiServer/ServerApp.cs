@@ -31,6 +31,7 @@ public static class ServerApp
         configure?.Invoke(builder);
         builder.Services.AddStorage(o => builder.Configuration.GetSection("Storage").Bind(o));
         builder.Services.AddClusterSynchro(builder.Configuration.GetSection("Synchro"));
+        builder.Services.AddOptions<QueryLimits>().Bind(builder.Configuration.GetSection(QueryLimits.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<SearchHandler>();
         builder.Services.AddSingleton<WatchHandler>();
         builder.Services.AddSingleton<CollectionHandler>();

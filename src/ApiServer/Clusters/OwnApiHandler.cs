@@ -4,6 +4,8 @@ using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Clusterpedia.ApiServer.Discovery;
 using Clusterpedia.ApiServer.Http;
+using Clusterpedia.ApiServer.Search;
+using Clusterpedia.ApiServer.Watch;
 using Clusterpedia.ClusterSynchro.Clusters;
 using Clusterpedia.ClusterSynchro.Hosted;
 using Clusterpedia.Kube.Patching;
@@ -19,7 +21,8 @@ namespace Clusterpedia.ApiServer.Clusters;
 /// resourceVersion. Objects are stored in their storage version without resourceVersion; the store's revision
 /// becomes metadata.resourceVersion on the way out.
 /// </summary>
-internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments openApi, TimeProvider time, IOptions<HostClusterOptions> hosted)
+internal sealed class OwnApiHandler(
+    IApiObjectStore store, OpenApiDocuments openApi, TimeProvider time, IOptions<HostClusterOptions> hosted, IOptions<QueryLimits> limits)
 {
     private static readonly JsonSerializerOptions _writeOptions = new() { WriteIndented = false };
 
@@ -42,8 +45,7 @@ internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments open
         {
             if (HttpMethods.IsGet(method))
             {
-                var watch = context.Request.Query["watch"].ToString();
-                if (watch is "true" or "1")
+                if (context.Request.Query.IsWatch())
                 {
                     await WatchAsync(context, resource).ConfigureAwait(false);
                 }
@@ -238,16 +240,7 @@ internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments open
     {
         var ct = context.RequestAborted;
         var query = context.Request.Query;
-        var timeout = TimeSpan.FromMinutes(30);
-        if (query.TryGetValue("timeoutSeconds", out var ts) && ts.ToString().Length > 0)
-        {
-            if (!int.TryParse(ts.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
-            {
-                throw ApiException.BadRequest($"timeoutSeconds: Invalid value: \"{ts}\": must be a non-negative integer");
-            }
-
-            timeout = TimeSpan.FromSeconds(seconds);
-        }
+        var timeout = WatchTimeout.Parse(query, limits.Value, TimeSpan.FromMinutes(30));
 
         long fromRevision = 0;
         var rvText = query["resourceVersion"].ToString();
@@ -333,11 +326,18 @@ internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments open
         await context.Response.WriteAsync(line, context.RequestAborted).ConfigureAwait(false);
     }
 
-    private static LabelSelector ParseLabels(string text)
+    private LabelSelector ParseLabels(string text)
     {
         try
         {
-            return LabelSelector.Parse(text);
+            var selector = LabelSelector.Parse(text);
+            if (selector.Requirements.Count > limits.Value.MaxSelectorRequirements)
+            {
+                throw ApiException.BadRequest(
+                    $"labelSelector: Too many: {selector.Requirements.Count}: at most {limits.Value.MaxSelectorRequirements} requirements are allowed (Limits:Query:MaxSelectorRequirements)");
+            }
+
+            return selector;
         }
         catch (SelectorParseException e)
         {

@@ -42,7 +42,7 @@ internal static class ListQueryBuilder
         }
 
         var whereText = string.Join(" AND ", where);
-        var countText = $"{with}SELECT COUNT(*) FROM {from} WHERE {whereText}";
+        var countBody = $"SELECT 1 FROM {from} WHERE {whereText}";
         var countParameters = sql.Parameters.Count;
 
         sql.Append(with).Append("SELECT ").Append(Columns).Append(", ").Append(dialect.ObjectColumn)
@@ -59,7 +59,7 @@ internal static class ListQueryBuilder
             }
         }
 
-        return new ListPlan(sql, countText, countParameters, sort, limit, offset);
+        return new ListPlan(sql, with, countBody, countParameters, sort, limit, offset);
     }
 
     /// <summary>
