@@ -211,7 +211,8 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
                         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                         {
                             var type = Convert.ToInt32(reader.GetValue(12), CultureInfo.InvariantCulture) == 0 ? ResourceChangeType.Upserted : ResourceChangeType.Deleted;
-                            changes.Add(new ResourceChange(type, Read(reader, query.OnlyMetadata)));
+                            var created = Convert.ToInt64(reader.GetValue(13), CultureInfo.InvariantCulture);
+                            changes.Add(new ResourceChange(type, Read(reader, query.OnlyMetadata)) { IsNew = type == ResourceChangeType.Upserted && created > afterRevision });
                         }
                     }
                 }

@@ -80,4 +80,21 @@ public abstract partial class ResourceStorageSpecification<TFixture>
         page.Continue.ShouldNotBeNull();
         page.RemainingItemCount.ShouldBeNull();
     }
+
+    [Fact]
+    public async Task GetChangesAsync_CreatedAfterRevision_IsNewUpdatedIsNot()
+    {
+        var (resource, query) = Private(nameof(GetChangesAsync_CreatedAfterRevision_IsNewUpdatedIsNot));
+        await Storage.UpsertAsync([Item(resource, "c", "ns", "old")], Ct);
+        var start = (await Storage.ListAsync(query, Ct)).Revision;
+
+        await Storage.UpsertAsync([Item(resource, "c", "ns", "old", "2"), Item(resource, "c", "ns", "new")], Ct);
+        var changes = await Fixture.Handle.Changes.GetChangesAsync(query, start, 100, Ct);
+        var created = changes.Changes.Single(c => c.Resource.Name == "new");
+        await Storage.UpsertAsync([Item(resource, "c", "ns", "new", "2")], Ct);
+        var later = await Fixture.Handle.Changes.GetChangesAsync(query, created.Resource.Revision, 100, Ct);
+
+        changes.Changes.Select(c => (c.Resource.Name, c.IsNew)).Order().ShouldBe([("new", true), ("old", false)]);
+        later.Changes.Single().IsNew.ShouldBeFalse();
+    }
 }
