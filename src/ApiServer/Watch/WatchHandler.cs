@@ -11,7 +11,7 @@ namespace Clusterpedia.ApiServer.Watch;
 
 /// <summary>
 /// Serves <c>?watch=true</c> on search paths from the store's revision log: ADDED for the current objects when no
-/// resourceVersion is given, then MODIFIED and DELETED as the synchros write, BOOKMARKs while idle, and an ERROR
+/// resourceVersion is given, then ADDED (objects created since), MODIFIED and DELETED as the synchros write, BOOKMARKs while idle, and an ERROR
 /// event with a 410 Status when the requested revision is older than the kept history. Every replica reading the
 /// same store serves the same stream, because it is read from the store and not from process memory.
 /// </summary>
@@ -73,7 +73,8 @@ internal sealed class WatchHandler(IResourceStorage storage, IResourceChangeFeed
                 foreach (var change in changes.Changes)
                 {
                     revision = change.Resource.Revision;
-                    await stream.WriteAsync(change.Type == ResourceChangeType.Deleted ? "DELETED" : "MODIFIED", change.Resource, token).ConfigureAwait(false);
+                    var type = change.Type == ResourceChangeType.Deleted ? "DELETED" : change.IsNew ? "ADDED" : "MODIFIED";
+                    await stream.WriteAsync(type, change.Resource, token).ConfigureAwait(false);
                 }
 
                 if (changes.Changes.Count > 0)
