@@ -1,11 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 using Clusterpedia.ApiServer.Discovery;
 using Clusterpedia.ApiServer.Http;
 using Clusterpedia.ApiServer.Search;
-using Clusterpedia.ApiServer.Watch;
 using Clusterpedia.ClusterSynchro.Clusters;
 using Clusterpedia.ClusterSynchro.Hosted;
 using Clusterpedia.Kube.Patching;
@@ -21,7 +19,7 @@ namespace Clusterpedia.ApiServer.Clusters;
 /// resourceVersion. Objects are stored in their storage version without resourceVersion; the store's revision
 /// becomes metadata.resourceVersion on the way out.
 /// </summary>
-internal sealed class OwnApiHandler(
+internal sealed partial class OwnApiHandler(
     IApiObjectStore store, OpenApiDocuments openApi, TimeProvider time, IOptions<HostClusterOptions> hosted, IOptions<QueryLimits> limits)
 {
     private static readonly JsonSerializerOptions _writeOptions = new() { WriteIndented = false };
@@ -180,8 +178,19 @@ internal sealed class OwnApiHandler(
     {
         var labelSelector = ParseLabels(context.Request.Query["labelSelector"].ToString());
         var nameFilter = ParseNameField(context.Request.Query["fieldSelector"].ToString());
-        var all = await store.ListAsync(resource.StorageKey, context.RequestAborted).ConfigureAwait(false);
-        var revision = all.Count == 0 ? 0 : all.Max(o => o.Revision);
+        IReadOnlyList<ApiObject> all;
+        long revision;
+        if (store is IApiObjectChangeFeed feed)
+        {
+            // The store's revision, not the newest object's: a watch from it must also be past every delete.
+            (all, revision) = await feed.ListWithRevisionAsync(resource.StorageKey, context.RequestAborted).ConfigureAwait(false);
+        }
+        else
+        {
+            all = await store.ListAsync(resource.StorageKey, context.RequestAborted).ConfigureAwait(false);
+            revision = all.Count == 0 ? 0 : all.Max(o => o.Revision);
+        }
+
         var items = new List<ApiObject>();
         foreach (var o in all)
         {
@@ -230,94 +239,6 @@ internal sealed class OwnApiHandler(
             json.WriteEndArray();
             json.WriteEndObject();
         }).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Watch by diffing snapshots: the store signals every write, and each signal turns into ADDED, MODIFIED and
-    /// DELETED events for what changed. Cheap for the handful of objects this API holds.
-    /// </summary>
-    private async Task WatchAsync(HttpContext context, OwnResource resource)
-    {
-        var ct = context.RequestAborted;
-        var query = context.Request.Query;
-        var timeout = WatchTimeout.Parse(query, limits.Value, TimeSpan.FromMinutes(30));
-
-        long fromRevision = 0;
-        var rvText = query["resourceVersion"].ToString();
-        if (rvText.Length > 0 && !long.TryParse(rvText, NumberStyles.None, CultureInfo.InvariantCulture, out fromRevision))
-        {
-            throw ApiException.BadRequest($"resourceVersion: Invalid value: \"{rvText}\": must be a resourceVersion returned by this server");
-        }
-
-        var signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-        void OnChanged(string key)
-        {
-            if (key == resource.StorageKey)
-            {
-                signal.Writer.TryWrite(true);
-            }
-        }
-
-        store.Changed += OnChanged;
-        try
-        {
-            using var timeoutCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeoutCts.CancelAfter(timeout);
-            context.Response.StatusCode = 200;
-            context.Response.ContentType = "application/json";
-            var known = new Dictionary<string, ApiObject>(StringComparer.Ordinal);
-            var (initial, _) = await ListMatchingAsync(context, resource).ConfigureAwait(false);
-            foreach (var o in initial)
-            {
-                known[o.Name] = o;
-                if (o.Revision > fromRevision)
-                {
-                    await WriteEventAsync(context, "ADDED", ToApi(resource, o)).ConfigureAwait(false);
-                }
-            }
-
-            await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
-            while (!timeoutCts.IsCancellationRequested)
-            {
-                try
-                {
-                    await signal.Reader.ReadAsync(timeoutCts.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-                {
-                    break;
-                }
-
-                var (current, _) = await ListMatchingAsync(context, resource).ConfigureAwait(false);
-                var seen = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var o in current)
-                {
-                    seen.Add(o.Name);
-                    if (!known.TryGetValue(o.Name, out var before))
-                    {
-                        await WriteEventAsync(context, "ADDED", ToApi(resource, o)).ConfigureAwait(false);
-                    }
-                    else if (before.Revision != o.Revision)
-                    {
-                        await WriteEventAsync(context, "MODIFIED", ToApi(resource, o)).ConfigureAwait(false);
-                    }
-
-                    known[o.Name] = o;
-                }
-
-                foreach (var gone in known.Keys.Where(k => !seen.Contains(k)).ToList())
-                {
-                    await WriteEventAsync(context, "DELETED", ToApi(resource, known[gone])).ConfigureAwait(false);
-                    known.Remove(gone);
-                }
-
-                await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            store.Changed -= OnChanged;
-        }
     }
 
     private static async Task WriteEventAsync(HttpContext context, string type, JsonObject obj)
