@@ -423,8 +423,18 @@ internal sealed partial class OwnApiHandler(
             }
         }
 
-        // The finalizer's owner (the synchro manager) usually finishes within moments: wait briefly so the client
-        // sees a completed deletion, as it would without finalizers. Past the wait, answer with the marked object.
+        // A foreign finalizer holds the object until its owner removes it, which may take any time: answer at once
+        // with the marked object, as kube-apiserver does.
+        var finalizers = metadata["finalizers"] as JsonArray ?? [];
+        if (finalizers.Any(f => Str(f) != PediaClusterResource.Finalizer))
+        {
+            await WriteObjectAsync(context, resource, 200, existing).ConfigureAwait(false);
+            return;
+        }
+
+        // Only our data finalizer: its owner (the synchro manager) usually finishes within moments, so wait briefly
+        // and the client sees a completed deletion, as it would without finalizers. Past the wait, answer with the
+        // marked object.
         var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(10);
         while (time.GetUtcNow() < deadline)
         {
