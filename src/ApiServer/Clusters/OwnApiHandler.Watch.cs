@@ -45,6 +45,14 @@ internal sealed partial class OwnApiHandler
         var nameFilter = ParseNameField(query["fieldSelector"].ToString());
         bool Matches(ApiObject o) => (nameFilter is null || nameFilter == o.Name) && (labelSelector.IsEmpty || labelSelector.Matches(Labels(o)));
 
+        // With a selector, an object that stops matching is DELETED for the client and one that starts matching is
+        // ADDED, as kube-apiserver's watch filters: the stream tracks which names it has shown matching (held), and
+        // which it has seen at all (before its first event here, an object older than the start may be held from
+        // the client's list).
+        var selective = nameFilter is not null || !labelSelector.IsEmpty;
+        var held = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+
         var signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
         void OnChanged(string key)
         {
@@ -69,9 +77,14 @@ internal sealed partial class OwnApiHandler
                 if (initialEvents)
                 {
                     var list = await feed.ListWithRevisionAsync(resource.StorageKey, token).ConfigureAwait(false);
-                    foreach (var o in list.Items.Where(Matches))
+                    foreach (var o in list.Items)
                     {
-                        await WriteEventAsync(context, "ADDED", ToApi(resource, o)).ConfigureAwait(false);
+                        seen.Add(o.Name);
+                        if (Matches(o))
+                        {
+                            held.Add(o.Name);
+                            await WriteEventAsync(context, "ADDED", ToApi(resource, o)).ConfigureAwait(false);
+                        }
                     }
 
                     revision = list.Revision;
@@ -91,9 +104,8 @@ internal sealed partial class OwnApiHandler
                     foreach (var change in changes.Changes)
                     {
                         revision = change.Object.Revision;
-                        if (Matches(change.Object))
+                        if (EventType(change, Matches(change.Object), selective, held, seen) is { } type)
                         {
-                            var type = change.Type == ResourceChangeType.Deleted ? "DELETED" : change.IsNew ? "ADDED" : "MODIFIED";
                             await WriteEventAsync(context, type, ToApi(resource, change.Object)).ConfigureAwait(false);
                         }
                     }
@@ -129,6 +141,33 @@ internal sealed partial class OwnApiHandler
         {
             store.Changed -= OnChanged;
         }
+    }
+
+    /// <summary>
+    /// The event a change is for the client, or null when it does not concern the client's selection. The first change
+    /// of a name in the stream is new (IsNew) exactly when the object was created after the watch's start, since an
+    /// older write would have come first.
+    /// </summary>
+    private static string? EventType(ApiObjectChange change, bool matches, bool selective, HashSet<string> held, HashSet<string> seen)
+    {
+        var name = change.Object.Name;
+        var first = seen.Add(name);
+        if (!selective)
+        {
+            return change.Type == ResourceChangeType.Deleted ? "DELETED" : change.IsNew ? "ADDED" : "MODIFIED";
+        }
+
+        // An object older than the start, first met here, may be held from the client's list whatever it was then:
+        // a DELETED for an object a client does not hold is ignored, a missed one is not.
+        var mayBeHeld = first && !change.IsNew;
+        if (change.Type == ResourceChangeType.Deleted || !matches)
+        {
+            return held.Remove(name) || mayBeHeld ? "DELETED" : null;
+        }
+
+        var known = held.Contains(name);
+        held.Add(name);
+        return change.IsNew || (!known && !mayBeHeld) ? "ADDED" : "MODIFIED";
     }
 
     private static async Task WriteBookmarkAsync(HttpContext context, OwnResource resource, long revision)

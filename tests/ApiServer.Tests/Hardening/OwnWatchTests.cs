@@ -106,4 +106,23 @@ public sealed class OwnWatchTests(OwnApiServer server) : IClassFixture<OwnApiSer
         long.Parse(bookmark["metadata"]!["resourceVersion"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture)
             .ShouldBeGreaterThanOrEqualTo(long.Parse(listed, System.Globalization.CultureInfo.InvariantCulture));
     }
+
+    [Fact]
+    public async Task Watch_LabelSelector_ObjectLeavingSelectionIsDeleted()
+    {
+        var name = Unique("leaving");
+        await server.CreateSyncResourcesAsync(name);
+        var (code, body) = await server.SendAsync(HttpMethod.Patch, $"{OwnApiServer.SyncResources}/{name}",
+            """{"metadata":{"labels":{"team":"a"}}}""", "application/merge-patch+json");
+        code.ShouldBe(200, body?.ToJsonString());
+        var listed = await server.ListResourceVersionAsync($"{OwnApiServer.SyncResources}?labelSelector=team%3Da");
+        (code, body) = await server.SendAsync(HttpMethod.Patch, $"{OwnApiServer.SyncResources}/{name}",
+            """{"metadata":{"labels":{"team":"b"}}}""", "application/merge-patch+json");
+        code.ShouldBe(200, body?.ToJsonString());
+
+        var events = await server.WatchAsync(
+            $"{OwnApiServer.SyncResources}?watch=true&labelSelector=team%3Da&resourceVersion={listed}", e => Name(e) == name, _timeout);
+
+        Type(events[^1]).ShouldBe("DELETED");
+    }
 }
