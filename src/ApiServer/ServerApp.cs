@@ -33,6 +33,7 @@ public static class ServerApp
         builder.Services.AddStorage(o => builder.Configuration.GetSection("Storage").Bind(o));
         builder.Services.AddClusterSynchro(builder.Configuration.GetSection("Synchro"));
         builder.Services.AddRequestLimits(builder.Configuration.GetSection(RequestLimits.Section));
+        builder.Services.AddOptions<QueryLimits>().Bind(builder.Configuration.GetSection(QueryLimits.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<SearchHandler>();
         builder.Services.AddSingleton<WatchHandler>();
         builder.Services.AddSingleton<CollectionHandler>();

@@ -4,7 +4,7 @@ namespace Clusterpedia.Storage;
 /// A search over one resource type: the one model both the label form and the URL form of the search keys parse into
 /// (see ResourceQueryParser). Null sets mean "any".
 /// </summary>
-public sealed class ResourceQuery
+public sealed record ResourceQuery
 {
     public required string Group { get; init; }
     public required string Version { get; init; }
@@ -41,7 +41,15 @@ public sealed class ResourceQuery
     /// <summary>False suppresses the continue token of a limited page.</summary>
     public bool? WithContinue { get; init; }
 
+    /// <summary>Count every item after a limited page exactly, however many (a scan of them).</summary>
     public bool WithRemainingCount { get; init; }
+
+    /// <summary>
+    /// Without <see cref="WithRemainingCount"/>: count the items after a limited page up to this bound, and report
+    /// the count when it stays below it (0: do not count). kube-apiserver fills remainingItemCount on limited lists
+    /// unasked; the bound keeps that from turning every page of a large list into a scan.
+    /// </summary>
+    public int RemainingCountBound { get; init; }
 
     /// <summary>Created at or after.</summary>
     public DateTimeOffset? Since { get; init; }

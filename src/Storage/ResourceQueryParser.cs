@@ -107,8 +107,8 @@ public static class ResourceQueryParser
                 ? SearchValues.NonNegativeInt(limit.Key, limit.Value)
                 : null,
             Continue = Single(url, search, SearchKeys.Offset) is { } offset ? ContinueValue(offset.Key, offset.Value) : null,
-            WithContinue = Single(url, search, SearchKeys.WithContinue) is { } withContinue ? SearchValues.Bool(withContinue.Key, withContinue.Value) : null,
-            WithRemainingCount = Single(url, search, SearchKeys.WithRemainingCount) is { } remaining && SearchValues.Bool(remaining.Key, remaining.Value),
+            WithContinue = Flag(url, search, SearchKeys.WithContinue),
+            WithRemainingCount = Flag(url, search, SearchKeys.WithRemainingCount) == true,
             Since = Single(url, search, SearchKeys.Since) is { } since ? SearchValues.Time(since.Key, since.Value) : null,
             Before = Single(url, search, SearchKeys.Before) is { } before ? SearchValues.Time(before.Key, before.Value) : null,
             OwnerUid = Single(url, search, SearchKeys.OwnerUid)?.Value,
@@ -116,7 +116,7 @@ public static class ResourceQueryParser
             OwnerGroupResource = Single(url, search, SearchKeys.OwnerGroupResource)?.Value,
             OwnerSeniority = Single(url, search, SearchKeys.OwnerSeniority) is { } seniority ? SearchValues.NonNegativeInt(seniority.Key, seniority.Value, 8) : 0,
             FuzzyName = Single(url, search, SearchKeys.FuzzyName)?.Value,
-            OnlyMetadata = url.TryGetValue("onlyMetadata", out var only) && only.Count > 0 && only[^1].Length > 0 && SearchValues.Bool("onlyMetadata", only[^1]),
+            OnlyMetadata = url.TryGetValue("onlyMetadata", out var only) && QueryBool.Parse(only),
         };
     }
 
@@ -309,6 +309,20 @@ public static class ResourceQueryParser
         }
 
         return (requirement.Key, requirement.Values);
+    }
+
+    /// <summary>
+    /// A boolean key, read as kube-apiserver reads boolean parameters (<see cref="QueryBool"/>): the URL form, even
+    /// empty, else the label form (=, == or in with one value); null when neither is given.
+    /// </summary>
+    private static bool? Flag(Dictionary<string, List<string>> url, Dictionary<string, LabelRequirement> search, string name)
+    {
+        if (url.TryGetValue(SearchKeys.UrlKeyOf[name], out var values) && values.Count > 0)
+        {
+            return QueryBool.Parse(values);
+        }
+
+        return Single(url, search, name) is { } label ? QueryBool.Parse(label.Value) : null;
     }
 
     private static string ContinueValue(string key, string value) =>

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 using Clusterpedia.ApiServer.Discovery;
 using Clusterpedia.ApiServer.Http;
+using Clusterpedia.ApiServer.Search;
 using Clusterpedia.ClusterSynchro.Clusters;
 using Clusterpedia.ClusterSynchro.Hosted;
 using Clusterpedia.Kube.Patching;
@@ -19,7 +19,8 @@ namespace Clusterpedia.ApiServer.Clusters;
 /// resourceVersion. Objects are stored in their storage version without resourceVersion; the store's revision
 /// becomes metadata.resourceVersion on the way out.
 /// </summary>
-internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments openApi, TimeProvider time, IOptions<HostClusterOptions> hosted, IOptions<RequestLimits> requestLimits)
+internal sealed partial class OwnApiHandler(
+    IApiObjectStore store, OpenApiDocuments openApi, TimeProvider time, IOptions<HostClusterOptions> hosted, IOptions<RequestLimits> requestLimits, IOptions<QueryLimits> limits)
 {
     private static readonly JsonSerializerOptions _writeOptions = new() { WriteIndented = false };
 
@@ -44,8 +45,7 @@ internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments open
         {
             if (HttpMethods.IsGet(method))
             {
-                var watch = context.Request.Query["watch"].ToString();
-                if (watch is "true" or "1")
+                if (context.Request.Query.IsWatch())
                 {
                     await WatchAsync(context, resource).ConfigureAwait(false);
                 }
@@ -196,8 +196,19 @@ internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments open
     {
         var labelSelector = ParseLabels(context.Request.Query["labelSelector"].ToString());
         var nameFilter = ParseNameField(context.Request.Query["fieldSelector"].ToString());
-        var all = await store.ListAsync(resource.StorageKey, context.RequestAborted).ConfigureAwait(false);
-        var revision = all.Count == 0 ? 0 : all.Max(o => o.Revision);
+        IReadOnlyList<ApiObject> all;
+        long revision;
+        if (store is IApiObjectChangeFeed feed)
+        {
+            // The store's revision, not the newest object's: a watch from it must also be past every delete.
+            (all, revision) = await feed.ListWithRevisionAsync(resource.StorageKey, context.RequestAborted).ConfigureAwait(false);
+        }
+        else
+        {
+            all = await store.ListAsync(resource.StorageKey, context.RequestAborted).ConfigureAwait(false);
+            revision = all.Count == 0 ? 0 : all.Max(o => o.Revision);
+        }
+
         var items = new List<ApiObject>();
         foreach (var o in all)
         {
@@ -248,114 +259,24 @@ internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments open
         }).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// Watch by diffing snapshots: the store signals every write, and each signal turns into ADDED, MODIFIED and
-    /// DELETED events for what changed. Cheap for the handful of objects this API holds.
-    /// </summary>
-    private async Task WatchAsync(HttpContext context, OwnResource resource)
-    {
-        var ct = context.RequestAborted;
-        var query = context.Request.Query;
-        var timeout = TimeSpan.FromMinutes(30);
-        if (query.TryGetValue("timeoutSeconds", out var ts) && ts.ToString().Length > 0)
-        {
-            if (!int.TryParse(ts.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
-            {
-                throw ApiException.BadRequest($"timeoutSeconds: Invalid value: \"{ts}\": must be a non-negative integer");
-            }
-
-            timeout = TimeSpan.FromSeconds(seconds);
-        }
-
-        long fromRevision = 0;
-        var rvText = query["resourceVersion"].ToString();
-        if (rvText.Length > 0 && !long.TryParse(rvText, NumberStyles.None, CultureInfo.InvariantCulture, out fromRevision))
-        {
-            throw ApiException.BadRequest($"resourceVersion: Invalid value: \"{rvText}\": must be a resourceVersion returned by this server");
-        }
-
-        var signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-        void OnChanged(string key)
-        {
-            if (key == resource.StorageKey)
-            {
-                signal.Writer.TryWrite(true);
-            }
-        }
-
-        store.Changed += OnChanged;
-        try
-        {
-            using var timeoutCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeoutCts.CancelAfter(timeout);
-            context.Response.StatusCode = 200;
-            context.Response.ContentType = "application/json";
-            var known = new Dictionary<string, ApiObject>(StringComparer.Ordinal);
-            var (initial, _) = await ListMatchingAsync(context, resource).ConfigureAwait(false);
-            foreach (var o in initial)
-            {
-                known[o.Name] = o;
-                if (o.Revision > fromRevision)
-                {
-                    await WriteEventAsync(context, "ADDED", ToApi(resource, o)).ConfigureAwait(false);
-                }
-            }
-
-            await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
-            while (!timeoutCts.IsCancellationRequested)
-            {
-                try
-                {
-                    await signal.Reader.ReadAsync(timeoutCts.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-                {
-                    break;
-                }
-
-                var (current, _) = await ListMatchingAsync(context, resource).ConfigureAwait(false);
-                var seen = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var o in current)
-                {
-                    seen.Add(o.Name);
-                    if (!known.TryGetValue(o.Name, out var before))
-                    {
-                        await WriteEventAsync(context, "ADDED", ToApi(resource, o)).ConfigureAwait(false);
-                    }
-                    else if (before.Revision != o.Revision)
-                    {
-                        await WriteEventAsync(context, "MODIFIED", ToApi(resource, o)).ConfigureAwait(false);
-                    }
-
-                    known[o.Name] = o;
-                }
-
-                foreach (var gone in known.Keys.Where(k => !seen.Contains(k)).ToList())
-                {
-                    await WriteEventAsync(context, "DELETED", ToApi(resource, known[gone])).ConfigureAwait(false);
-                    known.Remove(gone);
-                }
-
-                await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            store.Changed -= OnChanged;
-        }
-    }
-
     private static async Task WriteEventAsync(HttpContext context, string type, JsonObject obj)
     {
         var line = new JsonObject { ["type"] = type, ["object"] = obj.DeepClone() }.ToJsonString(_writeOptions) + "\n";
         await context.Response.WriteAsync(line, context.RequestAborted).ConfigureAwait(false);
     }
 
-    private static LabelSelector ParseLabels(string text)
+    private LabelSelector ParseLabels(string text)
     {
         try
         {
-            return LabelSelector.Parse(text);
+            var selector = LabelSelector.Parse(text);
+            if (selector.Requirements.Count > limits.Value.MaxSelectorRequirements)
+            {
+                throw ApiException.BadRequest(
+                    $"labelSelector: Too many: {selector.Requirements.Count}: at most {limits.Value.MaxSelectorRequirements} requirements are allowed (Limits:Query:MaxSelectorRequirements)");
+            }
+
+            return selector;
         }
         catch (SelectorParseException e)
         {
@@ -527,8 +448,18 @@ internal sealed class OwnApiHandler(IApiObjectStore store, OpenApiDocuments open
             }
         }
 
-        // The finalizer's owner (the synchro manager) usually finishes within moments: wait briefly so the client
-        // sees a completed deletion, as it would without finalizers. Past the wait, answer with the marked object.
+        // A foreign finalizer holds the object until its owner removes it, which may take any time: answer at once
+        // with the marked object, as kube-apiserver does.
+        var finalizers = metadata["finalizers"] as JsonArray ?? [];
+        if (finalizers.Any(f => Str(f) != PediaClusterResource.Finalizer))
+        {
+            await WriteObjectAsync(context, resource, 200, existing).ConfigureAwait(false);
+            return;
+        }
+
+        // Only our data finalizer: its owner (the synchro manager) usually finishes within moments, so wait briefly
+        // and the client sees a completed deletion, as it would without finalizers. Past the wait, answer with the
+        // marked object.
         var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(10);
         while (time.GetUtcNow() < deadline)
         {

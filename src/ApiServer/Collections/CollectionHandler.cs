@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Clusterpedia.ApiServer.Http;
+using Clusterpedia.ApiServer.Search;
 using Clusterpedia.Kube;
 using Clusterpedia.Storage;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,7 @@ namespace Clusterpedia.ApiServer.Collections;
 /// kuberesources, any, and those configured) and, for one collection, the objects of all its types in one page,
 /// with every search filter and keyset paging. Tables print CLUSTER GROUP VERSION KIND NAMESPACE NAME AGE.
 /// </summary>
-internal sealed class CollectionHandler(IResourceStorage storage, IOptions<StorageOptions> storageOptions, TimeProvider time)
+internal sealed class CollectionHandler(IResourceStorage storage, IOptions<StorageOptions> storageOptions, IOptions<QueryLimits> limits, TimeProvider time)
 {
     public const string Prefix = "/apis/clusterpedia.io/v1beta1/collectionresources";
     private const string _apiVersion = "clusterpedia.io/v1beta1";
@@ -24,7 +25,7 @@ internal sealed class CollectionHandler(IResourceStorage storage, IOptions<Stora
             throw ApiException.MethodNotAllowed(context.Request.Method);
         }
 
-        if (context.Request.Query["watch"].ToString() is "true" or "1")
+        if (context.Request.Query.IsWatch())
         {
             throw ApiException.MethodNotAllowed("watch (collection resources are listed, not watched; watch each resource instead)");
         }
@@ -39,16 +40,7 @@ internal sealed class CollectionHandler(IResourceStorage storage, IOptions<Stora
 
         var collection = collections.FirstOrDefault(c => c.Name == name)
             ?? throw ApiException.NotFound("clusterpedia.io", "collectionresources", name);
-        ResourceQuery query;
-        try
-        {
-            var pairs = context.Request.Query.SelectMany(kv => kv.Value.Select(v => new KeyValuePair<string, string?>(kv.Key, v)));
-            query = ResourceQueryParser.ParseCollection(collection, pairs, null, null);
-        }
-        catch (InvalidQueryException e)
-        {
-            throw ApiException.BadRequest(e.Message);
-        }
+        var query = SearchQueryBuilder.BuildCollection(collection, context.Request.Query, limits.Value);
 
         var result = await storage.ListAsync(query, context.RequestAborted).ConfigureAwait(false);
         var now = time.GetUtcNow();

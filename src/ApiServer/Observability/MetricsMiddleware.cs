@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Clusterpedia.ApiServer.Search;
 
 namespace Clusterpedia.ApiServer.Observability;
 
@@ -14,7 +15,7 @@ internal sealed class MetricsMiddleware(RequestDelegate next, ServerMetrics metr
         }
         finally
         {
-            var verb = context.Request.Query["watch"].ToString() is "true" or "1" ? "WATCH" : context.Request.Method;
+            var verb = context.Request.Query.IsWatch() ? "WATCH" : context.Request.Method;
             metrics.Record(verb, context.Response.StatusCode, Stopwatch.GetElapsedTime(started));
         }
     }

@@ -8,6 +8,7 @@ using Clusterpedia.ClusterSynchro.Synchro;
 using Clusterpedia.Kube.Discovery;
 using Clusterpedia.Kube.Printing;
 using Clusterpedia.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Clusterpedia.ApiServer.Search;
 
@@ -21,6 +22,7 @@ internal sealed class SearchHandler(
     SyncedResourceCatalog catalog,
     ClusterSynchroManager synchros,
     WatchHandler watcher,
+    IOptions<QueryLimits> limits,
     TimeProvider time)
 {
     public const string Prefix = "/apis/clusterpedia.io/v1beta1/resources";
@@ -103,8 +105,8 @@ internal sealed class SearchHandler(
     {
         var synced = Resolve(path);
         var format = ResponseFormat.Negotiate(context.Request.Headers.Accept.ToString());
-        var query = SearchQueryBuilder.Build(synced.Resource, context.Request.Query, path.Namespace, path.Cluster);
-        if (context.Request.Query["watch"].ToString() is "true" or "1")
+        var query = SearchQueryBuilder.Build(synced.Resource, context.Request.Query, path.Namespace, path.Cluster, limits.Value);
+        if (context.Request.Query.IsWatch())
         {
             AddHealthWarnings(context, path.Cluster is null ? query.Clusters : [path.Cluster]);
             await watcher.WatchAsync(context, synced, query, format, CreateWriter(context, format, synced)).ConfigureAwait(false);

@@ -5,16 +5,17 @@ using Clusterpedia.ApiServer.Http;
 using Clusterpedia.ApiServer.Search;
 using Clusterpedia.ClusterSynchro.Resources;
 using Clusterpedia.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Clusterpedia.ApiServer.Watch;
 
 /// <summary>
 /// Serves <c>?watch=true</c> on search paths from the store's revision log: ADDED for the current objects when no
-/// resourceVersion is given, then MODIFIED and DELETED as the synchros write, BOOKMARKs while idle, and an ERROR
+/// resourceVersion is given, then ADDED (objects created since), MODIFIED and DELETED as the synchros write, BOOKMARKs while idle, and an ERROR
 /// event with a 410 Status when the requested revision is older than the kept history. Every replica reading the
 /// same store serves the same stream, because it is read from the store and not from process memory.
 /// </summary>
-internal sealed class WatchHandler(IResourceStorage storage, IResourceChangeFeed feed, TimeProvider time)
+internal sealed class WatchHandler(IResourceStorage storage, IResourceChangeFeed feed, IOptions<QueryLimits> limits, TimeProvider time)
 {
     private const int _pageSize = 500;
     private static readonly TimeSpan _pollInterval = TimeSpan.FromMilliseconds(200);
@@ -24,18 +25,8 @@ internal sealed class WatchHandler(IResourceStorage storage, IResourceChangeFeed
     {
         var request = context.Request.Query;
         var ct = context.RequestAborted;
-        var timeout = TimeSpan.FromMinutes(30 + Random.Shared.Next(0, 30));
-        if (request["timeoutSeconds"].ToString() is { Length: > 0 } timeoutText)
-        {
-            if (!int.TryParse(timeoutText, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
-            {
-                throw ApiException.BadRequest($"timeoutSeconds: Invalid value: \"{timeoutText}\": must be a non-negative integer");
-            }
-
-            timeout = TimeSpan.FromSeconds(seconds);
-        }
-
-        var bookmarks = request["allowWatchBookmarks"].ToString() is "true" or "1";
+        var timeout = WatchTimeout.Parse(request, limits.Value, TimeSpan.FromMinutes(30 + Random.Shared.Next(0, 30)));
+        var bookmarks = request.Flag("allowWatchBookmarks");
         var rvText = request["resourceVersion"].ToString();
         long revision = 0;
         var initialEvents = rvText is "" or "0";
@@ -82,7 +73,8 @@ internal sealed class WatchHandler(IResourceStorage storage, IResourceChangeFeed
                 foreach (var change in changes.Changes)
                 {
                     revision = change.Resource.Revision;
-                    await stream.WriteAsync(change.Type == ResourceChangeType.Deleted ? "DELETED" : "MODIFIED", change.Resource, token).ConfigureAwait(false);
+                    var type = change.Type == ResourceChangeType.Deleted ? "DELETED" : change.IsNew ? "ADDED" : "MODIFIED";
+                    await stream.WriteAsync(type, change.Resource, token).ConfigureAwait(false);
                 }
 
                 if (changes.Changes.Count > 0)

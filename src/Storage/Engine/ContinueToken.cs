@@ -11,6 +11,8 @@ namespace Clusterpedia.Storage.Engine;
 internal static class ContinueToken
 {
     private const int _maxLength = 4096;
+    private static readonly long _minUnixMilliseconds = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
+    private static readonly long _maxUnixMilliseconds = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
 
     public static string Encode(IReadOnlyList<SortKey> sort, StoredResource last)
     {
@@ -79,18 +81,62 @@ internal static class ContinueToken
             var i = 0;
             foreach (var value in keys.EnumerateArray())
             {
-                values[i] = sort[i].IsNumeric
-                    ? value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) ? number : throw Invalid("a sort value is malformed")
-                    : value.ValueKind == JsonValueKind.String ? value.GetString()! : throw Invalid("a sort value is malformed");
+                values[i] = sort[i].IsNumeric ? Number(sort[i], value) : Text(value);
                 i++;
             }
 
             return values;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
         {
+            // Invalid UTF-8 and escaped lone surrogates surface here (GetString cannot transcode them).
             throw Invalid("it is not a continue token from a previous page");
         }
+    }
+
+    private static long Number(SortKey key, JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var number))
+        {
+            throw Invalid("a sort value is malformed");
+        }
+
+        // A creation time must be a date the engines can hold: unix milliseconds from year 1 to 9999.
+        return key.Column != SortColumn.CreatedAt
+            || (number >= _minUnixMilliseconds && number <= _maxUnixMilliseconds)
+            ? number
+            : throw Invalid("a creation time in it is out of range");
+    }
+
+    /// <summary>Text bound as a SQL parameter: well-formed UTF-16 without NUL, which PostgreSQL text cannot hold.</summary>
+    private static string Text(JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            throw Invalid("a sort value is malformed");
+        }
+
+        var text = value.GetString()!;
+        return text.Contains('\0', StringComparison.Ordinal) || !IsWellFormed(text)
+            ? throw Invalid("a sort value holds characters no object name can hold")
+            : text;
+    }
+
+    private static bool IsWellFormed(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static string Signature(IReadOnlyList<SortKey> sort) => string.Join(',', sort.Select(k => k.Signature));

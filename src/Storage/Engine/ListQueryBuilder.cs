@@ -42,7 +42,7 @@ internal static class ListQueryBuilder
         }
 
         var whereText = string.Join(" AND ", where);
-        var countText = $"{with}SELECT COUNT(*) FROM {from} WHERE {whereText}";
+        var countBody = $"SELECT 1 FROM {from} WHERE {whereText}";
         var countParameters = sql.Parameters.Count;
 
         sql.Append(with).Append("SELECT ").Append(Columns).Append(", ").Append(dialect.ObjectColumn)
@@ -59,12 +59,12 @@ internal static class ListQueryBuilder
             }
         }
 
-        return new ListPlan(sql, countText, countParameters, sort, limit, offset);
+        return new ListPlan(sql, with, countBody, countParameters, sort, limit, offset);
     }
 
     /// <summary>
     /// The change feed of a query: rows of resources and of tombstones (same columns) written after a revision,
-    /// in revision order; the last column tells deletes apart.
+    /// in revision order; the last two columns tell deletes apart and when a row was created.
     /// </summary>
     public static SqlStatement Changes(ResourceQuery query, SqlDialect dialect, long afterRevision, int limit)
     {
@@ -74,8 +74,8 @@ internal static class ListQueryBuilder
         where.Add($"r.revision > {sql.Param(afterRevision)}");
         var whereText = string.Join(" AND ", where);
         var select = $"SELECT {Columns}, {dialect.ObjectColumn},";
-        sql.Append($"{with}{select} 0 AS deleted FROM resources r WHERE {whereText} ")
-            .Append($"UNION ALL {select} 1 AS deleted FROM resource_tombstones r WHERE {whereText} ")
+        sql.Append($"{with}{select} 0 AS deleted, r.created_revision AS created_revision FROM resources r WHERE {whereText} ")
+            .Append($"UNION ALL {select} 1 AS deleted, 0 AS created_revision FROM resource_tombstones r WHERE {whereText} ")
             .Append($"ORDER BY revision LIMIT {sql.Param((long)limit)}");
         return sql;
     }

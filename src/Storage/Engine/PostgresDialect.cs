@@ -20,9 +20,9 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect
     // One statement per batch, any size: the rows travel as one array per column.
     private const string _upsertText = """
         INSERT INTO resources (cluster, "group", version, resource, kind, namespace, name, uid, owner_uid,
-                               resource_version, created_at, synced_at, revision, object)
+                               resource_version, created_at, synced_at, revision, created_revision, object)
         SELECT t.cluster, t.grp, t.version, t.resource, t.kind, t.namespace, t.name, t.uid, t.owner_uid,
-               t.rv, t.created_at, @synced, t.revision, t.object
+               t.rv, t.created_at, @synced, t.revision, t.revision, t.object
         FROM unnest(@c, @g, @v, @r, @k, @ns, @n, @u, @o, @rv, @ca, @rev, @obj)
              AS t(cluster, grp, version, resource, kind, namespace, name, uid, owner_uid, rv, created_at, revision, object)
         ON CONFLICT (cluster, "group", version, resource, namespace, name) DO UPDATE SET

@@ -1,12 +1,16 @@
+using System.Data.Common;
+using System.Globalization;
 using System.Text;
 
 namespace Clusterpedia.Storage.Engine;
 
 /// <summary>
 /// <see cref="IApiObjectStore"/> over the <c>api_objects</c> table. Each write takes a revision from the same global
-/// counter as resources, so resourceVersions of our own objects only grow.
+/// counter as resources, so resourceVersions of our own objects only grow. A delete keeps the object as a tombstone
+/// under the delete's revision (for the retention), and rows remember the revision that created them: together the
+/// change feed a watch of our objects replays.
 /// </summary>
-internal sealed class SqlApiObjectStore(StorageEngine engine) : IApiObjectStore
+internal sealed class SqlApiObjectStore(StorageEngine engine) : IApiObjectStore, IApiObjectChangeFeed
 {
     public event Action<string>? Changed;
 
@@ -38,8 +42,9 @@ internal sealed class SqlApiObjectStore(StorageEngine engine) : IApiObjectStore
             {
                 var revision = await StorageEngine.ReserveRevisionsAsync(connection, transaction, 1, cancellationToken).ConfigureAwait(false);
                 var sql = new SqlStatement();
-                sql.Append($"INSERT INTO api_objects (resource, name, revision, object) VALUES ({sql.Param(resource)}, {sql.Param(name)}, ")
-                    .Append($"{sql.Param(revision)}, {engine.Dialect.JsonValue(sql.Param(json))}) ON CONFLICT (resource, name) DO NOTHING");
+                var rev = sql.Param(revision);
+                sql.Append($"INSERT INTO api_objects (resource, name, revision, created_revision, object) VALUES ({sql.Param(resource)}, {sql.Param(name)}, ")
+                    .Append($"{rev}, {rev}, {engine.Dialect.JsonValue(sql.Param(json))}) ON CONFLICT (resource, name) DO NOTHING");
                 using var command = sql.CreateCommand(connection, transaction);
                 return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1
                     ? revision
@@ -88,16 +93,129 @@ internal sealed class SqlApiObjectStore(StorageEngine engine) : IApiObjectStore
         return new ApiObject(resource, name, updated, obj);
     }
 
+    public async Task<ApiObjectList> ListWithRevisionAsync(string resource, CancellationToken cancellationToken)
+    {
+        var connection = await engine.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = await engine.Dialect.BeginReadTransactionAsync(connection, cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                var revision = await StorageEngine.ReadRevisionAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+                var sql = new SqlStatement();
+                sql.Append($"SELECT r.name, r.revision, {engine.Dialect.ObjectColumn} FROM api_objects r WHERE r.resource = {sql.Param(resource)}");
+                var items = new List<ApiObject>();
+                using (var command = sql.CreateCommand(connection, transaction))
+                {
+                    var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                    await using (reader.ConfigureAwait(false))
+                    {
+                        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                        {
+                            items.Add(new ApiObject(resource, reader.GetString(0), reader.GetInt64(1), reader.GetFieldValue<byte[]>(2)));
+                        }
+                    }
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return new ApiObjectList([.. items.OrderBy(o => o.Name, StringComparer.Ordinal)], revision);
+            }
+        }
+    }
+
+    public async Task<ApiObjectChanges> GetChangesAsync(string resource, long afterRevision, CancellationToken cancellationToken)
+    {
+        var connection = await engine.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = await engine.Dialect.BeginReadTransactionAsync(connection, cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                var revision = await StorageEngine.ReadRevisionAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+                var compaction = new SqlStatement();
+                compaction.Append($"SELECT revision FROM api_object_compaction WHERE resource = {compaction.Param(resource)}");
+                using (var command = compaction.CreateCommand(connection, transaction))
+                {
+                    if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is { } value and not DBNull
+                        && afterRevision < Convert.ToInt64(value, CultureInfo.InvariantCulture))
+                    {
+                        return new ApiObjectChanges { Changes = [], Revision = revision, Expired = true };
+                    }
+                }
+
+                var sql = new SqlStatement();
+                var name = sql.Param(resource);
+                var after = sql.Param(afterRevision);
+                sql.Append($"SELECT r.name, r.revision, {engine.Dialect.ObjectColumn}, 0 AS deleted, r.created_revision AS created_revision FROM api_objects r ")
+                    .Append($"WHERE r.resource = {name} AND r.revision > {after} ")
+                    .Append($"UNION ALL SELECT r.name, r.revision, {engine.Dialect.ObjectColumn}, 1 AS deleted, 0 AS created_revision FROM api_object_tombstones r ")
+                    .Append($"WHERE r.resource = {name} AND r.revision > {after} ORDER BY revision");
+                var changes = new List<ApiObjectChange>();
+                using (var command = sql.CreateCommand(connection, transaction))
+                {
+                    var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                    await using (reader.ConfigureAwait(false))
+                    {
+                        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                        {
+                            var deleted = Convert.ToInt32(reader.GetValue(3), CultureInfo.InvariantCulture) != 0;
+                            var created = Convert.ToInt64(reader.GetValue(4), CultureInfo.InvariantCulture);
+                            var obj = new ApiObject(resource, reader.GetString(0), reader.GetInt64(1), reader.GetFieldValue<byte[]>(2));
+                            changes.Add(new ApiObjectChange(deleted ? ResourceChangeType.Deleted : ResourceChangeType.Upserted, obj) { IsNew = !deleted && created > afterRevision });
+                        }
+                    }
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return new ApiObjectChanges { Changes = changes, Revision = revision };
+            }
+        }
+    }
+
+    /// <summary>Drops tombstones older than the retention; per resource, the newest dropped revision becomes its compaction point.</summary>
+    private async Task PruneTombstonesAsync(DbConnection connection, DbTransaction transaction, DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        var compact = new SqlStatement();
+        compact.Append("INSERT INTO api_object_compaction (resource, revision) SELECT resource, MAX(revision) FROM api_object_tombstones ")
+            .Append($"WHERE deleted_at < {compact.Param(engine.Dialect.TimeValue(cutoff))} GROUP BY resource ")
+            .Append("ON CONFLICT (resource) DO UPDATE SET revision = excluded.revision");
+        using (var command = compact.CreateCommand(connection, transaction))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var prune = new SqlStatement();
+        prune.Append($"DELETE FROM api_object_tombstones WHERE deleted_at < {prune.Param(engine.Dialect.TimeValue(cutoff))}");
+        using var delete = prune.CreateCommand(connection, transaction);
+        await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<bool> DeleteAsync(string resource, string name, CancellationToken cancellationToken)
     {
         var deleted = await engine.WriteAsync(
             async (connection, transaction) =>
             {
-                await StorageEngine.ReserveRevisionsAsync(connection, transaction, 1, cancellationToken).ConfigureAwait(false);
+                var revision = await StorageEngine.ReserveRevisionsAsync(connection, transaction, 1, cancellationToken).ConfigureAwait(false);
+                var now = engine.Time.GetUtcNow();
+                var tombstone = new SqlStatement();
+                tombstone.Append("INSERT INTO api_object_tombstones (revision, resource, name, deleted_at, object) ")
+                    .Append($"SELECT {tombstone.Param(revision)}, resource, name, {tombstone.Param(engine.Dialect.TimeValue(now))}, object FROM api_objects ")
+                    .Append($"WHERE resource = {tombstone.Param(resource)} AND name = {tombstone.Param(name)}");
+                using (var command = tombstone.CreateCommand(connection, transaction))
+                {
+                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 var sql = new SqlStatement();
                 sql.Append($"DELETE FROM api_objects WHERE resource = {sql.Param(resource)} AND name = {sql.Param(name)}");
-                using var command = sql.CreateCommand(connection, transaction);
-                return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+                bool deleted;
+                using (var command = sql.CreateCommand(connection, transaction))
+                {
+                    deleted = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+                }
+
+                await PruneTombstonesAsync(connection, transaction, now - engine.TombstoneRetention, cancellationToken).ConfigureAwait(false);
+                return deleted;
             },
             cancellationToken).ConfigureAwait(false);
         if (deleted)

@@ -97,7 +97,7 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
             await using (transaction.ConfigureAwait(false))
             {
                 var revision = await StorageEngine.ReadRevisionAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-                var items = new List<StoredResource>(plan.Limit is { } l ? Math.Min(l + 1, 1024) : 64);
+                var items = new List<StoredResource>(plan.Limit is { } l ? Math.Min(l, 1023) + 1 : 64);
                 using (var command = plan.Statement.CreateCommand(connection, transaction))
                 {
                     var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -117,11 +117,9 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
                 }
 
                 long? remaining = null;
-                if (more && query.WithRemainingCount)
+                if (more && (query.WithRemainingCount || query.RemainingCountBound > 0))
                 {
-                    using var count = plan.Statement.CreateCommand(connection, transaction, plan.CountText, plan.CountParameterCount);
-                    var total = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
-                    remaining = Math.Max(0, total - (plan.Offset ?? 0) - items.Count);
+                    remaining = await CountRemainingAsync(plan, query, items.Count, connection, transaction, cancellationToken).ConfigureAwait(false);
                 }
 
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -136,6 +134,28 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
                 return new ResourceListResult { Items = items, Continue = next, RemainingItemCount = remaining, Revision = revision };
             }
         }
+    }
+
+    /// <summary>
+    /// The rows after the page: the count's filters include the page's own keyset condition, so the page's rows (and an
+    /// integer offset) are skipped. Unasked, at most <see cref="ResourceQuery.RemainingCountBound"/> rows are read, and
+    /// a count that reaches the bound is unknown (null), as kube-apiserver allows.
+    /// </summary>
+    private static async Task<long?> CountRemainingAsync(
+        ListPlan plan, ResourceQuery query, int pageCount, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        // Both numbers are computed here, never taken from request text.
+        var skip = (plan.Offset ?? 0) + pageCount;
+        var bound = query.WithRemainingCount ? (long?)null : query.RemainingCountBound;
+        var rows = bound is { } b
+            ? $"{plan.CountBody} LIMIT {b.ToString(CultureInfo.InvariantCulture)} OFFSET {skip.ToString(CultureInfo.InvariantCulture)}"
+            : plan.CountBody;
+        var text = $"{plan.CountWith}SELECT COUNT(*) FROM ({rows}) c";
+        using var count = plan.Statement.CreateCommand(connection, transaction, text, plan.CountParameterCount);
+        var counted = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        return bound is { } limit
+            ? counted < limit ? counted : null
+            : Math.Max(0, counted - skip);
     }
 
     public async Task<ResourceChanges> GetChangesAsync(ResourceQuery query, long afterRevision, int limit, CancellationToken cancellationToken)
@@ -170,7 +190,8 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
                         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                         {
                             var type = Convert.ToInt32(reader.GetValue(12), CultureInfo.InvariantCulture) == 0 ? ResourceChangeType.Upserted : ResourceChangeType.Deleted;
-                            changes.Add(new ResourceChange(type, Read(reader, query.OnlyMetadata)));
+                            var created = Convert.ToInt64(reader.GetValue(13), CultureInfo.InvariantCulture);
+                            changes.Add(new ResourceChange(type, Read(reader, query.OnlyMetadata)) { IsNew = type == ResourceChangeType.Upserted && created > afterRevision });
                         }
                     }
                 }

@@ -12,8 +12,8 @@ internal sealed class SqliteDialect(string connectionString) : SqlDialect
 {
     private const string _upsertText = """
         INSERT INTO resources (cluster, "group", version, resource, kind, namespace, name, uid, owner_uid,
-                               resource_version, created_at, synced_at, revision, object)
-        VALUES (@c, @g, @v, @r, @k, @ns, @n, @u, @o, @rv, @ca, @sa, @rev, CAST(@obj AS TEXT))
+                               resource_version, created_at, synced_at, revision, created_revision, object)
+        VALUES (@c, @g, @v, @r, @k, @ns, @n, @u, @o, @rv, @ca, @sa, @rev, @rev, CAST(@obj AS TEXT))
         ON CONFLICT (cluster, "group", version, resource, namespace, name) DO UPDATE SET
             kind = excluded.kind, uid = excluded.uid, owner_uid = excluded.owner_uid,
             resource_version = excluded.resource_version, created_at = excluded.created_at,

@@ -36,14 +36,6 @@ internal static class SearchValues
             : throw TimeError(key, value);
     }
 
-    /// <summary>Go's strconv.ParseBool: 1, t, T, TRUE, true, True, 0, f, F, FALSE, false, False.</summary>
-    public static bool Bool(string key, string value) => value switch
-    {
-        "1" or "t" or "T" or "TRUE" or "true" or "True" => true,
-        "0" or "f" or "F" or "FALSE" or "false" or "False" => false,
-        _ => throw new InvalidQueryException(key, $"invalid value '{value}' for {key}: expected true or false"),
-    };
-
     public static int NonNegativeInt(string key, string value, int max = int.MaxValue) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number <= max
             ? number

@@ -73,5 +73,21 @@ internal static class SqliteSchema
         [
             "CREATE INDEX IF NOT EXISTS ix_resources_name ON resources (name)",
         ]),
+        new(4, "creation revisions (a watch tells ADDED from MODIFIED); tombstones of our own objects for their watch",
+        [
+            // Rows from before this step count as created at revision 0: watches see them as MODIFIED, as before.
+            "ALTER TABLE resources ADD COLUMN created_revision INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE api_objects ADD COLUMN created_revision INTEGER NOT NULL DEFAULT 0",
+            """
+            CREATE TABLE IF NOT EXISTS api_object_tombstones (
+                revision INTEGER PRIMARY KEY,
+                resource TEXT NOT NULL,
+                name TEXT NOT NULL,
+                deleted_at INTEGER NOT NULL,
+                object TEXT NOT NULL)
+            """,
+            "CREATE INDEX IF NOT EXISTS ix_api_object_tombstones_resource ON api_object_tombstones (resource, revision)",
+            "CREATE TABLE IF NOT EXISTS api_object_compaction (resource TEXT PRIMARY KEY, revision INTEGER NOT NULL)",
+        ]),
     ];
 }

@@ -1,0 +1,297 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Clusterpedia.ApiServer.Http;
+using Clusterpedia.ApiServer.Search;
+using Clusterpedia.ApiServer.Watch;
+using Clusterpedia.Storage;
+
+namespace Clusterpedia.ApiServer.Clusters;
+
+/// <summary>The watch of our own objects.</summary>
+internal sealed partial class OwnApiHandler
+{
+    private static readonly TimeSpan _watchPollInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan _watchBookmarkInterval = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Watch from the store's change feed, as searches are watched: with no resourceVersion (or 0) ADDED for the
+    /// current objects, then every change after the list's revision in revision order: ADDED for objects created
+    /// since, MODIFIED, and DELETED from tombstones, so a delete between a client's list and its watch is replayed.
+    /// A resourceVersion older than the kept tombstones ends the stream with a 410 Expired Status: relist. Woken by
+    /// this process's writes, and polled for those of other replicas sharing the store.
+    /// </summary>
+    private async Task WatchAsync(HttpContext context, OwnResource resource)
+    {
+        if (store is not IApiObjectChangeFeed feed)
+        {
+            await WatchBySnapshotsAsync(context, resource).ConfigureAwait(false);
+            return;
+        }
+
+        var ct = context.RequestAborted;
+        var query = context.Request.Query;
+        var timeout = WatchTimeout.Parse(query, limits.Value, TimeSpan.FromMinutes(30));
+        var bookmarks = query.Flag("allowWatchBookmarks");
+        var rvText = query["resourceVersion"].ToString();
+        long revision = 0;
+        var initialEvents = rvText is "" or "0";
+        if (!initialEvents && !long.TryParse(rvText, NumberStyles.None, CultureInfo.InvariantCulture, out revision))
+        {
+            throw ApiException.BadRequest($"resourceVersion: Invalid value: \"{rvText}\": must be a resourceVersion returned by this server");
+        }
+
+        var labelSelector = ParseLabels(query["labelSelector"].ToString());
+        var nameFilter = ParseNameField(query["fieldSelector"].ToString());
+        bool Matches(ApiObject o) => (nameFilter is null || nameFilter == o.Name) && (labelSelector.IsEmpty || labelSelector.Matches(Labels(o)));
+
+        // With a selector, an object that stops matching is DELETED for the client and one that starts matching is
+        // ADDED, as kube-apiserver's watch filters: the stream tracks which names it has shown matching (held), and
+        // which it has seen at all (before its first event here, an object older than the start may be held from
+        // the client's list).
+        var selective = nameFilter is not null || !labelSelector.IsEmpty;
+        var held = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+
+        var signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        void OnChanged(string key)
+        {
+            if (key == resource.StorageKey)
+            {
+                signal.Writer.TryWrite(true);
+            }
+        }
+
+        store.Changed += OnChanged;
+        try
+        {
+            using var timeoutCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeoutCts.CancelAfter(timeout);
+            var token = timeoutCts.Token;
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "application/json";
+            await context.Response.StartAsync(ct).ConfigureAwait(false);
+            await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
+            try
+            {
+                if (initialEvents)
+                {
+                    var list = await feed.ListWithRevisionAsync(resource.StorageKey, token).ConfigureAwait(false);
+                    foreach (var o in list.Items)
+                    {
+                        seen.Add(o.Name);
+                        if (Matches(o))
+                        {
+                            held.Add(o.Name);
+                            await WriteEventAsync(context, "ADDED", ToApi(resource, o)).ConfigureAwait(false);
+                        }
+                    }
+
+                    revision = list.Revision;
+                    await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
+                }
+
+                var lastBookmark = time.GetUtcNow();
+                while (!token.IsCancellationRequested)
+                {
+                    var changes = await feed.GetChangesAsync(resource.StorageKey, revision, token).ConfigureAwait(false);
+                    if (changes.Expired)
+                    {
+                        await WriteExpiredAsync(context, revision, changes.Revision).ConfigureAwait(false);
+                        return;
+                    }
+
+                    foreach (var change in changes.Changes)
+                    {
+                        revision = change.Object.Revision;
+                        if (EventType(change, Matches(change.Object), selective, held, seen) is { } type)
+                        {
+                            await WriteEventAsync(context, type, ToApi(resource, change.Object)).ConfigureAwait(false);
+                        }
+                    }
+
+                    // Nothing else changed up to the store's revision: the stream is current up to there.
+                    revision = Math.Max(revision, changes.Revision);
+                    if (bookmarks && time.GetUtcNow() - lastBookmark >= _watchBookmarkInterval)
+                    {
+                        await WriteBookmarkAsync(context, resource, revision).ConfigureAwait(false);
+                        lastBookmark = time.GetUtcNow();
+                    }
+
+                    await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
+                    using var poll = new CancellationTokenSource(_watchPollInterval, time);
+                    using var wait = CancellationTokenSource.CreateLinkedTokenSource(token, poll.Token);
+                    try
+                    {
+                        await signal.Reader.WaitToReadAsync(wait.Token).ConfigureAwait(false);
+                        signal.Reader.TryRead(out _);
+                    }
+                    catch (OperationCanceledException) when (!token.IsCancellationRequested)
+                    {
+                        // The poll interval passed: look for other replicas' writes.
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                // timeoutSeconds elapsed: end the stream cleanly, as kube-apiserver does.
+            }
+        }
+        finally
+        {
+            store.Changed -= OnChanged;
+        }
+    }
+
+    /// <summary>
+    /// The event a change is for the client, or null when it does not concern the client's selection. The first change
+    /// of a name in the stream is new (IsNew) exactly when the object was created after the watch's start, since an
+    /// older write would have come first.
+    /// </summary>
+    private static string? EventType(ApiObjectChange change, bool matches, bool selective, HashSet<string> held, HashSet<string> seen)
+    {
+        var name = change.Object.Name;
+        var first = seen.Add(name);
+        if (!selective)
+        {
+            return change.Type == ResourceChangeType.Deleted ? "DELETED" : change.IsNew ? "ADDED" : "MODIFIED";
+        }
+
+        // An object older than the start, first met here, may be held from the client's list whatever it was then:
+        // a DELETED for an object a client does not hold is ignored, a missed one is not.
+        var mayBeHeld = first && !change.IsNew;
+        if (change.Type == ResourceChangeType.Deleted || !matches)
+        {
+            return held.Remove(name) || mayBeHeld ? "DELETED" : null;
+        }
+
+        var known = held.Contains(name);
+        held.Add(name);
+        return change.IsNew || (!known && !mayBeHeld) ? "ADDED" : "MODIFIED";
+    }
+
+    private static async Task WriteBookmarkAsync(HttpContext context, OwnResource resource, long revision)
+    {
+        var line = new JsonObject
+        {
+            ["type"] = "BOOKMARK",
+            ["object"] = new JsonObject
+            {
+                ["kind"] = resource.Kind,
+                ["apiVersion"] = resource.ApiVersion,
+                ["metadata"] = new JsonObject { ["resourceVersion"] = revision.ToString(CultureInfo.InvariantCulture) },
+            },
+        }.ToJsonString(_writeOptions) + "\n";
+        await context.Response.WriteAsync(line, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static async Task WriteExpiredAsync(HttpContext context, long requested, long current)
+    {
+        var line = new JsonObject
+        {
+            ["type"] = "ERROR",
+            ["object"] = new JsonObject
+            {
+                ["kind"] = "Status",
+                ["apiVersion"] = "v1",
+                ["metadata"] = new JsonObject(),
+                ["status"] = "Failure",
+                ["message"] = $"too old resource version: {requested} ({current})",
+                ["reason"] = "Expired",
+                ["code"] = 410,
+            },
+        }.ToJsonString(_writeOptions) + "\n";
+        await context.Response.WriteAsync(line, context.RequestAborted).ConfigureAwait(false);
+        await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Watch by diffing snapshots, for a store without a change feed (the host cluster's cache in hosted mode): the
+    /// store signals every write, and each signal turns into ADDED, MODIFIED and DELETED events for what changed.
+    /// A delete before the first snapshot is not seen.
+    /// </summary>
+    private async Task WatchBySnapshotsAsync(HttpContext context, OwnResource resource)
+    {
+        var ct = context.RequestAborted;
+        var query = context.Request.Query;
+        var timeout = WatchTimeout.Parse(query, limits.Value, TimeSpan.FromMinutes(30));
+
+        long fromRevision = 0;
+        var rvText = query["resourceVersion"].ToString();
+        if (rvText.Length > 0 && !long.TryParse(rvText, NumberStyles.None, CultureInfo.InvariantCulture, out fromRevision))
+        {
+            throw ApiException.BadRequest($"resourceVersion: Invalid value: \"{rvText}\": must be a resourceVersion returned by this server");
+        }
+
+        var signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        void OnChanged(string key)
+        {
+            if (key == resource.StorageKey)
+            {
+                signal.Writer.TryWrite(true);
+            }
+        }
+
+        store.Changed += OnChanged;
+        try
+        {
+            using var timeoutCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeoutCts.CancelAfter(timeout);
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "application/json";
+            var known = new Dictionary<string, ApiObject>(StringComparer.Ordinal);
+            var (initial, _) = await ListMatchingAsync(context, resource).ConfigureAwait(false);
+            foreach (var o in initial)
+            {
+                known[o.Name] = o;
+                if (o.Revision > fromRevision)
+                {
+                    await WriteEventAsync(context, "ADDED", ToApi(resource, o)).ConfigureAwait(false);
+                }
+            }
+
+            await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
+            while (!timeoutCts.IsCancellationRequested)
+            {
+                try
+                {
+                    await signal.Reader.ReadAsync(timeoutCts.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    break;
+                }
+
+                var (current, _) = await ListMatchingAsync(context, resource).ConfigureAwait(false);
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var o in current)
+                {
+                    seen.Add(o.Name);
+                    if (!known.TryGetValue(o.Name, out var before))
+                    {
+                        await WriteEventAsync(context, "ADDED", ToApi(resource, o)).ConfigureAwait(false);
+                    }
+                    else if (before.Revision != o.Revision)
+                    {
+                        await WriteEventAsync(context, "MODIFIED", ToApi(resource, o)).ConfigureAwait(false);
+                    }
+
+                    known[o.Name] = o;
+                }
+
+                foreach (var gone in known.Keys.Where(k => !seen.Contains(k)).ToList())
+                {
+                    await WriteEventAsync(context, "DELETED", ToApi(resource, known[gone])).ConfigureAwait(false);
+                    known.Remove(gone);
+                }
+
+                await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            store.Changed -= OnChanged;
+        }
+    }
+
+}
