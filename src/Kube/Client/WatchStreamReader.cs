@@ -102,7 +102,7 @@ internal sealed class WatchStreamReader : IDisposable
 
     internal static WatchEvent Decode(ReadOnlySpan<byte> line)
     {
-        var reader = new Utf8JsonReader(line, new JsonReaderOptions { MaxDepth = 512 });
+        var reader = new Utf8JsonReader(line, new JsonReaderOptions { MaxDepth = ObjectJsonLimits.MaxDepth + 1 });
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             throw new InvalidDataException("watch event is not a JSON object");
