@@ -84,7 +84,13 @@ internal sealed partial class ResourceSynchro
                 failures++;
                 SynchroMetrics.WatchRestarted(_cluster, _resourceName, "error");
                 LogFailure(_logger, _cluster, _resourceName, e);
-                _state.Set("Error", e is KubeApiException k ? k.Reason : "SyncFailed", Describe(e), _time.GetUtcNow());
+                var reason = e switch
+                {
+                    KubeApiException k => k.Reason,
+                    EndlessListException => "EndlessList",
+                    _ => "SyncFailed",
+                };
+                _state.Set("Error", reason, Describe(e), _time.GetUtcNow());
                 await DelayAsync(failures, ct).ConfigureAwait(false);
             }
         }
@@ -118,8 +124,10 @@ internal sealed partial class ResourceSynchro
         long added = 0, updated = 0;
         var request = new ListRequest { Limit = _options.PageSize, FieldSelector = _fieldSelector };
         _problems.Reset();
+        int pages = 0, pagesWithoutNew = 0;
         await foreach (var page in _client.ListAllPagesAsync(CollectionPath, request, ct).ConfigureAwait(false))
         {
+            var seenBefore = seen.Count;
             if (page.IsRestart)
             {
                 // The continue token expired and the list started over: what earlier pages gave comes again, and
@@ -163,6 +171,7 @@ internal sealed partial class ResourceSynchro
 
             _state.SetObjectCount(seen.Count);
             resourceVersion = page.ResourceVersion;
+            CheckProgress(page, ++pages, seen.Count > seenBefore || page.IsRestart ? pagesWithoutNew = 0 : ++pagesWithoutNew);
         }
 
         var gone = stored.Keys.Union(seenBeforeRestart).Where(k => !seen.Contains(k))
@@ -311,6 +320,26 @@ internal sealed partial class ResourceSynchro
             SynchroMetrics.Added(_cluster, _resourceName, added);
             SynchroMetrics.Updated(_cluster, _resourceName, updated);
             SynchroMetrics.Deleted(_cluster, _resourceName, deletes.Count);
+        }
+    }
+
+    /// <summary>Gives up on a list that goes on without end (a healthy one brings new objects on every page but the last).</summary>
+    private void CheckProgress(ListPage page, int pages, int pagesWithoutNew)
+    {
+        if (page.Continue is null)
+        {
+            return;
+        }
+
+        if (pagesWithoutNew >= _options.MaxListPagesWithoutNewObjects)
+        {
+            throw new EndlessListException(
+                $"list of {_resourceName} never ends: {pagesWithoutNew} pages in a row brought no object not already listed, and the member still sends a continue token");
+        }
+
+        if (pages >= _options.MaxListPages)
+        {
+            throw new EndlessListException($"list of {_resourceName} never ends: {pages} pages and the member still sends a continue token");
         }
     }
 

@@ -6,6 +6,15 @@ public sealed class SynchroOptions
     /// <summary>Objects per list page requested from member clusters.</summary>
     public int PageSize { get; set; } = 500;
 
+    /// <summary>
+    /// A list whose pages bring no object it has not seen for this many pages in a row (the member keeps sending
+    /// continue tokens over the same or empty pages) is abandoned as endless: resource status Error, reason EndlessList.
+    /// </summary>
+    public int MaxListPagesWithoutNewObjects { get; set; } = 10;
+
+    /// <summary>Most pages one list may take (a sanity bound: 100,000 pages of 500 is 50 million objects).</summary>
+    public int MaxListPages { get; set; } = 100_000;
+
     /// <summary>Most watch events written to storage in one transaction.</summary>
     public int MaxBatch { get; set; } = 1000;
 

@@ -150,6 +150,12 @@ public sealed class KubeClient : IDisposable
                 restart = false;
             }
 
+            if (page.Continue is not null && page.Continue == next.Continue)
+            {
+                throw new EndlessListException(
+                    $"list of {collectionPath} never ends: the member answered continue token '{Shorten(page.Continue)}' with the same token");
+            }
+
             yield return page;
             if (page.Continue is null)
             {
@@ -182,6 +188,8 @@ public sealed class KubeClient : IDisposable
             }
         }
     }
+
+    private static string Shorten(string token) => token.Length <= 64 ? token : token[..64] + "...";
 
     public void Dispose()
     {
