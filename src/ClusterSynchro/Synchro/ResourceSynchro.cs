@@ -27,12 +27,14 @@ internal sealed partial class ResourceSynchro
     private readonly string _resourceName;
     private readonly ObjectTransformer _transformer;
     private readonly ObjectProblems _problems = new();
+    private readonly Action _connectionTrouble;
     private string? _fieldSelector;
 
     public ResourceSynchro(
         string cluster, KubeClient client, StorageWriter writer, ResourceSyncState state, IReadOnlySet<string> excludedNamespaces,
-        SynchroOptions options, TimeProvider time, ILogger logger)
+        SynchroOptions options, TimeProvider time, ILogger logger, Action? connectionTrouble = null)
     {
+        _connectionTrouble = connectionTrouble ?? (() => { });
         _cluster = cluster;
         _client = client;
         _writer = writer;
@@ -82,6 +84,7 @@ internal sealed partial class ResourceSynchro
             catch (Exception e)
             {
                 failures++;
+                _connectionTrouble();
                 SynchroMetrics.WatchRestarted(_cluster, _resourceName, "error");
                 LogFailure(_logger, _cluster, _resourceName, e);
                 var reason = e switch
@@ -260,6 +263,15 @@ internal sealed partial class ResourceSynchro
                 {
                     // A silent stream (no events, no bookmarks): watch again from where we are, nothing is lost.
                     LogIdleWatch(_logger, _cluster, _resourceName);
+                }
+                finally
+                {
+                    // A watch that ends, cleanly or not, is often the first sign of a member going away: have the
+                    // cluster probed now rather than at the next interval (the request is rate limited).
+                    if (!ct.IsCancellationRequested)
+                    {
+                        _connectionTrouble();
+                    }
                 }
             }
         }
