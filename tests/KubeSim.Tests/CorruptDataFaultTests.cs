@@ -202,6 +202,28 @@ public sealed class CorruptDataFaultTests
     }
 
     [Fact]
+    public async Task SetStallListBodies_HeadersAndStartOfBodyThenNothing_UntilTurnedOff()
+    {
+        await using var cluster = await StartAsync();
+        using var http = new HttpClient { BaseAddress = cluster.Url };
+        cluster.Faults.SetStallListBodies(true, "/api/v1/namespaces");
+
+        using var response = await http.GetAsync("/api/v1/namespaces", HttpCompletionOption.ResponseHeadersRead);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var stream = await response.Content.ReadAsStreamAsync();
+        var start = new byte[64];
+        var read = await stream.ReadAsync(start);
+        Encoding.UTF8.GetString(start, 0, read).ShouldStartWith("{\"kind\":\"NamespaceList\"");
+        var rest = new StreamReader(stream).ReadToEndAsync();
+        var state = JsonNode.Parse(await http.GetStringAsync("/_sim/faults"))!;
+        state["resourceVersion"].ShouldNotBeNull();
+        rest.IsCompleted.ShouldBeFalse();
+
+        cluster.Faults.SetStallListBodies(false);
+        (await rest.WaitAsync(TimeSpan.FromSeconds(10))).ShouldEndWith("]}");
+    }
+
+    [Fact]
     public async Task ControlEndpoint_CorruptEndlessTruncateHtmlHang_AppliedAndShown()
     {
         await using var cluster = await StartAsync();

@@ -34,6 +34,8 @@ public sealed class FaultInjector
     private string? _endlessContinuePathPrefix;
     private long _endlessTokens;
     private bool _truncateWatches;
+    private TaskCompletionSource? _stallBodies;
+    private string? _stallBodiesPathPrefix;
     private string? _truncateWatchesPathPrefix;
 
     internal FaultInjector(SimulatorStore store, TimeProvider time, ILogger logger, string cluster)
@@ -227,6 +229,45 @@ public sealed class FaultInjector
         Log.FaultInjected(_logger, _cluster, on ? "watches truncated" : "watches whole");
     }
 
+    /// <summary>
+    /// Lists whose path starts with <paramref name="pathPrefix"/> send their headers and the start of the body, then
+    /// nothing more (connection open) until this is turned off or <see cref="Reset"/>: a member that hangs mid-answer.
+    /// </summary>
+    public void SetStallListBodies(bool on, string? pathPrefix = null)
+    {
+        TaskCompletionSource? ended = null;
+        lock (_lock)
+        {
+            if (on)
+            {
+                _stallBodies ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _stallBodiesPathPrefix = string.IsNullOrEmpty(pathPrefix) ? null : pathPrefix;
+            }
+            else
+            {
+                ended = _stallBodies;
+                _stallBodies = null;
+            }
+        }
+
+        ended?.TrySetResult();
+        Log.FaultInjected(_logger, _cluster, on ? "list bodies stall" : "list bodies flow");
+    }
+
+    /// <summary>Returns at once unless list bodies on this path stall; then when the stall ends or the request is aborted.</summary>
+    internal Task StallListBodyAsync(string path, CancellationToken cancellationToken)
+    {
+        TaskCompletionSource? stall;
+        lock (_lock)
+        {
+            stall = _stallBodies is not null && (_stallBodiesPathPrefix is null || path.StartsWith(_stallBodiesPathPrefix, StringComparison.Ordinal))
+                ? _stallBodies
+                : null;
+        }
+
+        return stall is null ? Task.CompletedTask : stall.Task.WaitAsync(cancellationToken);
+    }
+
     /// <summary>True when injected error answers are HTML pages instead of Status objects.</summary>
     internal bool HtmlErrors
     {
@@ -346,7 +387,7 @@ public sealed class FaultInjector
     /// <summary>Back to a healthy cluster: up, not hung, no errors, no latency, no corrupt data.</summary>
     public void Reset()
     {
-        TaskCompletionSource? hang;
+        TaskCompletionSource? hang, stall;
         lock (_lock)
         {
             _downUntil = DateTimeOffset.MinValue;
@@ -367,9 +408,13 @@ public sealed class FaultInjector
             _truncateWatchesPathPrefix = null;
             hang = _hang;
             _hang = null;
+            stall = _stallBodies;
+            _stallBodies = null;
+            _stallBodiesPathPrefix = null;
         }
 
         hang?.TrySetResult();
+        stall?.TrySetResult();
         Log.FaultInjected(_logger, _cluster, "reset");
     }
 

@@ -11,7 +11,8 @@ namespace Clusterpedia.KubeSim.Http;
 /// "corruptItems":["deep","numericName","numericResourceVersion","nonObject","null","invalidUtf8","loneSurrogate"],
 /// "corruptPathPrefix":"/api/v1/pods","corruptInWatch":true,"nestingDepth":200,
 /// "endlessContinue":"repeat"|"new"|"off","endlessContinuePathPrefix":"/api/v1/pods",
-/// "truncateWatches":true,"truncateWatchesPathPrefix":"/api/v1/pods","churnPerSecond":100}</c>
+/// "truncateWatches":true,"truncateWatchesPathPrefix":"/api/v1/pods","stallListBodies":true,
+/// "stallListBodiesPathPrefix":"/api/v1/pods","churnPerSecond":100}</c>
 /// (a churn of 0 stops it; <c>html</c> goes with <c>errorShare</c>; corrupt items go into lists, and with
 /// <c>corruptInWatch</c> into watches instead). It keeps answering while the cluster plays dead, so a test can bring it back.
 /// </summary>
@@ -147,6 +148,12 @@ internal sealed class ControlHandler
             {
                 _faults.SetTruncateWatches(
                     truncate.GetBoolean(), root.TryGetProperty("truncateWatchesPathPrefix", out var tp) ? tp.GetString() : null);
+            }
+
+            if (root.TryGetProperty("stallListBodies", out var stall))
+            {
+                _faults.SetStallListBodies(
+                    stall.GetBoolean(), root.TryGetProperty("stallListBodiesPathPrefix", out var sp) ? sp.GetString() : null);
             }
 
             if (root.TryGetProperty("up", out var up) && up.GetBoolean())

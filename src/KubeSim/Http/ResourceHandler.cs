@@ -195,7 +195,7 @@ internal sealed class ResourceHandler
             return;
         }
 
-        await WriteListAsync(context, resource, page, endless ? endlessToken : null, corrupt, _store.CurrentResourceVersion).ConfigureAwait(false);
+        await WriteListAsync(context, resource, page, endless ? endlessToken : null, corrupt, _store.CurrentResourceVersion, _faults).ConfigureAwait(false);
     }
 
     /// <summary>A Table list, flushed as it goes like the plain list, so a big one is never whole in memory.</summary>
@@ -228,7 +228,8 @@ internal sealed class ResourceHandler
     }
 
     private static async Task WriteListAsync(
-        HttpContext context, ApiResource resource, ListPage page, string? forcedContinue, IReadOnlyList<CorruptItem> corrupt, long corruptRv)
+        HttpContext context, ApiResource resource, ListPage page, string? forcedContinue, IReadOnlyList<CorruptItem> corrupt, long corruptRv,
+        FaultInjector? faults = null)
     {
         var response = context.Response;
         response.StatusCode = 200;
@@ -262,6 +263,13 @@ internal sealed class ResourceHandler
         }
 
         body.Write(header.WrittenSpan);
+        if (faults?.StallListBodyAsync(context.Request.Path.Value ?? "", context.RequestAborted) is { IsCompleted: false } stall)
+        {
+            // A member hanging mid-answer: headers and the start of the body are out, the rest does not come.
+            await body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+            await stall.ConfigureAwait(false);
+        }
+
         var typeMeta = resource.IsCustom ? TypeMetaPrefix(resource) : null;
         var pending = header.WrittenCount;
         for (var i = 0; i < corrupt.Count; i++)

@@ -62,4 +62,21 @@ public sealed class CorruptAnswerTests
         });
         pages.ShouldBe(1);
     }
+
+    [Fact]
+    public async Task ListPageAsync_MemberHangsAfterHeaders_TimeoutExceptionWithinTheRequestTimeout()
+    {
+        await using var sim = await StartAsync();
+        sim.Faults.SetStallListBodies(true, "/api/v1/namespaces");
+        using var client = new KubeClient(new KubeClientOptions { Server = sim.Url, MaxRetryAttempts = 0, RequestTimeout = TimeSpan.FromSeconds(1) });
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var e = await Should.ThrowAsync<TimeoutException>(
+            () => client.ListPageAsync("/api/v1/namespaces", new ListRequest(), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20)));
+        e.Message.ShouldContain("the response body stalled");
+        clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(10));
+
+        sim.Faults.SetStallListBodies(false);
+        (await client.ListPageAsync("/api/v1/namespaces", new ListRequest(), CancellationToken.None)).Items.Count.ShouldBeGreaterThan(0);
+    }
 }
