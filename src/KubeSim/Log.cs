@@ -27,6 +27,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "Fault injected on {Cluster}: latency {Latency}")]
     public static partial void FaultLatency(ILogger logger, string cluster, TimeSpan latency);
 
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Fault injected on {Cluster}: {Count} corrupt {Where} on {PathPrefix}")]
+    public static partial void FaultCorrupt(ILogger logger, string cluster, string where, string pathPrefix, int count);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Information, Message = "Fault injected on {Cluster}: endless continue tokens ({Mode})")]
+    public static partial void FaultEndlessContinue(ILogger logger, string cluster, Faults.EndlessContinueMode mode);
+
     [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "Reconciling {Resource} {Namespace}/{Name} failed")]
     public static partial void ReconcileFailed(ILogger logger, Exception exception, string resource, string @namespace, string name);
 

@@ -42,7 +42,7 @@ public sealed class ResourceWriter(ResponseFormat format, GroupVersionResource r
                 json.WriteStartArray("items");
                 foreach (var item in items)
                 {
-                    using var doc = JsonDocument.Parse(item.Object);
+                    using var doc = JsonDocument.Parse(item.Object, ObjectJsonLimits.DocumentOptions);
                     WritePartial(json, doc.RootElement);
                 }
 
@@ -83,7 +83,7 @@ public sealed class ResourceWriter(ResponseFormat format, GroupVersionResource r
                 json.WriteEndObject();
                 break;
             case ResponseKind.PartialObjectMetadata:
-                using (var doc = JsonDocument.Parse(item.Object))
+                using (var doc = JsonDocument.Parse(item.Object, ObjectJsonLimits.DocumentOptions))
                 {
                     WritePartial(json, doc.RootElement);
                 }
@@ -157,7 +157,7 @@ public sealed class ResourceWriter(ResponseFormat format, GroupVersionResource r
 
     private void WriteRow(Utf8JsonWriter json, StoredResource item)
     {
-        using var doc = JsonDocument.Parse(item.Object);
+        using var doc = JsonDocument.Parse(item.Object, ObjectJsonLimits.DocumentOptions);
         var root = doc.RootElement;
         json.WriteStartObject();
         json.WriteStartArray("cells");

@@ -64,7 +64,7 @@ public sealed record PediaClusterSpec
     /// <summary>Reads a stored PediaCluster object (v1alpha2 JSON).</summary>
     public static PediaClusterSpec FromObject(JsonObject obj)
     {
-        var name = obj["metadata"]?["name"]?.GetValue<string>() ?? "";
+        var name = JsonFields.Text(obj, "metadata", "name") ?? "";
         var spec = obj["spec"] as JsonObject ?? [];
         var sync = new List<SyncResourceSpec>();
         if (spec["syncResources"] is JsonArray items)
@@ -72,7 +72,7 @@ public sealed record PediaClusterSpec
             foreach (var item in items.OfType<JsonObject>())
             {
                 sync.Add(new SyncResourceSpec(
-                    item["group"]?.GetValue<string>() ?? "",
+                    JsonFields.Text(item["group"]) ?? "",
                     Strings(item["versions"]),
                     Strings(item["resources"])));
             }

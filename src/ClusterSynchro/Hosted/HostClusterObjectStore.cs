@@ -209,7 +209,7 @@ public sealed partial class HostClusterObjectStore : BackgroundService, IApiObje
                 }
 
                 var finalizers = metadata["finalizers"] as JsonArray ?? [];
-                var remaining = finalizers.Where(f => f?.GetValue<string>() != PediaClusterResource.Finalizer).Select(f => f?.DeepClone()).ToList();
+                var remaining = finalizers.Where(f => JsonFields.Text(f) != PediaClusterResource.Finalizer).Select(f => f?.DeepClone()).ToList();
                 if (remaining.Count == finalizers.Count)
                 {
                     return true;
@@ -318,7 +318,7 @@ public sealed partial class HostClusterObjectStore : BackgroundService, IApiObje
                     {
                         var obj = entry.Parse();
                         if (obj["metadata"] is not JsonObject metadata || metadata["deletionTimestamp"] is not null
-                            || (metadata["finalizers"] as JsonArray)?.Any(f => f?.GetValue<string>() == PediaClusterResource.Finalizer) == true)
+                            || (metadata["finalizers"] as JsonArray)?.Any(f => JsonFields.Text(f) == PediaClusterResource.Finalizer) == true)
                         {
                             continue;
                         }
@@ -414,7 +414,7 @@ public sealed partial class HostClusterObjectStore : BackgroundService, IApiObje
     {
         if (Gone(answer))
         {
-            if (JsonNode.Parse(answer)?["metadata"]?["name"]?.GetValue<string>() is { } name)
+            if (JsonFields.Text(JsonNode.Parse(answer), "metadata", "name") is { } name)
             {
                 collection.Remove(name, long.MaxValue);
             }
@@ -428,8 +428,9 @@ public sealed partial class HostClusterObjectStore : BackgroundService, IApiObje
     private static bool Gone(byte[] answer)
     {
         var obj = JsonNode.Parse(answer) as JsonObject;
-        return obj?["kind"]?.GetValue<string>() == "Status"
-            || (obj?["metadata"]?["deletionTimestamp"] is not null && obj["metadata"]?["finalizers"] is not JsonArray { Count: > 0 });
+        return JsonFields.Text(obj, "kind") == "Status"
+            || (JsonFields.Object(obj, "metadata") is { } metadata && metadata["deletionTimestamp"] is not null
+                && metadata["finalizers"] is not JsonArray { Count: > 0 });
     }
 
     /// <summary>The object as the host takes it: its group's form, the name, and the resourceVersion to guard the write with.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Clusterpedia.ClusterSynchro.Clusters;
 using Clusterpedia.Kube.Client;
 using Microsoft.Extensions.Logging;
 
@@ -230,14 +231,14 @@ internal sealed partial class HostCollection
             return null;
         }
 
-        var rv = obj["metadata"]?["resourceVersion"]?.GetValue<string>();
+        var rv = JsonFields.Text(obj, "metadata", "resourceVersion");
         switch (e.Type)
         {
             case WatchEventType.Added or WatchEventType.Modified:
                 Apply(obj);
                 break;
             case WatchEventType.Deleted:
-                if (obj["metadata"]?["name"]?.GetValue<string>() is { } name)
+                if (JsonFields.Text(obj, "metadata", "name") is { } name)
                 {
                     Remove(name, ParseRevision(rv));
                 }
@@ -267,12 +268,12 @@ internal sealed partial class HostCollection
 
     private HostEntry? Parse(JsonObject hostObject)
     {
-        if (hostObject["metadata"] is not JsonObject metadata || metadata["name"]?.GetValue<string>() is not { Length: > 0 } name)
+        if (hostObject["metadata"] is not JsonObject metadata || JsonFields.Text(metadata["name"]) is not { Length: > 0 } name)
         {
             return null;
         }
 
-        var revision = ParseRevision(metadata["resourceVersion"]?.GetValue<string>());
+        var revision = ParseRevision(JsonFields.Text(metadata["resourceVersion"]));
         var stored = ToStorage(hostObject);
         (stored["metadata"] as JsonObject)?.Remove("resourceVersion");
         return new HostEntry(this, name, revision, JsonSerializer.SerializeToUtf8Bytes(stored));

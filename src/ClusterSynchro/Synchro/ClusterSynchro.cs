@@ -35,6 +35,7 @@ internal sealed partial class ClusterSynchro : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _dirty = new(0, 1);
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Channel<bool> _probeNow = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     // Owned by the run loop only.
     private readonly Dictionary<(string Group, string Resource), RunningResource> _resources = [];
@@ -239,7 +240,7 @@ internal sealed partial class ClusterSynchro : IAsyncDisposable
                 var resolveAt = ticks == long.MaxValue ? DateTimeOffset.MaxValue : new DateTimeOffset(ticks, TimeSpan.Zero);
                 var until = resolveAt < nextProbe ? resolveAt : nextProbe;
                 var woken = await WaitForWakeAsync(until - now, ct).ConfigureAwait(false);
-                if (woken || _time.GetUtcNow() >= resolveAt)
+                if (woken == Wake.Resolve || _time.GetUtcNow() >= resolveAt)
                 {
                     Interlocked.Exchange(ref _resolveAgainAt, long.MaxValue);
                     try
@@ -255,7 +256,7 @@ internal sealed partial class ClusterSynchro : IAsyncDisposable
                     continue;
                 }
 
-                if (_time.GetUtcNow() < nextProbe)
+                if (woken != Wake.Probe && _time.GetUtcNow() < nextProbe)
                 {
                     continue;
                 }
@@ -272,11 +273,18 @@ internal sealed partial class ClusterSynchro : IAsyncDisposable
                     failed++;
                     var error = Describe(e);
                     LogProbeFailed(_logger, _name, failed, error);
-                    if (failed >= _options.UnhealthyThreshold)
+                    // A refused connection is an answer, not a maybe: nothing listens there. Anything else (timeouts,
+                    // resets, 5xx) must repeat, quickly, before the cluster counts as unhealthy.
+                    if (failed >= _options.UnhealthyThreshold || IsRefused(e))
                     {
-                        SetCondition("ClusterHealthy", false, "Unhealthy", $"{failed} health checks failed in a row: {error}");
+                        SetCondition("ClusterHealthy", false, "Unhealthy",
+                            failed == 1 ? $"health check failed: {error}" : $"{failed} health checks failed in a row: {error}");
+                        UpdateReady();
                         return false;
                     }
+
+                    var retry = _time.GetUtcNow() + _options.FailedProbeRetryInterval;
+                    nextProbe = retry < nextProbe ? retry : nextProbe;
                 }
             }
 
@@ -316,26 +324,68 @@ internal sealed partial class ClusterSynchro : IAsyncDisposable
         while (Interlocked.CompareExchange(ref _resolveAgainAt, at, current) != current);
     }
 
-    /// <summary>Waits for a spec/CRD change signal (true) or the delay (false).</summary>
-    private async Task<bool> WaitForWakeAsync(TimeSpan delay, CancellationToken ct)
+    private enum Wake
     {
-        if (_wake.Reader.TryRead(out _))
+        Timeout,
+        Resolve,
+        Probe,
+    }
+
+    /// <summary>
+    /// Asks for a health probe now (rate limited): a resource synchro saw its watch end or fail, which is how an
+    /// outage usually shows first, seconds before the next scheduled probe.
+    /// </summary>
+    private void RequestProbe()
+    {
+        var now = _time.GetUtcNow().UtcTicks;
+        var last = Interlocked.Read(ref _lastProbeRequest);
+        if (now - last < _probeRequestSpacing.Ticks || Interlocked.CompareExchange(ref _lastProbeRequest, now, last) != last)
         {
-            return true;
+            return;
+        }
+
+        _probeNow.Writer.TryWrite(true);
+    }
+
+    private static readonly TimeSpan _probeRequestSpacing = TimeSpan.FromMilliseconds(250);
+    private long _lastProbeRequest;
+
+    private static bool IsRefused(Exception e)
+    {
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Waits for a spec/CRD change signal, a probe request or the delay.</summary>
+    private async Task<Wake> WaitForWakeAsync(TimeSpan delay, CancellationToken ct)
+    {
+        if (TryTake() is { } ready)
+        {
+            return ready;
         }
 
         if (delay <= TimeSpan.Zero)
         {
-            return false;
+            return Wake.Timeout;
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var wait = _wake.Reader.WaitToReadAsync(timeout.Token).AsTask();
+        var wake = _wake.Reader.WaitToReadAsync(timeout.Token).AsTask();
+        var probe = _probeNow.Reader.WaitToReadAsync(timeout.Token).AsTask();
         var delayTask = Task.Delay(delay, _time, timeout.Token);
-        var first = await Task.WhenAny(wait, delayTask).ConfigureAwait(false);
+        await Task.WhenAny(wake, probe, delayTask).ConfigureAwait(false);
         await timeout.CancelAsync().ConfigureAwait(false);
         ct.ThrowIfCancellationRequested();
-        return first == wait && wait.IsCompletedSuccessfully && _wake.Reader.TryRead(out _);
+        return TryTake() ?? Wake.Timeout;
+
+        Wake? TryTake() => _wake.Reader.TryRead(out _) ? Wake.Resolve : _probeNow.Reader.TryRead(out _) ? Wake.Probe : null;
     }
 
     private static async Task ProbeAsync(KubeClient client, CancellationToken ct)
@@ -433,7 +483,7 @@ internal sealed partial class ClusterSynchro : IAsyncDisposable
             {
                 var state = running.State;
                 state.Set("Pending", null, null, _time.GetUtcNow(), initialListDone: false);
-                var synchro = new ResourceSynchro(_name, client, writer, state, excluded, _options, _time, _logger);
+                var synchro = new ResourceSynchro(_name, client, writer, state, excluded, _options, _time, _logger, RequestProbe);
                 running.Start(synchro.RunAsync, ct);
                 LogResourceStarted(_logger, _name, want.Resource);
             }

@@ -23,6 +23,7 @@ public sealed partial class ClusterSynchroManager(
     IClusterSecretSource? secrets = null) : BackgroundService
 {
     private readonly Dictionary<string, ClusterSynchro> _running = new(StringComparer.Ordinal);
+    private readonly HashSet<(string Name, long Revision, string Step)> _failuresLogged = [];
     private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private volatile bool _reconciledOnce;
 
@@ -111,23 +112,38 @@ public sealed partial class ClusterSynchroManager(
         }
     }
 
+    // Each PediaCluster is reconciled on its own: one that cannot be read, resolved, stopped, finalized or started is
+    // logged (once per revision) and left for the next pass, and never stops the reconcile of the others.
     private async Task ReconcileAsync(CancellationToken ct)
     {
         var stored = await objects.ListAsync(PediaClusterResource.StorageKey, ct).ConfigureAwait(false);
         var specs = new Dictionary<string, PediaClusterSpec>(StringComparer.Ordinal);
         var deleting = new List<string>();
+        var unreadable = new HashSet<string>(StringComparer.Ordinal);
         foreach (var o in stored)
         {
-            if (JsonNode.Parse(o.Object.Span) is JsonObject obj)
+            try
             {
-                if (obj["metadata"]?["deletionTimestamp"] is not null)
+                if (JsonNode.Parse(o.Object.Span) is not JsonObject obj)
+                {
+                    throw new InvalidDataException("the stored object is not a JSON object");
+                }
+
+                if (JsonFields.Object(obj, "metadata")?["deletionTimestamp"] is not null)
                 {
                     deleting.Add(o.Name);
                     continue;
                 }
 
-                var spec = await ResolveRefsAsync(PediaClusterSpec.FromObject(obj), ct).ConfigureAwait(false);
+                // The store's name is the one that counts (metadata.name may be missing or of the wrong type).
+                var spec = await ResolveRefsAsync(PediaClusterSpec.FromObject(obj) with { Name = o.Name }, ct).ConfigureAwait(false);
                 specs[o.Name] = await AuthenticationFromResolver.ResolveAsync(spec, secrets, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                // Not "gone": a running synchro of it keeps running and its rows stay.
+                unreadable.Add(o.Name);
+                Failed(o.Name, o.Revision, "reading", e);
             }
         }
 
@@ -137,6 +153,11 @@ public sealed partial class ClusterSynchroManager(
         {
             foreach (var (name, synchro) in _running)
             {
+                if (unreadable.Contains(name))
+                {
+                    continue;
+                }
+
                 if (!specs.TryGetValue(name, out var spec))
                 {
                     toStop.Add((name, synchro, true));
@@ -166,21 +187,35 @@ public sealed partial class ClusterSynchroManager(
 
         foreach (var (name, synchro, deleted) in toStop)
         {
-            await synchro.DisposeAsync().ConfigureAwait(false);
-            if (deleted)
+            try
             {
-                catalog.Remove(name);
-                await storage.DeleteClusterAsync(name, ct).ConfigureAwait(false);
-                LogClusterRemoved(logger, name);
+                await synchro.DisposeAsync().ConfigureAwait(false);
+                if (deleted)
+                {
+                    catalog.Remove(name);
+                    await storage.DeleteClusterAsync(name, ct).ConfigureAwait(false);
+                    LogClusterRemoved(logger, name);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                Failed(name, 0, "stopping", e);
             }
         }
 
         foreach (var name in deleting)
         {
-            // Stopped above if it was running; remove its data (again, harmlessly, if already done) and finalize.
-            catalog.Remove(name);
-            await storage.DeleteClusterAsync(name, ct).ConfigureAwait(false);
-            await FinalizeAsync(name, ct).ConfigureAwait(false);
+            try
+            {
+                // Stopped above if it was running; remove its data (again, harmlessly, if already done) and finalize.
+                catalog.Remove(name);
+                await storage.DeleteClusterAsync(name, ct).ConfigureAwait(false);
+                await FinalizeAsync(name, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                Failed(name, 0, "finalizing", e);
+            }
         }
 
         foreach (var (name, spec) in specs)
@@ -193,14 +228,42 @@ public sealed partial class ClusterSynchroManager(
                 }
             }
 
-            var synchro = new ClusterSynchro(spec, storage, objects, catalog, options.Value, time, logger);
-            lock (_running)
+            try
             {
-                _running[name] = synchro;
-            }
+                var synchro = new ClusterSynchro(spec, storage, objects, catalog, options.Value, time, logger);
+                lock (_running)
+                {
+                    _running[name] = synchro;
+                }
 
-            synchro.Start();
-            LogClusterStarted(logger, name);
+                synchro.Start();
+                LogClusterStarted(logger, name);
+            }
+            catch (Exception e)
+            {
+                Failed(name, 0, "starting", e);
+            }
+        }
+
+        lock (_failuresLogged)
+        {
+            // Forget what no longer fails, so a new failure of the same revision is logged again.
+            _failuresLogged.RemoveWhere(k => !unreadable.Contains(k.Name) && !deleting.Contains(k.Name));
+        }
+    }
+
+    /// <summary>Logs a PediaCluster's reconcile failure once per (name, revision, step).</summary>
+    private void Failed(string name, long revision, string step, Exception e)
+    {
+        bool first;
+        lock (_failuresLogged)
+        {
+            first = _failuresLogged.Count < 10_000 && _failuresLogged.Add((name, revision, step));
+        }
+
+        if (first)
+        {
+            LogClusterReconcileFailed(logger, name, step, e);
         }
     }
 
@@ -216,7 +279,7 @@ public sealed partial class ClusterSynchroManager(
             }
 
             var finalizers = metadata["finalizers"] as JsonArray ?? [];
-            var remaining = finalizers.Where(f => f?.GetValue<string>() != PediaClusterResource.Finalizer).Select(f => f?.DeepClone()).ToList();
+            var remaining = finalizers.Where(f => JsonFields.Text(f) != PediaClusterResource.Finalizer).Select(f => f?.DeepClone()).ToList();
             try
             {
                 if (remaining.Count == 0)
@@ -265,6 +328,9 @@ public sealed partial class ClusterSynchroManager(
 
     [LoggerMessage(EventId = 303, Level = LogLevel.Information, Message = "Cluster {Cluster}: the resources to sync changed")]
     private static partial void LogClusterUpdated(ILogger logger, string cluster);
+
+    [LoggerMessage(EventId = 304, Level = LogLevel.Error, Message = "PediaCluster {Cluster}: {Step} it failed; the other PediaClusters are reconciled, this one is tried again on the next pass")]
+    private static partial void LogClusterReconcileFailed(ILogger logger, string cluster, string step, Exception exception);
 
     [LoggerMessage(EventId = 302, Level = LogLevel.Error, Message = "Reconciling PediaClusters failed")]
     private static partial void LogReconcileFailed(ILogger logger, Exception exception);

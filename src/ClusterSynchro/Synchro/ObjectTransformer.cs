@@ -23,10 +23,13 @@ public sealed class ObjectTransformer(string cluster, GroupVersionResource resou
 
     public string Cluster => cluster;
 
-    /// <summary>Reads only namespace, name and resourceVersion: enough to skip objects that did not change.</summary>
+    /// <summary>
+    /// Reads only namespace, name and resourceVersion: enough to skip objects that did not change. A field of the
+    /// wrong type reads as empty (<see cref="MemberObjectCheck"/> rejects such objects before they get here).
+    /// </summary>
     public static (string Namespace, string Name, string ResourceVersion) PeekIdentity(ReadOnlySpan<byte> json)
     {
-        var reader = new Utf8JsonReader(json);
+        var reader = new Utf8JsonReader(json, ObjectJsonLimits.ReaderOptions);
         string ns = "", name = "", rv = "";
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
@@ -54,17 +57,17 @@ public sealed class ObjectTransformer(string cluster, GroupVersionResource resou
                 if (reader.ValueTextEquals("namespace"u8))
                 {
                     reader.Read();
-                    ns = reader.GetString() ?? "";
+                    ns = StringOrEmpty(ref reader);
                 }
                 else if (reader.ValueTextEquals("name"u8))
                 {
                     reader.Read();
-                    name = reader.GetString() ?? "";
+                    name = StringOrEmpty(ref reader);
                 }
                 else if (reader.ValueTextEquals("resourceVersion"u8))
                 {
                     reader.Read();
-                    rv = reader.GetString() ?? "";
+                    rv = StringOrEmpty(ref reader);
                 }
                 else
                 {
@@ -81,7 +84,7 @@ public sealed class ObjectTransformer(string cluster, GroupVersionResource resou
 
     public ResourceRecord Transform(ReadOnlySpan<byte> json)
     {
-        var reader = new Utf8JsonReader(json);
+        var reader = new Utf8JsonReader(json, ObjectJsonLimits.ReaderOptions);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             throw new JsonException("an object must be a JSON object");
@@ -195,7 +198,7 @@ public sealed class ObjectTransformer(string cluster, GroupVersionResource resou
                 var start = (int)reader.TokenStartIndex;
                 reader.Skip();
                 var raw = json[start..(int)reader.BytesConsumed];
-                using (var owners = JsonDocument.Parse(raw.ToArray()))
+                using (var owners = JsonDocument.Parse(raw.ToArray(), ObjectJsonLimits.DocumentOptions))
                 {
                     identity.OwnerUid = ControllerUid(owners.RootElement);
                 }
@@ -237,6 +240,17 @@ public sealed class ObjectTransformer(string cluster, GroupVersionResource resou
 
         w.WriteString(ClusterAnnotation, cluster);
         w.WriteEndObject();
+    }
+
+    private static string StringOrEmpty(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            return reader.GetString() ?? "";
+        }
+
+        reader.Skip();
+        return "";
     }
 
     private static void WritePropertyName(Utf8JsonWriter w, ref Utf8JsonReader reader)

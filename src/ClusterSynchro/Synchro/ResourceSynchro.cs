@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Threading.Channels;
 using Clusterpedia.Kube;
 using Clusterpedia.Kube.Client;
@@ -25,12 +26,15 @@ internal sealed partial class ResourceSynchro
     private readonly GroupVersionResource _gvr;
     private readonly string _resourceName;
     private readonly ObjectTransformer _transformer;
+    private readonly ObjectProblems _problems = new();
+    private readonly Action _connectionTrouble;
     private string? _fieldSelector;
 
     public ResourceSynchro(
         string cluster, KubeClient client, StorageWriter writer, ResourceSyncState state, IReadOnlySet<string> excludedNamespaces,
-        SynchroOptions options, TimeProvider time, ILogger logger)
+        SynchroOptions options, TimeProvider time, ILogger logger, Action? connectionTrouble = null)
     {
+        _connectionTrouble = connectionTrouble ?? (() => { });
         _cluster = cluster;
         _client = client;
         _writer = writer;
@@ -58,7 +62,8 @@ internal sealed partial class ResourceSynchro
             {
                 var rv = await ListAsync(ct).ConfigureAwait(false);
                 failures = 0;
-                _state.Set("Syncing", null, null, _time.GetUtcNow(), initialListDone: true);
+                var (reason, message) = _problems.Summary();
+                _state.Set("Syncing", reason, message, _time.GetUtcNow(), initialListDone: true);
                 await WatchAsync(rv, ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -79,9 +84,16 @@ internal sealed partial class ResourceSynchro
             catch (Exception e)
             {
                 failures++;
+                _connectionTrouble();
                 SynchroMetrics.WatchRestarted(_cluster, _resourceName, "error");
                 LogFailure(_logger, _cluster, _resourceName, e);
-                _state.Set("Error", e is KubeApiException k ? k.Reason : "SyncFailed", Describe(e), _time.GetUtcNow());
+                var reason = e switch
+                {
+                    KubeApiException k => k.Reason,
+                    EndlessListException => "EndlessList",
+                    _ => "SyncFailed",
+                };
+                _state.Set("Error", reason, Describe(e), _time.GetUtcNow());
                 await DelayAsync(failures, ct).ConfigureAwait(false);
             }
         }
@@ -114,8 +126,11 @@ internal sealed partial class ResourceSynchro
         var resourceVersion = "";
         long added = 0, updated = 0;
         var request = new ListRequest { Limit = _options.PageSize, FieldSelector = _fieldSelector };
+        _problems.Reset();
+        int pages = 0, pagesWithoutNew = 0;
         await foreach (var page in _client.ListAllPagesAsync(CollectionPath, request, ct).ConfigureAwait(false))
         {
+            var seenBefore = seen.Count;
             if (page.IsRestart)
             {
                 // The continue token expired and the list started over: what earlier pages gave comes again, and
@@ -125,10 +140,9 @@ internal sealed partial class ResourceSynchro
             }
 
             var batch = new List<ResourceRecord>(page.Items.Count);
-            foreach (var item in page.Items)
+            foreach (var raw in page.Items)
             {
-                var (ns, name, rv) = ObjectTransformer.PeekIdentity(item.Span);
-                if (Excluded(ns) || !seen.Add((ns, name)))
+                if (Accept(raw, out var item) is not var (ns, name, rv) || Excluded(ns) || !seen.Add((ns, name)))
                 {
                     continue;
                 }
@@ -147,7 +161,10 @@ internal sealed partial class ResourceSynchro
                     added++;
                 }
 
-                batch.Add(_transformer.Transform(item.Span));
+                if (TryTransform(item, ns, name) is { } record)
+                {
+                    batch.Add(record);
+                }
             }
 
             if (batch.Count > 0)
@@ -157,6 +174,7 @@ internal sealed partial class ResourceSynchro
 
             _state.SetObjectCount(seen.Count);
             resourceVersion = page.ResourceVersion;
+            CheckProgress(page, ++pages, seen.Count > seenBefore || page.IsRestart ? pagesWithoutNew = 0 : ++pagesWithoutNew);
         }
 
         var gone = stored.Keys.Union(seenBeforeRestart).Where(k => !seen.Contains(k))
@@ -202,13 +220,28 @@ internal sealed partial class ResourceSynchro
                             await writer.ConfigureAwait(false);
                         }
 
-                        var (ns, _, eventRv) = ObjectTransformer.PeekIdentity(e.Object.Span);
-                        if (eventRv.Length > 0)
+                        if (e.Type == WatchEventType.Bookmark)
                         {
-                            rv = eventRv;
+                            var (_, _, bookmarkRv) = ObjectTransformer.PeekIdentity(e.Object.Span);
+                            rv = bookmarkRv.Length > 0 ? bookmarkRv : rv;
+                            continue;
                         }
 
-                        if (e.Type == WatchEventType.Bookmark || Excluded(ns))
+                        var skippedBefore = _problems.Skipped + _problems.Repaired;
+                        var identity = Accept(e.Object, out var obj);
+                        if (_problems.Skipped + _problems.Repaired != skippedBefore)
+                        {
+                            var (reason, message) = _problems.Summary();
+                            _state.Set("Syncing", reason, message, _time.GetUtcNow());
+                        }
+
+                        if (identity is not var (ns, _, eventRv))
+                        {
+                            continue;
+                        }
+
+                        rv = eventRv.Length > 0 ? eventRv : rv;
+                        if (Excluded(ns))
                         {
                             continue;
                         }
@@ -223,13 +256,22 @@ internal sealed partial class ResourceSynchro
                         }
 
                         // The event's bytes may be reused by the reader: keep a copy until it is written.
-                        await events.Writer.WriteAsync(new WatchEvent(e.Type, e.Object.ToArray()), ct).ConfigureAwait(false);
+                        await events.Writer.WriteAsync(new WatchEvent(e.Type, obj.ToArray()), ct).ConfigureAwait(false);
                     }
                 }
                 catch (WatchIdleTimeoutException)
                 {
                     // A silent stream (no events, no bookmarks): watch again from where we are, nothing is lost.
                     LogIdleWatch(_logger, _cluster, _resourceName);
+                }
+                finally
+                {
+                    // A watch that ends, cleanly or not, is often the first sign of a member going away: have the
+                    // cluster probed now rather than at the next interval (the request is rate limited).
+                    if (!ct.IsCancellationRequested)
+                    {
+                        _connectionTrouble();
+                    }
                 }
             }
         }
@@ -269,8 +311,11 @@ internal sealed partial class ResourceSynchro
                 else
                 {
                     deletes.Remove((ns, name));
-                    upserts[(ns, name)] = _transformer.Transform(e.Object.Span);
-                    _ = e.Type == WatchEventType.Added ? added++ : updated++;
+                    if (TryTransform(e.Object, ns, name) is { } record)
+                    {
+                        upserts[(ns, name)] = record;
+                        _ = e.Type == WatchEventType.Added ? added++ : updated++;
+                    }
                 }
             }
 
@@ -289,6 +334,77 @@ internal sealed partial class ResourceSynchro
             SynchroMetrics.Deleted(_cluster, _resourceName, deletes.Count);
         }
     }
+
+    /// <summary>Gives up on a list that goes on without end (a healthy one brings new objects on every page but the last).</summary>
+    private void CheckProgress(ListPage page, int pages, int pagesWithoutNew)
+    {
+        if (page.Continue is null)
+        {
+            return;
+        }
+
+        if (pagesWithoutNew >= _options.MaxListPagesWithoutNewObjects)
+        {
+            throw new EndlessListException(
+                $"list of {_resourceName} never ends: {pagesWithoutNew} pages in a row brought no object not already listed, and the member still sends a continue token");
+        }
+
+        if (pages >= _options.MaxListPages)
+        {
+            throw new EndlessListException($"list of {_resourceName} never ends: {pages} pages and the member still sends a continue token");
+        }
+    }
+
+    /// <summary>
+    /// The identity of an object fit to store, with its bytes (repaired if they had to be); null for an object that
+    /// is skipped, which is counted, reported in the resource's condition and logged once.
+    /// </summary>
+    private (string Namespace, string Name, string ResourceVersion)? Accept(ReadOnlyMemory<byte> raw, out ReadOnlyMemory<byte> json)
+    {
+        var problem = MemberObjectCheck.Check(raw, out json, out var identity, out var repaired);
+        var key = identity.Name.Length == 0 ? null : identity.Namespace.Length == 0 ? identity.Name : identity.Namespace + "/" + identity.Name;
+        if (problem is not null)
+        {
+            if (_problems.AddSkipped(key, problem))
+            {
+                LogSkipped(_logger, _cluster, _resourceName, key ?? "(no name)", problem);
+            }
+
+            return null;
+        }
+
+        if (repaired && _problems.AddRepaired(key!))
+        {
+            LogRepaired(_logger, _cluster, _resourceName, key!);
+        }
+
+        return identity;
+    }
+
+    /// <summary>The row to store, or null when the transform fails on the object (counted and logged like a skip).</summary>
+    private ResourceRecord? TryTransform(ReadOnlyMemory<byte> json, string ns, string name)
+    {
+        try
+        {
+            return _transformer.Transform(json.Span);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            var key = ns.Length == 0 ? name : ns + "/" + name;
+            if (_problems.AddSkipped(key, e.Message))
+            {
+                LogSkipped(_logger, _cluster, _resourceName, key, e.Message);
+            }
+
+            return null;
+        }
+    }
+
+    [LoggerMessage(EventId = 105, Level = LogLevel.Warning, Message = "Cluster {Cluster}: skipped an invalid object of {Resource} ({Object}): {Problem}")]
+    private static partial void LogSkipped(ILogger logger, string cluster, string resource, string @object, string problem);
+
+    [LoggerMessage(EventId = 106, Level = LogLevel.Warning, Message = "Cluster {Cluster}: object {Object} of {Resource} had invalid UTF-8 or lone surrogates; stored with U+FFFD in their place")]
+    private static partial void LogRepaired(ILogger logger, string cluster, string resource, string @object);
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Cluster {Cluster}: listed {Resource}: {Count} objects, {Written} written, {Deleted} deleted since last sync")]
     private static partial void LogListed(ILogger logger, string cluster, string resource, long count, long written, int deleted);

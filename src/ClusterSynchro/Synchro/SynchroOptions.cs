@@ -6,6 +6,15 @@ public sealed class SynchroOptions
     /// <summary>Objects per list page requested from member clusters.</summary>
     public int PageSize { get; set; } = 500;
 
+    /// <summary>
+    /// A list whose pages bring no object it has not seen for this many pages in a row (the member keeps sending
+    /// continue tokens over the same or empty pages) is abandoned as endless: resource status Error, reason EndlessList.
+    /// </summary>
+    public int MaxListPagesWithoutNewObjects { get; set; } = 10;
+
+    /// <summary>Most pages one list may take (a sanity bound: 100,000 pages of 500 is 50 million objects).</summary>
+    public int MaxListPages { get; set; } = 100_000;
+
     /// <summary>Most watch events written to storage in one transaction.</summary>
     public int MaxBatch { get; set; } = 1000;
 
@@ -21,14 +30,23 @@ public sealed class SynchroOptions
     /// <summary>How often the manager re-reads PediaClusters even without a change signal.</summary>
     public TimeSpan ResyncInterval { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How often cluster health is probed.</summary>
-    public TimeSpan HealthInterval { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// How often cluster health is probed (plus up to 20 % jitter). A watch that ends or fails also asks for a probe
+    /// at once, so a member that goes away is usually seen before the interval is up.
+    /// </summary>
+    public TimeSpan HealthInterval { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Consecutive failed probes after which the cluster is unhealthy and its resource synchros stop.</summary>
-    public int UnhealthyThreshold { get; set; } = 3;
+    /// <summary>
+    /// Consecutive failed probes after which the cluster is unhealthy and its resource synchros stop. A refused
+    /// connection needs no repetition: it makes the cluster unhealthy at once.
+    /// </summary>
+    public int UnhealthyThreshold { get; set; } = 2;
+
+    /// <summary>After a failed probe, the next one comes this soon (instead of a whole interval later).</summary>
+    public TimeSpan FailedProbeRetryInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Timeout of one health probe (probes are not retried: the threshold is the retry).</summary>
-    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How often object counts in the status are refreshed while they change.</summary>
     public TimeSpan CountRefreshInterval { get; set; } = TimeSpan.FromSeconds(2);

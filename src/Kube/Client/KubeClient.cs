@@ -83,7 +83,7 @@ public sealed class KubeClient : IDisposable
     public async Task<byte[]> GetRawAsync(string path, string accept, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(BuildUri(path, null), accept, cancellationToken).ConfigureAwait(false);
-        return await ResponseBody.ReadAllAsync(response.Content, cancellationToken).ConfigureAwait(false);
+        return await ResponseBody.ReadAllAsync(response.Content, _options.RequestTimeout, _timeProvider, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>POST of a JSON object to a collection path (create); returns the created object.</summary>
@@ -107,7 +107,7 @@ public sealed class KubeClient : IDisposable
         ArgumentNullException.ThrowIfNull(request);
         var uri = BuildUri(collectionPath, ListQuery(request));
         using var response = await SendAsync(uri, JsonAccept, cancellationToken).ConfigureAwait(false);
-        var body = await ResponseBody.ReadAllAsync(response.Content, cancellationToken).ConfigureAwait(false);
+        var body = await ResponseBody.ReadAllAsync(response.Content, _options.RequestTimeout, _timeProvider, cancellationToken).ConfigureAwait(false);
         return ListPageParser.Parse(body);
     }
 
@@ -150,6 +150,12 @@ public sealed class KubeClient : IDisposable
                 restart = false;
             }
 
+            if (page.Continue is not null && page.Continue == next.Continue)
+            {
+                throw new EndlessListException(
+                    $"list of {collectionPath} never ends: the member answered continue token '{Shorten(page.Continue)}' with the same token");
+            }
+
             yield return page;
             if (page.Continue is null)
             {
@@ -183,6 +189,8 @@ public sealed class KubeClient : IDisposable
         }
     }
 
+    private static string Shorten(string token) => token.Length <= 64 ? token : token[..64] + "...";
+
     public void Dispose()
     {
         _http.Dispose();
@@ -210,7 +218,7 @@ public sealed class KubeClient : IDisposable
     private async Task<byte[]> SendForBodyAsync(HttpMethod method, string path, ReadOnlyMemory<byte>? body, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(method, BuildUri(path, null), JsonAccept, body, cancellationToken).ConfigureAwait(false);
-        return await ResponseBody.ReadAllAsync(response.Content, cancellationToken).ConfigureAwait(false);
+        return await ResponseBody.ReadAllAsync(response.Content, _options.RequestTimeout, _timeProvider, cancellationToken).ConfigureAwait(false);
     }
 
     private Task<HttpResponseMessage> SendAsync(Uri uri, string accept, CancellationToken cancellationToken) =>
@@ -266,7 +274,7 @@ public sealed class KubeClient : IDisposable
 
         using (response)
         {
-            var error = await ResponseBody.ReadAllAsync(response.Content, cancellationToken).ConfigureAwait(false);
+            var error = await ResponseBody.ReadAllAsync(response.Content, _options.RequestTimeout, _timeProvider, cancellationToken).ConfigureAwait(false);
             throw KubeStatus.FromResponse(response.StatusCode, error);
         }
     }

@@ -19,7 +19,27 @@ internal static class KubeStatus
         }
 
         var text = body.IsEmpty ? null : Encoding.UTF8.GetString(body[..Math.Min(body.Length, MaxMessageBytes)]).Trim();
+        if (text is not null && text.StartsWith('<') && HtmlTitle(text) is { } title)
+        {
+            // An error page from a proxy or load balancer in front of the apiserver: its title says what happened,
+            // the markup would only bury it.
+            text = $"{title} (an HTML page, not a Kubernetes Status: likely from a proxy in front of the apiserver)";
+        }
+
         return new KubeApiException(code, ReasonFor(code), string.IsNullOrEmpty(text) ? DefaultMessage(code) : text);
+    }
+
+    private static string? HtmlTitle(string html)
+    {
+        var start = html.IndexOf("<title>", StringComparison.OrdinalIgnoreCase);
+        var end = start < 0 ? -1 : html.IndexOf("</title>", start, StringComparison.OrdinalIgnoreCase);
+        if (end < 0)
+        {
+            return null;
+        }
+
+        var title = html[(start + "<title>".Length)..end].Trim();
+        return title.Length == 0 ? null : title;
     }
 
     /// <summary>The object of a watch ERROR event.</summary>

@@ -10,7 +10,7 @@ internal static class ListPageParser
 {
     public static ListPage Parse(ReadOnlyMemory<byte> buffer)
     {
-        var reader = new Utf8JsonReader(buffer.Span, new JsonReaderOptions { MaxDepth = 512 });
+        var reader = new Utf8JsonReader(buffer.Span, new JsonReaderOptions { MaxDepth = ObjectJsonLimits.MaxDepth + 2 });
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             throw new InvalidDataException("list response is not a JSON object");

@@ -5,14 +5,19 @@ namespace Clusterpedia.Kube.Client;
 /// <summary>
 /// Reads a response body into one exactly-sized array: with Content-Length straight in, otherwise through pooled
 /// chunks copied once at the end, so a page costs about twice its size at peak rather than the 3-4x of a growing
-/// MemoryStream.
+/// MemoryStream. Every read must bring bytes within the idle timeout: a member that hangs after its headers would
+/// otherwise hold the caller for ever (the request timeout only covers the wait for the headers).
 /// </summary>
 internal static class ResponseBody
 {
     internal const int ChunkSize = 64 * 1024;
 
-    public static async Task<byte[]> ReadAllAsync(HttpContent content, CancellationToken cancellationToken)
+    public static Task<byte[]> ReadAllAsync(HttpContent content, CancellationToken cancellationToken) =>
+        ReadAllAsync(content, Timeout.InfiniteTimeSpan, TimeProvider.System, cancellationToken);
+
+    public static async Task<byte[]> ReadAllAsync(HttpContent content, TimeSpan idleTimeout, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
+        using var idle = new IdleReads(idleTimeout, timeProvider, cancellationToken);
         var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
@@ -20,15 +25,26 @@ internal static class ResponseBody
             if (length is { } exact && exact <= Array.MaxLength)
             {
                 var buffer = new byte[exact];
-                await stream.ReadExactlyAsync(buffer, cancellationToken).ConfigureAwait(false);
+                var filled = 0;
+                while (filled < buffer.Length)
+                {
+                    var read = await idle.ReadAsync(stream, buffer.AsMemory(filled)).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        throw new EndOfStreamException($"the response body ended after {filled} of {exact} bytes");
+                    }
+
+                    filled += read;
+                }
+
                 return buffer;
             }
 
-            return await ReadChunkedAsync(stream, cancellationToken).ConfigureAwait(false);
+            return await ReadChunkedAsync(stream, idle).ConfigureAwait(false);
         }
     }
 
-    private static async Task<byte[]> ReadChunkedAsync(Stream stream, CancellationToken cancellationToken)
+    private static async Task<byte[]> ReadChunkedAsync(Stream stream, IdleReads idle)
     {
         var chunks = new List<byte[]>();
         var total = 0L;
@@ -42,7 +58,7 @@ internal static class ResponseBody
                 last = 0;
                 while (last < chunk.Length)
                 {
-                    var read = await stream.ReadAsync(chunk.AsMemory(last), cancellationToken).ConfigureAwait(false);
+                    var read = await idle.ReadAsync(stream, chunk.AsMemory(last)).ConfigureAwait(false);
                     if (read == 0)
                     {
                         return Concat(chunks, total + last, last);
@@ -60,6 +76,36 @@ internal static class ResponseBody
             {
                 ArrayPool<byte>.Shared.Return(chunk);
             }
+        }
+    }
+
+    /// <summary>Reads that fail with a <see cref="TimeoutException"/> when one brings nothing within the idle timeout.</summary>
+    private sealed class IdleReads(TimeSpan idleTimeout, TimeProvider timeProvider, CancellationToken cancellationToken) : IDisposable
+    {
+        private readonly CancellationTokenSource _idle = new(Timeout.InfiniteTimeSpan, timeProvider);
+        private CancellationTokenSource? _linked;
+
+        public async ValueTask<int> ReadAsync(Stream stream, Memory<byte> buffer)
+        {
+            _linked ??= CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _idle.Token);
+            _idle.CancelAfter(idleTimeout);
+            try
+            {
+                var read = await stream.ReadAsync(buffer, _linked.Token).ConfigureAwait(false);
+                _idle.CancelAfter(Timeout.InfiniteTimeSpan);
+                return read;
+            }
+            catch (OperationCanceledException e) when (_idle.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException(
+                    $"the response body stalled: nothing received for {idleTimeout.TotalSeconds:0.###}s after the headers", e);
+            }
+        }
+
+        public void Dispose()
+        {
+            _linked?.Dispose();
+            _idle.Dispose();
         }
     }
 

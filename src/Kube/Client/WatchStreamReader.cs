@@ -51,7 +51,19 @@ internal sealed class WatchStreamReader : IDisposable
             {
                 var rest = _buffer.AsMemory(_start, _end - _start);
                 _start = _scanned = _end;
-                return IsBlank(rest.Span) ? null : Decode(rest.Span);
+                if (IsBlank(rest.Span))
+                {
+                    return null;
+                }
+
+                try
+                {
+                    return Decode(rest.Span);
+                }
+                catch (JsonException e)
+                {
+                    throw new InvalidDataException($"the watch stream ended in the middle of an event ({rest.Length} bytes of it)", e);
+                }
             }
 
             await FillAsync(cancellationToken).ConfigureAwait(false);
@@ -102,7 +114,7 @@ internal sealed class WatchStreamReader : IDisposable
 
     internal static WatchEvent Decode(ReadOnlySpan<byte> line)
     {
-        var reader = new Utf8JsonReader(line, new JsonReaderOptions { MaxDepth = 512 });
+        var reader = new Utf8JsonReader(line, new JsonReaderOptions { MaxDepth = ObjectJsonLimits.MaxDepth + 1 });
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             throw new InvalidDataException("watch event is not a JSON object");

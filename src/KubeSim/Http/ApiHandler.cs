@@ -60,6 +60,8 @@ internal sealed class ApiHandler
                 return;
             }
 
+            // A hung apiserver: the connection is accepted and the answer never comes (until the hang ends).
+            await _faults.WaitWhileHungAsync(context.RequestAborted).ConfigureAwait(false);
             if (_faults.Latency is { Ticks: > 0 } latency)
             {
                 await Task.Delay(latency, _options.TimeProvider, context.RequestAborted).ConfigureAwait(false);
@@ -67,6 +69,12 @@ internal sealed class ApiHandler
 
             if (_faults.NextError(path) is { } injected)
             {
+                if (_faults.HtmlErrors)
+                {
+                    await Responses.WriteHtmlErrorAsync(context, injected.Code).ConfigureAwait(false);
+                    return;
+                }
+
                 throw injected;
             }
 

@@ -7,8 +7,14 @@ namespace Clusterpedia.KubeSim.Http;
 /// <c>/_sim/faults</c>: the standalone process's remote control for <see cref="FaultInjector"/>. GET shows the state,
 /// DELETE resets it, POST applies a JSON document whose members are all optional and applied in this order:
 /// <c>{"reset":true,"errorShare":0.5,"errorCode":429,"retryAfterSeconds":2,"errorPathPrefix":"/api/v1/pods",
-/// "latencyMilliseconds":200,"compact":true,"dropWatches":true,"downSeconds":10,"up":true,"churnPerSecond":100}</c>
-/// (a churn of 0 stops it). It keeps answering while the cluster plays dead, so a test can bring it back.
+/// "html":true,"latencyMilliseconds":200,"compact":true,"dropWatches":true,"downSeconds":10,"hang":true,"up":true,
+/// "corruptItems":["deep","numericName","numericResourceVersion","nonObject","null","invalidUtf8","loneSurrogate"],
+/// "corruptPathPrefix":"/api/v1/pods","corruptInWatch":true,"nestingDepth":200,
+/// "endlessContinue":"repeat"|"new"|"off","endlessContinuePathPrefix":"/api/v1/pods",
+/// "truncateWatches":true,"truncateWatchesPathPrefix":"/api/v1/pods","stallListBodies":true,
+/// "stallListBodiesPathPrefix":"/api/v1/pods","churnPerSecond":100}</c>
+/// (a churn of 0 stops it; <c>html</c> goes with <c>errorShare</c>; corrupt items go into lists, and with
+/// <c>corruptInWatch</c> into watches instead). It keeps answering while the cluster plays dead, so a test can bring it back.
 /// </summary>
 internal sealed class ControlHandler
 {
@@ -87,7 +93,8 @@ internal sealed class ControlHandler
                     share.GetDouble(),
                     root.TryGetProperty("errorCode", out var code) ? code.GetInt32() : 500,
                     root.TryGetProperty("retryAfterSeconds", out var retryAfter) ? retryAfter.GetInt32() : 1,
-                    root.TryGetProperty("errorPathPrefix", out var prefix) ? prefix.GetString() : null);
+                    root.TryGetProperty("errorPathPrefix", out var prefix) ? prefix.GetString() : null,
+                    root.TryGetProperty("html", out var html) && html.GetBoolean());
             }
 
             if (root.TryGetProperty("latencyMilliseconds", out var latency))
@@ -108,6 +115,45 @@ internal sealed class ControlHandler
             if (root.TryGetProperty("downSeconds", out var down))
             {
                 _faults.GoDown(TimeSpan.FromSeconds(down.GetDouble()));
+            }
+
+            if (root.TryGetProperty("hang", out var hang) && hang.GetBoolean())
+            {
+                _faults.Hang();
+            }
+
+            if (root.TryGetProperty("corruptItems", out var corrupt))
+            {
+                var depth = root.TryGetProperty("nestingDepth", out var d) ? d.GetInt32() : 200;
+                var items = corrupt.EnumerateArray().Select(i => CorruptItem.Parse(i.GetString() ?? "", depth)).ToList();
+                var corruptPrefix = root.TryGetProperty("corruptPathPrefix", out var cp) ? cp.GetString() ?? "/" : "/";
+                if (root.TryGetProperty("corruptInWatch", out var inWatch) && inWatch.GetBoolean())
+                {
+                    _faults.SetCorruptWatchEvents(corruptPrefix, items);
+                }
+                else
+                {
+                    _faults.SetCorruptListItems(corruptPrefix, items);
+                }
+            }
+
+            if (root.TryGetProperty("endlessContinue", out var endless))
+            {
+                _faults.SetEndlessContinue(
+                    Enum.Parse<EndlessContinueMode>(endless.GetString() ?? "off", ignoreCase: true),
+                    root.TryGetProperty("endlessContinuePathPrefix", out var ep) ? ep.GetString() : null);
+            }
+
+            if (root.TryGetProperty("truncateWatches", out var truncate))
+            {
+                _faults.SetTruncateWatches(
+                    truncate.GetBoolean(), root.TryGetProperty("truncateWatchesPathPrefix", out var tp) ? tp.GetString() : null);
+            }
+
+            if (root.TryGetProperty("stallListBodies", out var stall))
+            {
+                _faults.SetStallListBodies(
+                    stall.GetBoolean(), root.TryGetProperty("stallListBodiesPathPrefix", out var sp) ? sp.GetString() : null);
             }
 
             if (root.TryGetProperty("up", out var up) && up.GetBoolean())

@@ -133,9 +133,19 @@ internal sealed class ResourceHandler
         long? at = null;
         string? start = null;
         var limit = query.Limit;
-        if (query.Continue is not null)
+        var path = context.Request.Path.Value ?? "";
+        var endless = _faults.EndlessContinueFor(path, out var endlessToken);
+        var continueToken = query.Continue;
+        if (endless && continueToken?.StartsWith(FaultInjector.EndlessTokenPrefix, StringComparison.Ordinal) == true)
         {
-            (var continueRv, start) = ContinueToken.Decode(query.Continue);
+            // Our own never-ending token: the first page again.
+            continueToken = null;
+        }
+
+        var corrupt = _faults.ListItemsFor(path, firstPage: continueToken is null);
+        if (continueToken is not null)
+        {
+            (var continueRv, start) = ContinueToken.Decode(continueToken);
             if (continueRv > 0)
             {
                 if (continueRv < _store.CompactedResourceVersion)
@@ -174,7 +184,7 @@ internal sealed class ResourceHandler
         {
             page = _store.List(resource, new ListRequest(request.Namespace, at, start, limit, query.Filter));
         }
-        catch (SimulatorApiException e) when (e.Code == 410 && query.Continue is not null)
+        catch (SimulatorApiException e) when (e.Code == 410 && continueToken is not null)
         {
             throw ExpiredContinue(start!);
         }
@@ -185,7 +195,7 @@ internal sealed class ResourceHandler
             return;
         }
 
-        await WriteListAsync(context, resource, page).ConfigureAwait(false);
+        await WriteListAsync(context, resource, page, endless ? endlessToken : null, corrupt, _store.CurrentResourceVersion, _faults).ConfigureAwait(false);
     }
 
     /// <summary>A Table list, flushed as it goes like the plain list, so a big one is never whole in memory.</summary>
@@ -217,7 +227,9 @@ internal sealed class ResourceHandler
         await body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 
-    private static async Task WriteListAsync(HttpContext context, ApiResource resource, ListPage page)
+    private static async Task WriteListAsync(
+        HttpContext context, ApiResource resource, ListPage page, string? forcedContinue, IReadOnlyList<CorruptItem> corrupt, long corruptRv,
+        FaultInjector? faults = null)
     {
         var response = context.Response;
         response.StatusCode = 200;
@@ -231,7 +243,11 @@ internal sealed class ResourceHandler
             writer.WriteString("apiVersion", resource.ApiVersion);
             writer.WriteStartObject("metadata");
             writer.WriteString("resourceVersion", page.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            if (page.LastKey is not null)
+            if (forcedContinue is not null)
+            {
+                writer.WriteString("continue", forcedContinue);
+            }
+            else if (page.LastKey is not null)
             {
                 writer.WriteString("continue", ContinueToken.Encode(page.ResourceVersion, page.LastKey));
                 if (page.RemainingItemCount is long remaining)
@@ -247,11 +263,29 @@ internal sealed class ResourceHandler
         }
 
         body.Write(header.WrittenSpan);
+        if (faults?.StallListBodyAsync(context.Request.Path.Value ?? "", context.RequestAborted) is { IsCompleted: false } stall)
+        {
+            // A member hanging mid-answer: headers and the start of the body are out, the rest does not come.
+            await body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+            await stall.ConfigureAwait(false);
+        }
+
         var typeMeta = resource.IsCustom ? TypeMetaPrefix(resource) : null;
         var pending = header.WrittenCount;
+        for (var i = 0; i < corrupt.Count; i++)
+        {
+            // Written as the member would send them, broken bytes included.
+            if (i > 0)
+            {
+                body.Write(","u8);
+            }
+
+            body.Write(corrupt[i].Render(corruptRv));
+        }
+
         for (var i = 0; i < page.Items.Count; i++)
         {
-            if (i > 0)
+            if (i > 0 || corrupt.Count > 0)
             {
                 body.Write(","u8);
             }
@@ -338,6 +372,24 @@ internal sealed class ResourceHandler
                 WriteBookmark(body, typeMeta, _store.CurrentResourceVersion, initialEventsEnd: true);
             }
 
+            var path = context.Request.Path.Value ?? "";
+            foreach (var item in _faults.WatchItemsFor(path))
+            {
+                body.Write("{\"type\":\"ADDED\",\"object\":"u8);
+                body.Write(item.Render(_store.CurrentResourceVersion));
+                body.Write("}"u8);
+                body.Write(_newLine);
+            }
+
+            if (_faults.TruncatesWatch(path))
+            {
+                // Half an event, then the end of the stream.
+                body.Write("{\"type\":\"ADDED\",\"object\":{\"metadata\":{\"name\":\"cut-"u8);
+                await body.FlushAsync(cancellationToken).ConfigureAwait(false);
+                Log.WatchEnded(_logger, resource.GroupResource, sent);
+                return;
+            }
+
             await body.FlushAsync(cancellationToken).ConfigureAwait(false);
             var reader = subscription.Reader;
             Task<bool>? waitForEvent = null;
@@ -346,6 +398,8 @@ internal sealed class ResourceHandler
                 : null;
             while (!cancellationToken.IsCancellationRequested)
             {
+                // A hung apiserver sends nothing more, not even bookmarks, and keeps the connection open.
+                await _faults.WaitWhileHungAsync(cancellationToken).ConfigureAwait(false);
                 while (reader.TryRead(out var e))
                 {
                     if (WriteEvent(body, typeMeta, e, query, render))
@@ -366,6 +420,7 @@ internal sealed class ResourceHandler
                             break;
                         }
 
+                        await _faults.WaitWhileHungAsync(cancellationToken).ConfigureAwait(false);
                         if (_store.BookmarkResourceVersion(subscription) is long bookmarkRv)
                         {
                             WriteBookmark(body, typeMeta, bookmarkRv, initialEventsEnd: false);
@@ -633,7 +688,7 @@ internal sealed class ResourceHandler
             }
         }
 
-        await WriteListAsync(context, resource, new ListPage(_store.CurrentResourceVersion, deleted, null, null)).ConfigureAwait(false);
+        await WriteListAsync(context, resource, new ListPage(_store.CurrentResourceVersion, deleted, null, null), null, [], 0).ConfigureAwait(false);
     }
 
     private static Task WriteObjectAsync(HttpContext context, int statusCode, ApiResource resource, ObjectVersion version) =>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace Clusterpedia.KubeSim.Http;
 
@@ -26,6 +27,17 @@ internal static class Responses
         context.Response.ContentType = JsonContentType;
         context.Response.ContentLength = json.Length;
         await context.Response.BodyWriter.WriteAsync(json, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>An error page as a proxy in front of an apiserver sends it (nginx's wording), not a Status.</summary>
+    public static Task WriteHtmlErrorAsync(HttpContext context, int statusCode)
+    {
+        var phrase = ReasonPhrases.GetReasonPhrase(statusCode);
+        context.Response.StatusCode = statusCode;
+        context.Response.ContentType = "text/html";
+        return context.Response.WriteAsync(
+            $"<html>\r\n<head><title>{statusCode} {phrase}</title></head>\r\n<body>\r\n<center><h1>{statusCode} {phrase}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
+            context.RequestAborted);
     }
 
     public static Task WriteStatusAsync(HttpContext context, SimulatorApiException error)

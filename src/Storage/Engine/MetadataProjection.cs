@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Clusterpedia.Kube;
 
 namespace Clusterpedia.Storage.Engine;
 
@@ -8,7 +9,7 @@ internal static class MetadataProjection
 {
     public static ReadOnlyMemory<byte> Project(ReadOnlyMemory<byte> json)
     {
-        using var document = JsonDocument.Parse(json);
+        using var document = JsonDocument.Parse(json, ObjectJsonLimits.DocumentOptions);
         var buffer = new ArrayBufferWriter<byte>(Math.Min(json.Length, 4096));
         using (var writer = new Utf8JsonWriter(buffer))
         {
