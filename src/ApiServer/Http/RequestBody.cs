@@ -43,6 +43,11 @@ public static class RequestBody
         {
             throw FromBadRequest(e, max);
         }
+        catch (IOException e) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            // Kestrel reports some framing errors (a chunk size that overflows) as a plain IOException.
+            throw new ApiException(400, "BadRequest", $"the request body could not be read: {e.Message}");
+        }
 
         return buffer.ToArray();
     }

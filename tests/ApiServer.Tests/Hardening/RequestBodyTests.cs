@@ -265,12 +265,14 @@ public sealed class RequestBodyTests(LimitsServer server)
         LimitsServer.ShouldBeStatus(code, text, 400, "not valid YAML");
     }
 
-    [Fact]
-    public async Task CreatePediaCluster_MalformedChunkedBody_Is400Status()
+    [Theory]
+    [InlineData("ZZ-not-hex\r\n{}\r\n0\r\n\r\n")]
+    [InlineData("FFFFFFFFFFFFFFFFFFFF\r\nabc\r\n0\r\n\r\n")]
+    public async Task CreatePediaCluster_MalformedChunkedBody_Is400Status(string chunks)
     {
         var head = $"POST {_pediaClusters} HTTP/1.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked";
 
-        var (code, text) = await RawHttp.SendAsync(server.Server, head, Encoding.ASCII.GetBytes("ZZ-not-hex\r\n{}\r\n0\r\n\r\n"));
+        var (code, text) = await RawHttp.SendAsync(server.Server, head, Encoding.ASCII.GetBytes(chunks));
 
         LimitsServer.ShouldBeStatus(code, text, 400, "request body");
         await server.ShouldBeHealthyAsync();
