@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Clusterpedia.ApiServer.Http;
+using Clusterpedia.Kube.Selectors;
 
 namespace Clusterpedia.ApiServer.Clusters;
 
@@ -11,10 +11,8 @@ namespace Clusterpedia.ApiServer.Clusters;
 /// references), label and annotation key syntax, label values, and the total size of annotations. Objects are
 /// stored as JSON, so without this a wrong type would be stored and break every later reader of the object.
 /// </summary>
-internal static partial class ObjectMetaValidation
+internal static class ObjectMetaValidation
 {
-    private const string _qualifiedNameRule = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')";
-    private const string _labelValueRule = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
 
     public static void Validate(JsonObject metadata, RequestLimits limits, List<string> errors)
     {
@@ -65,13 +63,9 @@ internal static partial class ObjectMetaValidation
             }
 
             var text = value.GetValue<string>();
-            if (text.Length > 63)
+            foreach (var message in LabelValidation.IsValidLabelValue(text))
             {
-                errors.Add($"{path}: Invalid value: \"{Truncate(text)}\": must be no more than 63 characters");
-            }
-            else if (!LabelValuePattern().IsMatch(text))
-            {
-                errors.Add($"{path}: Invalid value: \"{Truncate(text)}\": {_labelValueRule}");
+                errors.Add($"{path}: Invalid value: \"{Truncate(text)}\": {message}");
             }
         }
     }
@@ -200,33 +194,9 @@ internal static partial class ObjectMetaValidation
     /// <summary>kube-apiserver's IsQualifiedName: [prefix/]name, the prefix a DNS subdomain, the name at most 63 characters.</summary>
     private static void CheckQualifiedName(string value, string path, List<string> errors)
     {
-        var slash = value.IndexOf('/', StringComparison.Ordinal);
-        var name = value;
-        if (slash >= 0)
+        foreach (var message in LabelValidation.IsQualifiedName(value))
         {
-            var prefix = value[..slash];
-            name = value[(slash + 1)..];
-            if (prefix.Length == 0)
-            {
-                errors.Add($"{path}: Invalid value: \"{Truncate(value)}\": prefix part must be non-empty");
-            }
-            else if (prefix.Length > 253 || !SubdomainPattern().IsMatch(prefix))
-            {
-                errors.Add($"{path}: Invalid value: \"{Truncate(value)}\": prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')");
-            }
-        }
-
-        if (name.Length == 0)
-        {
-            errors.Add($"{path}: Invalid value: \"{Truncate(value)}\": name part must be non-empty");
-        }
-        else if (name.Length > 63)
-        {
-            errors.Add($"{path}: Invalid value: \"{Truncate(value)}\": name part must be no more than 63 characters");
-        }
-        else if (!QualifiedNamePattern().IsMatch(name))
-        {
-            errors.Add($"{path}: Invalid value: \"{Truncate(value)}\": name part {_qualifiedNameRule}");
+            errors.Add($"{path}: Invalid value: \"{Truncate(value)}\": {message}");
         }
     }
 
@@ -243,13 +213,4 @@ internal static partial class ObjectMetaValidation
         var cut = char.IsHighSurrogate(text[79]) ? 79 : 80;
         return text[..cut] + "...";
     }
-
-    [GeneratedRegex("^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")]
-    private static partial Regex QualifiedNamePattern();
-
-    [GeneratedRegex("^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")]
-    private static partial Regex LabelValuePattern();
-
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
-    private static partial Regex SubdomainPattern();
 }

@@ -6,6 +6,7 @@ using Clusterpedia.ApiServer.Http;
 using Clusterpedia.ApiServer.Search;
 using Clusterpedia.ClusterSynchro.Clusters;
 using Clusterpedia.ClusterSynchro.Hosted;
+using Clusterpedia.Kube;
 using Clusterpedia.Kube.Patching;
 using Clusterpedia.Kube.Selectors;
 using Clusterpedia.Storage;
@@ -436,7 +437,7 @@ internal sealed partial class OwnApiHandler(
 
         if (metadata["deletionTimestamp"] is null)
         {
-            metadata["deletionTimestamp"] = time.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+            metadata["deletionTimestamp"] = KubeTime.Format(time.GetUtcNow());
             metadata["deletionGracePeriodSeconds"] = 0;
             try
             {
@@ -556,7 +557,7 @@ internal sealed partial class OwnApiHandler(
         metadata.Remove("resourceVersion");
         metadata.Remove("namespace");
         metadata["uid"] = Guid.NewGuid().ToString();
-        metadata["creationTimestamp"] = time.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        metadata["creationTimestamp"] = KubeTime.Format(time.GetUtcNow());
         metadata["generation"] = 1;
         metadata.Remove("deletionTimestamp");
         if (resource.HasStatus)

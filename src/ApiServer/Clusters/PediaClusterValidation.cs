@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
+using Clusterpedia.Kube.Selectors;
 
 namespace Clusterpedia.ApiServer.Clusters;
 
@@ -8,7 +8,7 @@ namespace Clusterpedia.ApiServer.Clusters;
 /// Validation of our own objects. Each problem is reported as "field: Invalid value: ...: why", the form
 /// kube-apiserver uses, so a 422 tells the user exactly which field to fix.
 /// </summary>
-internal static partial class PediaClusterValidation
+internal static class PediaClusterValidation
 {
     public static void ValidateV1Alpha2(JsonObject obj, List<string> errors) =>
         ValidatePediaCluster(obj, errors, "apiserver", "syncResources");
@@ -34,9 +34,12 @@ internal static partial class PediaClusterValidation
         {
             errors.Add("metadata.name: Required value: name or generateName is required");
         }
-        else if (name.Length > 253 || !SubdomainPattern().IsMatch(name))
+        else
         {
-            errors.Add($"metadata.name: Invalid value: \"{name}\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')");
+            foreach (var message in LabelValidation.IsDns1123Subdomain(name))
+            {
+                errors.Add($"metadata.name: Invalid value: \"{name}\": {message}");
+            }
         }
     }
 
@@ -217,7 +220,4 @@ internal static partial class PediaClusterValidation
             errors.Add($"{field}: Invalid value: must be base64-encoded");
         }
     }
-
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
-    private static partial Regex SubdomainPattern();
 }

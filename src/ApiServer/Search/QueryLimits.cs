@@ -4,7 +4,7 @@ namespace Clusterpedia.ApiServer.Search;
 
 /// <summary>
 /// The bounds on what one list or watch request may ask of the store, bound from <c>Limits:Query</c> and checked at
-/// start. Defaults are in one place here; docs/query-limits.md says what happens when each is exceeded.
+/// start. Defaults are in one place here; docs/limits.md ("Queries") says what happens when each is exceeded.
 /// </summary>
 public sealed class QueryLimits
 {

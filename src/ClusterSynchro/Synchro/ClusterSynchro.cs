@@ -882,7 +882,7 @@ internal sealed partial class ClusterSynchro : IAsyncDisposable
         ["lastTransitionTime"] = Timestamp(since),
     };
 
-    private static string Timestamp(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    private static string Timestamp(DateTimeOffset t) => KubeTime.Format(t);
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Warning, Message = "Cluster {Cluster}: cannot connect")]
     private static partial void LogConnectFailed(ILogger logger, string cluster, Exception exception);
