@@ -7,40 +7,28 @@ namespace Clusterpedia.Kube.Tests.Client;
 /// <summary>The one list-watch loop against the simulator on Kestrel: list then watch, 410, resume, backoff.</summary>
 public sealed class ReflectorTests : IAsyncLifetime, IDisposable
 {
-    private const string _token = "sim-token";
     private const string _namespace = "reflector-test";
     private const string _configMaps = "/api/v1/namespaces/reflector-test/configmaps";
     private static readonly GroupVersionResource _configMapsGvr = new("", "v1", "configmaps");
     private static readonly TimeSpan _wait = TimeSpan.FromSeconds(30);
 
     private readonly CancellationTokenSource _stop = new();
-    private SimulatedCluster? _cluster;
-    private KubeClient? _client;
+    private SimulatorWithClient? _simulator;
 
-    private SimulatedCluster Cluster => _cluster ?? throw new InvalidOperationException("simulator not started");
+    private SimulatedCluster Cluster => (_simulator ?? throw new InvalidOperationException("simulator not started")).Cluster;
 
-    private KubeClient Client => _client ?? throw new InvalidOperationException("client not created");
+    private KubeClient Client => (_simulator ?? throw new InvalidOperationException("simulator not started")).Client;
 
-    public async Task InitializeAsync()
-    {
-        _cluster = await SimulatedCluster.StartAsync(new SimulatorOptions { Port = 0, Token = _token });
-        _client = new KubeClient(new KubeClientOptions { Server = _cluster.Url, BearerToken = _token, MaxRetryAttempts = 0 });
-        _cluster.Store.Create(new GroupVersionResource("", "v1", "namespaces"), null,
-            $$$"""{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"{{{_namespace}}}"}}""");
-    }
+    public async Task InitializeAsync() => _simulator = await SimulatorWithClient.StartAsync(_namespace);
 
-    public void Dispose()
-    {
-        _client?.Dispose();
-        _stop.Dispose();
-    }
+    public void Dispose() => _stop.Dispose();
 
     public async Task DisposeAsync()
     {
         await _stop.CancelAsync();
-        if (_cluster is not null)
+        if (_simulator is not null)
         {
-            await _cluster.DisposeAsync();
+            await _simulator.DisposeAsync();
         }
     }
 
