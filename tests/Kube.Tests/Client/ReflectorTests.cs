@@ -116,6 +116,39 @@ public sealed class ReflectorTests : IAsyncLifetime, IDisposable
         await StopAsync(run);
     }
 
+    [Fact]
+    public async Task RunAsync_HandlerStopsOnError_EndsWithoutBackoff()
+    {
+        var time = new RecordingTimeProvider();
+        var handler = new RecordingHandler { OnErrorAction = ReflectorErrorAction.Stop };
+
+        await new Reflector(Client, "/apis/nope.example.com/v1/things", handler, new ReflectorOptions(), time).RunAsync(_stop.Token).WaitAsync(_wait);
+
+        handler.Errors.ShouldBe(1);
+        time.Delays.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task RunAsync_SilentWatch_IdleWatchdogWatchesAgainWithoutRelisting()
+    {
+        using var client = new KubeClient(new KubeClientOptions
+        {
+            Server = Cluster.Url,
+            BearerToken = Cluster.Options.Token,
+            WatchIdleTimeout = TimeSpan.FromMilliseconds(300),
+        });
+        var handler = new RecordingHandler();
+        var run = new Reflector(client, _configMaps, handler, new ReflectorOptions(), TimeProvider.System).RunAsync(_stop.Token);
+
+        await handler.WaitForAsync("idle");
+        CreateConfigMap("after-idle");
+
+        await handler.WaitForEventAsync(WatchEventType.Added, "after-idle");
+        handler.Lists.ShouldBe(1);
+        handler.Errors.ShouldBe(0);
+        await StopAsync(run);
+    }
+
     private Task Start(RecordingHandler handler, ReflectorOptions options, TimeProvider? time = null) =>
         new Reflector(Client, _configMaps, handler, options, time ?? TimeProvider.System).RunAsync(_stop.Token);
 
@@ -138,6 +171,8 @@ public sealed class ReflectorTests : IAsyncLifetime, IDisposable
         private readonly List<string> _eventNames = [];
 
         public Action? OnFirstListed { get; set; }
+
+        public ReflectorErrorAction OnErrorAction { get; init; } = ReflectorErrorAction.Backoff;
 
         public int Lists { get; private set; }
 
@@ -216,7 +251,7 @@ public sealed class ReflectorTests : IAsyncLifetime, IDisposable
             return ValueTask.CompletedTask;
         }
 
-        public void OnWatchEnded(bool idle) => _calls.Writer.TryWrite("watch ended");
+        public void OnWatchEnded(bool idle) => _calls.Writer.TryWrite(idle ? "idle" : "watch ended");
 
         public void OnExpired() => _calls.Writer.TryWrite("expired");
 
@@ -224,7 +259,7 @@ public sealed class ReflectorTests : IAsyncLifetime, IDisposable
         {
             Errors++;
             _calls.Writer.TryWrite("error");
-            return ReflectorErrorAction.Backoff;
+            return OnErrorAction;
         }
     }
 
