@@ -8,6 +8,7 @@ using Clusterpedia.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Polly;
 
 namespace Clusterpedia.ClusterSynchro.Hosted;
 
@@ -288,68 +289,71 @@ public sealed partial class HostClusterObjectStore : BackgroundService, IApiObje
             AddFinalizersAsync(client, stoppingToken)).ConfigureAwait(false);
     }
 
-    private async Task<KubeClient> ConnectAsync(CancellationToken ct)
-    {
-        for (var failures = 1; ; failures++)
-        {
-            try
+    private async Task<KubeClient> ConnectAsync(CancellationToken ct) =>
+        await Backoff().ExecuteAsync(
+            static async (self, ct) =>
             {
-                return new KubeClient(await _connect(ct).ConfigureAwait(false), _time);
-            }
-            catch (Exception e) when (!ct.IsCancellationRequested)
-            {
-                LogConnectFailed(_logger, e);
-                await BackoffAsync(failures, ct).ConfigureAwait(false);
-            }
-        }
-    }
+                try
+                {
+                    return new KubeClient(await self._connect(ct).ConfigureAwait(false), self._time);
+                }
+                catch (Exception e) when (!ct.IsCancellationRequested)
+                {
+                    LogConnectFailed(self._logger, e);
+                    throw;
+                }
+            },
+            this,
+            ct).ConfigureAwait(false);
 
     /// <summary>Adds the data finalizer to PediaClusters that lack it, whenever PediaClusters change.</summary>
     private async Task AddFinalizersAsync(KubeClient client, CancellationToken ct)
     {
-        var failures = 0;
+        var backoff = Backoff();
         try
         {
             await foreach (var _ in _finalizerWake.Reader.ReadAllAsync(ct).ConfigureAwait(false))
             {
-                try
-                {
-                    foreach (var entry in _clusters.All().Concat(_legacyClusters.All()))
-                    {
-                        var obj = entry.Parse();
-                        if (obj["metadata"] is not JsonObject metadata || metadata["deletionTimestamp"] is not null
-                            || (metadata["finalizers"] as JsonArray)?.Any(f => JsonFields.Text(f) == PediaClusterResource.Finalizer) == true)
-                        {
-                            continue;
-                        }
-
-                        var finalizers = metadata["finalizers"] as JsonArray ?? [];
-                        finalizers.Add(PediaClusterResource.Finalizer);
-                        metadata["finalizers"] = finalizers;
-                        try
-                        {
-                            var answer = await client.PutRawAsync(entry.Source.ObjectPath(entry.Name), Bytes(HostForm(entry.Source, obj, entry.Name, entry.Revision)), ct).ConfigureAwait(false);
-                            TakeAnswer(entry.Source, answer);
-                        }
-                        catch (KubeApiException e) when (e.StatusCode is 404 or 409)
-                        {
-                            // Changed or gone meanwhile: the watch event that follows brings us back here.
-                        }
-                    }
-
-                    failures = 0;
-                }
-                catch (Exception e) when (!ct.IsCancellationRequested)
-                {
-                    failures++;
-                    LogFinalizerFailed(_logger, e);
-                    await BackoffAsync(failures, ct).ConfigureAwait(false);
-                    _finalizerWake.Writer.TryWrite(true);
-                }
+                await backoff.ExecuteAsync(static (s, ct) => new ValueTask(s.self.AddMissingFinalizersAsync(s.client, ct)), (self: this, client), ct).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
+        }
+    }
+
+    /// <summary>One pass over the cached PediaClusters; a failure is logged and thrown to the backoff, which repeats the pass.</summary>
+    private async Task AddMissingFinalizersAsync(KubeClient client, CancellationToken ct)
+    {
+        try
+        {
+            foreach (var entry in _clusters.All().Concat(_legacyClusters.All()))
+            {
+                var obj = entry.Parse();
+                if (obj["metadata"] is not JsonObject metadata || metadata["deletionTimestamp"] is not null
+                    || (metadata["finalizers"] as JsonArray)?.Any(f => JsonFields.Text(f) == PediaClusterResource.Finalizer) == true)
+                {
+                    continue;
+                }
+
+                var finalizers = metadata["finalizers"] as JsonArray ?? [];
+                finalizers.Add(PediaClusterResource.Finalizer);
+                metadata["finalizers"] = finalizers;
+                try
+                {
+                    var answer = await client.PutRawAsync(entry.Source.ObjectPath(entry.Name), Bytes(HostForm(entry.Source, obj, entry.Name, entry.Revision)), ct).ConfigureAwait(false);
+                    TakeAnswer(entry.Source, answer);
+                }
+                catch (KubeApiException e) when (e.StatusCode is 404 or 409)
+                {
+                    // Changed or gone meanwhile: the watch event that follows brings us back here.
+                }
+            }
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            LogFinalizerFailed(_logger, e);
+            throw;
         }
     }
 
@@ -463,11 +467,7 @@ public sealed partial class HostClusterObjectStore : BackgroundService, IApiObje
 
     private static byte[] Bytes(JsonObject obj) => JsonSerializer.SerializeToUtf8Bytes(obj, _json);
 
-    private async Task BackoffAsync(int failures, CancellationToken ct)
-    {
-        var ms = Math.Min(_options.HostMaxBackoff.TotalMilliseconds, 250 * Math.Pow(2, Math.Min(failures, 10)));
-        await Task.Delay(TimeSpan.FromMilliseconds(ms / 2 + (Random.Shared.NextDouble() * ms / 2)), _time, ct).ConfigureAwait(false);
-    }
+    private ResiliencePipeline Backoff() => RetryBackoff.Create(TimeSpan.FromMilliseconds(250), _options.HostMaxBackoff, _time);
 
     [LoggerMessage(EventId = 410, Level = LogLevel.Error, Message = "Host cluster: cannot load its connection; retrying")]
     private static partial void LogConnectFailed(ILogger logger, Exception exception);

@@ -9,8 +9,8 @@ namespace Clusterpedia.ClusterSynchro.Hosted;
 
 /// <summary>
 /// An informer over one custom resource of the host cluster: discovers whether the host serves it (and its status
-/// subresource), lists it, watches from the list's resourceVersion with bookmarks, relists on 410 and after errors
-/// (with backoff), and keeps the objects in the storage form (v1alpha2, without resourceVersion) by name.
+/// subresource), lists and watches it through the <see cref="Reflector"/>, and keeps the objects in the storage form
+/// (v1alpha2, without resourceVersion) by name.
 /// </summary>
 internal sealed partial class HostCollection
 {
@@ -127,50 +127,25 @@ internal sealed partial class HostCollection
 
     public async Task RunAsync(KubeClient client, HostClusterOptions options, TimeProvider time, ILogger logger, CancellationToken ct)
     {
-        var failures = 0;
-        while (!ct.IsCancellationRequested)
+        var reflectorOptions = new ReflectorOptions
         {
-            try
+            PageSize = 500,
+            WatchTimeoutSeconds = options.HostWatchTimeoutSeconds,
+            BackoffBase = TimeSpan.FromMilliseconds(250),
+            MaxBackoff = options.HostMaxBackoff,
+        };
+        var reflector = new Reflector(client, CollectionPath, new Informer(this, client, logger), reflectorOptions, time);
+        try
+        {
+            while (!ct.IsCancellationRequested)
             {
-                if (!await DiscoverAsync(client, ct).ConfigureAwait(false))
-                {
-                    Replace([]);
-                    _synced.TrySetResult();
-                    failures = 0;
-                    await Task.Delay(options.UnservedRecheckInterval, time, ct).ConfigureAwait(false);
-                    continue;
-                }
-
-                var rv = await ListAsync(client, ct).ConfigureAwait(false);
-                _synced.TrySetResult();
-                LastError = null;
-                failures = 0;
-                while (!ct.IsCancellationRequested)
-                {
-                    var request = new WatchRequest { ResourceVersion = rv, AllowWatchBookmarks = true, TimeoutSeconds = options.HostWatchTimeoutSeconds };
-                    await foreach (var e in client.WatchAsync(CollectionPath, request, ct).ConfigureAwait(false))
-                    {
-                        rv = OnEvent(e) ?? rv;
-                    }
-                }
+                // The run ends when the host does not serve the resource: look again after a while.
+                await reflector.RunAsync(ct).ConfigureAwait(false);
+                await Task.Delay(options.UnservedRecheckInterval, time, ct).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (KubeApiException e) when (e.IsExpired)
-            {
-                // The watch fell behind the host's history: list again, at once.
-                LogRelist(logger, CollectionPath);
-            }
-            catch (Exception e)
-            {
-                failures++;
-                LastError = e.Message;
-                LogFailed(logger, CollectionPath, e);
-                var ms = Math.Min(options.HostMaxBackoff.TotalMilliseconds, 250 * Math.Pow(2, Math.Min(failures, 10)));
-                await Task.Delay(TimeSpan.FromMilliseconds(ms / 2 + (Random.Shared.NextDouble() * ms / 2)), time, ct).ConfigureAwait(false);
-            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
         }
     }
 
@@ -197,56 +172,18 @@ internal sealed partial class HostCollection
         return Served;
     }
 
-    private async Task<string> ListAsync(KubeClient client, CancellationToken ct)
+    /// <summary>Applies one watch event.</summary>
+    private void OnEvent(ReflectedEvent e)
     {
-        var items = new Dictionary<string, HostEntry>(StringComparer.Ordinal);
-        var rv = "";
-        await foreach (var page in client.ListAllPagesAsync(CollectionPath, new ListRequest { Limit = 500 }, ct).ConfigureAwait(false))
-        {
-            if (page.IsRestart)
-            {
-                items.Clear();
-            }
-
-            foreach (var item in page.Items)
-            {
-                if (JsonNode.Parse(item.Span) is JsonObject obj && Parse(obj) is { } entry)
-                {
-                    items[entry.Name] = entry;
-                }
-            }
-
-            rv = page.ResourceVersion;
-        }
-
-        Replace(items);
-        return rv;
-    }
-
-    /// <summary>Applies one watch event; returns the resourceVersion to resume from.</summary>
-    private string? OnEvent(WatchEvent e)
-    {
-        if (JsonNode.Parse(e.Object.Span) is not JsonObject obj)
-        {
-            return null;
-        }
-
-        var rv = JsonFields.Text(obj, "metadata", "resourceVersion");
         switch (e.Type)
         {
             case WatchEventType.Added or WatchEventType.Modified:
-                Apply(obj);
+                Apply(e.Object.Span);
                 break;
-            case WatchEventType.Deleted:
-                if (JsonFields.Text(obj, "metadata", "name") is { } name)
-                {
-                    Remove(name, ParseRevision(rv));
-                }
-
+            case WatchEventType.Deleted when e.Identity.Name.Length > 0:
+                Remove(e.Identity.Name, ParseRevision(e.Identity.ResourceVersion));
                 break;
         }
-
-        return string.IsNullOrEmpty(rv) ? null : rv;
     }
 
     /// <summary>Swaps in a fresh list: what is gone is dropped, as a relist must.</summary>
@@ -282,6 +219,67 @@ internal sealed partial class HostCollection
     /// <summary>The host's resourceVersion as our revision; etcd-backed servers use the store revision, a number.</summary>
     internal static long ParseRevision(string? rv) =>
         long.TryParse(rv, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : 0;
+
+    /// <summary>What a list and an event of the host's collection mean for the cache.</summary>
+    private sealed class Informer(HostCollection owner, KubeClient client, ILogger logger) : IReflectorHandler
+    {
+        private Dictionary<string, HostEntry> _listed = new(StringComparer.Ordinal);
+
+        async ValueTask<bool> IReflectorHandler.StartListAsync(CancellationToken cancellationToken)
+        {
+            if (!await owner.DiscoverAsync(client, cancellationToken).ConfigureAwait(false))
+            {
+                owner.Replace([]);
+                owner._synced.TrySetResult();
+                return false;
+            }
+
+            _listed = new Dictionary<string, HostEntry>(StringComparer.Ordinal);
+            return true;
+        }
+
+        ValueTask IReflectorHandler.OnPageAsync(ListPage page, CancellationToken cancellationToken)
+        {
+            if (page.IsRestart)
+            {
+                _listed.Clear();
+            }
+
+            foreach (var item in page.Items)
+            {
+                if (JsonNode.Parse(item.Span) is JsonObject obj && owner.Parse(obj) is { } entry)
+                {
+                    _listed[entry.Name] = entry;
+                }
+            }
+
+            return ValueTask.CompletedTask;
+        }
+
+        ValueTask IReflectorHandler.OnListedAsync(CancellationToken cancellationToken)
+        {
+            owner.Replace(_listed);
+            owner._synced.TrySetResult();
+            owner.LastError = null;
+            return ValueTask.CompletedTask;
+        }
+
+        ValueTask IReflectorHandler.OnEventAsync(ReflectedEvent watchEvent, CancellationToken cancellationToken)
+        {
+            owner.OnEvent(watchEvent);
+            return ValueTask.CompletedTask;
+        }
+
+        // The watch fell behind the host's history: list again, at once.
+        void IReflectorHandler.OnExpired() => LogRelist(logger, owner.CollectionPath);
+
+        ReflectorErrorAction IReflectorHandler.OnError(Exception exception)
+        {
+            owner.LastError = exception.Message;
+            LogFailed(logger, owner.CollectionPath, exception);
+            return ReflectorErrorAction.Backoff;
+        }
+    }
 
     [LoggerMessage(EventId = 400, Level = LogLevel.Warning, Message = "Host cluster: list/watch of {Path} failed; retrying")]
     private static partial void LogFailed(ILogger logger, string path, Exception exception);

@@ -1,8 +1,7 @@
 using System.Buffers;
 using System.Text;
-using System.Text.Json;
 using System.Text.Unicode;
-using Clusterpedia.Kube;
+using Clusterpedia.Kube.Client;
 
 namespace Clusterpedia.ClusterSynchro.Synchro;
 
@@ -17,7 +16,16 @@ internal static class MemberObjectCheck
 {
     /// <summary>The object to store (repaired when <paramref name="repaired"/>), or null with the problem that rejects it.</summary>
     public static string? Check(
-        ReadOnlyMemory<byte> item, out ReadOnlyMemory<byte> json, out (string Namespace, string Name, string ResourceVersion) identity, out bool repaired)
+        ReadOnlyMemory<byte> item, out ReadOnlyMemory<byte> json, out (string Namespace, string Name, string ResourceVersion) identity, out bool repaired) =>
+        Check(item, null, out json, out identity, out repaired);
+
+    /// <summary>
+    /// As above, for an object whose identity was already read (a watch event's, with its problem): it is read again
+    /// only when the bytes had to be repaired.
+    /// </summary>
+    public static string? Check(
+        ReadOnlyMemory<byte> item, (ObjectIdentity Identity, string? Problem)? read, out ReadOnlyMemory<byte> json,
+        out (string Namespace, string Name, string ResourceVersion) identity, out bool repaired)
     {
         json = item;
         repaired = false;
@@ -25,9 +33,22 @@ internal static class MemberObjectCheck
         {
             json = fixedBytes;
             repaired = true;
+            read = null;
         }
 
-        return ReadIdentity(json.Span, out identity);
+        string? problem;
+        ObjectIdentity id;
+        if (read is { } known)
+        {
+            (id, problem) = known;
+        }
+        else
+        {
+            problem = ObjectIdentity.Check(json.Span, out id);
+        }
+
+        identity = (id.Namespace, id.Name, id.ResourceVersion);
+        return problem;
     }
 
     /// <summary>The repaired bytes, or null when there is nothing to repair.</summary>
@@ -114,88 +135,4 @@ internal static class MemberObjectCheck
 
         return true;
     }
-
-    /// <summary>Reads namespace, name and resourceVersion, insisting on their types; the problem, or null.</summary>
-    private static string? ReadIdentity(ReadOnlySpan<byte> json, out (string Namespace, string Name, string ResourceVersion) identity)
-    {
-        identity = ("", "", "");
-        var reader = new Utf8JsonReader(json, ObjectJsonLimits.ReaderOptions);
-        try
-        {
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return $"the item is {Describe(reader.TokenType)}, not an object";
-            }
-
-            string ns = "", name = "", rv = "";
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                if (!reader.ValueTextEquals("metadata"u8))
-                {
-                    reader.Read();
-                    reader.Skip();
-                    continue;
-                }
-
-                reader.Read();
-                if (reader.TokenType != JsonTokenType.StartObject)
-                {
-                    return $"metadata is {Describe(reader.TokenType)}, not an object";
-                }
-
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                {
-                    var field = reader.ValueTextEquals("namespace"u8) ? "namespace"
-                        : reader.ValueTextEquals("name"u8) ? "name"
-                        : reader.ValueTextEquals("resourceVersion"u8) ? "resourceVersion"
-                        : null;
-                    reader.Read();
-                    if (field is null)
-                    {
-                        reader.Skip();
-                        continue;
-                    }
-
-                    if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.Null))
-                    {
-                        // Named in the report when the name came first.
-                        identity = (ns, name, rv);
-                        return $"metadata.{field} is {Describe(reader.TokenType)}, not a string";
-                    }
-
-                    var value = reader.GetString() ?? "";
-                    _ = field switch
-                    {
-                        "namespace" => ns = value,
-                        "name" => name = value,
-                        _ => rv = value,
-                    };
-                }
-
-                break;
-            }
-
-            identity = (ns, name, rv);
-            return name.Length == 0 ? "metadata.name is missing" : null;
-        }
-        catch (JsonException e)
-        {
-            return "the item is not readable JSON: " + e.Message;
-        }
-        catch (InvalidOperationException e)
-        {
-            return "the item is not readable JSON: " + e.Message;
-        }
-    }
-
-    private static string Describe(JsonTokenType token) => token switch
-    {
-        JsonTokenType.StartArray => "an array",
-        JsonTokenType.String => "a string",
-        JsonTokenType.Number => "a number",
-        JsonTokenType.True or JsonTokenType.False => "a boolean",
-        JsonTokenType.Null => "null",
-        JsonTokenType.None => "empty",
-        _ => token.ToString(),
-    };
 }

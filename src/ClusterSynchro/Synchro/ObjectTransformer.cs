@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Clusterpedia.Kube;
+using Clusterpedia.Kube.Client;
 using Clusterpedia.Storage;
 
 namespace Clusterpedia.ClusterSynchro.Synchro;
@@ -29,56 +30,7 @@ public sealed class ObjectTransformer(string cluster, GroupVersionResource resou
     /// </summary>
     public static (string Namespace, string Name, string ResourceVersion) PeekIdentity(ReadOnlySpan<byte> json)
     {
-        var reader = new Utf8JsonReader(json, ObjectJsonLimits.ReaderOptions);
-        string ns = "", name = "", rv = "";
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-        {
-            throw new JsonException("an object must be a JSON object");
-        }
-
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            if (!reader.ValueTextEquals("metadata"u8))
-            {
-                reader.Read();
-                reader.Skip();
-                continue;
-            }
-
-            reader.Read();
-            if (reader.TokenType != JsonTokenType.StartObject)
-            {
-                reader.Skip();
-                continue;
-            }
-
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                if (reader.ValueTextEquals("namespace"u8))
-                {
-                    reader.Read();
-                    ns = StringOrEmpty(ref reader);
-                }
-                else if (reader.ValueTextEquals("name"u8))
-                {
-                    reader.Read();
-                    name = StringOrEmpty(ref reader);
-                }
-                else if (reader.ValueTextEquals("resourceVersion"u8))
-                {
-                    reader.Read();
-                    rv = StringOrEmpty(ref reader);
-                }
-                else
-                {
-                    reader.Read();
-                    reader.Skip();
-                }
-            }
-
-            break;
-        }
-
+        var (ns, name, rv) = ObjectIdentity.Read(json);
         return (ns, name, rv);
     }
 
@@ -240,17 +192,6 @@ public sealed class ObjectTransformer(string cluster, GroupVersionResource resou
 
         w.WriteString(ClusterAnnotation, cluster);
         w.WriteEndObject();
-    }
-
-    private static string StringOrEmpty(ref Utf8JsonReader reader)
-    {
-        if (reader.TokenType == JsonTokenType.String)
-        {
-            return reader.GetString() ?? "";
-        }
-
-        reader.Skip();
-        return "";
     }
 
     private static void WritePropertyName(Utf8JsonWriter w, ref Utf8JsonReader reader)

@@ -10,10 +10,10 @@ namespace Clusterpedia.ClusterSynchro.Synchro;
 /// <summary>
 /// Keeps one resource of one cluster in storage: a paged list (skipping objects whose stored resourceVersion is
 /// unchanged, deleting what disappeared), then a watch from the list's resourceVersion whose events are written
-/// in batches. A 410 relists; any other failure backs off (jittered, exponential) and relists, which rewrites nothing
-/// that did not change. Objects in excluded namespaces are filtered by the member (field selector) when it can, else here.
+/// in batches. The loop itself (410 relists, other failures back off and relist, which rewrites nothing that did not
+/// change) is the <see cref="Reflector"/>'s; this type is what a list and an event mean for storage. Objects in excluded namespaces are filtered by the member (field selector) when it can, else here.
 /// </summary>
-internal sealed partial class ResourceSynchro
+internal sealed partial class ResourceSynchro : IReflectorHandler
 {
     private readonly string _cluster;
     private readonly KubeClient _client;
@@ -28,7 +28,11 @@ internal sealed partial class ResourceSynchro
     private readonly ObjectTransformer _transformer;
     private readonly ObjectProblems _problems = new();
     private readonly Action _connectionTrouble;
-    private string? _fieldSelector;
+    private readonly string? _fieldSelector;
+    private Reflector? _reflector;
+    private ListProgress? _list;
+    private Channel<PendingEvent>? _events;
+    private Task? _eventWriter;
 
     public ResourceSynchro(
         string cluster, KubeClient client, StorageWriter writer, ResourceSyncState state, IReadOnlySet<string> excludedNamespaces,
@@ -53,131 +57,116 @@ internal sealed partial class ResourceSynchro
 
     private string CollectionPath => $"{_gvr.ApiPrefix}/{_gvr.Resource}";
 
-    public async Task RunAsync(CancellationToken ct)
+    public Task RunAsync(CancellationToken ct)
     {
-        var failures = 0;
-        while (!ct.IsCancellationRequested)
+        var options = new ReflectorOptions
         {
-            try
-            {
-                var rv = await ListAsync(ct).ConfigureAwait(false);
-                failures = 0;
-                var (reason, message) = _problems.Summary();
-                _state.Set("Syncing", reason, message, _time.GetUtcNow(), initialListDone: true);
-                await WatchAsync(rv, ct).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (KubeApiException e) when (e.IsExpired)
-            {
-                SynchroMetrics.WatchRestarted(_cluster, _resourceName, "expired");
-                LogRelist(_logger, _cluster, _resourceName);
-            }
-            catch (KubeApiException e) when (e.StatusCode == 400 && _fieldSelector is not null)
-            {
-                // The member does not filter this resource by namespace: filter here from now on.
-                _fieldSelector = null;
-                LogClientSideFilter(_logger, _cluster, _resourceName, e.Message);
-            }
-            catch (Exception e)
-            {
-                failures++;
-                _connectionTrouble();
-                SynchroMetrics.WatchRestarted(_cluster, _resourceName, "error");
-                LogFailure(_logger, _cluster, _resourceName, e);
-                var reason = e switch
-                {
-                    KubeApiException k => k.Reason,
-                    EndlessListException => "EndlessList",
-                    _ => "SyncFailed",
-                };
-                _state.Set("Error", reason, Describe(e), _time.GetUtcNow());
-                await DelayAsync(failures, ct).ConfigureAwait(false);
-            }
-        }
+            PageSize = _options.PageSize,
+            WatchTimeoutSeconds = _options.WatchTimeoutSeconds,
+            MaxBackoff = _options.MaxBackoff,
+        };
+        _reflector = new Reflector(_client, CollectionPath, this, options, _time) { FieldSelector = _fieldSelector };
+        return _reflector.RunAsync(ct);
     }
 
-    private static string Describe(Exception e) => e is KubeApiException k ? $"{k.StatusCode} {k.Reason}: {k.StatusMessage ?? k.Message}" : e.Message;
-
-    private async Task DelayAsync(int failures, CancellationToken ct)
+    ReflectorErrorAction IReflectorHandler.OnError(Exception e)
     {
-        var max = _options.MaxBackoff.TotalMilliseconds;
-        var baseMs = Math.Min(max, 500 * Math.Pow(2, Math.Min(failures, 10)));
-        var delay = TimeSpan.FromMilliseconds(baseMs / 2 + (Random.Shared.NextDouble() * baseMs / 2));
-        try
+        if (e is KubeApiException { StatusCode: 400 } && _reflector?.FieldSelector is not null)
         {
-            await Task.Delay(delay, _time, ct).ConfigureAwait(false);
+            // The member does not filter this resource by namespace: filter here from now on.
+            _reflector.FieldSelector = null;
+            LogClientSideFilter(_logger, _cluster, _resourceName, e.Message);
+            return ReflectorErrorAction.RelistAtOnce;
         }
-        catch (OperationCanceledException)
+
+        _connectionTrouble();
+        SynchroMetrics.WatchRestarted(_cluster, _resourceName, "error");
+        LogFailure(_logger, _cluster, _resourceName, e);
+        var reason = e switch
         {
-        }
+            KubeApiException k => k.Reason,
+            EndlessListException => "EndlessList",
+            _ => "SyncFailed",
+        };
+        _state.Set("Error", reason, FailureText.Describe(e), _time.GetUtcNow());
+        return ReflectorErrorAction.Backoff;
+    }
+
+    void IReflectorHandler.OnExpired()
+    {
+        SynchroMetrics.WatchRestarted(_cluster, _resourceName, "expired");
+        LogRelist(_logger, _cluster, _resourceName);
     }
 
     private bool Excluded(string ns) => ns.Length > 0 && _excludedNamespaces.Contains(ns);
 
-    /// <summary>Lists everything, writes what changed, deletes what is gone; returns the list's resourceVersion.</summary>
-    private async Task<string> ListAsync(CancellationToken ct)
+    /// <summary>A list starts: what is stored, to write only what changed and delete what is gone.</summary>
+    async ValueTask<bool> IReflectorHandler.StartListAsync(CancellationToken ct)
     {
-        var stored = await _writer.Storage.GetResourceVersionsAsync(_cluster, _gvr, ct).ConfigureAwait(false);
-        var seen = new HashSet<(string, string)>();
-        var seenBeforeRestart = new HashSet<(string, string)>();
-        var resourceVersion = "";
-        long added = 0, updated = 0;
-        var request = new ListRequest { Limit = _options.PageSize, FieldSelector = _fieldSelector };
+        _list = new ListProgress(await _writer.Storage.GetResourceVersionsAsync(_cluster, _gvr, ct).ConfigureAwait(false));
         _problems.Reset();
-        int pages = 0, pagesWithoutNew = 0;
-        await foreach (var page in _client.ListAllPagesAsync(CollectionPath, request, ct).ConfigureAwait(false))
+        return true;
+    }
+
+    async ValueTask IReflectorHandler.OnPageAsync(ListPage page, CancellationToken ct)
+    {
+        var list = _list!;
+        var seen = list.Seen;
+        var seenBefore = seen.Count;
+        if (page.IsRestart)
         {
-            var seenBefore = seen.Count;
-            if (page.IsRestart)
+            // The continue token expired and the list started over: what earlier pages gave comes again, and
+            // an object they gave (and we may have written) that is now gone must not count as seen.
+            list.SeenBeforeRestart.UnionWith(seen);
+            seen.Clear();
+        }
+
+        var batch = new List<ResourceRecord>(page.Items.Count);
+        foreach (var raw in page.Items)
+        {
+            if (Accept(raw, null, out var item) is not var (ns, name, rv) || Excluded(ns) || !seen.Add((ns, name)))
             {
-                // The continue token expired and the list started over: what earlier pages gave comes again, and
-                // an object they gave (and we may have written) that is now gone must not count as seen.
-                seenBeforeRestart.UnionWith(seen);
-                seen.Clear();
+                continue;
             }
 
-            var batch = new List<ResourceRecord>(page.Items.Count);
-            foreach (var raw in page.Items)
+            if (list.Stored.TryGetValue((ns, name), out var storedRv))
             {
-                if (Accept(raw, out var item) is not var (ns, name, rv) || Excluded(ns) || !seen.Add((ns, name)))
+                if (storedRv == rv)
                 {
                     continue;
                 }
 
-                if (stored.TryGetValue((ns, name), out var storedRv))
-                {
-                    if (storedRv == rv)
-                    {
-                        continue;
-                    }
-
-                    updated++;
-                }
-                else
-                {
-                    added++;
-                }
-
-                if (TryTransform(item, ns, name) is { } record)
-                {
-                    batch.Add(record);
-                }
+                list.Updated++;
             }
-
-            if (batch.Count > 0)
+            else
             {
-                await _writer.UpsertAsync(batch, ct).ConfigureAwait(false);
+                list.Added++;
             }
 
-            _state.SetObjectCount(seen.Count);
-            resourceVersion = page.ResourceVersion;
-            CheckProgress(page, ++pages, seen.Count > seenBefore || page.IsRestart ? pagesWithoutNew = 0 : ++pagesWithoutNew);
+            if (TryTransform(item, ns, name) is { } record)
+            {
+                batch.Add(record);
+            }
         }
 
-        var gone = stored.Keys.Union(seenBeforeRestart).Where(k => !seen.Contains(k))
+        if (batch.Count > 0)
+        {
+            await _writer.UpsertAsync(batch, ct).ConfigureAwait(false);
+        }
+
+        _state.SetObjectCount(seen.Count);
+        list.Pages++;
+        list.PagesWithoutNew = seen.Count > seenBefore || page.IsRestart ? 0 : list.PagesWithoutNew + 1;
+        CheckProgress(page, list.Pages, list.PagesWithoutNew);
+    }
+
+    /// <summary>Deletes what the list no longer has, reports the list and starts the writer of watch events.</summary>
+    async ValueTask IReflectorHandler.OnListedAsync(CancellationToken ct)
+    {
+        var list = _list!;
+        _list = null;
+        var seen = list.Seen;
+        var gone = list.Stored.Keys.Union(list.SeenBeforeRestart).Where(k => !seen.Contains(k))
             .Select(k => new ResourceKey(_cluster, _gvr.Group, _gvr.Version, _gvr.Resource, k.Item1, k.Item2))
             .ToList();
         if (gone.Count > 0)
@@ -186,110 +175,86 @@ internal sealed partial class ResourceSynchro
         }
 
         _state.SetObjectCount(seen.Count);
-        SynchroMetrics.Added(_cluster, _resourceName, added);
-        SynchroMetrics.Updated(_cluster, _resourceName, updated);
+        SynchroMetrics.Added(_cluster, _resourceName, list.Added);
+        SynchroMetrics.Updated(_cluster, _resourceName, list.Updated);
         SynchroMetrics.Deleted(_cluster, _resourceName, gone.Count);
-        LogListed(_logger, _cluster, _resourceName, seen.Count, added + updated, gone.Count);
-        return resourceVersion;
+        LogListed(_logger, _cluster, _resourceName, seen.Count, list.Added + list.Updated, gone.Count);
+
+        var (reason, message) = _problems.Summary();
+        _state.Set("Syncing", reason, message, _time.GetUtcNow(), initialListDone: true);
+        _events = Channel.CreateBounded<PendingEvent>(new BoundedChannelOptions(_options.MaxBatch * 4) { SingleReader = true, SingleWriter = true });
+        _eventWriter = WriteEventsAsync(_events.Reader, ct);
     }
 
-    private async Task WatchAsync(string resourceVersion, CancellationToken ct)
+    // Storage failed: stop watching, so that the failure surfaces, the synchro backs off and relists.
+    bool IReflectorHandler.KeepWatching => _eventWriter is not { IsCompleted: true };
+
+    async ValueTask IReflectorHandler.OnEventAsync(ReflectedEvent e, CancellationToken ct)
     {
-        var events = Channel.CreateBounded<WatchEvent>(new BoundedChannelOptions(_options.MaxBatch * 4) { SingleReader = true, SingleWriter = true });
-        using var watchCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var writer = WriteEventsAsync(events.Reader, watchCts.Token);
-        var rv = resourceVersion;
+        if (_eventWriter is { IsCompleted: true } failed)
+        {
+            await failed.ConfigureAwait(false);
+        }
+
+        var skippedBefore = _problems.Skipped + _problems.Repaired;
+        var identity = Accept(e.Object, (e.Identity, e.Problem), out var obj);
+        if (_problems.Skipped + _problems.Repaired != skippedBefore)
+        {
+            var (reason, message) = _problems.Summary();
+            _state.Set("Syncing", reason, message, _time.GetUtcNow());
+        }
+
+        if (identity is not var (ns, name, _) || Excluded(ns))
+        {
+            return;
+        }
+
+        if (e.Type == WatchEventType.Added)
+        {
+            _state.AddObjectCount(1);
+        }
+        else if (e.Type == WatchEventType.Deleted)
+        {
+            _state.AddObjectCount(-1);
+        }
+
+        await _events!.Writer.WriteAsync(new PendingEvent(e.Type, ns, name, obj), ct).ConfigureAwait(false);
+    }
+
+    void IReflectorHandler.OnWatchEnded(bool idle)
+    {
+        if (idle)
+        {
+            LogIdleWatch(_logger, _cluster, _resourceName);
+        }
+
+        // A watch that ends, cleanly or not, is often the first sign of a member going away: have the cluster
+        // probed now rather than at the next interval (the request is rate limited).
+        _connectionTrouble();
+    }
+
+    async ValueTask IReflectorHandler.OnWatchStoppedAsync(CancellationToken ct)
+    {
+        if (_events is null || _eventWriter is null)
+        {
+            return;
+        }
+
+        _events.Writer.TryComplete();
+        var writer = _eventWriter;
+        _events = null;
+        _eventWriter = null;
         try
         {
-            while (!ct.IsCancellationRequested && !writer.IsCompleted)
-            {
-                var request = new WatchRequest
-                {
-                    ResourceVersion = rv,
-                    AllowWatchBookmarks = true,
-                    TimeoutSeconds = _options.WatchTimeoutSeconds,
-                    FieldSelector = _fieldSelector,
-                };
-                try
-                {
-                    await foreach (var e in _client.WatchAsync(CollectionPath, request, ct).ConfigureAwait(false))
-                    {
-                        if (writer.IsCompleted)
-                        {
-                            // Storage failed: surface its exception so the synchro backs off and relists.
-                            await writer.ConfigureAwait(false);
-                        }
-
-                        if (e.Type == WatchEventType.Bookmark)
-                        {
-                            var (_, _, bookmarkRv) = ObjectTransformer.PeekIdentity(e.Object.Span);
-                            rv = bookmarkRv.Length > 0 ? bookmarkRv : rv;
-                            continue;
-                        }
-
-                        var skippedBefore = _problems.Skipped + _problems.Repaired;
-                        var identity = Accept(e.Object, out var obj);
-                        if (_problems.Skipped + _problems.Repaired != skippedBefore)
-                        {
-                            var (reason, message) = _problems.Summary();
-                            _state.Set("Syncing", reason, message, _time.GetUtcNow());
-                        }
-
-                        if (identity is not var (ns, _, eventRv))
-                        {
-                            continue;
-                        }
-
-                        rv = eventRv.Length > 0 ? eventRv : rv;
-                        if (Excluded(ns))
-                        {
-                            continue;
-                        }
-
-                        if (e.Type == WatchEventType.Added)
-                        {
-                            _state.AddObjectCount(1);
-                        }
-                        else if (e.Type == WatchEventType.Deleted)
-                        {
-                            _state.AddObjectCount(-1);
-                        }
-
-                        // The event's bytes may be reused by the reader: keep a copy until it is written.
-                        await events.Writer.WriteAsync(new WatchEvent(e.Type, obj.ToArray()), ct).ConfigureAwait(false);
-                    }
-                }
-                catch (WatchIdleTimeoutException)
-                {
-                    // A silent stream (no events, no bookmarks): watch again from where we are, nothing is lost.
-                    LogIdleWatch(_logger, _cluster, _resourceName);
-                }
-                finally
-                {
-                    // A watch that ends, cleanly or not, is often the first sign of a member going away: have the
-                    // cluster probed now rather than at the next interval (the request is rate limited).
-                    if (!ct.IsCancellationRequested)
-                    {
-                        _connectionTrouble();
-                    }
-                }
-            }
+            await writer.ConfigureAwait(false);
         }
-        finally
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            events.Writer.TryComplete();
-            try
-            {
-                await writer.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-            }
         }
     }
 
     /// <summary>Drains whatever events are ready (up to MaxBatch) and writes them in one transaction.</summary>
-    private async Task WriteEventsAsync(ChannelReader<WatchEvent> reader, CancellationToken ct)
+    private async Task WriteEventsAsync(ChannelReader<PendingEvent> reader, CancellationToken ct)
     {
         var upserts = new Dictionary<(string, string), ResourceRecord>();
         var deletes = new Dictionary<(string, string), ResourceKey>();
@@ -302,7 +267,7 @@ internal sealed partial class ResourceSynchro
             while (n < _options.MaxBatch && reader.TryRead(out var e))
             {
                 n++;
-                var (ns, name, _) = ObjectTransformer.PeekIdentity(e.Object.Span);
+                var (ns, name) = (e.Namespace, e.Name);
                 if (e.Type == WatchEventType.Deleted)
                 {
                     upserts.Remove((ns, name));
@@ -359,9 +324,10 @@ internal sealed partial class ResourceSynchro
     /// The identity of an object fit to store, with its bytes (repaired if they had to be); null for an object that
     /// is skipped, which is counted, reported in the resource's condition and logged once.
     /// </summary>
-    private (string Namespace, string Name, string ResourceVersion)? Accept(ReadOnlyMemory<byte> raw, out ReadOnlyMemory<byte> json)
+    private (string Namespace, string Name, string ResourceVersion)? Accept(
+        ReadOnlyMemory<byte> raw, (ObjectIdentity Identity, string? Problem)? read, out ReadOnlyMemory<byte> json)
     {
-        var problem = MemberObjectCheck.Check(raw, out json, out var identity, out var repaired);
+        var problem = MemberObjectCheck.Check(raw, read, out json, out var identity, out var repaired);
         var key = identity.Name.Length == 0 ? null : identity.Namespace.Length == 0 ? identity.Name : identity.Namespace + "/" + identity.Name;
         if (problem is not null)
         {
@@ -398,6 +364,27 @@ internal sealed partial class ResourceSynchro
 
             return null;
         }
+    }
+
+    /// <summary>A watch event accepted for storage: its identity and its (possibly repaired) bytes.</summary>
+    private readonly record struct PendingEvent(WatchEventType Type, string Namespace, string Name, ReadOnlyMemory<byte> Object);
+
+    /// <summary>What one list has seen so far.</summary>
+    private sealed class ListProgress(IReadOnlyDictionary<(string Namespace, string Name), string> stored)
+    {
+        public IReadOnlyDictionary<(string Namespace, string Name), string> Stored { get; } = stored;
+
+        public HashSet<(string, string)> Seen { get; } = [];
+
+        public HashSet<(string, string)> SeenBeforeRestart { get; } = [];
+
+        public long Added { get; set; }
+
+        public long Updated { get; set; }
+
+        public int Pages { get; set; }
+
+        public int PagesWithoutNew { get; set; }
     }
 
     [LoggerMessage(EventId = 105, Level = LogLevel.Warning, Message = "Cluster {Cluster}: skipped an invalid object of {Resource} ({Object}): {Problem}")]
