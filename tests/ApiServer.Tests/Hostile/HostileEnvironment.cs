@@ -62,36 +62,7 @@ public sealed class HostileEnvironment : IAsyncLifetime
         }
     }
 
-    public async Task WaitReadyAsync(string cluster, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        var last = "";
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                using var response = await Http.GetAsync(new Uri(Server.Url, $"/apis/cluster.clusterpedia.io/v1alpha2/pediaclusters/{cluster}"));
-                last = await response.Content.ReadAsStringAsync();
-                if (response.IsSuccessStatusCode)
-                {
-                    using var doc = JsonDocument.Parse(last);
-                    if (doc.RootElement.TryGetProperty("status", out var status) && status.TryGetProperty("conditions", out var conditions) &&
-                        conditions.EnumerateArray().Any(c => c.GetProperty("type").GetString() == "Ready" && c.GetProperty("status").GetString() == "True"))
-                    {
-                        return;
-                    }
-                }
-            }
-            catch (HttpRequestException e)
-            {
-                last = e.Message;
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"PediaCluster {cluster} did not become Ready within {timeout}; last seen: {last}");
-    }
+    public Task WaitReadyAsync(string cluster, TimeSpan timeout) => PediaClusterReadiness.WaitAsync(Http, Server.Url, cluster, timeout);
 
     /// <summary>(namespace, name) of every object of a member list path, read from the member itself.</summary>
     public async Task<List<(string Namespace, string Name)>> MemberObjectsAsync(string path)
