@@ -16,7 +16,7 @@ public sealed class HostileEnvironment : IAsyncLifetime
     public const string ClusterName = "cluster-1";
     public const string Target = "hostile-target";
 
-    private readonly string _dir = Directory.CreateTempSubdirectory("clusterpedia-hostile-").FullName;
+    private readonly TempDirectory _dir = new("clusterpedia-hostile-");
 
     public SimulatedCluster Member { get; private set; } = null!;
 
@@ -30,7 +30,7 @@ public sealed class HostileEnvironment : IAsyncLifetime
     {
         Member = await SimulatedCluster.StartAsync(new SimulatorOptions { ClusterName = ClusterName, Token = "token-1", Seed = 1, Tls = true });
         MemberHttp = CreateMemberHttp();
-        Server = new ServerProcess(_dir);
+        Server = new ServerProcess(_dir.Path);
         await Server.StartAsync(CancellationToken.None);
 
         await CreateAsync("/apis/cluster.clusterpedia.io/v1alpha2/pediaclusters", PediaClusterJson(ClusterName, """
@@ -109,12 +109,6 @@ public sealed class HostileEnvironment : IAsyncLifetime
         MemberHttp?.Dispose();
         await Server.DisposeAsync();
         await Member.DisposeAsync();
-        try
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        _dir.Delete();
     }
 }
