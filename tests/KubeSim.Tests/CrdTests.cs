@@ -84,10 +84,10 @@ public sealed class CrdTests
         var apps = await kubectl.RunAsync("get", "statefulsets.apps", "-A");
         var bothResources = await kubectl.RunAsync("api-resources", "--api-group", "apps.kruise.io");
 
-        kruise.Output.ShouldContain("sample");
-        kruise.Output.Split('\n')[0].ShouldContain("DESIRED");
-        apps.Output.ShouldNotContain("sample");
-        bothResources.Output.ShouldContain("statefulsets");
+        kruise.Stdout.ShouldContain("sample");
+        kruise.Stdout.Split('\n')[0].ShouldContain("DESIRED");
+        apps.Stdout.ShouldNotContain("sample");
+        bothResources.Stdout.ShouldContain("statefulsets");
         cluster.Store.Count(new("apps", "v1", "statefulsets")).ShouldBe(appsBefore);
         cluster.Store.Count(new("apps.kruise.io", "v1beta1", "statefulsets")).ShouldBe(1);
     }

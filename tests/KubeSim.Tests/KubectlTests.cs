@@ -97,7 +97,7 @@ public sealed class KubectlTests(ClusterFixture fixture) : IClassFixture<Cluster
             await File.WriteAllTextAsync(manifest, $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n  namespace: default\ndata:\n  a: \"2\"\n");
             (await kubectl.RunAsync("apply", "-f", manifest)).ShouldBe((0, $"configmap/{name} configured\n", string.Empty));
             fixture.Cluster.Store.Get(new Clusterpedia.Kube.GroupVersionResource(string.Empty, "v1", "configmaps"), "default", name).Str("data.a").ShouldBe("2");
-            (await kubectl.RunAsync("delete", "configmap", name, "-n", "default")).Output.ShouldContain("deleted");
+            (await kubectl.RunAsync("delete", "configmap", name, "-n", "default")).Stdout.ShouldContain("deleted");
         }
         finally
         {

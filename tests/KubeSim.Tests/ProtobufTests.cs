@@ -28,7 +28,7 @@ public sealed class ProtobufTests
         service["spec"]!["ports"]![0]!["port"]!.GetValue<long>().ShouldBe(80);
         service["spec"]!["ports"]![0]!["targetPort"]!.GetValue<long>().ShouldBe(8080);
         service.Str("spec.clusterIP").ShouldStartWith("10.");
-        services.Output.ShouldContain("ClusterIP");
+        services.Stdout.ShouldContain("ClusterIP");
         cluster.Store.Get(new GroupVersionResource(string.Empty, "v1", "namespaces"), null, "team-a").ShouldNotBeNull();
     }
 }

@@ -65,11 +65,11 @@ public sealed class WorkloadControllerTests
 
         cluster.Store.Update(_deployments, "default", "api", d => { d["spec"]!["replicas"] = 5; return d; });
         await Eventually.TrueAsync(() => PodsOf(cluster, "api").Count == 5, "5 pods");
-        (await kubectl.RunAsync("scale", "deployment", "api", "--replicas=1", "-n", "default")).Output.ShouldContain("scaled");
+        (await kubectl.RunAsync("scale", "deployment", "api", "--replicas=1", "-n", "default")).Stdout.ShouldContain("scaled");
         await Eventually.TrueAsync(
             () => PodsOf(cluster, "api").Count == 1 && cluster.Store.Get(_deployments, "default", "api")?["status"]?["replicas"]?.GetValue<int>() == 1,
             "1 pod");
-        (await kubectl.RunAsync("get", "deploy", "api", "-n", "default", "-o", "jsonpath={.status.readyReplicas}/{.spec.replicas}")).Output.ShouldBe("1/1");
+        (await kubectl.RunAsync("get", "deploy", "api", "-n", "default", "-o", "jsonpath={.status.readyReplicas}/{.spec.replicas}")).Stdout.ShouldBe("1/1");
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public sealed class WorkloadControllerTests
         sets.Select(rs => rs["spec"]!["replicas"]!.GetValue<int>()).Order().ShouldBe([0, 2]);
         sets.Select(rs => rs["metadata"]!["annotations"]!["deployment.kubernetes.io/revision"]!.GetValue<string>()).Order().ShouldBe(["1", "2"]);
         cluster.Store.Get(_deployments, "default", "site")!["metadata"]!["annotations"]!["deployment.kubernetes.io/revision"]!.GetValue<string>().ShouldBe("2");
-        rollout.Output.ShouldContain("successfully rolled out");
+        rollout.Stdout.ShouldContain("successfully rolled out");
     }
 
     [Fact]

@@ -23,20 +23,15 @@ public sealed class CustomResourceTests(DemoEnvironment env) : IClassFixture<Dem
         await kubectl.OkAsync("patch", "pediacluster", "cluster-1", "--type", "merge", "-p",
             """{"spec":{"syncResources":[{"group":"apps","resources":["deployments","replicasets"]},{"group":"","resources":["pods","namespaces"]},{"group":"apps.kruise.io","resources":["clonesets"]}]}}""");
 
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        string output;
-        while (true)
-        {
-            var (code, stdout, stderr) = await kubectl.RunAsync("--cluster", "clusterpedia", "get", "clonesets", "-A");
-            output = stdout + stderr;
-            if (code == 0 && stdout.Contains("cluster-1", StringComparison.Ordinal))
+        var output = "";
+        await Eventually.UntilAsync(
+            async () =>
             {
-                break;
-            }
-
-            DateTime.UtcNow.ShouldBeLessThan(deadline, $"clonesets were not searchable in time; last output:\n{output}");
-            await Task.Delay(500);
-        }
+                var (code, stdout, stderr) = await kubectl.RunAsync("--cluster", "clusterpedia", "get", "clonesets", "-A");
+                output = stdout + stderr;
+                return code == 0 && stdout.Contains("cluster-1", StringComparison.Ordinal);
+            },
+            TimeSpan.FromSeconds(60), () => Task.FromResult($"clonesets were not searchable in time; last output:\n{output}"), TimeSpan.FromMilliseconds(500));
 
         var header = output.Split('\n')[0].Split(' ', StringSplitOptions.RemoveEmptyEntries);
         header.ShouldBe(["NAMESPACE", "CLUSTER", "NAME", "DESIRED", "UPDATED", "UPDATED_READY", "UPDATED_AVAILABLE", "READY", "TOTAL", "AGE"]);

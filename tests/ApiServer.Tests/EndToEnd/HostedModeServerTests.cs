@@ -2,10 +2,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Clusterpedia.KubeSim;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Clusterpedia.ApiServer.Tests.EndToEnd;
 
@@ -16,14 +12,15 @@ namespace Clusterpedia.ApiServer.Tests.EndToEnd;
 /// </summary>
 public sealed class HostedModeServerTests : IAsyncLifetime
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("clusterpedia-hosted-e2e-").FullName;
+    private static readonly TimeSpan _timeout = TimeSpan.FromSeconds(30);
+    private readonly TempDirectory _dir = new("clusterpedia-hosted-e2e-");
     private HttpClient Http { get; } = new();
     private SimulatedCluster _host = null!;
     private SimulatedCluster _member = null!;
-    private WebApplication? _server;
+    private InProcessServer? _server;
     private Uri _serverUrl = null!;
 
-    private string HostKubeconfig => Path.Combine(_dir, "host.kubeconfig");
+    private string HostKubeconfig => _dir.File("host.kubeconfig");
 
     public async Task InitializeAsync()
     {
@@ -52,7 +49,7 @@ public sealed class HostedModeServerTests : IAsyncLifetime
         await kubectl.OkAsync("apply", "-f", RepositoryPath("crds"));
         await kubectl.OkAsync("create", "namespace", "clusterpedia-system");
         await kubectl.OkAsync("create", "secret", "generic", "member-credentials", "-n", "clusterpedia-system", "--from-literal=token=" + _member.Token);
-        var manifest = Path.Combine(_dir, "member.yaml");
+        var manifest = _dir.File("member.yaml");
         await File.WriteAllTextAsync(manifest, $"""
             apiVersion: cluster.clusterpedia.io/v1alpha2
             kind: PediaCluster
@@ -68,17 +65,8 @@ public sealed class HostedModeServerTests : IAsyncLifetime
             """);
         await kubectl.OkAsync("apply", "-f", manifest);
 
-        _server = ServerApp.Create(
-        [
-            "--urls", "http://127.0.0.1:0",
-            "--Storage:Engine", "sqlite",
-            "--Storage:ConnectionString", $"Data Source={Path.Combine(_dir, "clusterpedia.db")}",
-            "--host-kubeconfig", HostKubeconfig,
-            "--Synchro:ResyncInterval", "00:00:01",
-            "--Logging:LogLevel:Default", "Warning",
-        ]);
-        await _server.StartAsync();
-        _serverUrl = new Uri(_server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        _server = await InProcessServer.StartAsync(_dir.Path, "--host-kubeconfig", HostKubeconfig, "--Synchro:ResyncInterval", "00:00:01");
+        _serverUrl = _server.Url;
 
         // The status is written into the host, and our server serves the host's object.
         await WaitUntilAsync(async () => (await kubectl.RunAsync("get", "pediacluster", "member", "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}")).Stdout == "True",
@@ -123,19 +111,8 @@ public sealed class HostedModeServerTests : IAsyncLifetime
         return doc.RootElement.GetProperty("items").GetArrayLength();
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, Func<Task<string>> describe)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("not reached within 30 s: " + await describe());
-            }
-
-            await Task.Delay(200);
-        }
-    }
+    private static Task WaitUntilAsync(Func<Task<bool>> condition, Func<Task<string>> describe) =>
+        Eventually.UntilAsync(condition, _timeout, describe, TimeSpan.FromMilliseconds(200));
 
     private static string RepositoryPath(string relative)
     {
@@ -155,18 +132,11 @@ public sealed class HostedModeServerTests : IAsyncLifetime
         Http.Dispose();
         if (_server is not null)
         {
-            await _server.StopAsync();
             await _server.DisposeAsync();
         }
 
         await _member.DisposeAsync();
         await _host.DisposeAsync();
-        try
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        _dir.Delete();
     }
 }

@@ -63,12 +63,8 @@ public sealed class PediaClusterLifecycleTests(DemoEnvironment env) : IClassFixt
         (await CountSearchAsync(name)).ShouldBeGreaterThan(0);
 
         (await kubectl.OkAsync("delete", "pediacluster", name)).ShouldContain("deleted");
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (await CountSearchAsync(name) > 0)
-        {
-            DateTime.UtcNow.ShouldBeLessThan(deadline, "the deleted cluster's objects were not removed");
-            await Task.Delay(200);
-        }
+        await Eventually.UntilAsync(async () => await CountSearchAsync(name) <= 0, TimeSpan.FromSeconds(30), "the deleted cluster's objects were not removed",
+            TimeSpan.FromMilliseconds(200));
     }
 
     [Fact]
@@ -209,17 +205,12 @@ public sealed class PediaClusterLifecycleTests(DemoEnvironment env) : IClassFixt
         using var deleted = await env.Http.DeleteAsync(new Uri(env.Server, url + "/finalized"));
         ((int)deleted.StatusCode).ShouldBe(200);
 
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            using var get = await env.Http.GetAsync(new Uri(env.Server, url + "/finalized"));
-            if ((int)get.StatusCode == 404)
+        await Eventually.UntilAsync(
+            async () =>
             {
-                break;
-            }
-
-            DateTime.UtcNow.ShouldBeLessThan(deadline, "the synchro manager did not finalize the deleted PediaCluster");
-            await Task.Delay(100);
-        }
+                using var get = await env.Http.GetAsync(new Uri(env.Server, url + "/finalized"));
+                return (int)get.StatusCode == 404;
+            },
+            TimeSpan.FromSeconds(20), "the synchro manager did not finalize the deleted PediaCluster");
     }
 }

@@ -1,10 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Clusterpedia.ApiServer.Tests.Hardening;
 
@@ -18,9 +14,9 @@ public class LimitsServer : IAsyncLifetime
     public const string PediaClusters = "/apis/cluster.clusterpedia.io/v1alpha2/pediaclusters";
     public const string SyncResources = "/apis/cluster.clusterpedia.io/v1alpha2/clustersyncresources";
 
-    private readonly string _dir = Directory.CreateTempSubdirectory("clusterpedia-limits-").FullName;
+    private readonly TempDirectory _dir = new("clusterpedia-limits-");
     private readonly string[] _extraArgs;
-    private WebApplication? _server;
+    private InProcessServer? _server;
 
     public LimitsServer()
         : this([])
@@ -35,16 +31,8 @@ public class LimitsServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _server = ServerApp.Create(
-        [
-            "--urls", "http://127.0.0.1:0",
-            "--Storage:Engine", "sqlite",
-            "--Storage:ConnectionString", $"Data Source={Path.Combine(_dir, "clusterpedia.db")}",
-            "--Logging:LogLevel:Default", "Warning",
-            .. _extraArgs,
-        ]);
-        await _server.StartAsync();
-        Server = new Uri(_server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        _server = await InProcessServer.StartAsync(_dir.Path, _extraArgs);
+        Server = _server.Url;
 
         var (code, text) = await SendAsync(HttpMethod.Post, PediaClusters, "application/json", Encoding.UTF8.GetBytes(PediaCluster("target", "")));
         code.ShouldBe(201, text);
@@ -90,17 +78,10 @@ public class LimitsServer : IAsyncLifetime
         Http.Dispose();
         if (_server is not null)
         {
-            await _server.StopAsync();
             await _server.DisposeAsync();
         }
 
-        try
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        _dir.Delete();
     }
 }
 

@@ -1,9 +1,5 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Clusterpedia.ApiServer.Tests.Hardening;
 
@@ -16,8 +12,8 @@ public sealed class OwnApiServer : IAsyncLifetime
     public const string PediaClusters = "/apis/cluster.clusterpedia.io/v1alpha2/pediaclusters";
     public const string SyncResources = "/apis/cluster.clusterpedia.io/v1alpha2/clustersyncresources";
 
-    private readonly string _dir = Directory.CreateTempSubdirectory("clusterpedia-own-").FullName;
-    private WebApplication? _server;
+    private readonly TempDirectory _dir = new("clusterpedia-own-");
+    private InProcessServer? _server;
 
     public Uri Server { get; private set; } = null!;
 
@@ -25,16 +21,8 @@ public sealed class OwnApiServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _server = ServerApp.Create(
-        [
-            "--urls", "http://127.0.0.1:0",
-            "--Storage:Engine", "sqlite",
-            "--Storage:ConnectionString", $"Data Source={Path.Combine(_dir, "clusterpedia.db")}",
-            "--Storage:TombstoneRetention", "00:00:02",
-            "--Logging:LogLevel:Default", "Warning",
-        ]);
-        await _server.StartAsync();
-        Server = new Uri(_server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        _server = await InProcessServer.StartAsync(_dir.Path, "--Storage:TombstoneRetention", "00:00:02");
+        Server = _server.Url;
     }
 
     public async Task<(int Code, JsonNode? Body)> SendAsync(HttpMethod method, string path, string? json = null, string contentType = "application/json")
@@ -116,16 +104,9 @@ public sealed class OwnApiServer : IAsyncLifetime
         Http.Dispose();
         if (_server is not null)
         {
-            await _server.StopAsync();
             await _server.DisposeAsync();
         }
 
-        try
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        _dir.Delete();
     }
 }

@@ -2,7 +2,6 @@ using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Clusterpedia.ApiServer.Tests.EndToEnd;
 
 namespace Clusterpedia.ApiServer.Tests.Hardening;
 

@@ -16,15 +16,15 @@ public sealed class RequestLimitsOptionsTests
     {
         var error = await Should.ThrowAsync<OptionsValidationException>(async () =>
         {
-            await using var server = ServerApp.Create(
-            [
-                "--urls", "http://127.0.0.1:0",
-                "--Storage:Engine", "sqlite",
-                "--Storage:ConnectionString", "Data Source=:memory:",
-                "--Logging:LogLevel:Default", "None",
-                $"--Limits:{option}", value,
-            ]);
-            await server.StartAsync();
+            var dir = new TempDirectory("clusterpedia-options-");
+            try
+            {
+                await using var server = await InProcessServer.StartAsync(dir.Path, "--Logging:LogLevel:Default", "None", $"--Limits:{option}", value);
+            }
+            finally
+            {
+                dir.Delete();
+            }
         });
 
         error.Message.ShouldContain(option);

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Clusterpedia.ApiServer.Tests.EndToEnd;
 using Clusterpedia.Kube;
 
 namespace Clusterpedia.ApiServer.Tests.Hardening;

@@ -16,7 +16,7 @@ public sealed class HostileEnvironment : IAsyncLifetime
     public const string ClusterName = "cluster-1";
     public const string Target = "hostile-target";
 
-    private readonly string _dir = Directory.CreateTempSubdirectory("clusterpedia-hostile-").FullName;
+    private readonly TempDirectory _dir = new("clusterpedia-hostile-");
 
     public SimulatedCluster Member { get; private set; } = null!;
 
@@ -30,7 +30,7 @@ public sealed class HostileEnvironment : IAsyncLifetime
     {
         Member = await SimulatedCluster.StartAsync(new SimulatorOptions { ClusterName = ClusterName, Token = "token-1", Seed = 1, Tls = true });
         MemberHttp = CreateMemberHttp();
-        Server = new ServerProcess(_dir);
+        Server = new ServerProcess(_dir.Path);
         await Server.StartAsync(CancellationToken.None);
 
         await CreateAsync("/apis/cluster.clusterpedia.io/v1alpha2/pediaclusters", PediaClusterJson(ClusterName, """
@@ -62,36 +62,7 @@ public sealed class HostileEnvironment : IAsyncLifetime
         }
     }
 
-    public async Task WaitReadyAsync(string cluster, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        var last = "";
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                using var response = await Http.GetAsync(new Uri(Server.Url, $"/apis/cluster.clusterpedia.io/v1alpha2/pediaclusters/{cluster}"));
-                last = await response.Content.ReadAsStringAsync();
-                if (response.IsSuccessStatusCode)
-                {
-                    using var doc = JsonDocument.Parse(last);
-                    if (doc.RootElement.TryGetProperty("status", out var status) && status.TryGetProperty("conditions", out var conditions) &&
-                        conditions.EnumerateArray().Any(c => c.GetProperty("type").GetString() == "Ready" && c.GetProperty("status").GetString() == "True"))
-                    {
-                        return;
-                    }
-                }
-            }
-            catch (HttpRequestException e)
-            {
-                last = e.Message;
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"PediaCluster {cluster} did not become Ready within {timeout}; last seen: {last}");
-    }
+    public Task WaitReadyAsync(string cluster, TimeSpan timeout) => PediaClusterReadiness.WaitAsync(Http, Server.Url, cluster, timeout);
 
     /// <summary>(namespace, name) of every object of a member list path, read from the member itself.</summary>
     public async Task<List<(string Namespace, string Name)>> MemberObjectsAsync(string path)
@@ -138,12 +109,6 @@ public sealed class HostileEnvironment : IAsyncLifetime
         MemberHttp?.Dispose();
         await Server.DisposeAsync();
         await Member.DisposeAsync();
-        try
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        _dir.Delete();
     }
 }

@@ -7,7 +7,7 @@ using Clusterpedia.ClusterSynchro.Synchro;
 using Clusterpedia.Kube;
 using Clusterpedia.KubeSim;
 using Clusterpedia.Storage;
-using Clusterpedia.Storage.Tests.Fixtures;
+using Clusterpedia.TestSupport.Postgres;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -156,35 +156,17 @@ public sealed class SynchroHarness : IAsyncDisposable
 
     /// <summary>Waits until the status shows <paramref name="expected"/> as the resource's objectCount.</summary>
     public Task WaitForObjectCountAsync(string name, string group, string resource, long expected, TimeSpan timeout) =>
-        WaitUntilAsync(async () => (await ResourceConditionAsync(name, group, resource))?["objectCount"]?.GetValue<long>() == expected, timeout,
+        Eventually.UntilAsync(async () => (await ResourceConditionAsync(name, group, resource))?["objectCount"]?.GetValue<long>() == expected, timeout,
             async () => $"objectCount of {resource} is not {expected}: {(await ResourceConditionAsync(name, group, resource))?.ToJsonString()}");
 
     public async Task WaitForConditionAsync(string name, string type, string status, TimeSpan timeout) =>
-        await WaitUntilAsync(async () => (await ConditionAsync(name, type))?.Status == status, timeout,
+        await Eventually.UntilAsync(async () => (await ConditionAsync(name, type))?.Status == status, timeout,
             async () => $"{name}: condition {type} is not {status}; status: {(await StatusAsync(name))?.ToJsonString()}");
 
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<Task<string>> describe)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            if (await condition())
-            {
-                return;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"not reached within {timeout.TotalSeconds:0.#} s: {await describe()}");
-            }
-
-            await Task.Delay(100);
-        }
-    }
 
     /// <summary>Waits until the stored objects equal the simulator's (same keys, uids and resourceVersions).</summary>
     public Task WaitConsistentAsync(string cluster, SimulatedCluster sim, IReadOnlyList<GroupVersionResource> resources, TimeSpan timeout) =>
-        WaitUntilAsync(async () => (await DifferencesAsync(cluster, sim, resources)).Count == 0, timeout,
+        Eventually.UntilAsync(async () => (await DifferencesAsync(cluster, sim, resources)).Count == 0, timeout,
             async () => string.Join("; ", (await DifferencesAsync(cluster, sim, resources)).Take(10)));
 
     /// <summary>What differs between the stored objects and the simulator's; empty when they are equal.</summary>

@@ -28,7 +28,7 @@ public abstract class CorruptMemberDataTests(StorageEngineKind engine)
     });
 
     private static Task WaitForReasonAsync(SynchroHarness harness, string cluster, string resource, string reason, string messagePart) =>
-        SynchroHarness.WaitUntilAsync(
+        Eventually.UntilAsync(
             async () => (await harness.ResourceConditionAsync(cluster, "", resource)) is { } c
                 && (string?)c["reason"] == reason && ((string?)c["message"])?.Contains(messagePart, StringComparison.Ordinal) == true,
             _timeout, async () => $"condition of {resource}: {(await harness.ResourceConditionAsync(cluster, "", resource))?.ToJsonString()}");
@@ -92,7 +92,7 @@ public abstract class CorruptMemberDataTests(StorageEngineKind engine)
 
         // The watch goes on: an object created afterwards arrives, and so did the deep one.
         sim.Store.Create(SimResources.ConfigMaps, "default", """{"metadata":{"name":"after-bad-events"},"data":{"k":"v"}}""");
-        await SynchroHarness.WaitUntilAsync(
+        await Eventually.UntilAsync(
             async () => (await harness.StoredObjectsAsync("badwatch", SimResources.ConfigMaps)).ContainsKey("default/after-bad-events"),
             _timeout, () => Task.FromResult("the configmap created after the bad events was not stored"));
         (await harness.StoredObjectsAsync("badwatch", SimResources.ConfigMaps)).ShouldContainKey("default/corrupt-deep");

@@ -23,7 +23,7 @@ public sealed class EndlessListTests
         await using var harness = await SynchroHarness.StartAsync(StorageEngineKind.Sqlite, options);
         await harness.ApplyAsync("endless", SynchroHarness.SpecFor(sim, [SimResources.Pods, SimResources.Namespaces]));
 
-        await SynchroHarness.WaitUntilAsync(
+        await Eventually.UntilAsync(
             async () => (await harness.ResourceConditionAsync("endless", "", "pods")) is { } c && (string?)c["status"] == "Error" && (string?)c["reason"] == "EndlessList",
             _timeout, async () => $"pods: {(await harness.ResourceConditionAsync("endless", "", "pods"))?.ToJsonString()}");
         ((string)(await harness.ResourceConditionAsync("endless", "", "pods"))!["message"]!).ShouldContain(message);

@@ -22,7 +22,7 @@ public sealed class HealthDetectionTests(ITestOutputHelper output)
 
     private static async Task<TimeSpan> TimeUntilNotReadyAsync(SynchroHarness harness, string name, Stopwatch since, TimeSpan timeout)
     {
-        await SynchroHarness.WaitUntilAsync(
+        await Eventually.UntilAsync(
             () => Task.FromResult(harness.Manager.NotReadyClusters().Contains(name)), timeout,
             async () => $"{name} still counts as ready: {(await harness.StatusAsync(name))?.ToJsonString()}");
         return since.Elapsed;

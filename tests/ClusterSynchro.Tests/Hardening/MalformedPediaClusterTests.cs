@@ -43,7 +43,7 @@ public sealed class MalformedPediaClusterTests
 
         // Deleted: its rows go.
         await harness.DeleteAsync("good");
-        await SynchroHarness.WaitUntilAsync(
+        await Eventually.UntilAsync(
             async () => (await harness.StoredObjectsAsync("good", SimResources.Namespaces)).Count == 0
                 && (await harness.StoredObjectsAsync("good", SimResources.ConfigMaps)).Count == 0,
             _timeout, () => Task.FromResult("the deleted cluster's rows are still stored"));

@@ -125,7 +125,7 @@ public sealed class HostedHarness : IAsyncDisposable
     }
 
     public Task WaitForConditionAsync(string name, string type, string status, TimeSpan timeout) =>
-        SynchroHarness.WaitUntilAsync(() => Task.FromResult(Condition(name, type)?.Status == status), timeout,
+        Eventually.UntilAsync(() => Task.FromResult(Condition(name, type)?.Status == status), timeout,
             () => Task.FromResult($"{name}: condition {type} is not {status}; the host's object: {HostPediaCluster(name)?.ToJsonString()}"));
 
     public async Task<Dictionary<string, (string Uid, string ResourceVersion)>> StoredObjectsAsync(string cluster, GroupVersionResource gvr)
@@ -138,7 +138,7 @@ public sealed class HostedHarness : IAsyncDisposable
 
     /// <summary>Waits until the stored objects of a resource equal the member's (keys, uids, resourceVersions).</summary>
     public Task WaitConsistentAsync(string cluster, SimulatedCluster member, GroupVersionResource gvr, TimeSpan timeout) =>
-        SynchroHarness.WaitUntilAsync(
+        Eventually.UntilAsync(
             async () => Same(await StoredObjectsAsync(cluster, gvr), SynchroHarness.SimObjects(member, gvr)),
             timeout,
             async () => $"{gvr.GroupResource}: stored {(await StoredObjectsAsync(cluster, gvr)).Count}, member has {SynchroHarness.SimObjects(member, gvr).Count}");

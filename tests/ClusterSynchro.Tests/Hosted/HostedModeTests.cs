@@ -53,13 +53,13 @@ public sealed class HostedModeTests
             return obj;
         });
         await harness.WaitConsistentAsync("member-1", member, SimResources.ConfigMaps, _timeout);
-        await SynchroHarness.WaitUntilAsync(
+        await Eventually.UntilAsync(
             () => Task.FromResult((harness.HostPediaCluster("member-1")?["status"]?["syncResources"] as JsonArray)?.OfType<JsonObject>().Any(g => (string?)g["group"] == "") == true),
             _timeout, () => Task.FromResult($"no status for configmaps: {harness.HostPediaCluster("member-1")?["status"]?.ToJsonString()}"));
 
         // A deletion in the host: the finalizer holds the object until the synchro removed the cluster's rows.
         harness.Host.Store.Delete(HostedHarness.PediaClusters, null, "member-1");
-        await SynchroHarness.WaitUntilAsync(() => Task.FromResult(harness.HostPediaCluster("member-1") is null), _timeout,
+        await Eventually.UntilAsync(() => Task.FromResult(harness.HostPediaCluster("member-1") is null), _timeout,
             () => Task.FromResult($"the PediaCluster is still in the host: {harness.HostPediaCluster("member-1")?["metadata"]?.ToJsonString()}"));
         (await harness.StoredObjectsAsync("member-1", SimResources.Deployments)).ShouldBeEmpty();
         (await harness.StoredObjectsAsync("member-1", SimResources.ConfigMaps)).ShouldBeEmpty();
@@ -79,7 +79,7 @@ public sealed class HostedModeTests
 
         // The Secret appears without the key: still not valid, now saying which key is missing.
         harness.CreateSecret("member-2-credentials", new Dictionary<string, string> { ["other"] = "x" });
-        await SynchroHarness.WaitUntilAsync(
+        await Eventually.UntilAsync(
             () => Task.FromResult(harness.Condition("member-2", "Validated")?.Message.Contains("has no key", StringComparison.Ordinal) == true), _timeout,
             () => Task.FromResult($"Validated: {harness.Condition("member-2", "Validated")}"));
         harness.Condition("member-2", "Validated")!.Value.Message
@@ -165,7 +165,7 @@ public sealed class HostedModeTests
             },
         });
 
-        await SynchroHarness.WaitUntilAsync(
+        await Eventually.UntilAsync(
             () => Task.FromResult((harness.Host.Store.Get(legacy, null, "member-6")?["status"]?["conditions"] as JsonArray)?.OfType<JsonObject>()
                 .Any(c => (string?)c["type"] == "Ready" && (string?)c["status"] == "True") == true),
             _timeout, () => Task.FromResult($"the v1alpha1 object: {harness.Host.Store.Get(legacy, null, "member-6")?.ToJsonString()}"));
@@ -175,7 +175,7 @@ public sealed class HostedModeTests
         status["syncResources"].ShouldBeNull();
 
         harness.Host.Store.Delete(legacy, null, "member-6");
-        await SynchroHarness.WaitUntilAsync(() => Task.FromResult(harness.Host.Store.Get(legacy, null, "member-6") is null), _timeout,
+        await Eventually.UntilAsync(() => Task.FromResult(harness.Host.Store.Get(legacy, null, "member-6") is null), _timeout,
             () => Task.FromResult("the v1alpha1 PediaCluster is still in the host"));
         (await harness.StoredObjectsAsync("member-6", SimResources.Deployments)).ShouldBeEmpty();
     }

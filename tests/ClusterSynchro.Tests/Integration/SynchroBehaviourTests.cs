@@ -76,7 +76,7 @@ public abstract class SynchroBehaviourTests(StorageEngineKind engine)
         }
 
         await harness.WaitConsistentAsync("resume", sim, SimResources.All, _timeout);
-        await SynchroHarness.WaitUntilAsync(
+        await Eventually.UntilAsync(
             () =>
             {
                 lock (written)
@@ -214,11 +214,11 @@ public abstract class SynchroBehaviourTests(StorageEngineKind engine)
         harness.Storage.VersionReads(SimResources.Pods).ShouldBe(podLists, "adding a resource must not restart the others");
 
         await harness.ApplyAsync("respec", SynchroHarness.SpecFor(sim, [SimResources.ConfigMaps]));
-        await SynchroHarness.WaitUntilAsync(
+        await Eventually.UntilAsync(
             async () => (await harness.StoredObjectsAsync("respec", SimResources.Pods)).Count == 0 && harness.Catalog.Find("respec", "", "v1", "pods") is null,
             _timeout, () => Task.FromResult("pods are still stored or published"));
         await harness.WaitConsistentAsync("respec", sim, [SimResources.ConfigMaps], _timeout);
-        await SynchroHarness.WaitUntilAsync(async () => await harness.ResourceConditionAsync("respec", "", "pods") is null, _timeout,
+        await Eventually.UntilAsync(async () => await harness.ResourceConditionAsync("respec", "", "pods") is null, _timeout,
             async () => "pods still in status: " + (await harness.StatusAsync("respec"))!.ToJsonString());
         harness.Storage.VersionReads(SimResources.ConfigMaps).ShouldBe(1, "removing a resource must not restart the others");
     }
@@ -237,7 +237,7 @@ public abstract class SynchroBehaviourTests(StorageEngineKind engine)
         await harness.ApplyAsync("offline-respec", SynchroHarness.SpecFor(sim, [SimResources.Pods]));
         await harness.StartSynchroAsync();
 
-        await SynchroHarness.WaitUntilAsync(
+        await Eventually.UntilAsync(
             async () => (await harness.StoredObjectsAsync("offline-respec", SimResources.ConfigMaps)).Count == 0,
             _timeout, () => Task.FromResult("configmaps of the cluster are still stored"));
         await harness.WaitForConditionAsync("offline-respec", "Ready", "True", _timeout);
@@ -275,7 +275,7 @@ public abstract class SynchroBehaviourTests(StorageEngineKind engine)
 
         // The CRD goes: its rows go too, without a restart.
         sim.Store.Delete(_crds, null, "gadgets.example.com");
-        await SynchroHarness.WaitUntilAsync(
+        await Eventually.UntilAsync(
             async () => (await harness.StoredObjectsAsync("crd-later", _gadgets)).Count == 0 && harness.Catalog.Find("crd-later", "example.com", "v1", "gadgets") is null,
             _timeout, () => Task.FromResult("gadgets are still stored or published"));
         await harness.WaitConsistentAsync("crd-later", sim, [SimResources.Pods], _timeout);
@@ -327,7 +327,7 @@ public abstract class SynchroBehaviourTests(StorageEngineKind engine)
         var downFor = Stopwatch.StartNew();
         sim.Faults.GoDown(TimeSpan.FromMinutes(5));
         await harness.WaitForConditionAsync("outage", "ClusterHealthy", "False", _timeout);
-        await SynchroHarness.WaitUntilAsync(
+        await Eventually.UntilAsync(
             async () => (string?)(await harness.ResourceConditionAsync("outage", "", "pods"))?["status"] == "Stop",
             _timeout, async () => (await harness.StatusAsync("outage"))!.ToJsonString());
         (await harness.ConditionAsync("outage", "Ready"))!.Value.Status.ShouldBe("False");
@@ -366,7 +366,7 @@ public abstract class SynchroBehaviourTests(StorageEngineKind engine)
         await harness.WaitForConditionAsync("exclude", "Ready", "True", _timeout);
 
         var expected = SynchroHarness.SimObjects(sim, SimResources.Pods, excluded);
-        await SynchroHarness.WaitUntilAsync(
+        await Eventually.UntilAsync(
             async () => (await harness.StoredObjectsAsync("exclude", SimResources.Pods)).Keys.Order().SequenceEqual(expected.Keys.Order()),
             _timeout, () => Task.FromResult("stored pods differ from the pods outside the excluded namespaces"));
         (await harness.StoredObjectsAsync("exclude", SimResources.Nodes)).ShouldBeEmpty();
@@ -378,7 +378,7 @@ public abstract class SynchroBehaviourTests(StorageEngineKind engine)
         var included = expected.Keys.First().Split('/')[0];
         sim.Store.Create(SimResources.Pods, ns, """{"apiVersion":"v1","kind":"Pod","metadata":{"name":"late"},"spec":{"containers":[{"name":"c","image":"busybox"}]}}""");
         sim.Store.Create(SimResources.Pods, included, """{"apiVersion":"v1","kind":"Pod","metadata":{"name":"marker"},"spec":{"containers":[{"name":"c","image":"busybox"}]}}""");
-        await SynchroHarness.WaitUntilAsync(
+        await Eventually.UntilAsync(
             async () => (await harness.StoredObjectsAsync("exclude", SimResources.Pods)).ContainsKey(included + "/marker"),
             _timeout, () => Task.FromResult("the marker pod created after the excluded one was never stored"));
         (await harness.StoredObjectsAsync("exclude", SimResources.Pods)).ShouldNotContainKey(ns + "/late");
@@ -421,14 +421,14 @@ public abstract class SynchroBehaviourTests(StorageEngineKind engine)
         (await harness.StoredObjectsAsync("gone", SimResources.Pods)).ShouldNotBeEmpty();
 
         await harness.DeleteAsync("gone");
-        await SynchroHarness.WaitUntilAsync(
+        await Eventually.UntilAsync(
             async () => (await harness.StoredObjectsAsync("gone", SimResources.Pods)).Count == 0 && !harness.Catalog.Clusters.Contains("gone"),
             _timeout, () => Task.FromResult("the cluster's data is still there"));
 
         // Nothing comes back from a watch that should be stopped: once the witness has stored the new pod, a watch of
         // the deleted cluster still running would have delivered it too.
         sim.Store.Create(SimResources.Pods, "default", """{"apiVersion":"v1","kind":"Pod","metadata":{"name":"after"},"spec":{"containers":[{"name":"c","image":"busybox"}]}}""");
-        await SynchroHarness.WaitUntilAsync(
+        await Eventually.UntilAsync(
             async () => (await harness.StoredObjectsAsync("witness", SimResources.Pods)).ContainsKey("default/after"),
             _timeout, () => Task.FromResult("the witness cluster never stored the new pod"));
         (await harness.StoredObjectsAsync("gone", SimResources.Pods)).ShouldBeEmpty();

@@ -1,4 +1,4 @@
-using Clusterpedia.Storage.Tests.Fixtures;
+using Clusterpedia.TestSupport.Postgres;
 
 namespace Clusterpedia.ClusterSynchro.Tests.Integration;
 
@@ -7,7 +7,7 @@ namespace Clusterpedia.ClusterSynchro.Tests.Integration;
 /// owns the private PostgreSQL server (started on first use, stopped when the collection is done).
 /// </summary>
 [CollectionDefinition(Name)]
-public sealed class SynchroCollection : ICollectionFixture<PostgresCollection.ServerLifetime>
+public sealed class SynchroCollection : ICollectionFixture<PostgresServerLifetime>
 {
     public const string Name = "Synchro integration";
 }

@@ -1,3 +1,5 @@
+using Clusterpedia.TestSupport.Postgres;
+
 namespace Clusterpedia.Storage.Tests.Fixtures;
 
 /// <summary>
@@ -5,14 +7,7 @@ namespace Clusterpedia.Storage.Tests.Fixtures;
 /// of the collection run one after another; each still gets its own database through <see cref="PostgresStorageFixture"/>.
 /// </summary>
 [CollectionDefinition(Name)]
-public sealed class PostgresCollection : ICollectionFixture<PostgresCollection.ServerLifetime>
+public sealed class PostgresCollection : ICollectionFixture<PostgresServerLifetime>
 {
     public const string Name = "postgres";
-
-    public sealed class ServerLifetime : IAsyncLifetime
-    {
-        public async Task InitializeAsync() => await PostgresServer.SharedAsync();
-
-        public Task DisposeAsync() => PostgresServer.StopSharedAsync();
-    }
 }

@@ -1,3 +1,4 @@
+using Clusterpedia.TestSupport.Postgres;
 using Npgsql;
 
 namespace Clusterpedia.Storage.Tests.Fixtures;

@@ -171,7 +171,7 @@ public abstract partial class ResourceStorageSpecification<TFixture>
             // Page slowly enough that the writer deletes while the reader is in the middle of the list.
             if (++pages == 2)
             {
-                await WaitUntilAsync(() => Volatile.Read(ref deletedDuringPaging) >= 50);
+                await Eventually.TrueAsync(() => Volatile.Read(ref deletedDuringPaging) >= 50, "the writer to delete 50 rows", TimeSpan.FromSeconds(30));
             }
         }
         while (token is not null);
@@ -186,14 +186,4 @@ public abstract partial class ResourceStorageSpecification<TFixture>
     }
 
     private static ResourceKey Key(ResourceRecord r) => new(r.Cluster, r.Group, r.Version, r.Resource, r.Namespace, r.Name);
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            DateTime.UtcNow.ShouldBeLessThan(deadline, "the condition never held");
-            await Task.Delay(10);
-        }
-    }
 }

@@ -3,11 +3,11 @@ using System.Net;
 using System.Net.Sockets;
 using Npgsql;
 
-namespace Clusterpedia.Storage.Tests.Fixtures;
+namespace Clusterpedia.TestSupport.Postgres;
 
 /// <summary>
 /// A private PostgreSQL 15 for the test run: initdb in a temporary directory, started on a free loopback port once
-/// per test process and stopped by <see cref="PostgresCollection"/> when the last PostgreSQL test class is done.
+/// per test process and stopped by <see cref="PostgresServerLifetime"/> when the last test collection using it is done.
 /// initdb refuses root, so as root the directory is given to the postgres user and the binaries run through runuser.
 /// A server left behind by a killed test host (its pid in <c>owner.pid</c> is gone) is stopped by the next run.
 /// </summary>

@@ -1,12 +1,7 @@
 using System.Text;
-using System.Text.Json;
 using Clusterpedia.KubeSim;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 
-namespace Clusterpedia.ApiServer.Tests.EndToEnd;
+namespace Clusterpedia.TestSupport;
 
 /// <summary>
 /// The local demo in-process: two simulated member clusters, the real server on a loopback port with SQLite in a
@@ -14,8 +9,8 @@ namespace Clusterpedia.ApiServer.Tests.EndToEnd;
 /// </summary>
 public sealed class DemoEnvironment : IAsyncLifetime
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("clusterpedia-e2e-").FullName;
-    private WebApplication? _server;
+    private readonly TempDirectory _dir = new("clusterpedia-e2e-");
+    private InProcessServer? _server;
 
     public SimulatedCluster Cluster1 { get; private set; } = null!;
 
@@ -23,7 +18,7 @@ public sealed class DemoEnvironment : IAsyncLifetime
 
     public Uri Server { get; private set; } = null!;
 
-    public string Kubeconfig => Path.Combine(_dir, "kubeconfig");
+    public string Kubeconfig => _dir.File("kubeconfig");
 
     public HttpClient Http { get; } = new();
 
@@ -67,23 +62,14 @@ public sealed class DemoEnvironment : IAsyncLifetime
         Cluster1 = await SimulatedCluster.StartAsync(new SimulatorOptions { ClusterName = "cluster-1", Token = "token-1", Seed = 1, Tls = true });
         Cluster2 = await SimulatedCluster.StartAsync(new SimulatorOptions { ClusterName = "cluster-2", Token = "token-2", Seed = 2, Tls = true });
 
-        _server = ServerApp.Create(
-        [
-            "--urls", "http://127.0.0.1:0",
-            "--Storage:Engine", "sqlite",
-            "--Storage:ConnectionString", $"Data Source={Path.Combine(_dir, "clusterpedia.db")}",
-            "--Synchro:HealthInterval", "00:00:02",
-            "--Logging:LogLevel:Default", "Warning",
-        ]);
-        await _server.StartAsync();
-        var address = _server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Server = new Uri(address);
+        _server = await InProcessServer.StartAsync(_dir.Path, "--Synchro:HealthInterval", "00:00:02");
+        Server = _server.Url;
         await File.WriteAllTextAsync(Kubeconfig, KubeconfigText());
 
         var kubectl = Kubectl();
         foreach (var (name, sim) in new[] { ("cluster-1", Cluster1), ("cluster-2", Cluster2) })
         {
-            var manifest = Path.Combine(_dir, name + ".yaml");
+            var manifest = _dir.File(name + ".yaml");
             await File.WriteAllTextAsync(manifest, $"""
                 apiVersion: cluster.clusterpedia.io/v1alpha2
                 kind: PediaCluster
@@ -106,29 +92,7 @@ public sealed class DemoEnvironment : IAsyncLifetime
         await WaitReadyAsync("cluster-2");
     }
 
-    public async Task WaitReadyAsync(string cluster)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        string last = "";
-        while (DateTime.UtcNow < deadline)
-        {
-            using var response = await Http.GetAsync(new Uri(Server, $"/apis/cluster.clusterpedia.io/v1alpha2/pediaclusters/{cluster}"));
-            last = await response.Content.ReadAsStringAsync();
-            if (response.IsSuccessStatusCode)
-            {
-                using var doc = JsonDocument.Parse(last);
-                if (doc.RootElement.TryGetProperty("status", out var status) && status.TryGetProperty("conditions", out var conditions) &&
-                    conditions.EnumerateArray().Any(c => c.GetProperty("type").GetString() == "Ready" && c.GetProperty("status").GetString() == "True"))
-                {
-                    return;
-                }
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"PediaCluster {cluster} did not become Ready within 60s; last seen: {last}");
-    }
+    public Task WaitReadyAsync(string cluster) => PediaClusterReadiness.WaitAsync(Http, Server, cluster, TimeSpan.FromSeconds(60));
 
     private string KubeconfigText()
     {
@@ -171,18 +135,11 @@ public sealed class DemoEnvironment : IAsyncLifetime
         }
         if (_server is not null)
         {
-            await _server.StopAsync();
             await _server.DisposeAsync();
         }
 
         await Cluster1.DisposeAsync();
         await Cluster2.DisposeAsync();
-        try
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        _dir.Delete();
     }
 }

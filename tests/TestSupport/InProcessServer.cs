@@ -1,0 +1,59 @@
+using Clusterpedia.ApiServer;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Clusterpedia.TestSupport;
+
+/// <summary>
+/// The real server (<see cref="ServerApp"/>) started in-process on a free loopback port with SQLite in a directory
+/// of the caller's, warnings-only logging, and the caller's options after those (a later option wins), e.g.
+/// <c>["--Storage:TombstoneRetention", "00:00:02"]</c> or <c>["--host-kubeconfig", path]</c>.
+/// </summary>
+public sealed class InProcessServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private InProcessServer(WebApplication app, Uri url)
+    {
+        _app = app;
+        Url = url;
+    }
+
+    /// <summary>The server's base address, e.g. http://127.0.0.1:41234/.</summary>
+    public Uri Url { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Starts the server; a server that fails to start (invalid options) is disposed and the error thrown.</summary>
+    public static async Task<InProcessServer> StartAsync(string directory, params IEnumerable<string> options)
+    {
+        var app = ServerApp.Create(
+        [
+            "--urls", "http://127.0.0.1:0",
+            "--Storage:Engine", "sqlite",
+            "--Storage:ConnectionString", $"Data Source={Path.Combine(directory, "clusterpedia.db")}",
+            "--Logging:LogLevel:Default", "Warning",
+            .. options,
+        ]);
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new InProcessServer(app, new Uri(address));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
