@@ -1,9 +1,6 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
 using System.Threading.Channels;
-using Clusterpedia.ApiServer.Http;
-using Clusterpedia.ApiServer.Search;
 using Clusterpedia.ApiServer.Watch;
+using Clusterpedia.Kube.Server;
 using Clusterpedia.Storage;
 
 namespace Clusterpedia.ApiServer.Clusters;
@@ -31,15 +28,11 @@ internal sealed partial class OwnApiHandler
 
         var ct = context.RequestAborted;
         var query = context.Request.Query;
-        var timeout = WatchTimeout.Parse(query, limits.Value, TimeSpan.FromMinutes(30));
-        var bookmarks = query.Flag("allowWatchBookmarks");
-        var rvText = query["resourceVersion"].ToString();
-        long revision = 0;
-        var initialEvents = rvText is "" or "0";
-        if (!initialEvents && !long.TryParse(rvText, NumberStyles.None, CultureInfo.InvariantCulture, out revision))
-        {
-            throw ApiException.BadRequest($"resourceVersion: Invalid value: \"{rvText}\": must be a resourceVersion returned by this server");
-        }
+        var watch = WatchQuery.Parse(query, limits.Value, TimeSpan.FromMinutes(30));
+        var timeout = watch.Timeout;
+        var bookmarks = watch.Bookmarks;
+        var initialEvents = watch.FromRevision is null;
+        var revision = watch.FromRevision ?? 0;
 
         var labelSelector = ParseLabels(query["labelSelector"].ToString());
         var nameFilter = ParseNameField(query["fieldSelector"].ToString());
@@ -83,7 +76,7 @@ internal sealed partial class OwnApiHandler
                         if (Matches(o))
                         {
                             held.Add(o.Name);
-                            await WriteEventAsync(context, "ADDED", ToApi(resource, o)).ConfigureAwait(false);
+                            WriteEvent(context, WatchEventFrame.Added, ToApi(resource, o));
                         }
                     }
 
@@ -106,7 +99,7 @@ internal sealed partial class OwnApiHandler
                         revision = change.Object.Revision;
                         if (EventType(change, Matches(change.Object), selective, held, seen) is { } type)
                         {
-                            await WriteEventAsync(context, type, ToApi(resource, change.Object)).ConfigureAwait(false);
+                            WriteEvent(context, type, ToApi(resource, change.Object));
                         }
                     }
 
@@ -114,7 +107,7 @@ internal sealed partial class OwnApiHandler
                     revision = Math.Max(revision, changes.Revision);
                     if (bookmarks && time.GetUtcNow() - lastBookmark >= _watchBookmarkInterval)
                     {
-                        await WriteBookmarkAsync(context, resource, revision).ConfigureAwait(false);
+                        WriteBookmark(context, resource, revision);
                         lastBookmark = time.GetUtcNow();
                     }
 
@@ -154,7 +147,7 @@ internal sealed partial class OwnApiHandler
         var first = seen.Add(name);
         if (!selective)
         {
-            return change.Type == ResourceChangeType.Deleted ? "DELETED" : change.IsNew ? "ADDED" : "MODIFIED";
+            return change.Type == ResourceChangeType.Deleted ? WatchEventFrame.Deleted : change.IsNew ? WatchEventFrame.Added : WatchEventFrame.Modified;
         }
 
         // An object older than the start, first met here, may be held from the client's list whatever it was then:
@@ -162,46 +155,20 @@ internal sealed partial class OwnApiHandler
         var mayBeHeld = first && !change.IsNew;
         if (change.Type == ResourceChangeType.Deleted || !matches)
         {
-            return held.Remove(name) || mayBeHeld ? "DELETED" : null;
+            return held.Remove(name) || mayBeHeld ? WatchEventFrame.Deleted : null;
         }
 
         var known = held.Contains(name);
         held.Add(name);
-        return change.IsNew || (!known && !mayBeHeld) ? "ADDED" : "MODIFIED";
+        return change.IsNew || (!known && !mayBeHeld) ? WatchEventFrame.Added : WatchEventFrame.Modified;
     }
 
-    private static async Task WriteBookmarkAsync(HttpContext context, OwnResource resource, long revision)
-    {
-        var line = new JsonObject
-        {
-            ["type"] = "BOOKMARK",
-            ["object"] = new JsonObject
-            {
-                ["kind"] = resource.Kind,
-                ["apiVersion"] = resource.ApiVersion,
-                ["metadata"] = new JsonObject { ["resourceVersion"] = revision.ToString(CultureInfo.InvariantCulture) },
-            },
-        }.ToJsonString(_writeOptions) + "\n";
-        await context.Response.WriteAsync(line, context.RequestAborted).ConfigureAwait(false);
-    }
+    private static void WriteBookmark(HttpContext context, OwnResource resource, long revision) =>
+        WatchEventFrame.WriteBookmark(context.Response.BodyWriter, resource.Kind, resource.ApiVersion, revision);
 
     private static async Task WriteExpiredAsync(HttpContext context, long requested, long current)
     {
-        var line = new JsonObject
-        {
-            ["type"] = "ERROR",
-            ["object"] = new JsonObject
-            {
-                ["kind"] = "Status",
-                ["apiVersion"] = "v1",
-                ["metadata"] = new JsonObject(),
-                ["status"] = "Failure",
-                ["message"] = $"too old resource version: {requested} ({current})",
-                ["reason"] = "Expired",
-                ["code"] = 410,
-            },
-        }.ToJsonString(_writeOptions) + "\n";
-        await context.Response.WriteAsync(line, context.RequestAborted).ConfigureAwait(false);
+        WatchEventFrame.WriteError(context.Response.BodyWriter, WatchEventFrame.Expired(requested, current));
         await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 
@@ -214,14 +181,9 @@ internal sealed partial class OwnApiHandler
     {
         var ct = context.RequestAborted;
         var query = context.Request.Query;
-        var timeout = WatchTimeout.Parse(query, limits.Value, TimeSpan.FromMinutes(30));
-
-        long fromRevision = 0;
-        var rvText = query["resourceVersion"].ToString();
-        if (rvText.Length > 0 && !long.TryParse(rvText, NumberStyles.None, CultureInfo.InvariantCulture, out fromRevision))
-        {
-            throw ApiException.BadRequest($"resourceVersion: Invalid value: \"{rvText}\": must be a resourceVersion returned by this server");
-        }
+        var watch = WatchQuery.Parse(query, limits.Value, TimeSpan.FromMinutes(30));
+        var timeout = watch.Timeout;
+        var fromRevision = watch.FromRevision ?? 0;
 
         var signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
         void OnChanged(string key)
@@ -246,7 +208,7 @@ internal sealed partial class OwnApiHandler
                 known[o.Name] = o;
                 if (o.Revision > fromRevision)
                 {
-                    await WriteEventAsync(context, "ADDED", ToApi(resource, o)).ConfigureAwait(false);
+                    WriteEvent(context, WatchEventFrame.Added, ToApi(resource, o));
                 }
             }
 
@@ -269,11 +231,11 @@ internal sealed partial class OwnApiHandler
                     seen.Add(o.Name);
                     if (!known.TryGetValue(o.Name, out var before))
                     {
-                        await WriteEventAsync(context, "ADDED", ToApi(resource, o)).ConfigureAwait(false);
+                        WriteEvent(context, WatchEventFrame.Added, ToApi(resource, o));
                     }
                     else if (before.Revision != o.Revision)
                     {
-                        await WriteEventAsync(context, "MODIFIED", ToApi(resource, o)).ConfigureAwait(false);
+                        WriteEvent(context, WatchEventFrame.Modified, ToApi(resource, o));
                     }
 
                     known[o.Name] = o;
@@ -281,7 +243,7 @@ internal sealed partial class OwnApiHandler
 
                 foreach (var gone in known.Keys.Where(k => !seen.Contains(k)).ToList())
                 {
-                    await WriteEventAsync(context, "DELETED", ToApi(resource, known[gone])).ConfigureAwait(false);
+                    WriteEvent(context, WatchEventFrame.Deleted, ToApi(resource, known[gone]));
                     known.Remove(gone);
                 }
 
@@ -293,5 +255,4 @@ internal sealed partial class OwnApiHandler
             store.Changed -= OnChanged;
         }
     }
-
 }

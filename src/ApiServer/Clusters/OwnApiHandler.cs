@@ -9,6 +9,7 @@ using Clusterpedia.ClusterSynchro.Hosted;
 using Clusterpedia.Kube;
 using Clusterpedia.Kube.Patching;
 using Clusterpedia.Kube.Selectors;
+using Clusterpedia.Kube.Server;
 using Clusterpedia.Storage;
 using Microsoft.Extensions.Options;
 
@@ -260,11 +261,8 @@ internal sealed partial class OwnApiHandler(
         }).ConfigureAwait(false);
     }
 
-    private static async Task WriteEventAsync(HttpContext context, string type, JsonObject obj)
-    {
-        var line = new JsonObject { ["type"] = type, ["object"] = obj.DeepClone() }.ToJsonString(_writeOptions) + "\n";
-        await context.Response.WriteAsync(line, context.RequestAborted).ConfigureAwait(false);
-    }
+    private static void WriteEvent(HttpContext context, string type, JsonObject obj) =>
+        WatchEventFrame.Write(context.Response.BodyWriter, type, Serialize(obj));
 
     private LabelSelector ParseLabels(string text)
     {

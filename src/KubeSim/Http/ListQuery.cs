@@ -1,4 +1,5 @@
 using System.Globalization;
+using Clusterpedia.Kube.Server;
 using Clusterpedia.KubeSim.Discovery;
 using Clusterpedia.KubeSim.Selectors;
 using Clusterpedia.KubeSim.Storage;
@@ -28,11 +29,12 @@ internal sealed class ListQuery
 
     public bool Watch { get; private init; }
 
-    public bool AllowWatchBookmarks { get; private init; }
+    /// <summary>timeoutSeconds and allowWatchBookmarks, read only on a watch (as kube-apiserver ignores them on a list).</summary>
+    public WatchParameters WatchParameters { get; private init; } = new();
+
+    public bool AllowWatchBookmarks => WatchParameters.AllowWatchBookmarks;
 
     public bool? SendInitialEvents { get; private init; }
-
-    public int? TimeoutSeconds { get; private init; }
 
     public Func<ObjectVersion, bool>? Filter =>
         Labels.IsEmpty && Fields.IsEmpty ? null : item => Labels.Matches(item.Labels) && Fields.Matches(item.Fields);
@@ -51,15 +53,18 @@ internal sealed class ListQuery
             throw SimulatorApiException.BadRequest($"limit: Invalid value: \"{limitText}\": must be a non-negative integer");
         }
 
-        int? timeout = null;
-        if (query.TryGetValue("timeoutSeconds", out var timeoutText) && !string.IsNullOrEmpty(timeoutText))
+        var watch = IsTrue(query["watch"]);
+        var watchParameters = new WatchParameters();
+        if (watch)
         {
-            if (!int.TryParse(timeoutText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) || seconds < 0)
+            try
             {
-                throw SimulatorApiException.BadRequest($"timeoutSeconds: Invalid value: \"{timeoutText}\"");
+                watchParameters = WatchParameters.Parse(key => query[key]);
             }
-
-            timeout = seconds;
+            catch (FormatException e)
+            {
+                throw SimulatorApiException.BadRequest(e.Message);
+            }
         }
 
         var result = new ListQuery(labels, fields)
@@ -68,10 +73,9 @@ internal sealed class ListQuery
             ResourceVersionMatch = NullIfEmpty(query["resourceVersionMatch"]),
             Limit = limit,
             Continue = NullIfEmpty(query["continue"]),
-            Watch = IsTrue(query["watch"]),
-            AllowWatchBookmarks = IsTrue(query["allowWatchBookmarks"]),
+            Watch = watch,
+            WatchParameters = watchParameters,
             SendInitialEvents = query.ContainsKey("sendInitialEvents") ? IsTrue(query["sendInitialEvents"]) : null,
-            TimeoutSeconds = timeout,
         };
 
         if (result.ResourceVersionMatch is not null)

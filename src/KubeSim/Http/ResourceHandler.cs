@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Clusterpedia.Kube.Server;
 using Clusterpedia.KubeSim.Crds;
 using Clusterpedia.KubeSim.Discovery;
 using Clusterpedia.KubeSim.Faults;
@@ -18,7 +18,8 @@ namespace Clusterpedia.KubeSim.Http;
 internal sealed class ResourceHandler
 {
     private const int _flushThreshold = 64 * 1024;
-    private static readonly byte[] _newLine = "\n"u8.ToArray();
+    // A timer cannot run longer (about 49 days); a client asking for more gets the longest there is.
+    private static readonly TimeSpan _longestWatch = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
 
     private readonly SimulatorStore _store;
     private readonly SimulatorOptions _options;
@@ -308,9 +309,7 @@ internal sealed class ResourceHandler
         var resource = request.Resource;
         var rv = query.ParsedResourceVersion();
         var initialEvents = query.SendInitialEvents ?? rv is null or 0;
-        var timeout = query.TimeoutSeconds is int seconds && seconds > 0
-            ? TimeSpan.FromSeconds(seconds)
-            : _options.DefaultWatchTimeout;
+        var timeout = query.WatchParameters.Duration(_options.DefaultWatchTimeout, _longestWatch);
         var response = context.Response;
         response.StatusCode = 200;
         response.ContentType = Responses.JsonContentType;
@@ -375,10 +374,7 @@ internal sealed class ResourceHandler
             var path = context.Request.Path.Value ?? "";
             foreach (var item in _faults.WatchItemsFor(path))
             {
-                body.Write("{\"type\":\"ADDED\",\"object\":"u8);
-                body.Write(item.Render(_store.CurrentResourceVersion));
-                body.Write("}"u8);
-                body.Write(_newLine);
+                WatchEventFrame.Write(body, WatchEventFrame.Added, item.Render(_store.CurrentResourceVersion));
             }
 
             if (_faults.TruncatesWatch(path))
@@ -464,7 +460,7 @@ internal sealed class ResourceHandler
                     return false;
                 }
 
-                type = "ADDED";
+                type = WatchEventFrame.Added;
                 break;
             case WatchEventType.Deleted:
                 if (!query.Matches(e.Previous ?? e.Object))
@@ -472,7 +468,7 @@ internal sealed class ResourceHandler
                     return false;
                 }
 
-                type = "DELETED";
+                type = WatchEventFrame.Deleted;
                 break;
             default:
                 var now = query.Matches(e.Object);
@@ -482,13 +478,11 @@ internal sealed class ResourceHandler
                     return false;
                 }
 
-                type = now && before ? "MODIFIED" : now ? "ADDED" : "DELETED";
+                type = now && before ? WatchEventFrame.Modified : now ? WatchEventFrame.Added : WatchEventFrame.Deleted;
                 break;
         }
 
-        body.Write("{\"type\":\""u8);
-        body.Write(Encoding.ASCII.GetBytes(type));
-        body.Write("\",\"object\":"u8);
+        WatchEventFrame.WriteStart(body, type);
         if (render is null)
         {
             WriteObject(body, typeMeta, e.Object.Body);
@@ -497,8 +491,8 @@ internal sealed class ResourceHandler
         {
             body.Write(render(e.Object));
         }
-        body.Write("}"u8);
-        body.Write(_newLine);
+
+        WatchEventFrame.WriteEnd(body);
         return true;
     }
 
@@ -515,25 +509,13 @@ internal sealed class ResourceHandler
         }
 
         var bookmarkBody = ObjectJson.SerializeBody(new JsonObject { ["metadata"] = metadata });
-        body.Write("{\"type\":\"BOOKMARK\",\"object\":"u8);
+        WatchEventFrame.WriteStart(body, WatchEventFrame.Bookmark);
         WriteObject(body, typeMeta, bookmarkBody);
-        body.Write("}"u8);
-        body.Write(_newLine);
+        WatchEventFrame.WriteEnd(body);
     }
 
-    private static void WriteErrorEvent(PipeWriter body, SimulatorApiException error)
-    {
-        using (var writer = new Utf8JsonWriter(body, JsonDefaults.Writer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("type", "ERROR");
-            writer.WritePropertyName("object");
-            Responses.WriteStatus(writer, error);
-            writer.WriteEndObject();
-        }
-
-        body.Write(_newLine);
-    }
+    private static void WriteErrorEvent(PipeWriter body, SimulatorApiException error) =>
+        WatchEventFrame.WriteError(body, error.ToStatus(), JsonDefaults.Writer);
 
     private async Task CreateAsync(HttpContext context, ResourceRequest request)
     {
