@@ -1,7 +1,7 @@
 using System.Globalization;
+using Clusterpedia.Kube.Selectors;
 using Clusterpedia.Kube.Server;
 using Clusterpedia.KubeSim.Discovery;
-using Clusterpedia.KubeSim.Selectors;
 using Clusterpedia.KubeSim.Storage;
 
 namespace Clusterpedia.KubeSim.Http;
@@ -9,7 +9,7 @@ namespace Clusterpedia.KubeSim.Http;
 /// <summary>The list and watch query parameters of one request, validated like kube-apiserver validates them.</summary>
 internal sealed class ListQuery
 {
-    private ListQuery(LabelSelector labels, FieldSelector fields)
+    private ListQuery(LabelSelector labels, FieldTerms fields)
     {
         Labels = labels;
         Fields = fields;
@@ -17,7 +17,7 @@ internal sealed class ListQuery
 
     public LabelSelector Labels { get; }
 
-    public FieldSelector Fields { get; }
+    public FieldTerms Fields { get; }
 
     public string? ResourceVersion { get; private init; }
 
@@ -43,9 +43,18 @@ internal sealed class ListQuery
 
     public static ListQuery Parse(IQueryCollection query, ApiResource resource)
     {
-        var labels = LabelSelector.Parse(query["labelSelector"]);
-        var fields = FieldSelector.Parse(query["fieldSelector"], key =>
-            key is "metadata.name" or "metadata.namespace" || resource.SelectableFields.Contains(key, StringComparer.Ordinal));
+        LabelSelector labels;
+        FieldTerms fields;
+        try
+        {
+            labels = LabelSelector.Parse(query["labelSelector"]);
+            fields = FieldTerms.Parse(query["fieldSelector"], key =>
+                key is "metadata.name" or "metadata.namespace" || resource.SelectableFields.Contains(key, StringComparer.Ordinal));
+        }
+        catch (SelectorParseException e)
+        {
+            throw SimulatorApiException.BadRequest(e.Message);
+        }
         var limit = 0;
         if (query.TryGetValue("limit", out var limitText) && !string.IsNullOrEmpty(limitText)
             && (!int.TryParse(limitText, NumberStyles.Integer, CultureInfo.InvariantCulture, out limit) || limit < 0))
