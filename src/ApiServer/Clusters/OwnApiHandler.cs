@@ -150,48 +150,16 @@ internal sealed partial class OwnApiHandler(
     private void WriteTable(Utf8JsonWriter json, OwnResource resource, ResponseFormat format, IReadOnlyList<JsonObject> items, string? listResourceVersion)
     {
         var now = time.GetUtcNow();
-        json.WriteStartObject();
-        json.WriteString("kind", "Table");
-        json.WriteString("apiVersion", $"meta.k8s.io/{format.MetaVersion}");
-        json.WriteStartObject("metadata");
-        if (listResourceVersion is not null)
-        {
-            json.WriteString("resourceVersion", listResourceVersion);
-        }
-
-        json.WriteEndObject();
-        json.WriteStartArray("columnDefinitions");
-        foreach (var c in resource.Printer.Columns)
-        {
-            json.WriteStartObject();
-            json.WriteString("name", c.Name);
-            json.WriteString("type", c.Type);
-            json.WriteString("format", c.Format);
-            json.WriteString("description", c.Description);
-            json.WriteNumber("priority", c.Priority);
-            json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
+        TableJson.WriteStart(json, format.MetaVersion, listResourceVersion);
+        TableJson.WriteColumnDefinitions(json, resource.Printer.Columns);
         json.WriteStartArray("rows");
         foreach (var item in items)
         {
             using var doc = JsonDocument.Parse(item.ToJsonString(_writeOptions));
-            json.WriteStartObject();
-            json.WriteStartArray("cells");
-            resource.Printer.WriteCells(json, doc.RootElement, now);
-            json.WriteEndArray();
-            json.WriteStartObject("object");
-            json.WriteString("kind", "PartialObjectMetadata");
-            json.WriteString("apiVersion", $"meta.k8s.io/{format.MetaVersion}");
-            json.WritePropertyName("metadata");
-            doc.RootElement.GetProperty("metadata").WriteTo(json);
-            json.WriteEndObject();
-            json.WriteEndObject();
+            TableJson.WriteRow(json, resource.Printer, doc.RootElement, now, IncludeObject.Metadata, format.MetaVersion);
         }
 
-        json.WriteEndArray();
-        json.WriteEndObject();
+        TableJson.WriteEnd(json);
     }
 
     private async Task<(List<ApiObject> Items, long Revision)> ListMatchingAsync(HttpContext context, OwnResource resource)
