@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Clusterpedia.ApiServer.Watch;
 using Clusterpedia.Kube.Server;
 using Clusterpedia.Storage;
@@ -46,93 +45,77 @@ internal sealed partial class OwnApiHandler
         var held = new HashSet<string>(StringComparer.Ordinal);
         var seen = new HashSet<string>(StringComparer.Ordinal);
 
-        var signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-        void OnChanged(string key)
-        {
-            if (key == resource.StorageKey)
-            {
-                signal.Writer.TryWrite(true);
-            }
-        }
-
-        store.Changed += OnChanged;
+        using var changed = new StoreChangeSignal(store, resource.StorageKey);
+        using var timeoutCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeoutCts.CancelAfter(timeout);
+        var token = timeoutCts.Token;
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json";
+        await context.Response.StartAsync(ct).ConfigureAwait(false);
+        await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
         try
         {
-            using var timeoutCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeoutCts.CancelAfter(timeout);
-            var token = timeoutCts.Token;
-            context.Response.StatusCode = 200;
-            context.Response.ContentType = "application/json";
-            await context.Response.StartAsync(ct).ConfigureAwait(false);
-            await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
-            try
+            if (initialEvents)
             {
-                if (initialEvents)
+                var list = await feed.ListWithRevisionAsync(resource.StorageKey, token).ConfigureAwait(false);
+                foreach (var o in list.Items)
                 {
-                    var list = await feed.ListWithRevisionAsync(resource.StorageKey, token).ConfigureAwait(false);
-                    foreach (var o in list.Items)
+                    seen.Add(o.Name);
+                    if (Matches(o))
                     {
-                        seen.Add(o.Name);
-                        if (Matches(o))
-                        {
-                            held.Add(o.Name);
-                            WriteEvent(context, WatchEventFrame.Added, ToApi(resource, o));
-                        }
+                        held.Add(o.Name);
+                        WriteEvent(context, WatchEventFrame.Added, ToApi(resource, o));
                     }
-
-                    revision = list.Revision;
-                    await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
                 }
 
-                var lastBookmark = time.GetUtcNow();
-                while (!token.IsCancellationRequested)
-                {
-                    var changes = await feed.GetChangesAsync(resource.StorageKey, revision, token).ConfigureAwait(false);
-                    if (changes.Expired)
-                    {
-                        await WriteExpiredAsync(context, revision, changes.Revision).ConfigureAwait(false);
-                        return;
-                    }
-
-                    foreach (var change in changes.Changes)
-                    {
-                        revision = change.Object.Revision;
-                        if (EventType(change, Matches(change.Object), selective, held, seen) is { } type)
-                        {
-                            WriteEvent(context, type, ToApi(resource, change.Object));
-                        }
-                    }
-
-                    // Nothing else changed up to the store's revision: the stream is current up to there.
-                    revision = Math.Max(revision, changes.Revision);
-                    if (bookmarks && time.GetUtcNow() - lastBookmark >= _watchBookmarkInterval)
-                    {
-                        WriteBookmark(context, resource, revision);
-                        lastBookmark = time.GetUtcNow();
-                    }
-
-                    await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
-                    using var poll = new CancellationTokenSource(_watchPollInterval, time);
-                    using var wait = CancellationTokenSource.CreateLinkedTokenSource(token, poll.Token);
-                    try
-                    {
-                        await signal.Reader.WaitToReadAsync(wait.Token).ConfigureAwait(false);
-                        signal.Reader.TryRead(out _);
-                    }
-                    catch (OperationCanceledException) when (!token.IsCancellationRequested)
-                    {
-                        // The poll interval passed: look for other replicas' writes.
-                    }
-                }
+                revision = list.Revision;
+                await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+
+            var lastBookmark = time.GetUtcNow();
+            while (!token.IsCancellationRequested)
             {
-                // timeoutSeconds elapsed: end the stream cleanly, as kube-apiserver does.
+                var changes = await feed.GetChangesAsync(resource.StorageKey, revision, token).ConfigureAwait(false);
+                if (changes.Expired)
+                {
+                    await WriteExpiredAsync(context, revision, changes.Revision).ConfigureAwait(false);
+                    return;
+                }
+
+                foreach (var change in changes.Changes)
+                {
+                    revision = change.Object.Revision;
+                    if (EventType(change, Matches(change.Object), selective, held, seen) is { } type)
+                    {
+                        WriteEvent(context, type, ToApi(resource, change.Object));
+                    }
+                }
+
+                // Nothing else changed up to the store's revision: the stream is current up to there.
+                revision = Math.Max(revision, changes.Revision);
+                if (bookmarks && time.GetUtcNow() - lastBookmark >= _watchBookmarkInterval)
+                {
+                    WriteBookmark(context, resource, revision);
+                    lastBookmark = time.GetUtcNow();
+                }
+
+                await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
+                using var poll = new CancellationTokenSource(_watchPollInterval, time);
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(token, poll.Token);
+                try
+                {
+                    await changed.Reader.WaitToReadAsync(wait.Token).ConfigureAwait(false);
+                    changed.Reader.TryRead(out _);
+                }
+                catch (OperationCanceledException) when (!token.IsCancellationRequested)
+                {
+                    // The poll interval passed: look for other replicas' writes.
+                }
             }
         }
-        finally
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            store.Changed -= OnChanged;
+            // timeoutSeconds elapsed: end the stream cleanly, as kube-apiserver does.
         }
     }
 
@@ -185,74 +168,58 @@ internal sealed partial class OwnApiHandler
         var timeout = watch.Timeout;
         var fromRevision = watch.FromRevision ?? 0;
 
-        var signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-        void OnChanged(string key)
+        using var changed = new StoreChangeSignal(store, resource.StorageKey);
+        using var timeoutCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeoutCts.CancelAfter(timeout);
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json";
+        var known = new Dictionary<string, ApiObject>(StringComparer.Ordinal);
+        var (initial, _) = await ListMatchingAsync(context, resource).ConfigureAwait(false);
+        foreach (var o in initial)
         {
-            if (key == resource.StorageKey)
+            known[o.Name] = o;
+            if (o.Revision > fromRevision)
             {
-                signal.Writer.TryWrite(true);
+                WriteEvent(context, WatchEventFrame.Added, ToApi(resource, o));
             }
         }
 
-        store.Changed += OnChanged;
-        try
+        await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
+        while (!timeoutCts.IsCancellationRequested)
         {
-            using var timeoutCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeoutCts.CancelAfter(timeout);
-            context.Response.StatusCode = 200;
-            context.Response.ContentType = "application/json";
-            var known = new Dictionary<string, ApiObject>(StringComparer.Ordinal);
-            var (initial, _) = await ListMatchingAsync(context, resource).ConfigureAwait(false);
-            foreach (var o in initial)
+            try
             {
-                known[o.Name] = o;
-                if (o.Revision > fromRevision)
+                await changed.Reader.ReadAsync(timeoutCts.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                break;
+            }
+
+            var (current, _) = await ListMatchingAsync(context, resource).ConfigureAwait(false);
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var o in current)
+            {
+                seen.Add(o.Name);
+                if (!known.TryGetValue(o.Name, out var before))
                 {
                     WriteEvent(context, WatchEventFrame.Added, ToApi(resource, o));
                 }
+                else if (before.Revision != o.Revision)
+                {
+                    WriteEvent(context, WatchEventFrame.Modified, ToApi(resource, o));
+                }
+
+                known[o.Name] = o;
+            }
+
+            foreach (var gone in known.Keys.Where(k => !seen.Contains(k)).ToList())
+            {
+                WriteEvent(context, WatchEventFrame.Deleted, ToApi(resource, known[gone]));
+                known.Remove(gone);
             }
 
             await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
-            while (!timeoutCts.IsCancellationRequested)
-            {
-                try
-                {
-                    await signal.Reader.ReadAsync(timeoutCts.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-                {
-                    break;
-                }
-
-                var (current, _) = await ListMatchingAsync(context, resource).ConfigureAwait(false);
-                var seen = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var o in current)
-                {
-                    seen.Add(o.Name);
-                    if (!known.TryGetValue(o.Name, out var before))
-                    {
-                        WriteEvent(context, WatchEventFrame.Added, ToApi(resource, o));
-                    }
-                    else if (before.Revision != o.Revision)
-                    {
-                        WriteEvent(context, WatchEventFrame.Modified, ToApi(resource, o));
-                    }
-
-                    known[o.Name] = o;
-                }
-
-                foreach (var gone in known.Keys.Where(k => !seen.Contains(k)).ToList())
-                {
-                    WriteEvent(context, WatchEventFrame.Deleted, ToApi(resource, known[gone]));
-                    known.Remove(gone);
-                }
-
-                await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            store.Changed -= OnChanged;
         }
     }
 }
