@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Clusterpedia.ApiServer.Watch;
 using Clusterpedia.Kube.Server;
 using Clusterpedia.Storage;
@@ -222,4 +223,7 @@ internal sealed partial class OwnApiHandler
             await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
         }
     }
+
+    private static void WriteEvent(HttpContext context, string type, JsonObject obj) =>
+        WatchEventFrame.Write(context.Response.BodyWriter, type, Serialize(obj));
 }
