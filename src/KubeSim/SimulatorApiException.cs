@@ -1,3 +1,5 @@
+using Clusterpedia.Kube.Server;
+
 namespace Clusterpedia.KubeSim;
 
 /// <summary>
@@ -54,6 +56,17 @@ public sealed class SimulatorApiException : Exception
 
     /// <summary>Field causes for 422 Invalid answers; an empty field writes a cause with a message only.</summary>
     public IReadOnlyList<(string Field, string Message)> Causes { get; init; } = [];
+
+    /// <summary>The Status this error answers with; a cause with an empty field carries a message only.</summary>
+    public StatusFailure ToStatus() => new(Code, Reason, Message)
+    {
+        DetailsName = DetailsName,
+        DetailsGroup = DetailsGroup,
+        DetailsKind = DetailsKind,
+        Causes = [.. Causes.Select(c => c.Field.Length > 0 ? new StatusCause("FieldValueInvalid", c.Field, c.Message) : new StatusCause(null, null, c.Message))],
+        RetryAfterSeconds = RetryAfterSeconds,
+        ContinueToken = ContinueToken,
+    };
 
     internal static SimulatorApiException NotFound(string group, string resource, string name) =>
         new(404, "NotFound", $"{Qualified(group, resource)} \"{name}\" not found", name, NullIfEmpty(group), resource);

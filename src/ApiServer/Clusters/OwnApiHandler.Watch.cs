@@ -1,9 +1,6 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
-using Clusterpedia.ApiServer.Http;
-using Clusterpedia.ApiServer.Search;
 using Clusterpedia.ApiServer.Watch;
+using Clusterpedia.Kube.Server;
 using Clusterpedia.Storage;
 
 namespace Clusterpedia.ApiServer.Clusters;
@@ -31,15 +28,11 @@ internal sealed partial class OwnApiHandler
 
         var ct = context.RequestAborted;
         var query = context.Request.Query;
-        var timeout = WatchTimeout.Parse(query, limits.Value, TimeSpan.FromMinutes(30));
-        var bookmarks = query.Flag("allowWatchBookmarks");
-        var rvText = query["resourceVersion"].ToString();
-        long revision = 0;
-        var initialEvents = rvText is "" or "0";
-        if (!initialEvents && !long.TryParse(rvText, NumberStyles.None, CultureInfo.InvariantCulture, out revision))
-        {
-            throw ApiException.BadRequest($"resourceVersion: Invalid value: \"{rvText}\": must be a resourceVersion returned by this server");
-        }
+        var watch = WatchQuery.Parse(query, limits.Value, TimeSpan.FromMinutes(30));
+        var timeout = watch.Timeout;
+        var bookmarks = watch.Bookmarks;
+        var initialEvents = watch.FromRevision is null;
+        var revision = watch.FromRevision ?? 0;
 
         var labelSelector = ParseLabels(query["labelSelector"].ToString());
         var nameFilter = ParseNameField(query["fieldSelector"].ToString());
@@ -53,93 +46,77 @@ internal sealed partial class OwnApiHandler
         var held = new HashSet<string>(StringComparer.Ordinal);
         var seen = new HashSet<string>(StringComparer.Ordinal);
 
-        var signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-        void OnChanged(string key)
-        {
-            if (key == resource.StorageKey)
-            {
-                signal.Writer.TryWrite(true);
-            }
-        }
-
-        store.Changed += OnChanged;
+        using var changed = new StoreChangeSignal(store, resource.StorageKey);
+        using var timeoutCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeoutCts.CancelAfter(timeout);
+        var token = timeoutCts.Token;
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json";
+        await context.Response.StartAsync(ct).ConfigureAwait(false);
+        await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
         try
         {
-            using var timeoutCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeoutCts.CancelAfter(timeout);
-            var token = timeoutCts.Token;
-            context.Response.StatusCode = 200;
-            context.Response.ContentType = "application/json";
-            await context.Response.StartAsync(ct).ConfigureAwait(false);
-            await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
-            try
+            if (initialEvents)
             {
-                if (initialEvents)
+                var list = await feed.ListWithRevisionAsync(resource.StorageKey, token).ConfigureAwait(false);
+                foreach (var o in list.Items)
                 {
-                    var list = await feed.ListWithRevisionAsync(resource.StorageKey, token).ConfigureAwait(false);
-                    foreach (var o in list.Items)
+                    seen.Add(o.Name);
+                    if (Matches(o))
                     {
-                        seen.Add(o.Name);
-                        if (Matches(o))
-                        {
-                            held.Add(o.Name);
-                            await WriteEventAsync(context, "ADDED", ToApi(resource, o)).ConfigureAwait(false);
-                        }
+                        held.Add(o.Name);
+                        WriteEvent(context, WatchEventFrame.Added, ToApi(resource, o));
                     }
-
-                    revision = list.Revision;
-                    await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
                 }
 
-                var lastBookmark = time.GetUtcNow();
-                while (!token.IsCancellationRequested)
-                {
-                    var changes = await feed.GetChangesAsync(resource.StorageKey, revision, token).ConfigureAwait(false);
-                    if (changes.Expired)
-                    {
-                        await WriteExpiredAsync(context, revision, changes.Revision).ConfigureAwait(false);
-                        return;
-                    }
-
-                    foreach (var change in changes.Changes)
-                    {
-                        revision = change.Object.Revision;
-                        if (EventType(change, Matches(change.Object), selective, held, seen) is { } type)
-                        {
-                            await WriteEventAsync(context, type, ToApi(resource, change.Object)).ConfigureAwait(false);
-                        }
-                    }
-
-                    // Nothing else changed up to the store's revision: the stream is current up to there.
-                    revision = Math.Max(revision, changes.Revision);
-                    if (bookmarks && time.GetUtcNow() - lastBookmark >= _watchBookmarkInterval)
-                    {
-                        await WriteBookmarkAsync(context, resource, revision).ConfigureAwait(false);
-                        lastBookmark = time.GetUtcNow();
-                    }
-
-                    await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
-                    using var poll = new CancellationTokenSource(_watchPollInterval, time);
-                    using var wait = CancellationTokenSource.CreateLinkedTokenSource(token, poll.Token);
-                    try
-                    {
-                        await signal.Reader.WaitToReadAsync(wait.Token).ConfigureAwait(false);
-                        signal.Reader.TryRead(out _);
-                    }
-                    catch (OperationCanceledException) when (!token.IsCancellationRequested)
-                    {
-                        // The poll interval passed: look for other replicas' writes.
-                    }
-                }
+                revision = list.Revision;
+                await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+
+            var lastBookmark = time.GetUtcNow();
+            while (!token.IsCancellationRequested)
             {
-                // timeoutSeconds elapsed: end the stream cleanly, as kube-apiserver does.
+                var changes = await feed.GetChangesAsync(resource.StorageKey, revision, token).ConfigureAwait(false);
+                if (changes.Expired)
+                {
+                    await WriteExpiredAsync(context, revision, changes.Revision).ConfigureAwait(false);
+                    return;
+                }
+
+                foreach (var change in changes.Changes)
+                {
+                    revision = change.Object.Revision;
+                    if (EventType(change, Matches(change.Object), selective, held, seen) is { } type)
+                    {
+                        WriteEvent(context, type, ToApi(resource, change.Object));
+                    }
+                }
+
+                // Nothing else changed up to the store's revision: the stream is current up to there.
+                revision = Math.Max(revision, changes.Revision);
+                if (bookmarks && time.GetUtcNow() - lastBookmark >= _watchBookmarkInterval)
+                {
+                    WriteBookmark(context, resource, revision);
+                    lastBookmark = time.GetUtcNow();
+                }
+
+                await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
+                using var poll = new CancellationTokenSource(_watchPollInterval, time);
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(token, poll.Token);
+                try
+                {
+                    await changed.Reader.WaitToReadAsync(wait.Token).ConfigureAwait(false);
+                    changed.Reader.TryRead(out _);
+                }
+                catch (OperationCanceledException) when (!token.IsCancellationRequested)
+                {
+                    // The poll interval passed: look for other replicas' writes.
+                }
             }
         }
-        finally
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            store.Changed -= OnChanged;
+            // timeoutSeconds elapsed: end the stream cleanly, as kube-apiserver does.
         }
     }
 
@@ -154,7 +131,7 @@ internal sealed partial class OwnApiHandler
         var first = seen.Add(name);
         if (!selective)
         {
-            return change.Type == ResourceChangeType.Deleted ? "DELETED" : change.IsNew ? "ADDED" : "MODIFIED";
+            return change.Type == ResourceChangeType.Deleted ? WatchEventFrame.Deleted : change.IsNew ? WatchEventFrame.Added : WatchEventFrame.Modified;
         }
 
         // An object older than the start, first met here, may be held from the client's list whatever it was then:
@@ -162,46 +139,20 @@ internal sealed partial class OwnApiHandler
         var mayBeHeld = first && !change.IsNew;
         if (change.Type == ResourceChangeType.Deleted || !matches)
         {
-            return held.Remove(name) || mayBeHeld ? "DELETED" : null;
+            return held.Remove(name) || mayBeHeld ? WatchEventFrame.Deleted : null;
         }
 
         var known = held.Contains(name);
         held.Add(name);
-        return change.IsNew || (!known && !mayBeHeld) ? "ADDED" : "MODIFIED";
+        return change.IsNew || (!known && !mayBeHeld) ? WatchEventFrame.Added : WatchEventFrame.Modified;
     }
 
-    private static async Task WriteBookmarkAsync(HttpContext context, OwnResource resource, long revision)
-    {
-        var line = new JsonObject
-        {
-            ["type"] = "BOOKMARK",
-            ["object"] = new JsonObject
-            {
-                ["kind"] = resource.Kind,
-                ["apiVersion"] = resource.ApiVersion,
-                ["metadata"] = new JsonObject { ["resourceVersion"] = revision.ToString(CultureInfo.InvariantCulture) },
-            },
-        }.ToJsonString(_writeOptions) + "\n";
-        await context.Response.WriteAsync(line, context.RequestAborted).ConfigureAwait(false);
-    }
+    private static void WriteBookmark(HttpContext context, OwnResource resource, long revision) =>
+        WatchEventFrame.WriteBookmark(context.Response.BodyWriter, resource.Kind, resource.ApiVersion, revision);
 
     private static async Task WriteExpiredAsync(HttpContext context, long requested, long current)
     {
-        var line = new JsonObject
-        {
-            ["type"] = "ERROR",
-            ["object"] = new JsonObject
-            {
-                ["kind"] = "Status",
-                ["apiVersion"] = "v1",
-                ["metadata"] = new JsonObject(),
-                ["status"] = "Failure",
-                ["message"] = $"too old resource version: {requested} ({current})",
-                ["reason"] = "Expired",
-                ["code"] = 410,
-            },
-        }.ToJsonString(_writeOptions) + "\n";
-        await context.Response.WriteAsync(line, context.RequestAborted).ConfigureAwait(false);
+        WatchEventFrame.WriteError(context.Response.BodyWriter, WatchEventFrame.Expired(requested, current));
         await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 
@@ -214,84 +165,65 @@ internal sealed partial class OwnApiHandler
     {
         var ct = context.RequestAborted;
         var query = context.Request.Query;
-        var timeout = WatchTimeout.Parse(query, limits.Value, TimeSpan.FromMinutes(30));
+        var watch = WatchQuery.Parse(query, limits.Value, TimeSpan.FromMinutes(30));
+        var timeout = watch.Timeout;
+        var fromRevision = watch.FromRevision ?? 0;
 
-        long fromRevision = 0;
-        var rvText = query["resourceVersion"].ToString();
-        if (rvText.Length > 0 && !long.TryParse(rvText, NumberStyles.None, CultureInfo.InvariantCulture, out fromRevision))
+        using var changed = new StoreChangeSignal(store, resource.StorageKey);
+        using var timeoutCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeoutCts.CancelAfter(timeout);
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json";
+        var known = new Dictionary<string, ApiObject>(StringComparer.Ordinal);
+        var (initial, _) = await ListMatchingAsync(context, resource).ConfigureAwait(false);
+        foreach (var o in initial)
         {
-            throw ApiException.BadRequest($"resourceVersion: Invalid value: \"{rvText}\": must be a resourceVersion returned by this server");
-        }
-
-        var signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-        void OnChanged(string key)
-        {
-            if (key == resource.StorageKey)
+            known[o.Name] = o;
+            if (o.Revision > fromRevision)
             {
-                signal.Writer.TryWrite(true);
+                WriteEvent(context, WatchEventFrame.Added, ToApi(resource, o));
             }
         }
 
-        store.Changed += OnChanged;
-        try
+        await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
+        while (!timeoutCts.IsCancellationRequested)
         {
-            using var timeoutCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeoutCts.CancelAfter(timeout);
-            context.Response.StatusCode = 200;
-            context.Response.ContentType = "application/json";
-            var known = new Dictionary<string, ApiObject>(StringComparer.Ordinal);
-            var (initial, _) = await ListMatchingAsync(context, resource).ConfigureAwait(false);
-            foreach (var o in initial)
+            try
             {
-                known[o.Name] = o;
-                if (o.Revision > fromRevision)
+                await changed.Reader.ReadAsync(timeoutCts.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                break;
+            }
+
+            var (current, _) = await ListMatchingAsync(context, resource).ConfigureAwait(false);
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var o in current)
+            {
+                seen.Add(o.Name);
+                if (!known.TryGetValue(o.Name, out var before))
                 {
-                    await WriteEventAsync(context, "ADDED", ToApi(resource, o)).ConfigureAwait(false);
+                    WriteEvent(context, WatchEventFrame.Added, ToApi(resource, o));
                 }
+                else if (before.Revision != o.Revision)
+                {
+                    WriteEvent(context, WatchEventFrame.Modified, ToApi(resource, o));
+                }
+
+                known[o.Name] = o;
+            }
+
+            foreach (var gone in known.Keys.Where(k => !seen.Contains(k)).ToList())
+            {
+                WriteEvent(context, WatchEventFrame.Deleted, ToApi(resource, known[gone]));
+                known.Remove(gone);
             }
 
             await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
-            while (!timeoutCts.IsCancellationRequested)
-            {
-                try
-                {
-                    await signal.Reader.ReadAsync(timeoutCts.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-                {
-                    break;
-                }
-
-                var (current, _) = await ListMatchingAsync(context, resource).ConfigureAwait(false);
-                var seen = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var o in current)
-                {
-                    seen.Add(o.Name);
-                    if (!known.TryGetValue(o.Name, out var before))
-                    {
-                        await WriteEventAsync(context, "ADDED", ToApi(resource, o)).ConfigureAwait(false);
-                    }
-                    else if (before.Revision != o.Revision)
-                    {
-                        await WriteEventAsync(context, "MODIFIED", ToApi(resource, o)).ConfigureAwait(false);
-                    }
-
-                    known[o.Name] = o;
-                }
-
-                foreach (var gone in known.Keys.Where(k => !seen.Contains(k)).ToList())
-                {
-                    await WriteEventAsync(context, "DELETED", ToApi(resource, known[gone])).ConfigureAwait(false);
-                    known.Remove(gone);
-                }
-
-                await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            store.Changed -= OnChanged;
         }
     }
 
+    private static void WriteEvent(HttpContext context, string type, JsonObject obj) =>
+        WatchEventFrame.Write(context.Response.BodyWriter, type, Serialize(obj));
 }

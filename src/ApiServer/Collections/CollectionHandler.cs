@@ -3,6 +3,8 @@ using System.Text.Json;
 using Clusterpedia.ApiServer.Http;
 using Clusterpedia.ApiServer.Search;
 using Clusterpedia.Kube;
+using Clusterpedia.Kube.Printing;
+using Clusterpedia.Kube.Server;
 using Clusterpedia.Storage;
 using Microsoft.Extensions.Options;
 
@@ -15,6 +17,23 @@ namespace Clusterpedia.ApiServer.Collections;
 /// </summary>
 internal sealed class CollectionHandler(IResourceStorage storage, IOptions<StorageOptions> storageOptions, IOptions<QueryLimits> limits, TimeProvider time)
 {
+    private static readonly TableColumnDefinition[] _collectionColumns =
+    [
+        new("Name", "string", "name", "The name of the collection.", 0),
+        new("Resources", "string", "", "The resource types the collection spans.", 0),
+    ];
+
+    private static readonly TableColumnDefinition[] _itemColumns =
+    [
+        new("Cluster", "string", "", "The cluster the object was synced from.", 0),
+        new("Group", "string", "", "The API group of the object.", 0),
+        new("Version", "string", "", "The API version of the object.", 0),
+        new("Kind", "string", "", "The kind of the object.", 0),
+        new("Namespace", "string", "", "The namespace of the object.", 0),
+        new("Name", "string", "name", "The name of the object.", 0),
+        new("Age", "string", "", "Time since the object was created.", 0),
+    ];
+
     public const string Prefix = "/apis/clusterpedia.io/v1beta1/collectionresources";
     private const string _apiVersion = "clusterpedia.io/v1beta1";
 
@@ -88,17 +107,10 @@ internal sealed class CollectionHandler(IResourceStorage storage, IOptions<Stora
 
     private static void WriteCollectionList(Utf8JsonWriter json, IReadOnlyList<CollectionResource> collections, ResponseFormat format)
     {
-        json.WriteStartObject();
         if (format.Kind == ResponseKind.Table)
         {
-            json.WriteString("kind", "Table");
-            json.WriteString("apiVersion", $"meta.k8s.io/{format.MetaVersion}");
-            json.WriteStartObject("metadata");
-            json.WriteEndObject();
-            json.WriteStartArray("columnDefinitions");
-            Column(json, "Name", "name", "The name of the collection.");
-            Column(json, "Resources", "", "The resource types the collection spans.");
-            json.WriteEndArray();
+            TableJson.WriteStart(json, format.MetaVersion, resourceVersion: null);
+            TableJson.WriteColumnDefinitions(json, _collectionColumns);
             json.WriteStartArray("rows");
             foreach (var c in collections)
             {
@@ -117,11 +129,11 @@ internal sealed class CollectionHandler(IResourceStorage storage, IOptions<Stora
                 json.WriteEndObject();
             }
 
-            json.WriteEndArray();
-            json.WriteEndObject();
+            TableJson.WriteEnd(json);
             return;
         }
 
+        json.WriteStartObject();
         json.WriteString("kind", "CollectionResourceList");
         json.WriteString("apiVersion", _apiVersion);
         json.WriteStartObject("metadata");
@@ -175,26 +187,8 @@ internal sealed class CollectionHandler(IResourceStorage storage, IOptions<Stora
 
     private static void WriteItemsTable(Utf8JsonWriter json, ResourceListResult result, ResponseFormat format, DateTimeOffset now)
     {
-        json.WriteStartObject();
-        json.WriteString("kind", "Table");
-        json.WriteString("apiVersion", $"meta.k8s.io/{format.MetaVersion}");
-        json.WriteStartObject("metadata");
-        json.WriteString("resourceVersion", result.Revision.ToString(CultureInfo.InvariantCulture));
-        if (!string.IsNullOrEmpty(result.Continue))
-        {
-            json.WriteString("continue", result.Continue);
-        }
-
-        json.WriteEndObject();
-        json.WriteStartArray("columnDefinitions");
-        Column(json, "Cluster", "", "The cluster the object was synced from.");
-        Column(json, "Group", "", "The API group of the object.");
-        Column(json, "Version", "", "The API version of the object.");
-        Column(json, "Kind", "", "The kind of the object.");
-        Column(json, "Namespace", "", "The namespace of the object.");
-        Column(json, "Name", "name", "The name of the object.");
-        Column(json, "Age", "", "Time since the object was created.");
-        json.WriteEndArray();
+        TableJson.WriteStart(json, format.MetaVersion, result.Revision.ToString(CultureInfo.InvariantCulture), result.Continue);
+        TableJson.WriteColumnDefinitions(json, _itemColumns);
         json.WriteStartArray("rows");
         foreach (var item in result.Items)
         {
@@ -224,18 +218,6 @@ internal sealed class CollectionHandler(IResourceStorage storage, IOptions<Stora
             json.WriteEndObject();
         }
 
-        json.WriteEndArray();
-        json.WriteEndObject();
-    }
-
-    private static void Column(Utf8JsonWriter json, string name, string format, string description)
-    {
-        json.WriteStartObject();
-        json.WriteString("name", name);
-        json.WriteString("type", "string");
-        json.WriteString("format", format);
-        json.WriteString("description", description);
-        json.WriteNumber("priority", 0);
-        json.WriteEndObject();
+        TableJson.WriteEnd(json);
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Clusterpedia.ClusterSynchro.Resources;
 using Clusterpedia.Kube.Discovery;
+using Clusterpedia.Kube.Server;
 
 namespace Clusterpedia.ApiServer.Discovery;
 
@@ -97,15 +98,15 @@ public static class AggregatedDiscovery
                     json.WriteEndObject();
                     json.WriteString("scope", r.Namespaced ? "Namespaced" : "Cluster");
                     json.WriteString("singularResource", r.SingularName);
-                    DiscoveryWriter.WriteStrings(json, "verbs", DiscoveryWriter.ReadVerbs);
+                    DiscoveryJson.WriteStrings(json, "verbs", DiscoveryWriter.ReadVerbs);
                     if (r.ShortNames.Count > 0)
                     {
-                        DiscoveryWriter.WriteStrings(json, "shortNames", r.ShortNames);
+                        DiscoveryJson.WriteStrings(json, "shortNames", r.ShortNames);
                     }
 
                     if (r.Categories.Count > 0)
                     {
-                        DiscoveryWriter.WriteStrings(json, "categories", r.Categories);
+                        DiscoveryJson.WriteStrings(json, "categories", r.Categories);
                     }
 
                     json.WriteEndObject();

@@ -3,6 +3,7 @@ using Clusterpedia.ApiServer.Collections;
 using Clusterpedia.ApiServer.Http;
 using Clusterpedia.ApiServer.Search;
 using Clusterpedia.ClusterSynchro.Synchro;
+using Clusterpedia.Kube.Server;
 using Clusterpedia.Storage;
 
 namespace Clusterpedia.ApiServer.Discovery;
@@ -83,24 +84,13 @@ internal static class RootEndpoints
         {
             return JsonResponse.WriteAsync(context, 200, json =>
             {
-                json.WriteStartObject();
-                json.WriteString("kind", "APIResourceList");
-                json.WriteString("apiVersion", "v1");
-                json.WriteString("groupVersion", $"{SearchGroup}/{SearchVersion}");
-                json.WriteStartArray("resources");
+                DiscoveryJson.WriteResourceListStart(json, $"{SearchGroup}/{SearchVersion}", withApiVersion: true);
                 foreach (var (name, kind) in new[] { ("resources", "Resources"), ("collectionresources", "CollectionResource") })
                 {
-                    json.WriteStartObject();
-                    json.WriteString("name", name);
-                    json.WriteString("singularName", "");
-                    json.WriteBoolean("namespaced", false);
-                    json.WriteString("kind", kind);
-                    DiscoveryWriter.WriteStrings(json, "verbs", ["get", "list"]);
-                    json.WriteEndObject();
+                    DiscoveryJson.WriteResource(json, name, "", namespaced: false, kind, ["get", "list"], [], []);
                 }
 
-                json.WriteEndArray();
-                json.WriteEndObject();
+                DiscoveryJson.WriteResourceListEnd(json);
             });
         }
 
@@ -112,39 +102,17 @@ internal static class RootEndpoints
 
         return JsonResponse.WriteAsync(context, 200, json =>
         {
-            json.WriteStartObject();
-            json.WriteString("kind", "APIResourceList");
-            json.WriteString("apiVersion", "v1");
-            json.WriteString("groupVersion", $"{group}/{version}");
-            json.WriteStartArray("resources");
+            DiscoveryJson.WriteResourceListStart(json, $"{group}/{version}", withApiVersion: true);
             foreach (var r in own)
             {
-                json.WriteStartObject();
-                json.WriteString("name", r.Resource);
-                json.WriteString("singularName", r.SingularName);
-                json.WriteBoolean("namespaced", false);
-                json.WriteString("kind", r.Kind);
-                DiscoveryWriter.WriteStrings(json, "verbs", ["create", "delete", "get", "list", "patch", "update", "watch"]);
-                if (r.ShortNames.Count > 0)
-                {
-                    DiscoveryWriter.WriteStrings(json, "shortNames", r.ShortNames);
-                }
-
-                json.WriteEndObject();
+                DiscoveryJson.WriteResource(json, r.Resource, r.SingularName, namespaced: false, r.Kind, ["create", "delete", "get", "list", "patch", "update", "watch"], r.ShortNames, []);
                 if (r.HasStatus)
                 {
-                    json.WriteStartObject();
-                    json.WriteString("name", r.Resource + "/status");
-                    json.WriteString("singularName", "");
-                    json.WriteBoolean("namespaced", false);
-                    json.WriteString("kind", r.Kind);
-                    DiscoveryWriter.WriteStrings(json, "verbs", ["get", "patch", "update"]);
-                    json.WriteEndObject();
+                    DiscoveryJson.WriteResource(json, r.Resource + "/status", "", namespaced: false, r.Kind, ["get", "patch", "update"], [], []);
                 }
             }
 
-            json.WriteEndArray();
-            json.WriteEndObject();
+            DiscoveryJson.WriteResourceListEnd(json);
         });
     }
 }

@@ -1,3 +1,5 @@
+using Clusterpedia.Kube.Server;
+
 namespace Clusterpedia.ApiServer.Http;
 
 /// <summary>An error that becomes a Kubernetes <c>Status</c> response. Thrown anywhere in request handling.</summary>
@@ -15,6 +17,15 @@ public sealed class ApiException(int code, string reason, string message) : Exce
 
     /// <summary>Per-field causes (details.causes): kubectl prints one "* field: message" line for each.</summary>
     public IReadOnlyList<(string Reason, string Field, string Message)> Causes { get; init; } = [];
+
+    /// <summary>The Status this error answers with.</summary>
+    public StatusFailure ToStatus() => new(Code, Reason, Message)
+    {
+        DetailsName = DetailsName,
+        DetailsGroup = DetailsGroup,
+        DetailsKind = DetailsKind,
+        Causes = [.. Causes.Select(c => new StatusCause(c.Reason, c.Field, c.Message))],
+    };
 
     public static ApiException BadRequest(string message) => new(400, "BadRequest", message);
 

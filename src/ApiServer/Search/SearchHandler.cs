@@ -7,6 +7,7 @@ using Clusterpedia.ClusterSynchro.Resources;
 using Clusterpedia.ClusterSynchro.Synchro;
 using Clusterpedia.Kube.Discovery;
 using Clusterpedia.Kube.Printing;
+using Clusterpedia.Kube.Server;
 using Clusterpedia.Storage;
 using Microsoft.Extensions.Options;
 

@@ -1,9 +1,8 @@
-using System.Buffers;
 using System.Globalization;
-using System.Text.Json;
 using Clusterpedia.ApiServer.Http;
 using Clusterpedia.ApiServer.Search;
 using Clusterpedia.ClusterSynchro.Resources;
+using Clusterpedia.Kube.Server;
 using Clusterpedia.Storage;
 using Microsoft.Extensions.Options;
 
@@ -25,16 +24,11 @@ internal sealed class WatchHandler(IResourceStorage storage, IResourceChangeFeed
     {
         var request = context.Request.Query;
         var ct = context.RequestAborted;
-        var timeout = WatchTimeout.Parse(request, limits.Value, TimeSpan.FromMinutes(30 + Random.Shared.Next(0, 30)));
-        var bookmarks = request.Flag("allowWatchBookmarks");
-        var rvText = request["resourceVersion"].ToString();
-        long revision = 0;
-        var initialEvents = rvText is "" or "0";
-        if (!initialEvents && (!long.TryParse(rvText, NumberStyles.None, CultureInfo.InvariantCulture, out revision) || revision < 0))
-        {
-            throw ApiException.BadRequest($"resourceVersion: Invalid value: \"{rvText}\": must be a resourceVersion returned by a list or watch of this server");
-        }
-
+        var watch = WatchQuery.Parse(request, limits.Value, TimeSpan.FromMinutes(30 + Random.Shared.Next(0, 30)));
+        var timeout = watch.Timeout;
+        var bookmarks = watch.Bookmarks;
+        var initialEvents = watch.FromRevision is null;
+        var revision = watch.FromRevision ?? 0;
         if (request["resourceVersionMatch"].ToString() is { Length: > 0 } match)
         {
             throw ApiException.BadRequest($"resourceVersionMatch: Forbidden: \"{match}\" is not allowed for watch");
@@ -73,7 +67,7 @@ internal sealed class WatchHandler(IResourceStorage storage, IResourceChangeFeed
                 foreach (var change in changes.Changes)
                 {
                     revision = change.Resource.Revision;
-                    var type = change.Type == ResourceChangeType.Deleted ? "DELETED" : change.IsNew ? "ADDED" : "MODIFIED";
+                    var type = change.Type == ResourceChangeType.Deleted ? WatchEventFrame.Deleted : change.IsNew ? WatchEventFrame.Added : WatchEventFrame.Modified;
                     await stream.WriteAsync(type, change.Resource, token).ConfigureAwait(false);
                 }
 
@@ -115,7 +109,7 @@ internal sealed class WatchHandler(IResourceStorage storage, IResourceChangeFeed
             start ??= page.Revision;
             foreach (var item in page.Items)
             {
-                await stream.WriteAsync("ADDED", item, ct).ConfigureAwait(false);
+                await stream.WriteAsync(WatchEventFrame.Added, item, ct).ConfigureAwait(false);
             }
 
             await stream.FlushAsync(ct).ConfigureAwait(false);
@@ -174,11 +168,8 @@ internal sealed class WatchHandler(IResourceStorage storage, IResourceChangeFeed
                 Revision = item.Revision,
                 Object = ObjectRewriter.WithResourceVersion(item.Object, revision),
             };
-            using (var json = new Utf8JsonWriter(response.BodyWriter))
+            WatchEventFrame.Write(response.BodyWriter, type, default, json =>
             {
-                json.WriteStartObject();
-                json.WriteString("type", type);
-                json.WritePropertyName("object");
                 if (format.Kind == ResponseKind.Table)
                 {
                     writer.WriteTableRow(json, rewritten, includeColumns: !_columnsSent);
@@ -188,54 +179,19 @@ internal sealed class WatchHandler(IResourceStorage storage, IResourceChangeFeed
                 {
                     writer.WriteObject(json, rewritten);
                 }
-
-                json.WriteEndObject();
-            }
-
-            response.BodyWriter.Write("\n"u8);
+            });
             return Task.CompletedTask;
         }
 
         public async Task WriteBookmarkAsync(long revision, CancellationToken ct)
         {
-            using (var json = new Utf8JsonWriter(response.BodyWriter))
-            {
-                json.WriteStartObject();
-                json.WriteString("type", "BOOKMARK");
-                json.WriteStartObject("object");
-                json.WriteString("kind", synced.Kind);
-                json.WriteString("apiVersion", synced.Resource.ApiVersion);
-                json.WriteStartObject("metadata");
-                json.WriteString("resourceVersion", revision.ToString(CultureInfo.InvariantCulture));
-                json.WriteEndObject();
-                json.WriteEndObject();
-                json.WriteEndObject();
-            }
-
-            response.BodyWriter.Write("\n"u8);
+            WatchEventFrame.WriteBookmark(response.BodyWriter, synced.Kind, synced.Resource.ApiVersion, revision);
             await FlushAsync(ct).ConfigureAwait(false);
         }
 
         public async Task WriteExpiredAsync(long requested, long current, CancellationToken ct)
         {
-            using (var json = new Utf8JsonWriter(response.BodyWriter))
-            {
-                json.WriteStartObject();
-                json.WriteString("type", "ERROR");
-                json.WriteStartObject("object");
-                json.WriteString("kind", "Status");
-                json.WriteString("apiVersion", "v1");
-                json.WriteStartObject("metadata");
-                json.WriteEndObject();
-                json.WriteString("status", "Failure");
-                json.WriteString("message", $"too old resource version: {requested} ({current})");
-                json.WriteString("reason", "Expired");
-                json.WriteNumber("code", 410);
-                json.WriteEndObject();
-                json.WriteEndObject();
-            }
-
-            response.BodyWriter.Write("\n"u8);
+            WatchEventFrame.WriteError(response.BodyWriter, WatchEventFrame.Expired(requested, current));
             await FlushAsync(ct).ConfigureAwait(false);
         }
 

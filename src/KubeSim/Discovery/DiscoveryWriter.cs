@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Clusterpedia.Kube.Server;
 
 namespace Clusterpedia.KubeSim.Discovery;
 
@@ -8,74 +9,24 @@ namespace Clusterpedia.KubeSim.Discovery;
 /// </summary>
 internal static class DiscoveryWriter
 {
-    public static void WriteApiVersions(Utf8JsonWriter writer, string serverAddress)
-    {
-        writer.WriteStartObject();
-        writer.WriteString("kind", "APIVersions");
-        writer.WriteStartArray("versions");
-        writer.WriteStringValue("v1");
-        writer.WriteEndArray();
-        writer.WriteStartArray("serverAddressByClientCIDRs");
-        writer.WriteStartObject();
-        writer.WriteString("clientCIDR", "0.0.0.0/0");
-        writer.WriteString("serverAddress", serverAddress);
-        writer.WriteEndObject();
-        writer.WriteEndArray();
-        writer.WriteEndObject();
-    }
+    public static void WriteApiVersions(Utf8JsonWriter writer, string serverAddress) =>
+        DiscoveryJson.WriteApiVersions(writer, ["v1"], serverAddress);
 
-    public static void WriteApiGroupList(Utf8JsonWriter writer, IReadOnlyList<ApiGroup> groups)
-    {
-        writer.WriteStartObject();
-        writer.WriteString("kind", "APIGroupList");
-        writer.WriteString("apiVersion", "v1");
-        writer.WriteStartArray("groups");
-        foreach (var group in groups)
-        {
-            WriteGroupBody(writer, group);
-        }
+    public static void WriteApiGroupList(Utf8JsonWriter writer, IReadOnlyList<ApiGroup> groups) =>
+        DiscoveryJson.WriteGroupList(writer, groups.Select(g => (g.Name, Versions(g))));
 
-        writer.WriteEndArray();
-        writer.WriteEndObject();
-    }
-
-    public static void WriteApiGroup(Utf8JsonWriter writer, ApiGroup group)
-    {
-        writer.WriteStartObject();
-        writer.WriteString("kind", "APIGroup");
-        writer.WriteString("apiVersion", "v1");
-        WriteGroupMembers(writer, group);
-        writer.WriteEndObject();
-    }
+    public static void WriteApiGroup(Utf8JsonWriter writer, ApiGroup group) =>
+        DiscoveryJson.WriteGroup(writer, group.Name, Versions(group), standalone: true);
 
     public static void WriteApiResourceList(Utf8JsonWriter writer, ApiGroupVersion groupVersion)
     {
-        writer.WriteStartObject();
-        writer.WriteString("kind", "APIResourceList");
-        if (groupVersion.Group.Length > 0)
-        {
-            // The core list has no apiVersion on a real server; the group lists do.
-            writer.WriteString("apiVersion", "v1");
-        }
-
-        writer.WriteString("groupVersion", groupVersion.GroupVersion);
-        writer.WriteStartArray("resources");
+        // The core list has no apiVersion on a real server; the group lists do.
+        DiscoveryJson.WriteResourceListStart(writer, groupVersion.GroupVersion, withApiVersion: groupVersion.Group.Length > 0);
         foreach (var resource in groupVersion.Resources)
         {
-            writer.WriteStartObject();
-            writer.WriteString("name", resource.Name);
-            writer.WriteString("singularName", resource.SingularName);
-            writer.WriteBoolean("namespaced", resource.Namespaced);
-            writer.WriteString("kind", resource.Kind);
-            WriteStrings(writer, "verbs", resource.Verbs, always: true);
-            WriteStrings(writer, "shortNames", resource.ShortNames, always: false);
-            WriteStrings(writer, "categories", resource.Categories, always: false);
-            if (resource.StorageVersionHash is not null)
-            {
-                writer.WriteString("storageVersionHash", resource.StorageVersionHash);
-            }
-
-            writer.WriteEndObject();
+            DiscoveryJson.WriteResource(
+                writer, resource.Name, resource.SingularName, resource.Namespaced, resource.Kind, resource.Verbs, resource.ShortNames, resource.Categories,
+                resource.StorageVersionHash);
             foreach (var sub in resource.Subresources)
             {
                 writer.WriteStartObject();
@@ -93,13 +44,12 @@ internal static class DiscoveryWriter
                 }
 
                 writer.WriteString("kind", sub.Kind);
-                WriteStrings(writer, "verbs", sub.Verbs, always: true);
+                DiscoveryJson.WriteStrings(writer, "verbs", sub.Verbs);
                 writer.WriteEndObject();
             }
         }
 
-        writer.WriteEndArray();
-        writer.WriteEndObject();
+        DiscoveryJson.WriteResourceListEnd(writer);
     }
 
     /// <summary>Aggregated discovery for <c>/api</c> (core only) or <c>/apis</c> (named groups).</summary>
@@ -153,9 +103,9 @@ internal static class DiscoveryWriter
         WriteResponseKind(writer, string.Empty, string.Empty, resource.Kind);
         writer.WriteString("scope", resource.Namespaced ? "Namespaced" : "Cluster");
         writer.WriteString("singularResource", resource.SingularName);
-        WriteStrings(writer, "verbs", resource.Verbs, always: true);
-        WriteStrings(writer, "shortNames", resource.ShortNames, always: false);
-        WriteStrings(writer, "categories", resource.Categories, always: false);
+        DiscoveryJson.WriteStrings(writer, "verbs", resource.Verbs);
+        DiscoveryJson.WriteNonEmptyStrings(writer, "shortNames", resource.ShortNames);
+        DiscoveryJson.WriteNonEmptyStrings(writer, "categories", resource.Categories);
         if (resource.Subresources.Count > 0)
         {
             writer.WriteStartArray("subresources");
@@ -164,7 +114,7 @@ internal static class DiscoveryWriter
                 writer.WriteStartObject();
                 writer.WriteString("subresource", sub.Name);
                 WriteResponseKind(writer, sub.Group ?? string.Empty, sub.Version ?? string.Empty, sub.Kind);
-                WriteStrings(writer, "verbs", sub.Verbs, always: true);
+                DiscoveryJson.WriteStrings(writer, "verbs", sub.Verbs);
                 writer.WriteEndObject();
             }
 
@@ -183,48 +133,6 @@ internal static class DiscoveryWriter
         writer.WriteEndObject();
     }
 
-    private static void WriteGroupBody(Utf8JsonWriter writer, ApiGroup group)
-    {
-        writer.WriteStartObject();
-        WriteGroupMembers(writer, group);
-        writer.WriteEndObject();
-    }
-
-    private static void WriteGroupMembers(Utf8JsonWriter writer, ApiGroup group)
-    {
-        writer.WriteString("name", group.Name);
-        writer.WriteStartArray("versions");
-        foreach (var version in group.Versions)
-        {
-            WriteGroupVersion(writer, version);
-        }
-
-        writer.WriteEndArray();
-        writer.WritePropertyName("preferredVersion");
-        WriteGroupVersion(writer, group.PreferredVersion);
-    }
-
-    private static void WriteGroupVersion(Utf8JsonWriter writer, ApiGroupVersion version)
-    {
-        writer.WriteStartObject();
-        writer.WriteString("groupVersion", version.GroupVersion);
-        writer.WriteString("version", version.Version);
-        writer.WriteEndObject();
-    }
-
-    private static void WriteStrings(Utf8JsonWriter writer, string name, IReadOnlyList<string> values, bool always)
-    {
-        if (values.Count == 0 && !always)
-        {
-            return;
-        }
-
-        writer.WriteStartArray(name);
-        foreach (var value in values)
-        {
-            writer.WriteStringValue(value);
-        }
-
-        writer.WriteEndArray();
-    }
+    /// <summary>A group's versions, the preferred first (the catalog keeps them so).</summary>
+    private static IReadOnlyList<string> Versions(ApiGroup group) => [.. group.Versions.Select(v => v.Version)];
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
+using Clusterpedia.Kube.Selectors;
+using Clusterpedia.Kube.Server;
 using Clusterpedia.KubeSim.Discovery;
-using Clusterpedia.KubeSim.Selectors;
 using Clusterpedia.KubeSim.Storage;
 
 namespace Clusterpedia.KubeSim.Http;
@@ -8,7 +9,7 @@ namespace Clusterpedia.KubeSim.Http;
 /// <summary>The list and watch query parameters of one request, validated like kube-apiserver validates them.</summary>
 internal sealed class ListQuery
 {
-    private ListQuery(LabelSelector labels, FieldSelector fields)
+    private ListQuery(LabelSelector labels, FieldTerms fields)
     {
         Labels = labels;
         Fields = fields;
@@ -16,7 +17,7 @@ internal sealed class ListQuery
 
     public LabelSelector Labels { get; }
 
-    public FieldSelector Fields { get; }
+    public FieldTerms Fields { get; }
 
     public string? ResourceVersion { get; private init; }
 
@@ -28,11 +29,12 @@ internal sealed class ListQuery
 
     public bool Watch { get; private init; }
 
-    public bool AllowWatchBookmarks { get; private init; }
+    /// <summary>timeoutSeconds and allowWatchBookmarks, read only on a watch (as kube-apiserver ignores them on a list).</summary>
+    public WatchParameters WatchParameters { get; private init; } = new();
+
+    public bool AllowWatchBookmarks => WatchParameters.AllowWatchBookmarks;
 
     public bool? SendInitialEvents { get; private init; }
-
-    public int? TimeoutSeconds { get; private init; }
 
     public Func<ObjectVersion, bool>? Filter =>
         Labels.IsEmpty && Fields.IsEmpty ? null : item => Labels.Matches(item.Labels) && Fields.Matches(item.Fields);
@@ -41,9 +43,18 @@ internal sealed class ListQuery
 
     public static ListQuery Parse(IQueryCollection query, ApiResource resource)
     {
-        var labels = LabelSelector.Parse(query["labelSelector"]);
-        var fields = FieldSelector.Parse(query["fieldSelector"], key =>
-            key is "metadata.name" or "metadata.namespace" || resource.SelectableFields.Contains(key, StringComparer.Ordinal));
+        LabelSelector labels;
+        FieldTerms fields;
+        try
+        {
+            labels = LabelSelector.Parse(query["labelSelector"]);
+            fields = FieldTerms.Parse(query["fieldSelector"], key =>
+                key is "metadata.name" or "metadata.namespace" || resource.SelectableFields.Contains(key, StringComparer.Ordinal));
+        }
+        catch (SelectorParseException e)
+        {
+            throw SimulatorApiException.BadRequest(e.Message);
+        }
         var limit = 0;
         if (query.TryGetValue("limit", out var limitText) && !string.IsNullOrEmpty(limitText)
             && (!int.TryParse(limitText, NumberStyles.Integer, CultureInfo.InvariantCulture, out limit) || limit < 0))
@@ -51,15 +62,18 @@ internal sealed class ListQuery
             throw SimulatorApiException.BadRequest($"limit: Invalid value: \"{limitText}\": must be a non-negative integer");
         }
 
-        int? timeout = null;
-        if (query.TryGetValue("timeoutSeconds", out var timeoutText) && !string.IsNullOrEmpty(timeoutText))
+        var watch = IsTrue(query["watch"]);
+        var watchParameters = new WatchParameters();
+        if (watch)
         {
-            if (!int.TryParse(timeoutText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) || seconds < 0)
+            try
             {
-                throw SimulatorApiException.BadRequest($"timeoutSeconds: Invalid value: \"{timeoutText}\"");
+                watchParameters = WatchParameters.Parse(key => query[key]);
             }
-
-            timeout = seconds;
+            catch (FormatException e)
+            {
+                throw SimulatorApiException.BadRequest(e.Message);
+            }
         }
 
         var result = new ListQuery(labels, fields)
@@ -68,10 +82,9 @@ internal sealed class ListQuery
             ResourceVersionMatch = NullIfEmpty(query["resourceVersionMatch"]),
             Limit = limit,
             Continue = NullIfEmpty(query["continue"]),
-            Watch = IsTrue(query["watch"]),
-            AllowWatchBookmarks = IsTrue(query["allowWatchBookmarks"]),
+            Watch = watch,
+            WatchParameters = watchParameters,
             SendInitialEvents = query.ContainsKey("sendInitialEvents") ? IsTrue(query["sendInitialEvents"]) : null,
-            TimeoutSeconds = timeout,
         };
 
         if (result.ResourceVersionMatch is not null)

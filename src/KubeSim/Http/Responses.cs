@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Clusterpedia.Kube.Server;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace Clusterpedia.KubeSim.Http;
@@ -52,92 +53,7 @@ internal static class Responses
 
     /// <summary>A Success Status as DELETE answers, e.g. <c>{"status":"Success","details":{"name":..,"kind":"pods","uid":..}}</c>.</summary>
     public static Task WriteSuccessStatusAsync(HttpContext context, string name, string? group, string resource, string uid) =>
-        WriteJsonAsync(context, 200, writer =>
-        {
-            writer.WriteStartObject();
-            writer.WriteString("kind", "Status");
-            writer.WriteString("apiVersion", "v1");
-            writer.WriteStartObject("metadata");
-            writer.WriteEndObject();
-            writer.WriteString("status", "Success");
-            writer.WriteStartObject("details");
-            writer.WriteString("name", name);
-            if (!string.IsNullOrEmpty(group))
-            {
-                writer.WriteString("group", group);
-            }
+        WriteJsonAsync(context, 200, writer => StatusJson.WriteSuccess(writer, name, group, resource, uid));
 
-            writer.WriteString("kind", resource);
-            writer.WriteString("uid", uid);
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-        });
-
-    public static void WriteStatus(Utf8JsonWriter writer, SimulatorApiException error)
-    {
-        writer.WriteStartObject();
-        writer.WriteString("kind", "Status");
-        writer.WriteString("apiVersion", "v1");
-        writer.WriteStartObject("metadata");
-        if (error.ContinueToken is not null)
-        {
-            writer.WriteString("continue", error.ContinueToken);
-        }
-
-        writer.WriteEndObject();
-        writer.WriteString("status", "Failure");
-        writer.WriteString("message", error.Message);
-        writer.WriteString("reason", error.Reason);
-        if (error.DetailsName is not null || error.DetailsKind is not null || error.Causes.Count > 0 || error.RetryAfterSeconds is not null)
-        {
-            writer.WriteStartObject("details");
-            if (error.DetailsName is not null)
-            {
-                writer.WriteString("name", error.DetailsName);
-            }
-
-            if (error.DetailsGroup is not null)
-            {
-                writer.WriteString("group", error.DetailsGroup);
-            }
-
-            if (error.DetailsKind is not null)
-            {
-                writer.WriteString("kind", error.DetailsKind);
-            }
-
-            if (error.Causes.Count > 0)
-            {
-                writer.WriteStartArray("causes");
-                foreach (var (field, message) in error.Causes)
-                {
-                    writer.WriteStartObject();
-                    if (field.Length > 0)
-                    {
-                        writer.WriteString("reason", "FieldValueInvalid");
-                    }
-
-                    writer.WriteString("message", message);
-                    if (field.Length > 0)
-                    {
-                        writer.WriteString("field", field);
-                    }
-
-                    writer.WriteEndObject();
-                }
-
-                writer.WriteEndArray();
-            }
-
-            if (error.RetryAfterSeconds is int seconds)
-            {
-                writer.WriteNumber("retryAfterSeconds", seconds);
-            }
-
-            writer.WriteEndObject();
-        }
-
-        writer.WriteNumber("code", error.Code);
-        writer.WriteEndObject();
-    }
+    public static void WriteStatus(Utf8JsonWriter writer, SimulatorApiException error) => StatusJson.WriteFailure(writer, error.ToStatus());
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Clusterpedia.Kube.Printing;
+using Clusterpedia.Kube.Server;
 using Clusterpedia.KubeSim.Discovery;
 using Clusterpedia.KubeSim.Storage;
 using Microsoft.Extensions.Primitives;
@@ -49,32 +50,10 @@ internal static class TableWriter
     /// <summary>Everything before the first row: metadata, column definitions and the opening of <c>rows</c>.</summary>
     public static void WriteStart(Utf8JsonWriter writer, ITablePrinter printer, string resourceVersion, string? continueToken, bool includeColumns)
     {
-        writer.WriteStartObject();
-        writer.WriteString("kind", "Table");
-        writer.WriteString("apiVersion", "meta.k8s.io/v1");
-        writer.WriteStartObject("metadata");
-        writer.WriteString("resourceVersion", resourceVersion);
-        if (continueToken is not null)
-        {
-            writer.WriteString("continue", continueToken);
-        }
-
-        writer.WriteEndObject();
+        TableJson.WriteStart(writer, "v1", resourceVersion, continueToken);
         if (includeColumns)
         {
-            writer.WriteStartArray("columnDefinitions");
-            foreach (var column in printer.Columns)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("name", column.Name);
-                writer.WriteString("type", column.Type);
-                writer.WriteString("format", column.Format);
-                writer.WriteString("description", column.Description);
-                writer.WriteNumber("priority", column.Priority);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
+            TableJson.WriteColumnDefinitions(writer, printer.Columns);
         }
         else
         {
@@ -87,36 +66,14 @@ internal static class TableWriter
     public static void WriteRow(Utf8JsonWriter writer, ITablePrinter printer, ApiResource resource, ObjectVersion item, string? includeObject, DateTimeOffset now)
     {
         using var document = JsonDocument.Parse(ObjectJson.WithTypeMeta(item.Body, resource.Kind, resource.ApiVersion));
-        var obj = document.RootElement;
-        writer.WriteStartObject();
-        writer.WriteStartArray("cells");
-        printer.WriteCells(writer, obj, now);
-        writer.WriteEndArray();
-        printer.WriteRowConditions(writer, obj);
-        switch (includeObject)
+        var include = includeObject switch
         {
-            case "None":
-                break;
-            case "Object":
-                writer.WritePropertyName("object");
-                obj.WriteTo(writer);
-                break;
-            default:
-                writer.WriteStartObject("object");
-                writer.WriteString("kind", "PartialObjectMetadata");
-                writer.WriteString("apiVersion", "meta.k8s.io/v1");
-                writer.WritePropertyName("metadata");
-                obj.GetProperty("metadata").WriteTo(writer);
-                writer.WriteEndObject();
-                break;
-        }
-
-        writer.WriteEndObject();
+            "None" => IncludeObject.None,
+            "Object" => IncludeObject.Object,
+            _ => IncludeObject.Metadata,
+        };
+        TableJson.WriteRow(writer, printer, document.RootElement, now, include, "v1");
     }
 
-    public static void WriteEnd(Utf8JsonWriter writer)
-    {
-        writer.WriteEndArray();
-        writer.WriteEndObject();
-    }
+    public static void WriteEnd(Utf8JsonWriter writer) => TableJson.WriteEnd(writer);
 }
