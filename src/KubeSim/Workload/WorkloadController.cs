@@ -13,6 +13,8 @@ namespace Clusterpedia.KubeSim.Workload;
 /// a finished rollout. Pods start Running at once: there is no scheduler or kubelet delay to wait for.
 /// It reacts to store changes (observed under the store lock, queued, reconciled on one background loop), so the
 /// generated workload, which is already consistent, is left alone.
+/// One job at about 500 lines: one reconcile per workload kind, sharing the queue and the pod bookkeeping; the objects
+/// it writes are built by <see cref="ObjectFactory"/>.
 /// </summary>
 internal sealed class WorkloadController : IAsyncDisposable
 {
