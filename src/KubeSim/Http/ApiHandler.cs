@@ -197,23 +197,46 @@ internal sealed class ApiHandler
 
     private bool IsAuthenticated(HttpContext context, bool allowAnonymous = true)
     {
-        if ((_expectedAuthorization is null && _authority is null) || (allowAnonymous && _options.AllowAnonymous))
-        {
-            return true;
-        }
-
         if (_authority is not null && context.Connection.ClientCertificate is { } certificate && _authority.IsValidClient(certificate))
         {
+            RequestUser.Set(context, CertificateUser(certificate));
             return true;
         }
 
-        if (_expectedAuthorization is null)
+        if (_expectedAuthorization is not null
+            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(context.Request.Headers.Authorization.ToString()), _expectedAuthorization))
         {
-            return false;
+            // The one configured token belongs to the cluster's administrator, like kubeadm's admin.conf.
+            RequestUser.Set(context, UserInfo.Authenticated("kubernetes-admin", null, ["system:masters"]));
+            return true;
         }
 
-        var given = Encoding.UTF8.GetBytes(context.Request.Headers.Authorization.ToString());
-        return CryptographicOperations.FixedTimeEquals(given, _expectedAuthorization);
+        // Anonymous: what kube-apiserver does when anonymous requests are allowed; with no credentials configured at
+        // all there is no authentication, so everyone is let through.
+        RequestUser.Set(context, UserInfo.AnonymousUser);
+        return (_expectedAuthorization is null && _authority is null) || (allowAnonymous && _options.AllowAnonymous);
+    }
+
+    /// <summary>The user of a client certificate, as kube-apiserver reads it: CN is the name, each O a group.</summary>
+    private static UserInfo CertificateUser(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate)
+    {
+        string name = string.Empty;
+        var groups = new List<string>();
+        foreach (var part in certificate.SubjectName.EnumerateRelativeDistinguishedNames())
+        {
+            var oid = part.GetSingleElementType().Value;
+            var value = part.GetSingleElementValue() ?? string.Empty;
+            if (oid == "2.5.4.3")
+            {
+                name = value;
+            }
+            else if (oid == "2.5.4.10")
+            {
+                groups.Add(value);
+            }
+        }
+
+        return UserInfo.Authenticated(name, null, groups);
     }
 
     /// <summary>
