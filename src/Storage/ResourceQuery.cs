@@ -2,7 +2,7 @@ namespace Clusterpedia.Storage;
 
 /// <summary>
 /// A search over one resource type: the one model both the label form and the URL form of the search keys parse into
-/// (see ResourceQueryParser). Null sets mean "any".
+/// (the API server's ResourceQueryParser); storage takes only this typed form. Null sets mean "any".
 /// </summary>
 public sealed record ResourceQuery
 {

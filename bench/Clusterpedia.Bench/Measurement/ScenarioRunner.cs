@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Clusterpedia.ApiServer.Search;
 using Clusterpedia.Bench.Results;
 using Clusterpedia.Storage;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Clusterpedia.ApiServer.Search;
 using Clusterpedia.Bench.Workload;
 using Clusterpedia.Kube;
 using Clusterpedia.Storage;

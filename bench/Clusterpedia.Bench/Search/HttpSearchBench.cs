@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Clusterpedia.ApiServer.Search;
 using Clusterpedia.Bench.EndToEnd;
 using Clusterpedia.Bench.Measurement;
 using Clusterpedia.Bench.Results;

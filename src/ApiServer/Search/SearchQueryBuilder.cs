@@ -17,7 +17,7 @@ internal static class SearchQueryBuilder
         CheckText(query);
         try
         {
-            return Bounded(ResourceQueryParser.Parse(resource, query, pathNamespace, pathCluster), limits);
+            return Bounded(ResourceQueryParser.Parse(resource, Flatten(query), pathNamespace, pathCluster), limits);
         }
         catch (InvalidQueryException e)
         {
@@ -30,7 +30,7 @@ internal static class SearchQueryBuilder
         CheckText(query);
         try
         {
-            return Bounded(ResourceQueryParser.ParseCollection(collection, query, null, null), limits);
+            return Bounded(ResourceQueryParser.ParseCollection(collection, Flatten(query), null, null), limits);
         }
         catch (InvalidQueryException e)
         {
@@ -98,6 +98,12 @@ internal static class SearchQueryBuilder
             }
         }
     }
+
+    /// <summary>ASP.NET Core's query form as the parser's key-value pairs; a key without a value is an empty value.</summary>
+    private static IEnumerable<KeyValuePair<string, string?>> Flatten(IQueryCollection query) =>
+        query.SelectMany(pair => pair.Value.Count == 0
+            ? [new KeyValuePair<string, string?>(pair.Key, "")]
+            : pair.Value.Select(value => new KeyValuePair<string, string?>(pair.Key, value)));
 
     private static void Values(string parameter, string what, IReadOnlyList<string>? values, QueryLimits limits)
     {

@@ -10,17 +10,17 @@ public abstract partial class ResourceStorageSpecification<TFixture>
 
     [Fact]
     public Task ListAsync_OwnerUid_ChildrenOfReplicaSet() =>
-        ExpectPodsAsync(Url("ownerUID=" + Uri.EscapeDataString(ReplicaSet("cluster-1", "team-a").Uid)), p => p.OwnerUid == ReplicaSet("cluster-1", "team-a").Uid);
+        ExpectPodsAsync(Pods() with { OwnerUid = ReplicaSet("cluster-1", "team-a").Uid }, p => p.OwnerUid == ReplicaSet("cluster-1", "team-a").Uid);
 
     [Fact]
     public Task ListAsync_OwnerUidSeniority1_PodsOfDeploymentThroughReplicaSets() =>
         ExpectPodsAsync(
-            Url("ownerSeniority=1&ownerUID=" + Uri.EscapeDataString(Deployment("cluster-2", "default").Uid)),
+            Pods() with { OwnerSeniority = 1, OwnerUid = Deployment("cluster-2", "default").Uid },
             p => p.OwnerUid == ReplicaSet("cluster-2", "default").Uid);
 
     [Fact]
     public Task ListAsync_OwnerUidSeniority0OfDeployment_NoPods() =>
-        ExpectPodsAsync(Url("ownerUID=" + Uri.EscapeDataString(Deployment("cluster-2", "default").Uid)), _ => false);
+        ExpectPodsAsync(Pods() with { OwnerUid = Deployment("cluster-2", "default").Uid }, _ => false);
 
     [Fact]
     public Task ListAsync_OwnerUidOfDeployment_ReplicaSetsAreChildren() =>
@@ -31,38 +31,40 @@ public abstract partial class ResourceStorageSpecification<TFixture>
     [Fact]
     public Task ListAsync_OwnerNameSeniority1InClusterAndNamespace_PodsOfThatDeployment() =>
         ExpectPodsAsync(
-            Url("clusters=cluster-1&namespaces=team-a&ownerName=web&ownerGR=deployments.apps&ownerSeniority=1"),
+            Pods() with { Clusters = ["cluster-1"], Namespaces = ["team-a"], OwnerName = "web", OwnerGroupResource = "deployments.apps", OwnerSeniority = 1 },
             p => p.OwnerUid == ReplicaSet("cluster-1", "team-a").Uid);
 
     [Fact]
     public Task ListAsync_OwnerNameSeniority1AcrossClusters_PodsOfEveryWebDeployment() =>
         ExpectPodsAsync(
-            Url("labelSelector=" + Uri.EscapeDataString("search.clusterpedia.io/owner-name=web,search.clusterpedia.io/owner-gr=deployments.apps,search.clusterpedia.io/owner-seniority=1")),
+            Pods() with { OwnerName = "web", OwnerGroupResource = "deployments.apps", OwnerSeniority = 1 },
             p => SeedData.ReplicaSets.Any(rs => rs.Uid == p.OwnerUid));
 
     [Fact]
     public Task ListAsync_OwnerNameWithReplicaSetGroupResource_PodsOfThatReplicaSet() =>
-        ExpectPodsAsync(Url("clusters=cluster-2&namespaces=default&ownerName=web-abc&ownerGR=replicasets.apps"), p => p.OwnerUid == ReplicaSet("cluster-2", "default").Uid);
+        ExpectPodsAsync(Pods() with { Clusters = ["cluster-2"], Namespaces = ["default"], OwnerName = "web-abc", OwnerGroupResource = "replicasets.apps" }, p => p.OwnerUid == ReplicaSet("cluster-2", "default").Uid);
 
     [Fact]
     public Task ListAsync_OwnerNameWithWrongGroupResource_Nothing() =>
-        ExpectPodsAsync(Url("ownerName=web-abc&ownerGR=deployments.apps"), _ => false);
+        ExpectPodsAsync(Pods() with { OwnerName = "web-abc", OwnerGroupResource = "deployments.apps" }, _ => false);
 
     [Fact]
     public Task ListAsync_OwnerUidSeniority2_NothingBelowPods() =>
-        ExpectPodsAsync(Url("ownerSeniority=2&ownerUID=" + Uri.EscapeDataString(Deployment("cluster-2", "default").Uid)), _ => false);
+        ExpectPodsAsync(Pods() with { OwnerSeniority = 2, OwnerUid = Deployment("cluster-2", "default").Uid }, _ => false);
 
     [Fact]
     public Task ListAsync_OwnerUidFromOtherCluster_NotMixed() =>
-        ExpectPodsAsync(Url("clusters=cluster-2&ownerUID=" + Uri.EscapeDataString(ReplicaSet("cluster-1", "default").Uid)), _ => false);
+        ExpectPodsAsync(Pods() with { Clusters = ["cluster-2"], OwnerUid = ReplicaSet("cluster-1", "default").Uid }, _ => false);
 
     [Theory]
-    [InlineData("ownerGR=deployments.apps", "ownerGR")]
-    [InlineData("ownerSeniority=1", "ownerSeniority")]
-    [InlineData("ownerName=web&ownerGR=.apps", "ownerGR")]
-    public async Task ListAsync_IncompleteOwnerQuery_InvalidQueryNamingKey(string query, string field)
+    [InlineData(null, "deployments.apps", 0, "ownerGR")]
+    [InlineData(null, null, 1, "ownerSeniority")]
+    [InlineData("web", ".apps", 0, "ownerGR")]
+    public async Task ListAsync_IncompleteOwnerQuery_InvalidQueryNamingKey(string? ownerName, string? ownerGroupResource, int seniority, string field)
     {
-        var error = await Should.ThrowAsync<InvalidQueryException>(() => Storage.ListAsync(Url(query), Ct));
+        var query = Pods() with { OwnerName = ownerName, OwnerGroupResource = ownerGroupResource, OwnerSeniority = seniority };
+
+        var error = await Should.ThrowAsync<InvalidQueryException>(() => Storage.ListAsync(query, Ct));
 
         error.Field.ShouldBe(field);
     }

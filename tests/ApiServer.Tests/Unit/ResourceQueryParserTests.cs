@@ -1,6 +1,10 @@
+using Clusterpedia.ApiServer.Search;
 using Clusterpedia.Kube;
+using Clusterpedia.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
 
-namespace Clusterpedia.Storage.Tests;
+namespace Clusterpedia.ApiServer.Tests.Unit;
 
 public sealed class ResourceQueryParserTests
 {
@@ -220,21 +224,25 @@ public sealed class ResourceQueryParserTests
     }
 
     [Fact]
-    public void Parse_StringValuesQuery_SameAsPairs()
+    public void Build_AspNetCoreQuery_SameAsPairs()
     {
-        var query = ResourceQueryParser.Parse(
+        var query = SearchQueryBuilder.Build(
             _deployments,
-            new Dictionary<string, Microsoft.Extensions.Primitives.StringValues>
+            new QueryCollection(new Dictionary<string, StringValues>
             {
                 ["clusters"] = new(["a", "b"]),
                 ["limit"] = "3",
                 ["labelSelector"] = "app=web",
-            },
+                ["withRemainingCount"] = StringValues.Empty,
+            }),
             null,
-            null);
+            null,
+            new QueryLimits());
 
         query.Clusters.ShouldBe(["a", "b"]);
         query.Limit.ShouldBe(3);
         query.LabelSelector!.Single().Key.ShouldBe("app");
+        query.WithRemainingCount.ShouldBeTrue();
+        query.RemainingCountBound.ShouldBe(new QueryLimits().RemainingCountBound);
     }
 }

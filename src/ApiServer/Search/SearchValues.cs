@@ -1,6 +1,7 @@
 using System.Globalization;
+using Clusterpedia.Storage;
 
-namespace Clusterpedia.Storage.Queries;
+namespace Clusterpedia.ApiServer.Search;
 
 /// <summary>Parsers of the scalar search values; each error names the key and says what is allowed.</summary>
 internal static class SearchValues

@@ -1,15 +1,16 @@
 using Clusterpedia.Kube;
 using Clusterpedia.Kube.Selectors;
-using Clusterpedia.Storage.Queries;
-using Microsoft.Extensions.Primitives;
+using Clusterpedia.Storage;
 
-namespace Clusterpedia.Storage;
+namespace Clusterpedia.ApiServer.Search;
 
 /// <summary>
 /// Turns a list request into a <see cref="ResourceQuery"/>: the URL form of the search keys (<c>clusters=</c>,
 /// <c>orderby=</c>, ...) and the label form inside <c>labelSelector</c> (<c>search.clusterpedia.io/clusters in (a,b)</c>,
 /// ...). The URL wins over the label form; search requirements are taken out of the label selector; every bad value
-/// throws <see cref="InvalidQueryException"/> naming the key. Shared by the API server and tools.
+/// throws <see cref="InvalidQueryException"/> naming the key. This is the HTTP side of a search: storage never
+/// sees query text, only the typed query; <see cref="SearchQueryBuilder"/> adds the request's limits. Public for the
+/// benchmarks, which replay the keys the server receives.
 /// </summary>
 public static class ResourceQueryParser
 {
@@ -19,22 +20,6 @@ public static class ResourceQueryParser
         "before", "ownerUID", "ownerName", "ownerGR", "ownerSeniority", "fuzzyName", "labelSelector", "fieldSelector",
         "onlyMetadata",
     ];
-
-    /// <summary>The same over ASP.NET Core's query form (e.g. <c>HttpRequest.Query</c>).</summary>
-    public static ResourceQuery Parse(
-        GroupVersionResource resource,
-        IEnumerable<KeyValuePair<string, StringValues>> urlQuery,
-        string? defaultNamespace,
-        string? cluster) =>
-        Parse(resource, Flatten(urlQuery), defaultNamespace, cluster);
-
-    /// <summary>The same over ASP.NET Core's query form (e.g. <c>HttpRequest.Query</c>).</summary>
-    public static ResourceQuery ParseCollection(
-        CollectionResource collection,
-        IEnumerable<KeyValuePair<string, StringValues>> urlQuery,
-        string? defaultNamespace,
-        string? cluster) =>
-        ParseCollection(collection, Flatten(urlQuery), defaultNamespace, cluster);
 
     /// <param name="resource">The resource listed.</param>
     /// <param name="urlQuery">The query string, keys possibly repeated; unknown keys (watch, timeoutSeconds...) are ignored.</param>
@@ -180,14 +165,6 @@ public static class ResourceQueryParser
             FuzzyName = query.FuzzyName,
             OnlyMetadata = query.OnlyMetadata,
         };
-    }
-
-    private static IEnumerable<KeyValuePair<string, string?>> Flatten(IEnumerable<KeyValuePair<string, StringValues>> query)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        return query.SelectMany(pair => pair.Value.Count == 0
-            ? [new KeyValuePair<string, string?>(pair.Key, "")]
-            : pair.Value.Select(value => new KeyValuePair<string, string?>(pair.Key, value)));
     }
 
     private static List<LabelRequirement> ParseLabels(Dictionary<string, List<string>> url)

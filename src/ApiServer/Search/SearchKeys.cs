@@ -1,4 +1,4 @@
-namespace Clusterpedia.Storage.Queries;
+namespace Clusterpedia.ApiServer.Search;
 
 /// <summary>The search keys of Clusterpedia: label form (inside labelSelector) and URL form.</summary>
 internal static class SearchKeys
