@@ -1,14 +1,15 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Clusterpedia.ApiServer.Clusters;
 using Clusterpedia.ApiServer.Http;
+using Clusterpedia.ClusterSynchro.Clusters;
 
 namespace Clusterpedia.ApiServer.Discovery;
 
 /// <summary>
-/// OpenAPI v3 documents of our own API groups, built once from the CRD schemas in crds/. kubectl reads them to
+/// OpenAPI v3 documents of our own API groups, built once from the schemas of
+/// <see cref="PediaClusterSchema"/> (the same that crds/*.yaml hold). kubectl reads them to
 /// learn that the server validates fields itself (the fieldValidation parameter on POST and PATCH), so
 /// <c>kubectl apply</c> works without <c>--validate=false</c>, and <c>kubectl explain</c> reads the schemas.
 /// </summary>
@@ -20,8 +21,6 @@ internal sealed class OpenApiDocuments
 
     public OpenApiDocuments()
     {
-        var pediaSchema = LoadCrdSchema("crds/cluster.clusterpedia.io_pediaclusters.yaml");
-        var syncSchema = LoadCrdSchema("crds/cluster.clusterpedia.io_clustersyncresources.yaml");
         var index = new JsonObject();
         foreach (var gv in OwnApiRegistry.All.GroupBy(r => (r.Group, r.Version)))
         {
@@ -29,9 +28,9 @@ internal sealed class OpenApiDocuments
             {
                 var schema = r.Resource switch
                 {
-                    "clustersyncresources" => syncSchema,
-                    _ when r.Version == "v1alpha2" => pediaSchema,
-                    _ => LegacySchema(),
+                    PediaClusterResource.SyncResourcesResource => PediaClusterSchema.SyncResourcesV1Alpha2(),
+                    _ when r.Version == PediaClusterResource.Version => PediaClusterSchema.V1Alpha2(),
+                    _ => PediaClusterSchema.V1Alpha1(),
                 };
                 _schemas[(r.Group, r.Version, r.Resource)] = schema;
                 return (JsonObject)schema.DeepClone();
@@ -92,67 +91,6 @@ internal sealed class OpenApiDocuments
             }
         }
     }
-
-    private static JsonObject LoadCrdSchema(string resourceName)
-    {
-        using var stream = typeof(OpenApiDocuments).Assembly.GetManifestResourceStream(resourceName)
-            ?? throw new InvalidOperationException($"embedded resource {resourceName} is missing");
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        var crd = YamlToJson.Parse(reader.ReadToEnd())!;
-        return crd["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!.DeepClone().AsObject();
-    }
-
-    private static JsonObject LegacySchema() => new()
-    {
-        ["type"] = "object",
-        ["description"] = "PediaCluster in the clusters.clusterpedia.io/v1alpha1 form; stored as cluster.clusterpedia.io/v1alpha2.",
-        ["properties"] = new JsonObject
-        {
-            ["apiVersion"] = Described("string", "APIVersion of this representation: clusters.clusterpedia.io/v1alpha1."),
-            ["kind"] = Described("string", "Kind is the REST resource this object represents: PediaCluster."),
-            ["metadata"] = Described("object", "Standard object metadata; the name is the cluster name used in searches."),
-            ["spec"] = new JsonObject
-            {
-                ["type"] = "object",
-                ["description"] = "The member cluster to import and the resources to sync (the older form of cluster.clusterpedia.io/v1alpha2's spec).",
-                ["properties"] = new JsonObject
-                {
-                    ["apiserverURL"] = Described("string", "URL of the member cluster's API server (spec.apiserver in v1alpha2)."),
-                    ["caData"] = Described("string", "Base64 PEM CA bundle. Without it the server certificate is not verified."),
-                    ["tokenData"] = Described("string", "Base64 bearer token."),
-                    ["certData"] = Described("string", "Base64 PEM client certificate (with keyData)."),
-                    ["keyData"] = Described("string", "Base64 PEM client key (with certData)."),
-                    ["resources"] = new JsonObject
-                    {
-                        ["type"] = "array",
-                        ["description"] = "Resources to sync, by group (spec.syncResources in v1alpha2).",
-                        ["items"] = new JsonObject
-                        {
-                            ["type"] = "object",
-                            ["properties"] = new JsonObject
-                            {
-                                ["group"] = Described("string", "API group; \"\" is the core group."),
-                                ["resources"] = new JsonObject
-                                {
-                                    ["type"] = "array",
-                                    ["description"] = "Resources of the group to sync; \"*\" means all of them.",
-                                    ["items"] = new JsonObject { ["type"] = "string" },
-                                },
-                            },
-                        },
-                    },
-                },
-            },
-            ["status"] = new JsonObject
-            {
-                ["type"] = "object",
-                ["description"] = "What the server observed (the same status as cluster.clusterpedia.io/v1alpha2).",
-                ["x-kubernetes-preserve-unknown-fields"] = true,
-            },
-        },
-    };
-
-    private static JsonObject Described(string type, string description) => new() { ["type"] = type, ["description"] = description };
 
     private static JsonObject BuildDocument(string group, string version, IEnumerable<OwnResource> resources, Func<OwnResource, JsonObject> schemaOf)
     {

@@ -1,6 +1,11 @@
 namespace Clusterpedia.ClusterSynchro.Clusters;
 
-/// <summary>Names of the PediaCluster API, in the group Clusterpedia uses today and in the seed's older group.</summary>
+/// <summary>
+/// Names of the PediaCluster API, in the group Clusterpedia uses today and in the seed's older group. This folder is
+/// the one home of the API type: names here, the synchro's view (<see cref="PediaClusterSpec"/>), conversion
+/// (<see cref="PediaClusterConversion"/>), validation, printer columns, the OpenAPI schemas and the CRDs built from
+/// them (<see cref="PediaClusterCrd"/>, which crds/*.yaml must equal).
+/// </summary>
 public static class PediaClusterResource
 {
     public const string Group = "cluster.clusterpedia.io";
@@ -9,6 +14,10 @@ public static class PediaClusterResource
     public const string LegacyVersion = "v1alpha1";
     public const string Resource = "pediaclusters";
     public const string Kind = "PediaCluster";
+    public const string Singular = "pediacluster";
+
+    /// <summary>What <c>kubectl get pc</c> resolves.</summary>
+    public static IReadOnlyList<string> ShortNames { get; } = ["pc"];
 
     /// <summary>The key under which PediaClusters live in the API object store (always in the v1alpha2 form).</summary>
     public const string StorageKey = Resource + "." + Group;
@@ -21,5 +30,6 @@ public static class PediaClusterResource
 
     public const string SyncResourcesResource = "clustersyncresources";
     public const string SyncResourcesKind = "ClusterSyncResources";
+    public const string SyncResourcesSingular = "clustersyncresources";
     public const string SyncResourcesStorageKey = SyncResourcesResource + "." + Group;
 }

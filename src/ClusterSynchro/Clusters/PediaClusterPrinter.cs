@@ -1,22 +1,20 @@
 using System.Text.Json;
 using Clusterpedia.Kube.Printing;
 
-namespace Clusterpedia.ApiServer.Clusters;
+namespace Clusterpedia.ClusterSynchro.Clusters;
 
-/// <summary>The PediaCluster table: Name, Ready, Version, APIServer; wide adds Validated, SynchroRunning, ClusterHealthy.</summary>
-internal sealed class PediaClusterPrinter : ITablePrinter
+/// <summary>
+/// The PediaCluster table: Name, then <see cref="PediaClusterPrinterColumn.All"/> (Ready, Version, APIServer; wide adds
+/// Validated, SynchroRunning, ClusterHealthy). APIServer falls back to spec.apiserver until the status has one.
+/// </summary>
+public sealed class PediaClusterPrinter : ITablePrinter
 {
     public static readonly PediaClusterPrinter Instance = new();
 
     public IReadOnlyList<TableColumnDefinition> Columns { get; } =
     [
         new("Name", "string", "name", "Name must be unique within a namespace.", 0),
-        new("Ready", "string", "", "The Ready condition of the cluster.", 0),
-        new("Version", "string", "", "The Kubernetes version of the member cluster.", 0),
-        new("APIServer", "string", "", "The address of the member cluster's API server.", 0),
-        new("Validated", "string", "", "The Validated condition of the cluster.", 1),
-        new("SynchroRunning", "string", "", "The SynchroRunning condition of the cluster.", 1),
-        new("ClusterHealthy", "string", "", "The ClusterHealthy condition of the cluster.", 1),
+        .. PediaClusterPrinterColumn.All.Select(c => new TableColumnDefinition(c.Name, c.Type, "", c.Description, c.Priority)),
     ];
 
     public void WriteCells(Utf8JsonWriter writer, JsonElement obj, DateTimeOffset now)

@@ -2,13 +2,13 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Clusterpedia.Kube.Selectors;
 
-namespace Clusterpedia.ApiServer.Clusters;
+namespace Clusterpedia.ClusterSynchro.Clusters;
 
 /// <summary>
 /// Validation of our own objects. Each problem is reported as "field: Invalid value: ...: why", the form
 /// kube-apiserver uses, so a 422 tells the user exactly which field to fix.
 /// </summary>
-internal static class PediaClusterValidation
+public static class PediaClusterValidation
 {
     public static void ValidateV1Alpha2(JsonObject obj, List<string> errors) =>
         ValidatePediaCluster(obj, errors, "apiserver", "syncResources");
