@@ -14,7 +14,8 @@ namespace Clusterpedia.ApiServer.Clusters;
 /// The REST semantics of our own cluster-scoped objects (PediaCluster, ClusterSyncResources) at the server root:
 /// get, list, watch, create, update, patch, delete and the status subresource, with optimistic concurrency on
 /// resourceVersion. Objects are stored in their storage version without resourceVersion; the store's revision
-/// becomes metadata.resourceVersion on the way out. This file dispatches by method and holds what the verbs share;
+/// becomes metadata.resourceVersion on the way out. The route table (Routes.cs) maps each method
+/// and path to one entry point here; this file holds the entry points and what the verbs share;
 /// the verbs are in OwnApiHandler.Reads.cs, .Writes.cs, .Patch.cs and .Watch.cs.
 /// </summary>
 internal sealed partial class OwnApiHandler(
@@ -24,72 +25,81 @@ internal sealed partial class OwnApiHandler(
 
     private RequestLimits Limits => requestLimits.Value;
 
-    public async Task HandleAsync(HttpContext context, OwnResource resource, string? name, bool statusSubresource)
+    /// <summary>GET on the collection: a list, or a watch with <c>watch=true</c>.</summary>
+    public Task ListOrWatchAsync(HttpContext context, OwnResource resource) =>
+        context.Request.Query.IsWatch() ? WatchAsync(context, resource) : ListAsync(context, resource);
+
+    /// <summary>POST on the collection.</summary>
+    public Task PostAsync(HttpContext context, OwnResource resource)
+    {
+        EnsureWritable(context, resource);
+        return CreateAsync(context, resource);
+    }
+
+    /// <summary>GET of one object, or of its status subresource (the same object).</summary>
+    public async Task GetAsync(HttpContext context, OwnResource resource, string name)
+    {
+        var existing = await GetExistingAsync(resource, name, context.RequestAborted).ConfigureAwait(false);
+        await WriteObjectAsync(context, resource, 200, existing).ConfigureAwait(false);
+    }
+
+    /// <summary>PUT of one object or of its status.</summary>
+    public async Task PutAsync(HttpContext context, OwnResource resource, string name, bool statusSubresource)
+    {
+        EnsureWritable(context, resource);
+        var body = await ReadObjectAsync(context, resource).ConfigureAwait(false);
+        await UpdateAsync(context, resource, name, statusSubresource, _ => body).ConfigureAwait(false);
+    }
+
+    /// <summary>PATCH of one object (server-side apply included) or of its status (no apply there, as before).</summary>
+    public async Task PatchAsync(HttpContext context, OwnResource resource, string name, bool statusSubresource)
+    {
+        EnsureWritable(context, resource);
+        if (IsApplyPatch(context) && !statusSubresource)
+        {
+            await ServerSideApplyAsync(context, resource, name).ConfigureAwait(false);
+            return;
+        }
+
+        var patch = await ReadPatchAsync(context).ConfigureAwait(false);
+        await UpdateAsync(context, resource, name, statusSubresource, current => patch(current)).ConfigureAwait(false);
+    }
+
+    /// <summary>DELETE of one object.</summary>
+    public Task DeleteObjectAsync(HttpContext context, OwnResource resource, string name)
+    {
+        EnsureWritable(context, resource);
+        return DeleteAsync(context, resource, name);
+    }
+
+    /// <summary>
+    /// Any other method on a path of ours: 405, and in hosted mode the read-only message for every write, as
+    /// kube-apiserver names the method it refuses.
+    /// </summary>
+    public Task NotAllowedAsync(HttpContext context, OwnResource resource)
+    {
+        EnsureWritable(context, resource);
+        throw ApiException.MethodNotAllowed(context.Request.Method);
+    }
+
+    /// <summary>
+    /// A status path of a kind without a status subresource: 404, after the hosted-mode refusal of writes that
+    /// every path of ours answers first.
+    /// </summary>
+    public Task NoStatusAsync(HttpContext context, OwnResource resource)
+    {
+        EnsureWritable(context, resource);
+        throw ApiException.PathNotFound();
+    }
+
+    /// <summary>In hosted mode the host cluster is the source of truth: reads are served from its cache, writes belong there.</summary>
+    private void EnsureWritable(HttpContext context, OwnResource resource)
     {
         var method = context.Request.Method;
         if (hosted.Value.Enabled && !HttpMethods.IsGet(method) && !HttpMethods.IsHead(method))
         {
-            // The host cluster is the source of truth; reads are served from its cache, writes belong there.
             throw new ApiException(405, "MethodNotAllowed",
                 $"in hosted mode {resource.GroupResource} are read-only here: create, change and delete them in the host cluster (kubectl --kubeconfig <host kubeconfig> ...)");
-        }
-
-        if (statusSubresource && !resource.HasStatus)
-        {
-            throw ApiException.PathNotFound();
-        }
-
-        if (name is null)
-        {
-            if (HttpMethods.IsGet(method))
-            {
-                if (context.Request.Query.IsWatch())
-                {
-                    await WatchAsync(context, resource).ConfigureAwait(false);
-                }
-                else
-                {
-                    await ListAsync(context, resource).ConfigureAwait(false);
-                }
-            }
-            else if (HttpMethods.IsPost(method))
-            {
-                await CreateAsync(context, resource).ConfigureAwait(false);
-            }
-            else
-            {
-                throw ApiException.MethodNotAllowed(method);
-            }
-
-            return;
-        }
-
-        if (HttpMethods.IsGet(method))
-        {
-            var existing = await GetExistingAsync(resource, name, context.RequestAborted).ConfigureAwait(false);
-            await WriteObjectAsync(context, resource, 200, existing).ConfigureAwait(false);
-        }
-        else if (HttpMethods.IsPut(method))
-        {
-            var body = await ReadObjectAsync(context, resource).ConfigureAwait(false);
-            await UpdateAsync(context, resource, name, statusSubresource, _ => body).ConfigureAwait(false);
-        }
-        else if (HttpMethods.IsPatch(method) && IsApplyPatch(context) && !statusSubresource)
-        {
-            await ServerSideApplyAsync(context, resource, name).ConfigureAwait(false);
-        }
-        else if (HttpMethods.IsPatch(method))
-        {
-            var patch = await ReadPatchAsync(context).ConfigureAwait(false);
-            await UpdateAsync(context, resource, name, statusSubresource, current => patch(current)).ConfigureAwait(false);
-        }
-        else if (HttpMethods.IsDelete(method) && !statusSubresource)
-        {
-            await DeleteAsync(context, resource, name).ConfigureAwait(false);
-        }
-        else
-        {
-            throw ApiException.MethodNotAllowed(method);
         }
     }
 

@@ -39,11 +39,6 @@ internal sealed class CollectionHandler(IResourceStorage storage, IOptions<Stora
 
     public async Task HandleAsync(HttpContext context, string? name)
     {
-        if (!HttpMethods.IsGet(context.Request.Method))
-        {
-            throw ApiException.MethodNotAllowed(context.Request.Method);
-        }
-
         if (context.Request.Query.IsWatch())
         {
             throw ApiException.MethodNotAllowed("watch (collection resources are listed, not watched; watch each resource instead)");

@@ -1,7 +1,5 @@
 using Clusterpedia.ApiServer.Clusters;
-using Clusterpedia.ApiServer.Collections;
 using Clusterpedia.ApiServer.Http;
-using Clusterpedia.ApiServer.Search;
 using Clusterpedia.ClusterSynchro.Synchro;
 using Clusterpedia.Kube.Server;
 using Clusterpedia.Storage;
@@ -9,64 +7,41 @@ using Clusterpedia.Storage;
 namespace Clusterpedia.ApiServer.Discovery;
 
 /// <summary>
-/// Routes of the server root: version and health, discovery of our own groups, the PediaCluster API, and the
-/// search prefix. Everything unknown is a 404 Status, as on kube-apiserver.
+/// What the server root answers itself: readiness, the OpenAPI v2 document, and discovery of our own groups and of the
+/// search group. Which paths lead here is the route table's (Routes.cs).
 /// </summary>
 internal static class RootEndpoints
 {
     public const string SearchGroup = "clusterpedia.io";
     public const string SearchVersion = "v1beta1";
 
-    public static void MapClusterpedia(this IEndpointRouteBuilder app)
+    /// <summary>Ready when storage answers and every cluster finished its initial lists.</summary>
+    public static async Task<IResult> ReadyzAsync(HttpContext c, IApiObjectStore store, ClusterSynchroManager manager)
     {
-        app.MapGet("/version", (HttpContext c) => JsonResponse.WriteAsync(c, 200, ServerVersion.Write));
-        app.MapGet("/healthz", () => Results.Text("ok"));
-        app.MapGet("/livez", () => Results.Text("ok"));
-        app.MapPrometheusScrapingEndpoint("/metrics");
-        app.MapGet("/readyz", async (HttpContext c, IApiObjectStore store, ClusterSynchroManager manager) =>
+        await store.ListAsync(Clusterpedia.ClusterSynchro.Clusters.PediaClusterResource.StorageKey, c.RequestAborted).ConfigureAwait(false);
+        if (!manager.InitialSyncDone)
         {
-            // Ready when storage answers and every cluster finished its initial lists.
-            await store.ListAsync(Clusterpedia.ClusterSynchro.Clusters.PediaClusterResource.StorageKey, c.RequestAborted).ConfigureAwait(false);
-            if (!manager.InitialSyncDone)
-            {
-                return Results.Text($"[-]initial-sync failed: waiting for {string.Join(", ", manager.NotReadyClusters())}\nreadyz check failed", statusCode: 503);
-            }
+            return Results.Text($"[-]initial-sync failed: waiting for {string.Join(", ", manager.NotReadyClusters())}\nreadyz check failed", statusCode: 503);
+        }
 
-            return Results.Text("ok");
-        });
+        return Results.Text("ok");
+    }
 
-        app.MapGet("/openapi/v2", (HttpContext c) =>
-        {
-            c.Response.ContentType = OpenApiV2Document.ProtobufMediaType;
-            return c.Response.Body.WriteAsync(OpenApiV2Document.Bytes, c.RequestAborted).AsTask();
-        });
-        app.MapGet("/openapi/v3", (HttpContext c, OpenApiDocuments docs) => JsonResponse.WriteRawAsync(c, 200, docs.Index));
-        app.MapGet("/openapi/v3/{**path}", (HttpContext c, string path, OpenApiDocuments docs) =>
-            docs.Find(path) is { } doc ? JsonResponse.WriteRawAsync(c, 200, doc) : throw ApiException.PathNotFound());
-        app.Map(CollectionHandler.Prefix + "/{name?}", (HttpContext c, string? name, CollectionHandler handler) => handler.HandleAsync(c, name));
-        app.Map(SearchHandler.Prefix + "/{**rest}", (HttpContext c, string? rest, SearchHandler handler) => handler.HandleAsync(c, rest));
-        app.MapGet("/api", (HttpContext c) => JsonResponse.WriteAsync(c, 200, json => DiscoveryWriter.WriteApiVersions(json, [])));
-        app.MapGet("/apis", (HttpContext c) => JsonResponse.WriteAsync(c, 200, json =>
-            DiscoveryWriter.WriteGroupList(json, Groups())));
-        app.MapGet("/apis/{group}", (HttpContext c, string group) =>
-        {
-            var match = Groups().FirstOrDefault(g => g.Group == group);
-            return match.Group is null
-                ? throw ApiException.PathNotFound()
-                : JsonResponse.WriteAsync(c, 200, json => DiscoveryWriter.WriteGroup(json, match.Group, match.Versions));
-        });
-        app.MapGet("/apis/{group}/{version}", (HttpContext c, string group, string version) => WriteResourceListAsync(c, group, version));
-        app.Map("/apis/{group}/{version}/{resource}/{name?}/{subresource?}", (HttpContext c, string group, string version, string resource, string? name, string? subresource, OwnApiHandler handler) =>
-        {
-            var own = OwnApiRegistry.Find(group, version, resource) ?? throw ApiException.PathNotFound();
-            if (subresource is not null and not "status")
-            {
-                throw ApiException.PathNotFound();
-            }
+    public static Task WriteOpenApiV2Async(HttpContext c)
+    {
+        c.Response.ContentType = OpenApiV2Document.ProtobufMediaType;
+        return c.Response.Body.WriteAsync(OpenApiV2Document.Bytes, c.RequestAborted).AsTask();
+    }
 
-            return handler.HandleAsync(c, own, name, subresource == "status");
-        });
-        app.MapFallback(() => { throw ApiException.PathNotFound(); });
+    public static Task WriteGroupListAsync(HttpContext c) =>
+        JsonResponse.WriteAsync(c, 200, json => DiscoveryWriter.WriteGroupList(json, Groups()));
+
+    public static Task WriteGroupAsync(HttpContext c, string group)
+    {
+        var match = Groups().FirstOrDefault(g => g.Group == group);
+        return match.Group is null
+            ? throw ApiException.PathNotFound()
+            : JsonResponse.WriteAsync(c, 200, json => DiscoveryWriter.WriteGroup(json, match.Group, match.Versions));
     }
 
     private static List<(string Group, IReadOnlyList<string> Versions)> Groups()
@@ -78,7 +53,7 @@ internal static class RootEndpoints
         return groups;
     }
 
-    private static Task WriteResourceListAsync(HttpContext context, string group, string version)
+    public static Task WriteResourceListAsync(HttpContext context, string group, string version)
     {
         if (group == SearchGroup && version == SearchVersion)
         {

@@ -15,7 +15,7 @@ namespace Clusterpedia.ApiServer.Search;
 
 /// <summary>
 /// Serves everything under <c>/apis/clusterpedia.io/v1beta1/resources</c>: discovery of what is synced, and list /
-/// get of synced objects across clusters or within one.
+/// get of synced objects across clusters or within one. Which path shapes exist is the route table's (Routes.cs).
 /// </summary>
 internal sealed class SearchHandler(
     IResourceStorage storage,
@@ -28,14 +28,9 @@ internal sealed class SearchHandler(
 {
     public const string Prefix = "/apis/clusterpedia.io/v1beta1/resources";
 
-    public async Task HandleAsync(HttpContext context, string? rest)
+    /// <summary>A GET or HEAD the route table (Routes.cs) matched to one Kubernetes path shape under <see cref="Prefix"/>.</summary>
+    public async Task HandleAsync(HttpContext context, SearchPath path)
     {
-        if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
-        {
-            throw ApiException.MethodNotAllowed(context.Request.Method);
-        }
-
-        var path = SearchPath.Parse(rest ?? "") ?? throw ApiException.PathNotFound();
         var ct = context.RequestAborted;
         if (path.Cluster is not null && !await ClusterExistsAsync(path.Cluster, ct).ConfigureAwait(false))
         {
