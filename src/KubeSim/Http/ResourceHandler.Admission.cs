@@ -84,7 +84,7 @@ internal sealed partial class ResourceHandler
         }
 
         var ns = resource.Namespaced
-            ? request.Namespace ?? ObjectJson.GetString(obj?["metadata"] as JsonObject, "namespace") ?? string.Empty
+            ? request.Namespace ?? ObjectJson.GetString((obj ?? oldObj)?["metadata"] as JsonObject, "namespace") ?? string.Empty
             : string.Empty;
         return new AdmissionAttributes(
             operation, resource.Group, resource.Version, resource.Name, subresource, kindGroup, kindVersion, kind, ns, name,

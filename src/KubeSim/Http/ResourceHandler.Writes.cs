@@ -198,8 +198,17 @@ internal sealed partial class ResourceHandler
         var query = ListQuery.Parse(context.Request.Query, resource);
         var page = _store.List(resource, new ListRequest(request.Namespace, null, null, 0, query.Filter));
         var deleted = new List<ObjectVersion>();
+        var admits = Admits(request, "DELETE");
         foreach (var item in page.Items)
         {
+            if (admits)
+            {
+                // Each object is admitted as its own DELETE, as kube-apiserver's DeleteCollection does; a denial stops there.
+                var old = Typed(request, ObjectJson.ParseObject(item.Body));
+                await _admission.AdmitAsync(Attributes(context, request, "DELETE", item.Name, null, old, "DeleteOptions"), w => AddWarning(context, w), context.RequestAborted)
+                    .ConfigureAwait(false);
+            }
+
             try
             {
                 deleted.Add(_store.Delete(resource, item.Namespace.Length == 0 ? null : item.Namespace, item.Name, null));

@@ -214,6 +214,26 @@ public sealed class AdmissionWebhookTests(TestWebhookServer webhook) : IClassFix
     }
 
     [Fact]
+    public async Task DeleteCollection_DeleteRuleWithObjectSelector_SelectedObjectKept()
+    {
+        _cluster.Store.Create(_configMaps, "default", """{"metadata":{"name":"protected","labels":{"keep":"yes"}}}""");
+        _cluster.Store.Create(_configMaps, "default", """{"metadata":{"name":"disposable"}}""");
+        var hook = WebhookConfigs.Hook("keep.example.com", WebhookConfigs.Url(webhook, "/deny-all"), new JsonArray(WebhookConfigs.Rule(["DELETE"], ["configmaps"])));
+        hook["objectSelector"] = new JsonObject { ["matchLabels"] = new JsonObject { ["keep"] = "yes" } };
+        Register(WebhookConfigs.Validating("keep", hook));
+        using var kubectl = new Kubectl(_cluster, Kubectl.Newest);
+
+        var disposable = await kubectl.RunAsync("delete", "configmap", "disposable", "-n", "default");
+        // A DELETE of the collection itself (deletecollection), which admits each object as its own DELETE.
+        var all = await kubectl.RunAsync("delete", "--raw", "/api/v1/namespaces/default/configmaps");
+
+        disposable.ExitCode.ShouldBe(0, disposable.Stderr);
+        all.ExitCode.ShouldNotBe(0);
+        all.Stderr.ShouldContain("admission webhook \"keep.example.com\" denied the request: nothing passes");
+        _cluster.Store.Get(_configMaps, "default", "protected").ShouldNotBeNull();
+    }
+
+    [Fact]
     public async Task Scale_ScaleSubresourceRule_DeniedWithScaleObject()
     {
         _cluster.Store.Create(new GroupVersionResource("apps", "v1", "deployments"), "default", """
