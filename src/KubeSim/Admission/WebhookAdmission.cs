@@ -124,11 +124,21 @@ internal sealed class WebhookAdmission
     private async Task ValidateAsync(AdmissionAttributes attributes, Action<string> warn, CancellationToken cancellationToken)
     {
         var invocations = Webhooks(_validating, mutating: false).Select(w => _matcher.Match(w, attributes)).OfType<WebhookInvocation>().ToList();
+        // The calls run in parallel and response headers are not thread-safe.
+        var gate = new Lock();
+        void WarnOnce(string warning)
+        {
+            lock (gate)
+            {
+                warn(warning);
+            }
+        }
+
         var calls = invocations.Select(async invocation =>
         {
             try
             {
-                await CallAsync(invocation, attributes, warn, cancellationToken).ConfigureAwait(false);
+                await CallAsync(invocation, attributes, WarnOnce, cancellationToken).ConfigureAwait(false);
                 return null;
             }
             catch (SimulatorApiException e)

@@ -16,6 +16,8 @@ namespace Clusterpedia.KubeSim.Admission;
 /// </summary>
 internal sealed class WebhookCaller(ServiceEndpoints services, TimeProvider time)
 {
+    private const int _maxResponseBytes = 3 * 1024 * 1024;
+
     public async Task<WebhookResponse> CallAsync(WebhookInvocation invocation, AdmissionAttributes attributes, CancellationToken cancellationToken)
     {
         var webhook = invocation.Webhook;
@@ -37,6 +39,8 @@ internal sealed class WebhookCaller(ServiceEndpoints services, TimeProvider time
         try
         {
             using var client = ServiceClients.Create(webhook.Client.CaBundlePem, insecureSkipTlsVerify: false, serverName, clientCertificate: null, Timeout.InfiniteTimeSpan);
+            // A webhook's answer is read whole; a runaway one must not exhaust the simulator.
+            client.MaxResponseContentBufferSize = _maxResponseBytes;
             using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(review.ToJsonString()));
             content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
             using var message = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };

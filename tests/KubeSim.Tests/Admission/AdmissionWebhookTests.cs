@@ -150,11 +150,11 @@ public sealed class AdmissionWebhookTests(TestWebhookServer webhook) : IClassFix
         Register(WebhookConfigs.Validating("effects", hook));
         using var kubectl = new Kubectl(_cluster, Kubectl.Newest);
 
-        var (exit, _, error) = await kubectl.RunAsync("apply", "--dry-run=server", "-f", ConfigMap("cm", "default", null));
+        var (exit, _, error) = await kubectl.RunAsync("apply", "--dry-run=server", "-f", ConfigMap("effects-cm", "default", null));
 
         exit.ShouldNotBe(0);
         error.ShouldContain("admission webhook \"effects.example.com\" does not support dry run");
-        webhook.RequestsFor("/validate", "cm").ShouldBeEmpty();
+        webhook.RequestsFor("/validate", "effects-cm").ShouldBeEmpty();
     }
 
     [Fact]
@@ -253,6 +253,44 @@ public sealed class AdmissionWebhookTests(TestWebhookServer webhook) : IClassFix
         review["subResource"]!.GetValue<string>().ShouldBe("scale");
         review["kind"]!["kind"]!.GetValue<string>().ShouldBe("Scale");
         review["object"]!["spec"]!["replicas"]!.GetValue<int>().ShouldBe(3);
+    }
+
+    [Theory]
+    [InlineData("Equivalent", true)]
+    [InlineData("Exact", false)]
+    public async Task Apply_RuleForOtherVersion_MatchPolicyDecides(string matchPolicy, bool denied)
+    {
+        var hook = WebhookConfigs.Hook("hpa.example.com", WebhookConfigs.Url(webhook, "/deny-all"),
+            new JsonArray(WebhookConfigs.Rule(["CREATE"], ["horizontalpodautoscalers"], "autoscaling", "v1")));
+        hook["matchPolicy"] = matchPolicy;
+        Register(WebhookConfigs.Validating("hpa", hook));
+        using var kubectl = new Kubectl(_cluster, Kubectl.Newest);
+        var manifest = _files.File("hpa.yaml");
+        await File.WriteAllTextAsync(manifest, """
+            apiVersion: autoscaling/v2
+            kind: HorizontalPodAutoscaler
+            metadata: {name: web-hpa, namespace: default}
+            spec:
+              scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+              minReplicas: 1
+              maxReplicas: 3
+            """);
+
+        var (exit, _, error) = await kubectl.RunAsync("apply", "-f", manifest);
+
+        if (!denied)
+        {
+            exit.ShouldBe(0, error);
+            return;
+        }
+
+        exit.ShouldNotBe(0);
+        error.ShouldContain("admission webhook \"hpa.example.com\" denied the request: nothing passes");
+        var review = webhook.Received.Where(r => r.Path == "/deny-all" && r.Request["requestKind"]?["kind"]?.GetValue<string>() == "HorizontalPodAutoscaler")
+            .Select(r => r.Request).Last();
+        review["kind"]!.ToJsonString().ShouldBe("""{"group":"autoscaling","version":"v1","kind":"HorizontalPodAutoscaler"}""");
+        review["requestKind"]!.ToJsonString().ShouldBe("""{"group":"autoscaling","version":"v2","kind":"HorizontalPodAutoscaler"}""");
+        review["object"]!["apiVersion"]!.GetValue<string>().ShouldBe("autoscaling/v1");
     }
 
     [Fact]
