@@ -24,6 +24,14 @@ internal sealed partial class ResourceHandler
         metadata.Remove("resourceVersion");
         metadata.Remove("generation");
         AddManagedFields(context, metadata, "Update");
+        ValidateIfWebhookConfiguration(request, obj);
+        if (Admits(request, "CREATE"))
+        {
+            var name = ObjectJson.GetString(metadata, "name") ?? string.Empty;
+            var attributes = Attributes(context, request, "CREATE", name, Typed(request, obj), null, "CreateOptions");
+            obj = await _admission.AdmitAsync(attributes, w => AddWarning(context, w), context.RequestAborted).ConfigureAwait(false) ?? obj;
+        }
+
         if (IsDryRun(context))
         {
             await WriteObjectAsync(context, 201, request.Resource, obj).ConfigureAwait(false);
@@ -40,6 +48,14 @@ internal sealed partial class ResourceHandler
         CheckTypeMeta(request.Resource, obj);
         FieldValidation.Apply(context, request.Resource, obj);
         var target = request.Subresource == "status" ? UpdateTarget.Status : UpdateTarget.Main;
+        ValidateIfWebhookConfiguration(request, obj);
+        if (Admits(request, "UPDATE"))
+        {
+            var admitted = await AdmittedUpdateAsync(context, request, target, current => (current, obj), (_, updated) => updated).ConfigureAwait(false);
+            await WriteObjectAsync(context, 200, request.Resource, admitted).ConfigureAwait(false);
+            return;
+        }
+
         var (version, _) = _store.Update(request.Resource, request.Namespace, request.Name!, _ => obj, target);
         await WriteObjectAsync(context, 200, request.Resource, version).ConfigureAwait(false);
     }
@@ -57,10 +73,11 @@ internal sealed partial class ResourceHandler
             _ => throw new SimulatorApiException(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json"),
         };
         var target = request.Subresource == "status" ? UpdateTarget.Status : UpdateTarget.Main;
-        var (version, _) = _store.Update(request.Resource, request.Namespace, request.Name!, current =>
+        JsonObject Patched(JsonObject current)
         {
             var patched = apply(current);
             FieldValidation.Apply(context, request.Resource, patched);
+            ValidateIfWebhookConfiguration(request, patched);
             // A patch is applied to the latest state, so it never conflicts unless it names a resourceVersion itself.
             if (patch is JsonObject { } patchObject && (patchObject["metadata"] as JsonObject)?["resourceVersion"] is null)
             {
@@ -68,7 +85,17 @@ internal sealed partial class ResourceHandler
             }
 
             return patched;
-        }, target);
+        }
+
+        if (Admits(request, "UPDATE"))
+        {
+            var admitted = await AdmittedUpdateAsync(context, request, target, current => (current, Patched((JsonObject)current.DeepClone())), (_, updated) => updated)
+                .ConfigureAwait(false);
+            await WriteObjectAsync(context, 200, request.Resource, admitted).ConfigureAwait(false);
+            return;
+        }
+
+        var (version, _) = _store.Update(request.Resource, request.Namespace, request.Name!, Patched, target);
         await WriteObjectAsync(context, 200, request.Resource, version).ConfigureAwait(false);
     }
 
@@ -76,41 +103,55 @@ internal sealed partial class ResourceHandler
     {
         var resource = request.Resource;
         var method = context.Request.Method;
-        ObjectVersion version;
+        JsonObject parent;
         if (HttpMethods.IsGet(method))
         {
-            version = _store.Get(resource, request.Namespace, request.Name!)
+            var version = _store.Get(resource, request.Namespace, request.Name!)
                 ?? throw SimulatorApiException.NotFound(resource.Group, resource.Name, request.Name!);
+            parent = SimulatorStore.Full(resource, version);
         }
         else if (HttpMethods.IsPut(method))
         {
             var scale = await ReadBodyAsync(context).ConfigureAwait(false);
-            (version, _) = _store.Update(resource, request.Namespace, request.Name!, current => ScaleSubresource.Apply(current, scale), UpdateTarget.Main);
+            parent = await WriteScaleAsync(context, request, _ => scale).ConfigureAwait(false);
         }
         else if (HttpMethods.IsPatch(method))
         {
             var mediaType = (context.Request.ContentType ?? string.Empty).Split(';')[0].Trim();
             var patch = await ReadNodeAsync(context).ConfigureAwait(false);
-            (version, _) = _store.Update(resource, request.Namespace, request.Name!, current =>
+            parent = await WriteScaleAsync(context, request, current =>
             {
                 var scale = ScaleSubresource.From(current);
                 ObjectJson.Metadata(scale).Remove("resourceVersion");
-                var patched = mediaType switch
+                return mediaType switch
                 {
                     "application/json-patch+json" => Patching.JsonPatch(scale, patch),
                     "application/strategic-merge-patch+json" => Patching.StrategicMergePatch(scale, patch),
                     _ => Patching.MergePatch(scale, patch),
                 };
-                return ScaleSubresource.Apply(current, patched);
-            }, UpdateTarget.Main);
+            }).ConfigureAwait(false);
         }
         else
         {
             throw SimulatorApiException.MethodNotSupported(resource.Name + "/scale", method.ToLowerInvariant());
         }
 
-        var parent = SimulatorStore.Full(resource, version);
         await Responses.WriteBytesAsync(context, 200, System.Text.Encoding.UTF8.GetBytes(ScaleSubresource.From(parent).ToJsonString())).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes spec.replicas from the desired Scale (built from the current parent), through admission when selected.</summary>
+    private async Task<JsonObject> WriteScaleAsync(HttpContext context, ResourceRequest request, Func<JsonObject, JsonObject> desiredScale)
+    {
+        var resource = request.Resource;
+        if (Admits(request, "UPDATE"))
+        {
+            return await AdmittedUpdateAsync(context, request, UpdateTarget.Main,
+                current => (ScaleSubresource.From(current), desiredScale(current)),
+                (current, scale) => ScaleSubresource.Apply(current, scale)).ConfigureAwait(false);
+        }
+
+        var (version, _) = _store.Update(resource, request.Namespace, request.Name!, current => ScaleSubresource.Apply(current, desiredScale(current)), UpdateTarget.Main);
+        return SimulatorStore.Full(resource, version);
     }
 
     private async Task DeleteAsync(HttpContext context, ResourceRequest request)
@@ -123,6 +164,15 @@ internal sealed partial class ResourceHandler
         }
 
         var resource = request.Resource;
+        if (Admits(request, "DELETE"))
+        {
+            var existing = _store.Get(resource, request.Namespace, request.Name!)
+                ?? throw SimulatorApiException.NotFound(resource.Group, resource.Name, request.Name!);
+            var old = Typed(request, ObjectJson.ParseObject(existing.Body));
+            await _admission.AdmitAsync(Attributes(context, request, "DELETE", request.Name!, null, old, "DeleteOptions"), w => AddWarning(context, w), context.RequestAborted)
+                .ConfigureAwait(false);
+        }
+
         if (IsDryRun(context))
         {
             var existing = _store.Get(resource, request.Namespace, request.Name!)
@@ -148,8 +198,17 @@ internal sealed partial class ResourceHandler
         var query = ListQuery.Parse(context.Request.Query, resource);
         var page = _store.List(resource, new ListRequest(request.Namespace, null, null, 0, query.Filter));
         var deleted = new List<ObjectVersion>();
+        var admits = Admits(request, "DELETE");
         foreach (var item in page.Items)
         {
+            if (admits)
+            {
+                // Each object is admitted as its own DELETE, as kube-apiserver's DeleteCollection does; a denial stops there.
+                var old = Typed(request, ObjectJson.ParseObject(item.Body));
+                await _admission.AdmitAsync(Attributes(context, request, "DELETE", item.Name, null, old, "DeleteOptions"), w => AddWarning(context, w), context.RequestAborted)
+                    .ConfigureAwait(false);
+            }
+
             try
             {
                 deleted.Add(_store.Delete(resource, item.Namespace.Length == 0 ? null : item.Namespace, item.Name, null));

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Clusterpedia.KubeSim.Admission;
 using Clusterpedia.KubeSim.Discovery;
 using Clusterpedia.KubeSim.Faults;
 using Clusterpedia.KubeSim.Protobuf;
@@ -25,6 +26,7 @@ internal sealed partial class ResourceHandler
     private readonly SimulatorOptions _options;
     private readonly ILogger _logger;
     private readonly FaultInjector _faults;
+    private readonly WebhookAdmission _admission;
 
     public ResourceHandler(SimulatorStore store, SimulatorOptions options, FaultInjector faults, ILogger logger)
     {
@@ -32,6 +34,7 @@ internal sealed partial class ResourceHandler
         _store = store;
         _options = options;
         _logger = logger;
+        _admission = new WebhookAdmission(store, options.TimeProvider, logger);
     }
 
     public Task HandleAsync(HttpContext context, ResourceRequest request)
