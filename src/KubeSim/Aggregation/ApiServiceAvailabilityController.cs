@@ -79,7 +79,11 @@ internal sealed class ApiServiceAvailabilityController : IAsyncDisposable
             {
                 await SyncAllAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
             {
                 AggregationLog.SyncFailed(_logger, e);
             }
