@@ -83,7 +83,11 @@ internal static class AggregationProxy
         }
     }
 
-    /// <summary>The headers that name the user, replaced by what the aggregator authenticated (as transport.SetAuthProxyHeaders).</summary>
+    /// <summary>
+    /// The headers that name the user, replaced by what the aggregator authenticated (as transport.SetAuthProxyHeaders).
+    /// One value per group; HttpClient writes them as one comma-separated X-Remote-Group line (it cannot repeat a
+    /// request header line), which <see cref="RequestHeaderAuthenticator"/> splits again.
+    /// </summary>
     public static void SetUserHeaders(HttpRequestHeaders headers, UserInfo user)
     {
         headers.Remove("X-Remote-User");

@@ -40,7 +40,9 @@ internal sealed class RequestHeaderAuthenticator : IDisposable
             return null;
         }
 
-        var groups = _options.GroupHeaders.SelectMany(h => headers[h].AsEnumerable()).OfType<string>().ToList();
+        // One header line per group, or (from a .NET front proxy, which cannot repeat a header line) one comma-separated line.
+        var groups = _options.GroupHeaders.SelectMany(h => headers[h].AsEnumerable()).OfType<string>()
+            .SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToList();
         var extra = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         foreach (var (header, values) in headers)
         {
