@@ -98,7 +98,11 @@ public sealed class AggregationKubectlTests
         var (exit, _, error) = await kubectl.RunAsync("get", "--raw", "/apis/example.com/v1");
         exit.ShouldNotBe(0);
         error.ShouldContain("ServiceUnavailable");
-        (await kubectl.OkAsync("get", "apiservices", "v1.example.com", "-o", "jsonpath={.status.conditions[0].status}")).ShouldBe("False");
+        var table = await kubectl.OkAsync("get", "apiservices", "v1.example.com");
+        var lines = table.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries).ShouldBe(["NAME", "SERVICE", "AVAILABLE", "AGE"]);
+        lines[1].Split("  ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[..3]
+            .ShouldBe(["v1.example.com", "widgets/api", "False (FailedDiscoveryCheck)"]);
 
         pair.Backend.Faults.ComeUp();
         await pair.WaitAvailableAsync("v1.example.com", "True");
