@@ -14,19 +14,52 @@ namespace Clusterpedia.KubeSim.Aggregation;
 /// kube-aggregator's request side: /apis/&lt;group&gt;/&lt;version&gt;/... of an APIService with a service goes to that
 /// service; /apis and /apis/&lt;group&gt; list aggregated groups next to local ones (legacy and aggregated discovery).
 /// </summary>
-internal sealed class Aggregator(SimulatorStore store, ApiResourceCatalog catalog, FrontProxy frontProxy, AggregatedDiscoveryCache discovery)
+internal sealed class Aggregator
 {
     public static readonly GroupVersionResource ApiServices = new("apiregistration.k8s.io", "v1", "apiservices");
 
-    private readonly ServiceEndpoints _endpoints = new(store);
+    private readonly SimulatorStore _store;
+    private readonly ApiResourceCatalog _catalog;
+    private readonly FrontProxy _frontProxy;
+    private readonly AggregatedDiscoveryCache _discovery;
+    private readonly ServiceEndpoints _endpoints;
 
-    public FrontProxy FrontProxy => frontProxy;
+    // Every /apis request asks for the remote APIServices: they are re-read only after an APIService changed.
+    private volatile bool _stale = true;
+    private IReadOnlyList<ApiServiceInfo> _remote = [];
+
+    public Aggregator(SimulatorStore store, ApiResourceCatalog catalog, FrontProxy frontProxy, AggregatedDiscoveryCache discovery)
+    {
+        _store = store;
+        _catalog = catalog;
+        _frontProxy = frontProxy;
+        _discovery = discovery;
+        _endpoints = new ServiceEndpoints(store);
+        store.AddObserver(change =>
+        {
+            if (change.GroupResource == "apiservices.apiregistration.k8s.io")
+            {
+                _stale = true;
+            }
+        });
+    }
+
+    public FrontProxy FrontProxy => _frontProxy;
 
     public ServiceEndpoints Endpoints => _endpoints;
 
     /// <summary>Every APIService that names a service (the ones this aggregator proxies to).</summary>
-    public IReadOnlyList<ApiServiceInfo> Remote() =>
-        [.. store.List(ApiServices).Select(ApiServiceInfo.Parse).OfType<ApiServiceInfo>().Where(a => !a.IsLocal && a.Group.Length > 0)];
+    public IReadOnlyList<ApiServiceInfo> Remote()
+    {
+        if (_stale)
+        {
+            // Cleared before reading, so a change during the read marks the snapshot stale again.
+            _stale = false;
+            _remote = [.. _store.List(ApiServices).Select(ApiServiceInfo.Parse).OfType<ApiServiceInfo>().Where(a => !a.IsLocal && a.Group.Length > 0)];
+        }
+
+        return _remote;
+    }
 
     /// <summary>The answer to a request under /apis, or null when the local handler serves it.</summary>
     public Task? Route(HttpContext context, string[] segments)
@@ -41,13 +74,13 @@ internal sealed class Aggregator(SimulatorStore store, ApiResourceCatalog catalo
         {
             return ApiHandler.IsAggregatedRequest(context, out var version)
                 ? WriteAggregatedAsync(context, version, remote)
-                : Responses.WriteJsonAsync(context, 200, w => DiscoveryWriter.WriteApiGroupList(w, [.. catalog.Groups, .. Groups(remote)]));
+                : Responses.WriteJsonAsync(context, 200, w => DiscoveryWriter.WriteApiGroupList(w, [.. _catalog.Groups, .. Groups(remote)]));
         }
 
         if (segments.Length == 2)
         {
             var group = Groups(remote).FirstOrDefault(g => g.Name == segments[1]);
-            return group is null || catalog.FindGroup(segments[1]) is not null
+            return group is null || _catalog.FindGroup(segments[1]) is not null
                 ? null
                 : Responses.WriteJsonAsync(context, 200, w => DiscoveryWriter.WriteApiGroup(w, group));
         }
@@ -71,7 +104,7 @@ internal sealed class Aggregator(SimulatorStore store, ApiResourceCatalog catalo
         }
 
         var target = new UriBuilder(resolution.Url) { Query = context.Request.QueryString.Value ?? string.Empty }.Uri;
-        var client = frontProxy.ClientFor(apiService, resolution.ServerName!, streaming: true);
+        var client = _frontProxy.ClientFor(apiService, resolution.ServerName!, streaming: true);
         await AggregationProxy.ProxyAsync(context, target, client, RequestUser.Get(context)).ConfigureAwait(false);
     }
 
@@ -80,7 +113,7 @@ internal sealed class Aggregator(SimulatorStore store, ApiResourceCatalog catalo
     /// highest groupPriorityMinimum, then name, after the local groups as kube-apiserver orders them.
     /// </summary>
     private IEnumerable<ApiGroup> Groups(IReadOnlyList<ApiServiceInfo> remote) =>
-        remote.Where(a => catalog.FindGroupVersion(a.Group, a.Version) is null)
+        remote.Where(a => _catalog.FindGroupVersion(a.Group, a.Version) is null)
             .GroupBy(a => a.Group)
             .OrderByDescending(g => g.Max(a => a.GroupPriorityMinimum))
             .ThenBy(g => g.Key, StringComparer.Ordinal)
@@ -94,12 +127,12 @@ internal sealed class Aggregator(SimulatorStore store, ApiResourceCatalog catalo
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            DiscoveryWriter.WriteAggregated(writer, "apidiscovery.k8s.io/" + version, catalog.Groups, core: false);
+            DiscoveryWriter.WriteAggregated(writer, "apidiscovery.k8s.io/" + version, _catalog.Groups, core: false);
         }
 
         var document = JsonNode.Parse(buffer.WrittenSpan)!.AsObject();
         var items = document["items"]!.AsArray();
-        foreach (var group in remote.Where(a => catalog.FindGroupVersion(a.Group, a.Version) is null)
+        foreach (var group in remote.Where(a => _catalog.FindGroupVersion(a.Group, a.Version) is null)
             .GroupBy(a => a.Group)
             .OrderByDescending(g => g.Max(a => a.GroupPriorityMinimum))
             .ThenBy(g => g.Key, StringComparer.Ordinal))
@@ -107,7 +140,7 @@ internal sealed class Aggregator(SimulatorStore store, ApiResourceCatalog catalo
             var versions = new JsonArray();
             foreach (var apiService in Ordered(group))
             {
-                if (discovery.Get(apiService.Name) is { } entry)
+                if (_discovery.Get(apiService.Name) is { } entry)
                 {
                     versions.Add(entry);
                 }
