@@ -40,7 +40,8 @@ var servingDnsNames = new Option<string[]>("--serving-dns-name")
 var requestHeaderCa = new Option<string?>("--requestheader-client-ca-file") { Description = "Trust X-Remote-* headers from clients with a certificate from this CA (PEM file)" };
 var requestHeaderNames = new Option<string[]>("--requestheader-allowed-names")
 {
-    Description = "Client certificate common names allowed to assert users (default front-proxy-client; empty: any)", AllowMultipleArgumentsPerToken = true,
+    Description = "Client certificate common names allowed to assert users (default front-proxy-client; empty: any)",
+    AllowMultipleArgumentsPerToken = true,
 };
 var requestHeaderUsers = new Option<string[]>("--requestheader-username-headers") { Description = "Headers naming the user (default X-Remote-User)" };
 var requestHeaderGroups = new Option<string[]>("--requestheader-group-headers") { Description = "Headers naming the groups (default X-Remote-Group)" };

@@ -2,11 +2,11 @@ using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Clusterpedia.Kube;
-using KubeVersionComparer = Clusterpedia.Kube.Discovery.KubeVersionComparer;
 using Clusterpedia.KubeSim.Discovery;
 using Clusterpedia.KubeSim.Http;
 using Clusterpedia.KubeSim.Security;
 using Clusterpedia.KubeSim.Services;
+using KubeVersionComparer = Clusterpedia.Kube.Discovery.KubeVersionComparer;
 
 namespace Clusterpedia.KubeSim.Aggregation;
 

@@ -28,7 +28,11 @@ public sealed class ClusterpediaAggregationTests
         await using var member = await SimulatedCluster.StartAsync(new SimulatorOptions { Port = 0, ClusterName = "member", Token = "member-token", Tls = true, Namespaces = 1 });
         await using var host = await SimulatedCluster.StartAsync(new SimulatorOptions
         {
-            Port = 0, ClusterName = "host", Tls = true, Namespaces = 0, AggregationCheckInterval = TimeSpan.FromMilliseconds(200),
+            Port = 0,
+            ClusterName = "host",
+            Tls = true,
+            Namespaces = 0,
+            AggregationCheckInterval = TimeSpan.FromMilliseconds(200),
         });
         var serving = ServingCertificate.For($"{_serviceName}.{_serviceNamespace}.svc");
         await File.WriteAllTextAsync(dir.File("tls.crt"), serving.CertificatePem);

@@ -42,11 +42,19 @@ internal sealed class AggregatedPair : IAsyncDisposable
     {
         var host = await SimulatedCluster.StartAsync(new SimulatorOptions
         {
-            Port = 0, Tls = true, Namespaces = 0, ClusterName = "host", AggregationCheckInterval = TimeSpan.FromMilliseconds(200),
+            Port = 0,
+            Tls = true,
+            Namespaces = 0,
+            ClusterName = "host",
+            AggregationCheckInterval = TimeSpan.FromMilliseconds(200),
         });
         var backend = await SimulatedCluster.StartAsync(new SimulatorOptions
         {
-            Port = 0, Tls = true, Namespaces = 0, ClusterName = "backend", ServingDnsNames = ["api.widgets.svc"],
+            Port = 0,
+            Tls = true,
+            Namespaces = 0,
+            ClusterName = "backend",
+            ServingDnsNames = ["api.widgets.svc"],
             RequestHeader = new Security.RequestHeaderOptions { ClientCaPem = host.FrontProxyCaPem! },
         });
         backend.Store.Create(_crds, null, _widgetCrd);

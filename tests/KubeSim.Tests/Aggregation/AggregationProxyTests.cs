@@ -14,7 +14,11 @@ public sealed class AggregationProxyTests
 
     private static Task<SimulatedCluster> StartHostAsync() => SimulatedCluster.StartAsync(new SimulatorOptions
     {
-        Port = 0, Tls = true, Namespaces = 0, ClusterName = "host", AggregationCheckInterval = TimeSpan.FromMilliseconds(200),
+        Port = 0,
+        Tls = true,
+        Namespaces = 0,
+        ClusterName = "host",
+        AggregationCheckInterval = TimeSpan.FromMilliseconds(200),
     });
 
     private static HttpClient ClientFor(SimulatedCluster cluster, string user, params string[] groups)
