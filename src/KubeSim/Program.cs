@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Clusterpedia.KubeSim;
+using Clusterpedia.KubeSim.Security;
 
 // Standalone simulated member cluster: prints "listening on <url>" and serves until SIGINT or SIGTERM.
 var name = new Option<string>("--name") { Description = "Cluster name", DefaultValueFactory = _ => "sim" };
@@ -25,12 +26,33 @@ var size = new Option<string?>("--size")
     Description = "Workload preset (realistic ~4 KB pods): demo (~50 objects), 10k (10,000 pods), 100k (100,000 pods), 1m (1,000,000 objects); --namespaces/--deployments/--pods/--nodes override it",
 };
 size.AcceptOnlyFromAmong("demo", "10k", "100k", "1m");
+var frontProxy = new Option<bool>("--front-proxy")
+{
+    Description = "With --tls: act as kube-aggregator (front-proxy CA, APIServices with a service proxied, extension-apiserver-authentication written); --front-proxy false turns it off",
+    DefaultValueFactory = _ => true,
+};
+var frontProxyCaOut = new Option<string?>("--front-proxy-ca-out") { Description = "Write the front-proxy CA (PEM) to this file, for a backend's --requestheader-client-ca-file" };
+var servingDnsNames = new Option<string[]>("--serving-dns-name")
+{
+    Description = "Extra DNS name of the serving certificate (repeatable), e.g. api.widgets.svc to be an aggregated API server",
+    AllowMultipleArgumentsPerToken = true,
+};
+var requestHeaderCa = new Option<string?>("--requestheader-client-ca-file") { Description = "Trust X-Remote-* headers from clients with a certificate from this CA (PEM file)" };
+var requestHeaderNames = new Option<string[]>("--requestheader-allowed-names")
+{
+    Description = "Client certificate common names allowed to assert users (default front-proxy-client; empty: any)",
+    AllowMultipleArgumentsPerToken = true,
+};
+var requestHeaderUsers = new Option<string[]>("--requestheader-username-headers") { Description = "Headers naming the user (default X-Remote-User)" };
+var requestHeaderGroups = new Option<string[]>("--requestheader-group-headers") { Description = "Headers naming the groups (default X-Remote-Group)" };
+var requestHeaderExtras = new Option<string[]>("--requestheader-extra-headers-prefix") { Description = "Prefixes of extra headers (default X-Remote-Extra-)" };
 var report = new Option<bool>("--report") { Description = "Generate the workload, print memory and list-streaming figures, and exit" };
 
 var root = new RootCommand("Simulated Kubernetes member cluster for Clusterpedia tests and demos")
 {
     name, port, token, namespaces, deployments, pods, nodes, seed, version, verbose, tls, kubeconfigOut, churn, errorRate, errorCode, latency,
-    history, size, report,
+    history, size, report, frontProxy, frontProxyCaOut, servingDnsNames, requestHeaderCa, requestHeaderNames, requestHeaderUsers, requestHeaderGroups,
+    requestHeaderExtras,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -48,7 +70,19 @@ root.SetAction(async (parse, cancellationToken) =>
         Tls = parse.GetValue(tls),
         ChurnPerSecond = parse.GetValue(churn),
         HistoryCapacity = parse.GetValue(history),
+        FrontProxy = parse.GetValue(frontProxy),
+        ServingDnsNames = parse.GetValue(servingDnsNames) ?? [],
     };
+    if (parse.GetValue(requestHeaderCa) is { Length: > 0 } requestHeaderCaFile)
+    {
+        var requestHeaderOptions = new RequestHeaderOptions { ClientCaPem = await File.ReadAllTextAsync(requestHeaderCaFile, cancellationToken) };
+        requestHeaderOptions.AllowedNames = parse.GetResult(requestHeaderNames) is { Implicit: false } ? parse.GetValue(requestHeaderNames)! : requestHeaderOptions.AllowedNames;
+        requestHeaderOptions.UsernameHeaders = parse.GetValue(requestHeaderUsers) is { Length: > 0 } users ? users : requestHeaderOptions.UsernameHeaders;
+        requestHeaderOptions.GroupHeaders = parse.GetValue(requestHeaderGroups) is { Length: > 0 } groups ? groups : requestHeaderOptions.GroupHeaders;
+        requestHeaderOptions.ExtraHeaderPrefixes = parse.GetValue(requestHeaderExtras) is { Length: > 0 } extras ? extras : requestHeaderOptions.ExtraHeaderPrefixes;
+        options.RequestHeader = requestHeaderOptions;
+    }
+
     if (parse.GetValue(size) is { } preset)
     {
         // namespaces × deployments per namespace × pods per deployment, nodes.
@@ -91,6 +125,11 @@ root.SetAction(async (parse, cancellationToken) =>
     if (parse.GetValue(kubeconfigOut) is { Length: > 0 } kubeconfigPath)
     {
         await File.WriteAllTextAsync(kubeconfigPath, cluster.CreateKubeconfig(), cancellationToken);
+    }
+
+    if (parse.GetValue(frontProxyCaOut) is { Length: > 0 } frontProxyCaPath && cluster.FrontProxyCaPem is { } frontProxyCaPem)
+    {
+        await File.WriteAllTextAsync(frontProxyCaPath, frontProxyCaPem, cancellationToken);
     }
 
     await Console.Out.WriteLineAsync($"listening on {cluster.Url.ToString().TrimEnd('/')}");

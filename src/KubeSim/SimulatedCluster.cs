@@ -1,4 +1,5 @@
 using System.Net;
+using Clusterpedia.KubeSim.Aggregation;
 using Clusterpedia.KubeSim.Discovery;
 using Clusterpedia.KubeSim.Faults;
 using Clusterpedia.KubeSim.Http;
@@ -24,6 +25,9 @@ public sealed class SimulatedCluster : IAsyncDisposable
     private readonly Lock _churnLock = new();
     private ChurnGenerator? _churn;
     private long _churnOperations;
+    private FrontProxy? _frontProxy;
+    private RequestHeaderAuthenticator? _requestHeader;
+    private ApiServiceAvailabilityController? _availability;
 
     private SimulatedCluster(
         WebApplication app, Uri url, SimulatorOptions options, SimulatorStore store, CertificateAuthority? authority, FaultInjector faults,
@@ -50,6 +54,12 @@ public sealed class SimulatedCluster : IAsyncDisposable
     /// <summary>PEM of the CA that signed the serving certificate and signs client certificates; null without TLS.</summary>
     public string? CaCertificatePem => _authority?.CertificatePem;
 
+    /// <summary>
+    /// PEM of the front-proxy CA whose <c>front-proxy-client</c> certificate this cluster presents to aggregated API
+    /// servers (their <see cref="SimulatorOptions.RequestHeader"/> CA); null without TLS or with FrontProxy off.
+    /// </summary>
+    public string? FrontProxyCaPem => _frontProxy?.CaPem;
+
     /// <summary>The objects; writes here are seen by list and watch clients at once.</summary>
     public SimulatorStore Store { get; }
 
@@ -75,7 +85,16 @@ public sealed class SimulatedCluster : IAsyncDisposable
         }
 
         var authority = options.Tls ? new CertificateAuthority(options.ClusterName, options.TimeProvider) : null;
-        var serving = authority?.IssueServing();
+        var serving = authority?.IssueServing(options.ServingDnsNames);
+        var frontProxy = authority is not null && options.FrontProxy ? new FrontProxy(options.ClusterName, options.TimeProvider) : null;
+        if (frontProxy is not null)
+        {
+            ExtensionApiServerAuthentication.Create(store, authority!.CertificatePem, frontProxy.CaPem);
+        }
+
+        var requestHeader = authority is not null && options.RequestHeader is { } requestHeaderOptions
+            ? new RequestHeaderAuthenticator(requestHeaderOptions, options.TimeProvider)
+            : null;
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             ApplicationName = typeof(SimulatedCluster).Assembly.GetName().Name,
@@ -122,8 +141,13 @@ public sealed class SimulatedCluster : IAsyncDisposable
             return started.StopChurnAsync();
         }
 
+        var discovery = new AggregatedDiscoveryCache();
+        var aggregator = frontProxy is null ? null : new Aggregator(store, catalog, frontProxy, discovery);
+        var availability = aggregator is null
+            ? null
+            : new ApiServiceAvailabilityController(store, aggregator, discovery, options.AggregationCheckInterval, options.TimeProvider, logger);
         var handler = new ApiHandler(
-            catalog, new ResourceHandler(store, options, faults, logger), options, authority, faults, SetChurnAsync, logger);
+            catalog, new ResourceHandler(store, options, faults, logger), options, authority, faults, SetChurnAsync, logger, aggregator, requestHeader);
         app.Run(handler.HandleAsync);
         try
         {
@@ -135,13 +159,21 @@ public sealed class SimulatedCluster : IAsyncDisposable
             await controller.DisposeAsync().ConfigureAwait(false);
             await app.DisposeAsync().ConfigureAwait(false);
             authority?.Dispose();
+            frontProxy?.Dispose();
+            requestHeader?.Dispose();
             throw;
         }
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var url = new Uri(address.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
         Log.Listening(logger, options.ClusterName, url, objects);
-        var cluster = new SimulatedCluster(app, url, options, store, authority, faults, controller, logger);
+        availability?.Start();
+        var cluster = new SimulatedCluster(app, url, options, store, authority, faults, controller, logger)
+        {
+            _frontProxy = frontProxy,
+            _requestHeader = requestHeader,
+            _availability = availability,
+        };
         started = cluster;
         if (options.ChurnPerSecond > 0)
         {
@@ -250,10 +282,17 @@ public sealed class SimulatedCluster : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopChurnAsync().ConfigureAwait(false);
+        if (_availability is not null)
+        {
+            await _availability.DisposeAsync().ConfigureAwait(false);
+        }
+
         Store.DropWatches();
         await _controller.DisposeAsync().ConfigureAwait(false);
         await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         _authority?.Dispose();
+        _frontProxy?.Dispose();
+        _requestHeader?.Dispose();
     }
 }

@@ -63,5 +63,23 @@ public sealed class SimulatorOptions
     /// <summary>Background writes per second from the start (0 = none); see <see cref="SimulatedCluster.StartChurn"/>.</summary>
     public double ChurnPerSecond { get; set; }
 
+    /// <summary>
+    /// With <see cref="Tls"/>: act as kube-aggregator. A front-proxy CA is made at start (see
+    /// <see cref="SimulatedCluster.FrontProxyCaPem"/>), APIServices with a service are proxied to it, and
+    /// kube-system/extension-apiserver-authentication is written.
+    /// </summary>
+    public bool FrontProxy { get; set; } = true;
+
+    /// <summary>How often every APIService's availability and aggregated discovery are checked besides on changes.</summary>
+    public TimeSpan AggregationCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Extra DNS names of the serving certificate, e.g. <c>api.widgets.svc</c> to be an aggregated API server.</summary>
+    public IReadOnlyList<string> ServingDnsNames { get; set; } = [];
+
+    /// <summary>
+    /// Trust a front proxy's X-Remote-* headers (kube-apiserver's <c>--requestheader-*</c>); needs <see cref="Tls"/>.
+    /// </summary>
+    public Security.RequestHeaderOptions? RequestHeader { get; set; }
+
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

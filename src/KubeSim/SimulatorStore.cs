@@ -187,6 +187,8 @@ public sealed partial class SimulatorStore
             ValidateName(resource, name);
         }
 
+        Aggregation.ApiServiceValidation.Validate(resource, obj, name);
+
         lock (_lock)
         {
             var collection = Collection(resource.GroupResource);
@@ -317,6 +319,11 @@ public sealed partial class SimulatorStore
                 {
                     desired["status"] = status.DeepClone();
                 }
+            }
+
+            if (target == UpdateTarget.Main)
+            {
+                Aggregation.ApiServiceValidation.Validate(resource, desired, name);
             }
 
             // Fields the server owns.

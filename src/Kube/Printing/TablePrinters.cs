@@ -74,6 +74,7 @@ public static class TablePrinters
             [("rbac.authorization.k8s.io", "clusterrolebindings")] = new RoleBindingPrinter(cluster: true),
             [("storage.k8s.io", "storageclasses")] = new StorageClassPrinter(),
             [("coordination.k8s.io", "leases")] = new LeasePrinter(),
+            [("apiregistration.k8s.io", "apiservices")] = new ApiServicePrinter(),
             [("scheduling.k8s.io", "priorityclasses")] = new PriorityClassPrinter(),
             [("node.k8s.io", "runtimeclasses")] = new RuntimeClassPrinter(),
         };

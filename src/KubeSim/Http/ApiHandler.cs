@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Clusterpedia.KubeSim.Aggregation;
 using Clusterpedia.KubeSim.Discovery;
 using Clusterpedia.KubeSim.Faults;
 using Clusterpedia.KubeSim.Security;
@@ -21,11 +22,15 @@ internal sealed class ApiHandler
     private readonly CertificateAuthority? _authority;
     private readonly FaultInjector _faults;
     private readonly ControlHandler _control;
+    private readonly Aggregator? _aggregator;
+    private readonly RequestHeaderAuthenticator? _requestHeader;
 
     public ApiHandler(
         ApiResourceCatalog catalog, ResourceHandler resources, SimulatorOptions options, CertificateAuthority? authority, FaultInjector faults,
-        Func<double, Task> setChurn, ILogger logger)
+        Func<double, Task> setChurn, ILogger logger, Aggregator? aggregator = null, RequestHeaderAuthenticator? requestHeader = null)
     {
+        _aggregator = aggregator;
+        _requestHeader = requestHeader;
         _faults = faults;
         _control = new ControlHandler(faults, setChurn);
         _authority = authority;
@@ -164,6 +169,11 @@ internal sealed class ApiHandler
             };
         }
 
+        if (segments[0] == "apis" && _aggregator?.Route(context, segments) is { } aggregatedApi)
+        {
+            return aggregatedApi;
+        }
+
         if (segments[0] == "apis")
         {
             if (segments.Length == 1)
@@ -197,6 +207,12 @@ internal sealed class ApiHandler
 
     private bool IsAuthenticated(HttpContext context, bool allowAnonymous = true)
     {
+        if (_requestHeader?.Authenticate(context) is { } proxied)
+        {
+            RequestUser.Set(context, proxied);
+            return true;
+        }
+
         if (_authority is not null && context.Connection.ClientCertificate is { } certificate && _authority.IsValidClient(certificate))
         {
             RequestUser.Set(context, CertificateUser(certificate));
@@ -243,7 +259,7 @@ internal sealed class ApiHandler
     /// True when the Accept header asks for aggregated discovery (kubectl 1.26+); <paramref name="apiVersion"/> is the
     /// first version it accepts that we serve (apidiscovery.k8s.io/v2 or v2beta1). Otherwise the legacy form is served.
     /// </summary>
-    private static bool IsAggregatedRequest(HttpContext context, out string apiVersion)
+    internal static bool IsAggregatedRequest(HttpContext context, out string apiVersion)
     {
         foreach (var range in context.Request.Headers.Accept.ToString().Split(','))
         {

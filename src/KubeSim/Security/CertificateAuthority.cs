@@ -28,8 +28,11 @@ internal sealed class CertificateAuthority : IDisposable
 
     public string CertificatePem { get; }
 
-    /// <summary>The serving certificate (with private key) for 127.0.0.1, ::1, localhost and kubernetes.default.svc.</summary>
-    public X509Certificate2 IssueServing()
+    /// <summary>
+    /// The serving certificate (with private key) for 127.0.0.1, ::1, localhost, kubernetes.default.svc and
+    /// <paramref name="extraDnsNames"/> (e.g. the <c>name.namespace.svc</c> an aggregator expects of its backend).
+    /// </summary>
+    public X509Certificate2 IssueServing(IEnumerable<string>? extraDnsNames = null)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=kube-apiserver", key, HashAlgorithmName.SHA256);
@@ -41,6 +44,11 @@ internal sealed class CertificateAuthority : IDisposable
         names.AddDnsName("kubernetes.default");
         names.AddDnsName("kubernetes.default.svc");
         names.AddDnsName("kubernetes.default.svc.cluster.local");
+        foreach (var extra in extraDnsNames ?? [])
+        {
+            names.AddDnsName(extra);
+        }
+
         request.CertificateExtensions.Add(names.Build());
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));

@@ -17,7 +17,7 @@ public sealed class TablePrintersTests
         { "policy", "poddisruptionbudgets" }, { "discovery.k8s.io", "endpointslices" },
         { "rbac.authorization.k8s.io", "rolebindings" }, { "rbac.authorization.k8s.io", "clusterrolebindings" },
         { "storage.k8s.io", "storageclasses" }, { "coordination.k8s.io", "leases" }, { "scheduling.k8s.io", "priorityclasses" },
-        { "node.k8s.io", "runtimeclasses" },
+        { "node.k8s.io", "runtimeclasses" }, { "apiregistration.k8s.io", "apiservices" },
     };
 
     [Theory]
