@@ -2,6 +2,7 @@ using System.Net;
 using Clusterpedia.KubeSim.Discovery;
 using Clusterpedia.KubeSim.Faults;
 using Clusterpedia.KubeSim.Http;
+using Clusterpedia.KubeSim.Reviews;
 using Clusterpedia.KubeSim.Security;
 using Clusterpedia.KubeSim.Workload;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -19,6 +20,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly CertificateAuthority? _authority;
+    private readonly ClusterSecurity _security;
     private readonly WorkloadController _controller;
     private readonly ILogger _logger;
     private readonly Lock _churnLock = new();
@@ -26,9 +28,10 @@ public sealed class SimulatedCluster : IAsyncDisposable
     private long _churnOperations;
 
     private SimulatedCluster(
-        WebApplication app, Uri url, SimulatorOptions options, SimulatorStore store, CertificateAuthority? authority, FaultInjector faults,
-        WorkloadController controller, ILogger logger)
+        WebApplication app, Uri url, SimulatorOptions options, SimulatorStore store, CertificateAuthority? authority, ClusterSecurity security,
+        FaultInjector faults, WorkloadController controller, ILogger logger)
     {
+        _security = security;
         _logger = logger;
         _controller = controller;
         Faults = faults;
@@ -76,6 +79,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
 
         var authority = options.Tls ? new CertificateAuthority(options.ClusterName, options.TimeProvider) : null;
         var serving = authority?.IssueServing();
+        var security = ClusterSecurity.Create(options, store, authority, logger);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             ApplicationName = typeof(SimulatedCluster).Assembly.GetName().Name,
@@ -123,7 +127,8 @@ public sealed class SimulatedCluster : IAsyncDisposable
         }
 
         var handler = new ApiHandler(
-            catalog, new ResourceHandler(store, options, faults, logger), options, authority, faults, SetChurnAsync, logger);
+            catalog, new ResourceHandler(store, options, faults, logger), options, security,
+            new ReviewHandler(security, store, options.TimeProvider), faults, SetChurnAsync, logger);
         app.Run(handler.HandleAsync);
         try
         {
@@ -133,6 +138,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
         {
             // E.g. the port is taken: leave nothing running behind.
             await controller.DisposeAsync().ConfigureAwait(false);
+            await security.DisposeAsync().ConfigureAwait(false);
             await app.DisposeAsync().ConfigureAwait(false);
             authority?.Dispose();
             throw;
@@ -141,7 +147,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var url = new Uri(address.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
         Log.Listening(logger, options.ClusterName, url, objects);
-        var cluster = new SimulatedCluster(app, url, options, store, authority, faults, controller, logger);
+        var cluster = new SimulatedCluster(app, url, options, store, authority, security, faults, controller, logger);
         started = cluster;
         if (options.ChurnPerSecond > 0)
         {
@@ -254,6 +260,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
         await _controller.DisposeAsync().ConfigureAwait(false);
         await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+        await _security.DisposeAsync().ConfigureAwait(false);
         _authority?.Dispose();
     }
 }
