@@ -57,7 +57,11 @@ public sealed class SecurityOptionsTests
     {
         await using var cluster = await SimulatedCluster.StartAsync(new SimulatorOptions
         {
-            Port = 0, Token = "t", AllowAnonymous = true, AuthorizationMode = AuthorizationMode.Rbac, Namespaces = 0,
+            Port = 0,
+            Token = "t",
+            AllowAnonymous = true,
+            AuthorizationMode = AuthorizationMode.Rbac,
+            Namespaces = 0,
         });
         using var http = new HttpClient { BaseAddress = cluster.Url };
 
