@@ -21,9 +21,10 @@ internal sealed partial class ReviewHandler
         var extra = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         if (spec?["extra"] is JsonObject extraJson)
         {
-            foreach (var (key, _) in extraJson)
+            foreach (var (key, value) in extraJson)
             {
-                extra[key] = Strings(extraJson, key);
+                // JSON carries a list per key; a protobuf body decodes to the ExtraValue message, {"items": [...]}.
+                extra[key] = value is JsonObject wrapped ? Strings(wrapped, "items") : Strings(extraJson, key);
             }
         }
 
