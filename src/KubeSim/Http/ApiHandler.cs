@@ -204,7 +204,7 @@ internal sealed class ApiHandler
         var attributes = RequestAttributes.FromRequest(user, context.Request.Method, path, context.Request.Query);
         if (!_security.Authorizer.Authorize(attributes).Allowed)
         {
-            Rbac.RbacLog.Forbidden(_logger, context.Request.Method, path, user.Name);
+            RbacLog.Forbidden(_logger, context.Request.Method, path, user.Name);
             throw Authorizer.Forbidden(attributes);
         }
     }
