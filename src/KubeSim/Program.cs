@@ -6,7 +6,19 @@ using Clusterpedia.KubeSim.Security;
 // Standalone simulated member cluster: prints "listening on <url>" and serves until SIGINT or SIGTERM.
 var name = new Option<string>("--name") { Description = "Cluster name", DefaultValueFactory = _ => "sim" };
 var port = new Option<int>("--port") { Description = "Loopback port (0 = any free port)", DefaultValueFactory = _ => 6443 };
-var token = new Option<string?>("--token") { Description = "Bearer token clients must present" };
+var token = new Option<string?>("--token") { Description = "Bearer token of the administrator (kubernetes-admin in system:masters)" };
+var tokenAuthFile = new Option<string?>("--token-auth-file")
+{
+    Description = "CSV file of static tokens, one per line: token,user,uid,\"group1,group2\" (as kube-apiserver's flag)",
+};
+var authorizationMode = new Option<AuthorizationMode>("--authorization-mode")
+{
+    Description = "Rbac (the default once credentials are configured) or AlwaysAllow",
+};
+var allowAnonymous = new Option<bool>("--allow-anonymous")
+{
+    Description = "Let requests without credentials in as system:anonymous (and authorize everything unless --authorization-mode Rbac)",
+};
 var namespaces = new Option<int>("--namespaces") { Description = "Application namespaces to generate", DefaultValueFactory = _ => 3 };
 var deployments = new Option<int>("--deployments") { Description = "Deployments per namespace", DefaultValueFactory = _ => 2 };
 var pods = new Option<int>("--pods") { Description = "Pods per deployment", DefaultValueFactory = _ => 2 };
@@ -50,9 +62,9 @@ var report = new Option<bool>("--report") { Description = "Generate the workload
 
 var root = new RootCommand("Simulated Kubernetes member cluster for Clusterpedia tests and demos")
 {
-    name, port, token, namespaces, deployments, pods, nodes, seed, version, verbose, tls, kubeconfigOut, churn, errorRate, errorCode, latency,
-    history, size, report, frontProxy, frontProxyCaOut, servingDnsNames, requestHeaderCa, requestHeaderNames, requestHeaderUsers, requestHeaderGroups,
-    requestHeaderExtras,
+    name, port, token, tokenAuthFile, authorizationMode, allowAnonymous, namespaces, deployments, pods, nodes, seed, version, verbose, tls,
+    kubeconfigOut, churn, errorRate, errorCode, latency, history, size, report, frontProxy, frontProxyCaOut, servingDnsNames, requestHeaderCa,
+    requestHeaderNames, requestHeaderUsers, requestHeaderGroups, requestHeaderExtras,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -61,6 +73,9 @@ root.SetAction(async (parse, cancellationToken) =>
         ClusterName = parse.GetValue(name)!,
         Port = parse.GetValue(port),
         Token = parse.GetValue(token),
+        TokenAuthFile = parse.GetValue(tokenAuthFile),
+        AuthorizationMode = parse.GetValue(authorizationMode),
+        AllowAnonymous = parse.GetValue(allowAnonymous),
         Namespaces = parse.GetValue(namespaces),
         DeploymentsPerNamespace = parse.GetValue(deployments),
         PodsPerDeployment = parse.GetValue(pods),

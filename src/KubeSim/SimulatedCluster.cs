@@ -3,6 +3,7 @@ using Clusterpedia.KubeSim.Aggregation;
 using Clusterpedia.KubeSim.Discovery;
 using Clusterpedia.KubeSim.Faults;
 using Clusterpedia.KubeSim.Http;
+using Clusterpedia.KubeSim.Reviews;
 using Clusterpedia.KubeSim.Security;
 using Clusterpedia.KubeSim.Workload;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -20,6 +21,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly CertificateAuthority? _authority;
+    private readonly ClusterSecurity _security;
     private readonly WorkloadController _controller;
     private readonly ILogger _logger;
     private readonly Lock _churnLock = new();
@@ -30,9 +32,10 @@ public sealed class SimulatedCluster : IAsyncDisposable
     private ApiServiceAvailabilityController? _availability;
 
     private SimulatedCluster(
-        WebApplication app, Uri url, SimulatorOptions options, SimulatorStore store, CertificateAuthority? authority, FaultInjector faults,
-        WorkloadController controller, ILogger logger)
+        WebApplication app, Uri url, SimulatorOptions options, SimulatorStore store, CertificateAuthority? authority, ClusterSecurity security,
+        FaultInjector faults, WorkloadController controller, ILogger logger)
     {
+        _security = security;
         _logger = logger;
         _controller = controller;
         Faults = faults;
@@ -95,6 +98,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
         var requestHeader = authority is not null && options.RequestHeader is { } requestHeaderOptions
             ? new RequestHeaderAuthenticator(requestHeaderOptions, options.TimeProvider)
             : null;
+        var security = ClusterSecurity.Create(options, store, authority, requestHeader, logger);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             ApplicationName = typeof(SimulatedCluster).Assembly.GetName().Name,
@@ -147,7 +151,8 @@ public sealed class SimulatedCluster : IAsyncDisposable
             ? null
             : new ApiServiceAvailabilityController(store, aggregator, discovery, options.AggregationCheckInterval, options.TimeProvider, logger);
         var handler = new ApiHandler(
-            catalog, new ResourceHandler(store, options, faults, logger), options, authority, faults, SetChurnAsync, logger, aggregator, requestHeader);
+            catalog, new ResourceHandler(store, options, faults, logger), options, security,
+            new ReviewHandler(security, store, options.TimeProvider), faults, SetChurnAsync, logger, aggregator);
         app.Run(handler.HandleAsync);
         try
         {
@@ -157,6 +162,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
         {
             // E.g. the port is taken: leave nothing running behind.
             await controller.DisposeAsync().ConfigureAwait(false);
+            await security.DisposeAsync().ConfigureAwait(false);
             await app.DisposeAsync().ConfigureAwait(false);
             authority?.Dispose();
             frontProxy?.Dispose();
@@ -168,7 +174,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
         var url = new Uri(address.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
         Log.Listening(logger, options.ClusterName, url, objects);
         availability?.Start();
-        var cluster = new SimulatedCluster(app, url, options, store, authority, faults, controller, logger)
+        var cluster = new SimulatedCluster(app, url, options, store, authority, security, faults, controller, logger)
         {
             _frontProxy = frontProxy,
             _requestHeader = requestHeader,
@@ -291,6 +297,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
         await _controller.DisposeAsync().ConfigureAwait(false);
         await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+        await _security.DisposeAsync().ConfigureAwait(false);
         _authority?.Dispose();
         _frontProxy?.Dispose();
         _requestHeader?.Dispose();

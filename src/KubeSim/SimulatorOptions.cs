@@ -9,8 +9,24 @@ public sealed class SimulatorOptions
     /// <summary>Loopback port to listen on; 0 picks a free one.</summary>
     public int Port { get; set; }
 
-    /// <summary>When set, every request but the anonymous health/version endpoints needs <c>Authorization: Bearer &lt;token&gt;</c>.</summary>
+    /// <summary>
+    /// A bearer token of the cluster's administrator (user kubernetes-admin in system:masters, like kubeadm's
+    /// admin.conf). Setting it, <see cref="TokenAuthFile"/> or <see cref="Tls"/> turns authentication on: every request
+    /// but the anonymous health/version endpoints then needs credentials.
+    /// </summary>
     public string? Token { get; set; }
+
+    /// <summary>
+    /// kube-apiserver's <c>--token-auth-file</c>: a CSV file of <c>token,user,uid,"group1,group2"</c> lines whose tokens
+    /// authenticate as those users.
+    /// </summary>
+    public string? TokenAuthFile { get; set; }
+
+    /// <summary>
+    /// RBAC (the default when authentication is on and <see cref="AllowAnonymous"/> is off) or AlwaysAllow. RBAC creates
+    /// the default ClusterRoles and bindings of a kubeadm cluster in the store at start.
+    /// </summary>
+    public AuthorizationMode AuthorizationMode { get; set; }
 
     /// <summary>
     /// Serve HTTPS with a CA generated at start (see <see cref="SimulatedCluster.CaCertificatePem"/>) and accept client
@@ -19,8 +35,9 @@ public sealed class SimulatorOptions
     public bool Tls { get; set; }
 
     /// <summary>
-    /// Let requests without credentials through even though a token or TLS is configured. Without a token and without
-    /// TLS there is no authentication at all.
+    /// Let requests without credentials through (as system:anonymous) even though credentials are configured. A
+    /// simulator shortcut: unless <see cref="AuthorizationMode"/> says RBAC, it also makes authorization AlwaysAllow, so
+    /// anonymous clients may do anything. Without a token, token file or TLS there is no authentication at all.
     /// </summary>
     public bool AllowAnonymous { get; set; }
 

@@ -35,7 +35,8 @@ public sealed class TlsTests
     {
         await using var cluster = await SimulatedCluster.StartAsync(new SimulatorOptions { Port = 0, Tls = true, Namespaces = 0 });
         using var ca = X509Certificate2.CreateFromPem(cluster.CaCertificatePem);
-        var (certificatePem, keyPem) = cluster.IssueClientCertificate("alice", "devs");
+        // RBAC is on with TLS: alice needs a group the default bindings authorize (cluster-admin for system:masters).
+        var (certificatePem, keyPem) = cluster.IssueClientCertificate("alice", "devs", "system:masters");
         using var pemCertificate = X509Certificate2.CreateFromPem(certificatePem, keyPem);
         using var client = X509CertificateLoader.LoadPkcs12(pemCertificate.Export(X509ContentType.Pkcs12), null);
 

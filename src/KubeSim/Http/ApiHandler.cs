@@ -1,15 +1,16 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using Clusterpedia.KubeSim.Aggregation;
 using Clusterpedia.KubeSim.Discovery;
 using Clusterpedia.KubeSim.Faults;
+using Clusterpedia.KubeSim.Rbac;
+using Clusterpedia.KubeSim.Reviews;
 using Clusterpedia.KubeSim.Security;
 
 namespace Clusterpedia.KubeSim.Http;
 
 /// <summary>
-/// The one HTTP entry point: authentication, health and version, discovery, then the generic resource registry.
+/// The one HTTP entry point: authentication, impersonation and authorization, health and version, discovery, reviews,
+/// then the generic resource registry.
 /// Every failure leaves here as a Kubernetes Status.
 /// </summary>
 internal sealed class ApiHandler
@@ -18,27 +19,25 @@ internal sealed class ApiHandler
     private readonly ResourceHandler _resources;
     private readonly SimulatorOptions _options;
     private readonly ILogger _logger;
-    private readonly byte[]? _expectedAuthorization;
-    private readonly CertificateAuthority? _authority;
+    private readonly ClusterSecurity _security;
+    private readonly ReviewHandler _reviews;
     private readonly FaultInjector _faults;
     private readonly ControlHandler _control;
     private readonly Aggregator? _aggregator;
-    private readonly RequestHeaderAuthenticator? _requestHeader;
 
     public ApiHandler(
-        ApiResourceCatalog catalog, ResourceHandler resources, SimulatorOptions options, CertificateAuthority? authority, FaultInjector faults,
-        Func<double, Task> setChurn, ILogger logger, Aggregator? aggregator = null, RequestHeaderAuthenticator? requestHeader = null)
+        ApiResourceCatalog catalog, ResourceHandler resources, SimulatorOptions options, ClusterSecurity security, ReviewHandler reviews, FaultInjector faults,
+        Func<double, Task> setChurn, ILogger logger, Aggregator? aggregator = null)
     {
         _aggregator = aggregator;
-        _requestHeader = requestHeader;
         _faults = faults;
         _control = new ControlHandler(faults, setChurn);
-        _authority = authority;
+        _security = security;
+        _reviews = reviews;
         _catalog = catalog;
         _resources = resources;
         _options = options;
         _logger = logger;
-        _expectedAuthorization = options.Token is { Length: > 0 } token ? Encoding.UTF8.GetBytes("Bearer " + token) : null;
     }
 
     public async Task HandleAsync(HttpContext context)
@@ -49,10 +48,7 @@ internal sealed class ApiHandler
             if (path.StartsWith("/_sim/", StringComparison.Ordinal))
             {
                 // The remote control answers whatever faults are on, but only to the cluster's own credentials.
-                if (!IsAuthenticated(context, allowAnonymous: false))
-                {
-                    throw new SimulatorApiException(401, "Unauthorized", "Unauthorized");
-                }
+                Authorize(context, path, anonymous: false);
 
                 await _control.HandleAsync(context, path).ConfigureAwait(false);
                 return;
@@ -104,15 +100,9 @@ internal sealed class ApiHandler
 
     private Task RouteAsync(HttpContext context, string path)
     {
+        Authorize(context, path, anonymous: true);
         var trimmed = path.TrimEnd('/');
-        var isPublic = trimmed is "/healthz" or "/livez" or "/readyz" or "/version"
-            || trimmed.StartsWith("/healthz/", StringComparison.Ordinal)
-            || trimmed.StartsWith("/livez/", StringComparison.Ordinal)
-            || trimmed.StartsWith("/readyz/", StringComparison.Ordinal);
-        if (!(isPublic && _options.AnonymousHealthAndVersion) && !IsAuthenticated(context))
-        {
-            throw new SimulatorApiException(401, "Unauthorized", "Unauthorized");
-        }
+        var isPublic = ClusterSecurity.IsPublic(path);
 
         if (trimmed is "/healthz" or "/livez" or "/readyz" || (isPublic && trimmed != "/version"))
         {
@@ -202,57 +192,29 @@ internal sealed class ApiHandler
     private Task ResourceAsync(HttpContext context, string group, string version, ReadOnlySpan<string> rest)
     {
         var request = ResourceRequest.Parse(_catalog, group, version, rest) ?? throw SimulatorApiException.ResourceNotFound();
-        return _resources.HandleAsync(context, request);
+        return _reviews.TryHandle(context, request) ?? _resources.HandleAsync(context, request);
     }
 
-    private bool IsAuthenticated(HttpContext context, bool allowAnonymous = true)
+    /// <summary>
+    /// Authentication (401), impersonation and authorization (403) of every request, as kube-apiserver's filters run
+    /// them; the user found is set on the request for every later stage.
+    /// </summary>
+    private void Authorize(HttpContext context, string path, bool anonymous)
     {
-        if (_requestHeader?.Authenticate(context) is { } proxied)
+        var user = _security.Authenticator.Authenticate(context);
+        if (user is null || (!anonymous && _security.Authenticator.Enabled && user.Name == UserInfo.Anonymous))
         {
-            RequestUser.Set(context, proxied);
-            return true;
+            throw new SimulatorApiException(401, "Unauthorized", "Unauthorized");
         }
 
-        if (_authority is not null && context.Connection.ClientCertificate is { } certificate && _authority.IsValidClient(certificate))
+        user = Impersonation.Apply(context, user, _security.Authorizer);
+        RequestUser.Set(context, user);
+        var attributes = RequestAttributes.FromRequest(user, context.Request.Method, path, context.Request.Query);
+        if (!_security.Authorizer.Authorize(attributes).Allowed)
         {
-            RequestUser.Set(context, CertificateUser(certificate));
-            return true;
+            RbacLog.Forbidden(_logger, context.Request.Method, path, user.Name);
+            throw Authorizer.Forbidden(attributes);
         }
-
-        if (_expectedAuthorization is not null
-            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(context.Request.Headers.Authorization.ToString()), _expectedAuthorization))
-        {
-            // The one configured token belongs to the cluster's administrator, like kubeadm's admin.conf.
-            RequestUser.Set(context, UserInfo.Authenticated("kubernetes-admin", null, ["system:masters"]));
-            return true;
-        }
-
-        // Anonymous: what kube-apiserver does when anonymous requests are allowed; with no credentials configured at
-        // all there is no authentication, so everyone is let through.
-        RequestUser.Set(context, UserInfo.AnonymousUser);
-        return (_expectedAuthorization is null && _authority is null) || (allowAnonymous && _options.AllowAnonymous);
-    }
-
-    /// <summary>The user of a client certificate, as kube-apiserver reads it: CN is the name, each O a group.</summary>
-    private static UserInfo CertificateUser(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate)
-    {
-        string name = string.Empty;
-        var groups = new List<string>();
-        foreach (var part in certificate.SubjectName.EnumerateRelativeDistinguishedNames())
-        {
-            var oid = part.GetSingleElementType().Value;
-            var value = part.GetSingleElementValue() ?? string.Empty;
-            if (oid == "2.5.4.3")
-            {
-                name = value;
-            }
-            else if (oid == "2.5.4.10")
-            {
-                groups.Add(value);
-            }
-        }
-
-        return UserInfo.Authenticated(name, null, groups);
     }
 
     /// <summary>

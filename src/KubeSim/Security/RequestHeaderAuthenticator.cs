@@ -8,7 +8,7 @@ namespace Clusterpedia.KubeSim.Security;
 /// request-header CA with an allowed CN, the user is read from the configured headers (name, one header per group,
 /// extras by prefix with the URL-encoded key after it). Anything else is not this authenticator's request.
 /// </summary>
-internal sealed class RequestHeaderAuthenticator : IDisposable
+internal sealed class RequestHeaderAuthenticator : IRequestAuthenticator, IDisposable
 {
     private readonly RequestHeaderOptions _options;
     private readonly X509Certificate2Collection _roots = [];
@@ -24,6 +24,9 @@ internal sealed class RequestHeaderAuthenticator : IDisposable
             throw new ArgumentException("the request-header client CA holds no PEM certificate", nameof(options));
         }
     }
+
+    AuthenticationResult IRequestAuthenticator.Authenticate(HttpContext context) =>
+        Authenticate(context) is { } user ? AuthenticationResult.Success(user) : AuthenticationResult.None;
 
     /// <summary>The user the trusted proxy names, or null when the request is not from a trusted proxy or names no one.</summary>
     public UserInfo? Authenticate(HttpContext context)

@@ -57,7 +57,8 @@ public sealed class KubeClientTlsTests : IAsyncLifetime, IDisposable
     [InlineData("sec1")]
     public async Task ListPageAsync_ClientCertificateFromClusterCa_Authenticates(string keyEncoding)
     {
-        var (certificatePem, keyPem) = Cluster.IssueClientCertificate("alice", "developers");
+        // The simulator authorizes with RBAC once TLS is on: system:masters lets alice list namespaces.
+        var (certificatePem, keyPem) = Cluster.IssueClientCertificate("alice", "developers", "system:masters");
         // The simulator issues EC keys as PKCS#8; openssl-made kubeconfigs often carry the same key as SEC1.
         keyPem = keyEncoding == "sec1" ? ToSec1(keyPem) : keyPem;
         using var client = new KubeClient(new KubeClientOptions

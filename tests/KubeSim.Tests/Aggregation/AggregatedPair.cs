@@ -55,7 +55,7 @@ internal sealed class AggregatedPair : IAsyncDisposable
             Namespaces = 0,
             ClusterName = "backend",
             ServingDnsNames = ["api.widgets.svc"],
-            RequestHeader = new Security.RequestHeaderOptions { ClientCaPem = host.FrontProxyCaPem! },
+            RequestHeader = new Clusterpedia.KubeSim.Security.RequestHeaderOptions { ClientCaPem = host.FrontProxyCaPem! },
         });
         backend.Store.Create(_crds, null, _widgetCrd);
         Register(host, "widgets", "api", backend.Url.Port);

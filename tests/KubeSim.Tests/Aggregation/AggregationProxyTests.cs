@@ -38,6 +38,23 @@ public sealed class AggregationProxyTests
         AggregatedPair.Register(host, "echo", "echo", echo.Port);
         host.Store.Create(AggregatedPair.ApiServices, null, AggregatedPair.ApiService("v1.echo.example.com", "echo.example.com", "v1", "echo", "echo", echo.CaPem));
         await Eventually.TrueAsync(() => AggregatedPair.AvailableIn(host, "v1.echo.example.com").Status == "True", "the echo APIService to be available");
+        // RBAC in the host: the devs may impersonate bob, and bob may list things (authorization runs before the proxy).
+        var clusterRoles = new GroupVersionResource("rbac.authorization.k8s.io", "v1", "clusterroles");
+        var bindings = new GroupVersionResource("rbac.authorization.k8s.io", "v1", "clusterrolebindings");
+        host.Store.Create(clusterRoles, null, """
+            {"metadata":{"name":"impersonate-bob"},"rules":[{"apiGroups":[""],"resources":["users"],"verbs":["impersonate"],"resourceNames":["bob"]}]}
+            """);
+        host.Store.Create(bindings, null, """
+            {"metadata":{"name":"devs-impersonate-bob"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"impersonate-bob"},
+             "subjects":[{"apiGroup":"rbac.authorization.k8s.io","kind":"Group","name":"devs"}]}
+            """);
+        host.Store.Create(clusterRoles, null, """
+            {"metadata":{"name":"things-reader"},"rules":[{"apiGroups":["echo.example.com"],"resources":["things"],"verbs":["list"]}]}
+            """);
+        host.Store.Create(bindings, null, """
+            {"metadata":{"name":"bob-things"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"things-reader"},
+             "subjects":[{"apiGroup":"rbac.authorization.k8s.io","kind":"User","name":"bob"}]}
+            """);
         using var client = ClientFor(host, "alice", "devs");
         using var request = new HttpRequestMessage(HttpMethod.Get, "/apis/echo.example.com/v1/things?limit=5");
         request.Headers.TryAddWithoutValidation("X-Remote-User", "mallory");
@@ -53,9 +70,9 @@ public sealed class AggregationProxyTests
         echoed["clientCN"]!.GetValue<string>().ShouldBe("front-proxy-client");
         echoed["path"]!.GetValue<string>().ShouldBe("/apis/echo.example.com/v1/things?limit=5");
         var headers = echoed["headers"]!.AsObject();
-        headers["x-remote-user"]!.AsArray().Select(v => v!.GetValue<string>()).ShouldBe(["alice"]);
-        // HttpClient folds repeated request headers into one line (RFC 9110 §5.3); the groups keep their order.
-        headers["x-remote-group"]!.AsArray().Select(v => v!.GetValue<string>()).ShouldBe(["devs, system:authenticated"]);
+        // The impersonated user travels, not the caller, nor what the caller wrote into X-Remote-* itself.
+        headers["x-remote-user"]!.AsArray().Select(v => v!.GetValue<string>()).ShouldBe(["bob"]);
+        headers["x-remote-group"]!.AsArray().Select(v => v!.GetValue<string>()).ShouldBe(["system:authenticated"]);
         headers.ContainsKey("impersonate-user").ShouldBeFalse();
         headers.ContainsKey("authorization").ShouldBeFalse();
     }
