@@ -1,16 +1,29 @@
 #!/usr/bin/env bash
-# Runs the local demo: two simulated member clusters, the server on its embedded default (SQLite under .local/),
-# PediaClusters for both, and .local/kubeconfig. Returns with everything running in the background;
-# hack/local-down.sh stops it.
+# Runs the local demo (docs: README "Quick start"; contract: ../shared/docs/PRODUCT.md, version 2).
+#   hack/local-up.sh               a simulated host kube-apiserver (RBAC, aggregation, admission), two simulated member
+#                                  clusters, and our server over HTTPS registered in the host as APIService
+#                                  v1beta1.clusterpedia.io, reading PediaClusters from the host (hosted mode)
+#   hack/local-up.sh --standalone  no host: the server serves the PediaCluster API itself
+# Both run on the embedded default (SQLite under .local/), apply the PediaClusters, wait until they are Ready, write
+# .local/kubeconfig and return with everything running in the background; hack/local-down.sh stops it.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 require_dotnet
 require_kubectl
 
+MODE=hosted
+for arg in "$@"; do
+  case $arg in
+    --standalone) MODE=standalone ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    *) die "unknown argument $arg (try --standalone)" ;;
+  esac
+done
+
 "$ROOT/hack/local-down.sh" >/dev/null 2>&1 || true
-mkdir -p "$LOCAL/bin" "$LOCAL/logs"
+mkdir -p "$LOCAL/bin" "$LOCAL/logs" "$LOCAL/pki"
 # The simulators start with fresh objects every time, so the demo starts with a fresh database too.
-rm -f "$LOCAL"/clusterpedia.db*
+rm -f "$LOCAL"/clusterpedia.db* "$LOCAL"/*.kubeconfig
 
 log "building (Release)"
 dotnet publish "$ROOT/src/KubeSim/Clusterpedia.KubeSim.csproj" -c Release -o "$LOCAL/bin/kubesim" --nologo -v quiet >"$LOCAL/logs/build.log" 2>&1 \
@@ -18,82 +31,305 @@ dotnet publish "$ROOT/src/KubeSim/Clusterpedia.KubeSim.csproj" -c Release -o "$L
 dotnet publish "$ROOT/src/ApiServer/Clusterpedia.ApiServer.csproj" -c Release -o "$LOCAL/bin/apiserver" --nologo -v quiet >>"$LOCAL/logs/build.log" 2>&1 \
   || { cat "$LOCAL/logs/build.log"; die "building the server failed"; }
 
-SERVER_PORT=$(free_port "${CLUSTERPEDIA_PORT:-8443}")
-SERVER="http://127.0.0.1:$SERVER_PORT"
-
-start() { # name pidfile logfile command...
+start() { # name command...: runs in its own session, output to .local/logs/<name>.log, pid in .local/<name>.pid
   local name=$1; shift
   setsid "$@" >"$LOCAL/logs/$name.log" 2>&1 < /dev/null &
   echo $! >"$LOCAL/$name.pid"
 }
+random_token() { head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+b64() { base64 -w0 "$@"; }
 
-declare -A MEMBER_URL MEMBER_TOKEN MEMBER_CA
+# One static token file for every simulated apiserver, as kube-apiserver's --token-auth-file: the same users exist
+# in the host and the members, so one kubeconfig user works against all of them.
+ADMIN_TOKEN=$(random_token); VIEWER_TOKEN=$(random_token); SYNCHRO_TOKEN=$(random_token); SERVER_TOKEN=$(random_token)
+TOKENS="$LOCAL/pki/tokens.csv"
+umask 077
+cat >"$TOKENS" <<CSV
+$ADMIN_TOKEN,admin,uid-admin,"system:masters"
+$VIEWER_TOKEN,viewer,uid-viewer
+$SYNCHRO_TOKEN,clusterpedia-synchro,uid-clusterpedia-synchro
+$SERVER_TOKEN,system:serviceaccount:clusterpedia-system:clusterpedia-apiserver,uid-clusterpedia-apiserver,"system:serviceaccounts,system:serviceaccounts:clusterpedia-system"
+CSV
+umask 022
+
+start_sim() { # name port seed extra-args...: an HTTPS simulator; waits until it answers, sets SIM_URL and SIM_CA (file)
+  local name=$1 port=$2 seed=$3; shift 3
+  log "starting simulated cluster $name on port $port"
+  start "$name" dotnet "$LOCAL/bin/kubesim/Clusterpedia.KubeSim.dll" --name "$name" --port "$port" --seed "$seed" --tls \
+    --token-auth-file "$TOKENS" --kubeconfig-out "$LOCAL/$name.kubeconfig" "$@"
+  local deadline=$((SECONDS + 60))
+  until [ -s "$LOCAL/$name.kubeconfig" ]; do
+    [ $SECONDS -lt $deadline ] || { tail -20 "$LOCAL/logs/$name.log"; die "$name did not start"; }
+    sleep 0.3
+  done
+  sed -n 's/^ *certificate-authority-data: *//p' "$LOCAL/$name.kubeconfig" | base64 -d >"$LOCAL/pki/$name-ca.crt"
+  [ -s "$LOCAL/pki/$name-ca.crt" ] || die "$name wrote no CA to $LOCAL/$name.kubeconfig"
+  wait_http_ca "https://127.0.0.1:$port/livez" "$LOCAL/pki/$name-ca.crt" 60 || { tail -20 "$LOCAL/logs/$name.log"; die "$name did not start"; }
+  SIM_URL="https://127.0.0.1:$port"
+}
+
+declare -A URL
 i=0
 for cluster in cluster-1 cluster-2; do
   i=$((i + 1))
-  port=$(free_port $((6442 + i)))
-  token=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
-  log "starting simulated member cluster $cluster on port $port"
-  # HTTPS, as a real apiserver: kubectl sends bearer tokens only over TLS.
-  rm -f "$LOCAL/$cluster.kubeconfig"
-  start "$cluster" dotnet "$LOCAL/bin/kubesim/Clusterpedia.KubeSim.dll" --name "$cluster" --port "$port" --token "$token" --seed "$i" \
-    --tls --kubeconfig-out "$LOCAL/$cluster.kubeconfig"
-  MEMBER_URL[$cluster]="https://127.0.0.1:$port"
-  MEMBER_TOKEN[$cluster]=$token
+  start_sim "$cluster" "$(free_port $((6442 + i)))" "$i"
+  URL[$cluster]=$SIM_URL
 done
+if [ "$MODE" = hosted ]; then
+  start_sim host "$(free_port 6443)" 7 --namespaces 0 --nodes 1
+  URL[host]=$SIM_URL
+fi
 
-log "starting the server on $SERVER (SQLite: .local/clusterpedia.db)"
-start apiserver dotnet "$LOCAL/bin/apiserver/Clusterpedia.ApiServer.dll" --urls "$SERVER" \
-  --Storage:Engine sqlite --Storage:ConnectionString "Data Source=$LOCAL/clusterpedia.db"
+# kubectl against one simulator as admin (bootstrap only; users get .local/kubeconfig).
+kc_admin() { # cluster kubectl-args...
+  local cluster=$1; shift
+  kubectl --server "${URL[$cluster]}" --certificate-authority "$LOCAL/pki/$cluster-ca.crt" --token "$ADMIN_TOKEN" "$@"
+}
 
+log "member RBAC: clusterpedia-synchro reads everything; viewer may view namespace default of cluster-1 only"
 for cluster in cluster-1 cluster-2; do
-  deadline=$((SECONDS + 60))
-  until [ -s "$LOCAL/$cluster.kubeconfig" ]; do
-    [ $SECONDS -lt $deadline ] || { tail -20 "$LOCAL/logs/$cluster.log"; die "$cluster did not start"; }
-    sleep 0.3
-  done
-  MEMBER_CA[$cluster]=$(sed -n 's/^ *certificate-authority-data: *//p' "$LOCAL/$cluster.kubeconfig")
-  [ -n "${MEMBER_CA[$cluster]}" ] || die "$cluster wrote no CA to $LOCAL/$cluster.kubeconfig"
-  printf '%s' "${MEMBER_CA[$cluster]}" | base64 -d >"$LOCAL/$cluster-ca.crt"
-  wait_http_ca "${MEMBER_URL[$cluster]}/livez" "$LOCAL/$cluster-ca.crt" 60 || { tail -20 "$LOCAL/logs/$cluster.log"; die "$cluster did not start"; }
+  kc_admin "$cluster" apply -f - >/dev/null <<'YAML'
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: clusterpedia-synchro
+rules:
+- apiGroups: ["*"]
+  resources: ["*"]
+  verbs: ["get", "list", "watch"]
+- nonResourceURLs: ["*"]
+  verbs: ["get"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: clusterpedia-synchro
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: clusterpedia-synchro}
+subjects:
+- {apiGroup: rbac.authorization.k8s.io, kind: User, name: clusterpedia-synchro}
+YAML
 done
-wait_http "$SERVER/healthz" 60 || { tail -40 "$LOCAL/logs/apiserver.log"; die "the server did not start"; }
+kc_admin cluster-1 create rolebinding viewer-view --clusterrole view --user viewer -n default >/dev/null
+
+SERVER_PORT=$(free_port "${CLUSTERPEDIA_PORT:-8443}")
+SERVER="https://127.0.0.1:$SERVER_PORT"
+SERVICE=clusterpedia-apiserver; SERVICE_NS=clusterpedia-system
+log "serving certificate for our server ($SERVICE.$SERVICE_NS.svc, 127.0.0.1)"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 365 -subj "/CN=clusterpedia-local-ca" \
+  -keyout "$LOCAL/pki/server-ca.key" -out "$LOCAL/pki/server-ca.crt" \
+  -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=$SERVICE.$SERVICE_NS.svc" \
+  -keyout "$LOCAL/pki/server.key" -out "$LOCAL/pki/server.csr" 2>/dev/null
+openssl x509 -req -in "$LOCAL/pki/server.csr" -CA "$LOCAL/pki/server-ca.crt" -CAkey "$LOCAL/pki/server-ca.key" -CAcreateserial -days 365 \
+  -out "$LOCAL/pki/server.crt" -extfile <(printf 'subjectAltName=DNS:%s.%s.svc,DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' "$SERVICE" "$SERVICE_NS") 2>/dev/null
+chmod 600 "$LOCAL/pki/"*.key
+
+SERVER_ARGS=(--urls "$SERVER" --Kestrel:Certificates:Default:Path "$LOCAL/pki/server.crt"
+  --Kestrel:Certificates:Default:KeyPath "$LOCAL/pki/server.key"
+  --Storage:Engine sqlite --Storage:ConnectionString "Data Source=$LOCAL/clusterpedia.db")
+
+if [ "$MODE" = hosted ]; then
+  log "host: PediaCluster CRDs, the server's namespace, Service, Endpoints, RBAC and APIService v1beta1.clusterpedia.io"
+  kc_admin host apply -f "$ROOT/crds" >/dev/null
+  kc_admin host apply -f - >/dev/null <<YAML
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: $SERVICE_NS
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: $SERVICE
+  namespace: $SERVICE_NS
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: $SERVICE
+  namespace: $SERVICE_NS
+spec:
+  ports:
+  - {name: https, port: 443, targetPort: $SERVER_PORT}
+---
+# No pods here: the endpoint is our server's local process (the simulator's aggregator dials Endpoints addresses).
+apiVersion: v1
+kind: Endpoints
+metadata:
+  name: $SERVICE
+  namespace: $SERVICE_NS
+subsets:
+- addresses: [{ip: 127.0.0.1}]
+  ports: [{name: https, port: $SERVER_PORT}]
+---
+# What the server needs in the host: PediaClusters and ClusterSyncResources (status included), credential Secrets in
+# its namespace, and the aggregation's authentication ConfigMap.
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: clusterpedia-apiserver
+rules:
+- apiGroups: [cluster.clusterpedia.io, clusters.clusterpedia.io]
+  resources: [pediaclusters, pediaclusters/status, clustersyncresources, clustersyncresources/status]
+  verbs: [get, list, watch, update, patch]
+- apiGroups: [apiextensions.k8s.io]
+  resources: [customresourcedefinitions]
+  verbs: [get, list, watch]
+- nonResourceURLs: ["/api", "/api/*", "/apis", "/apis/*", "/version"]
+  verbs: [get]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: clusterpedia-apiserver
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: clusterpedia-apiserver}
+subjects:
+- {kind: ServiceAccount, name: $SERVICE, namespace: $SERVICE_NS}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: clusterpedia-apiserver-secrets
+  namespace: $SERVICE_NS
+rules:
+- apiGroups: [""]
+  resources: [secrets]
+  verbs: [get, list, watch]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: clusterpedia-apiserver-secrets
+  namespace: $SERVICE_NS
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: clusterpedia-apiserver-secrets}
+subjects:
+- {kind: ServiceAccount, name: $SERVICE, namespace: $SERVICE_NS}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: clusterpedia-apiserver-authentication-reader
+  namespace: kube-system
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: extension-apiserver-authentication-reader}
+subjects:
+- {kind: ServiceAccount, name: $SERVICE, namespace: $SERVICE_NS}
+---
+# The viewer may use the search API through the host and nothing else there.
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: clusterpedia-search
+rules:
+- apiGroups: [clusterpedia.io]
+  resources: ["*"]
+  verbs: [get, list, watch]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: viewer-clusterpedia-search
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: clusterpedia-search}
+subjects:
+- {apiGroup: rbac.authorization.k8s.io, kind: User, name: viewer}
+---
+apiVersion: apiregistration.k8s.io/v1
+kind: APIService
+metadata:
+  name: v1beta1.clusterpedia.io
+spec:
+  group: clusterpedia.io
+  version: v1beta1
+  groupPriorityMinimum: 1000
+  versionPriority: 100
+  service: {name: $SERVICE, namespace: $SERVICE_NS, port: 443}
+  caBundle: $(b64 "$LOCAL/pki/server-ca.crt")
+YAML
+  # The server's own view of the host: its ServiceAccount's identity (a token from the token file stands in for the
+  # projected ServiceAccount token a pod would mount).
+  cat >"$LOCAL/server-host.kubeconfig" <<YAML
+apiVersion: v1
+kind: Config
+clusters:
+- name: host
+  cluster: {server: "${URL[host]}", certificate-authority-data: "$(b64 "$LOCAL/pki/host-ca.crt")"}
+users:
+- name: clusterpedia-apiserver
+  user: {token: "$SERVER_TOKEN"}
+contexts:
+- name: host
+  context: {cluster: host, user: clusterpedia-apiserver}
+current-context: host
+YAML
+  chmod 600 "$LOCAL/server-host.kubeconfig"
+  SERVER_ARGS+=(--Synchro:HostKubeconfig "$LOCAL/server-host.kubeconfig" --Synchro:SecretNamespace "$SERVICE_NS")
+fi
+
+log "starting the server on $SERVER ($MODE mode; SQLite: .local/clusterpedia.db)"
+start apiserver dotnet "$LOCAL/bin/apiserver/Clusterpedia.ApiServer.dll" "${SERVER_ARGS[@]}"
+wait_http_ca "$SERVER/healthz" "$LOCAL/pki/server-ca.crt" 60 || { tail -40 "$LOCAL/logs/apiserver.log"; die "the server did not start"; }
 
 KC="$LOCAL/kubeconfig"
 log "writing $KC"
+if [ "$MODE" = hosted ]; then
+  FRONT=${URL[host]}; FRONT_CA=$(b64 "$LOCAL/pki/host-ca.crt")
+else
+  FRONT=$SERVER; FRONT_CA=$(b64 "$LOCAL/pki/server-ca.crt")
+fi
 {
   echo "apiVersion: v1"
   echo "kind: Config"
   echo "clusters:"
+  if [ "$MODE" = hosted ]; then
+    echo "- name: host"
+    echo "  cluster: {server: \"$FRONT\", certificate-authority-data: \"$FRONT_CA\"}"
+  fi
   echo "- name: clusterpedia-host"
-  echo "  cluster: {server: \"$SERVER\"}"
+  echo "  cluster: {server: \"$FRONT\", certificate-authority-data: \"$FRONT_CA\"}"
   echo "- name: clusterpedia"
-  echo "  cluster: {server: \"$SERVER/apis/clusterpedia.io/v1beta1/resources\"}"
+  echo "  cluster: {server: \"$FRONT/apis/clusterpedia.io/v1beta1/resources\", certificate-authority-data: \"$FRONT_CA\"}"
   for cluster in cluster-1 cluster-2; do
     echo "- name: $cluster"
-    echo "  cluster: {server: \"$SERVER/apis/clusterpedia.io/v1beta1/resources/clusters/$cluster\"}"
+    echo "  cluster: {server: \"$FRONT/apis/clusterpedia.io/v1beta1/resources/clusters/$cluster\", certificate-authority-data: \"$FRONT_CA\"}"
     echo "- name: member-$cluster"
-    echo "  cluster: {server: \"${MEMBER_URL[$cluster]}\", certificate-authority-data: \"${MEMBER_CA[$cluster]}\"}"
+    echo "  cluster: {server: \"${URL[$cluster]}\", certificate-authority-data: \"$(b64 "$LOCAL/pki/$cluster-ca.crt")\"}"
   done
+  echo "- name: clusterpedia-direct"
+  echo "  cluster: {server: \"$SERVER\", certificate-authority-data: \"$(b64 "$LOCAL/pki/server-ca.crt")\"}"
   echo "users:"
-  echo "- name: clusterpedia-admin"
-  echo "  user: {}"
-  for cluster in cluster-1 cluster-2; do
-    echo "- name: member-$cluster"
-    echo "  user: {token: \"${MEMBER_TOKEN[$cluster]}\"}"
-  done
+  echo "- name: admin"
+  echo "  user: {token: \"$ADMIN_TOKEN\"}"
+  echo "- name: viewer"
+  echo "  user: {token: \"$VIEWER_TOKEN\"}"
   echo "contexts:"
-  echo "- name: clusterpedia-host"
-  echo "  context: {cluster: clusterpedia-host, user: clusterpedia-admin}"
+  if [ "$MODE" = hosted ]; then
+    echo "- name: clusterpedia-host"
+    echo "  context: {cluster: host, user: admin}"
+    echo "- name: viewer"
+    echo "  context: {cluster: host, user: viewer}"
+  else
+    echo "- name: clusterpedia-host"
+    echo "  context: {cluster: clusterpedia-host, user: admin}"
+    echo "- name: viewer"
+    echo "  context: {cluster: clusterpedia-host, user: viewer}"
+  fi
   for cluster in cluster-1 cluster-2; do
     echo "- name: member-$cluster"
-    echo "  context: {cluster: member-$cluster, user: member-$cluster}"
+    echo "  context: {cluster: member-$cluster, user: admin}"
   done
   echo "current-context: clusterpedia-host"
 } >"$KC"
 chmod 600 "$KC"
 
-log "applying PediaClusters"
+if [ "$MODE" = hosted ]; then
+  log "waiting for APIService v1beta1.clusterpedia.io to be Available"
+  deadline=$((SECONDS + 90))
+  until [ "$(kubectl --kubeconfig "$KC" get apiservice v1beta1.clusterpedia.io -o jsonpath='{.status.conditions[?(@.type=="Available")].status}' 2>/dev/null)" = "True" ]; do
+    [ $SECONDS -lt $deadline ] || { kubectl --kubeconfig "$KC" get apiservice v1beta1.clusterpedia.io -o yaml; tail -40 "$LOCAL/logs/apiserver.log"; die "the APIService did not become Available"; }
+    sleep 0.5
+  done
+fi
+
+log "applying PediaClusters ($( [ "$MODE" = hosted ] && echo "to the host" || echo "to the server"))"
 for cluster in cluster-1 cluster-2; do
   cat >"$LOCAL/$cluster.yaml" <<YAML
 apiVersion: cluster.clusterpedia.io/v1alpha2
@@ -101,9 +337,9 @@ kind: PediaCluster
 metadata:
   name: $cluster
 spec:
-  apiserver: "${MEMBER_URL[$cluster]}"
-  caData: "${MEMBER_CA[$cluster]}"
-  tokenData: "$(printf '%s' "${MEMBER_TOKEN[$cluster]}" | base64 -w0)"
+  apiserver: "${URL[$cluster]}"
+  caData: "$(b64 "$LOCAL/pki/$cluster-ca.crt")"
+  tokenData: "$(printf '%s' "$SYNCHRO_TOKEN" | b64)"
   syncResources:
   - group: apps
     resources: [deployments, replicasets]
@@ -122,9 +358,14 @@ for cluster in cluster-1 cluster-2; do
   done
 done
 
+if [ "$MODE" = hosted ]; then
+  WHERE="registered in a simulated host cluster (${URL[host]}) as APIService v1beta1.clusterpedia.io"
+else
+  WHERE="standalone (no host cluster)"
+fi
 cat <<MSG
 
-Clusterpedia is running on $SERVER with two simulated member clusters.
+Clusterpedia is running on $SERVER, $WHERE, with two simulated member clusters.
 Try:
   export KUBECONFIG=$KC
   kubectl get pediaclusters
@@ -134,7 +375,9 @@ Try:
   kubectl --cluster cluster-1 get deployments -A
   kubectl --cluster clusterpedia get pods -A -o wide
   kubectl --cluster clusterpedia get pods -A -w
-  kubectl get collectionresources workloads
+  kubectl get collectionresources workloads --cluster clusterpedia-direct
+  kubectl auth can-i list pods --as viewer
+  kubectl --context viewer --cluster clusterpedia get deployments -A
   kubectl --context member-cluster-1 get deployments -A     # the member cluster itself, to compare
 Logs are in .local/logs/. Stop everything with hack/local-down.sh.
 MSG

@@ -21,9 +21,20 @@ public static class PediaClusterCrd
         Crd(PediaClusterResource.SyncResourcesResource, PediaClusterResource.SyncResourcesKind, PediaClusterResource.SyncResourcesSingular, [],
             Version(PediaClusterSchema.SyncResourcesV1Alpha2()));
 
-    private static JsonObject Version(JsonObject schema) => new()
+    /// <summary>
+    /// The seed's clusters.clusterpedia.io/v1alpha1 PediaCluster, a CRD of its own group, so that seed 004's YAML applies
+    /// to a host cluster as written; hosted mode reads both and converts this form. Its status is written by the server.
+    /// </summary>
+    public static JsonObject LegacyPediaClusters()
     {
-        ["name"] = PediaClusterResource.Version,
+        var version = Version(PediaClusterSchema.V1Alpha1(), PediaClusterResource.LegacyVersion);
+        version["subresources"] = new JsonObject { ["status"] = new JsonObject() };
+        return Crd(PediaClusterResource.Resource, PediaClusterResource.Kind, PediaClusterResource.Singular, [], version, PediaClusterResource.LegacyGroup);
+    }
+
+    private static JsonObject Version(JsonObject schema, string name = PediaClusterResource.Version) => new()
+    {
+        ["name"] = name,
         ["served"] = true,
         ["storage"] = true,
         ["schema"] = new JsonObject { ["openAPIV3Schema"] = schema },
@@ -40,7 +51,8 @@ public static class PediaClusterCrd
         return node;
     }
 
-    private static JsonObject Crd(string plural, string kind, string singular, IReadOnlyList<string> shortNames, JsonObject version)
+    private static JsonObject Crd(
+        string plural, string kind, string singular, IReadOnlyList<string> shortNames, JsonObject version, string group = PediaClusterResource.Group)
     {
         var names = new JsonObject { ["kind"] = kind, ["listKind"] = kind + "List", ["plural"] = plural, ["singular"] = singular };
         if (shortNames.Count > 0)
@@ -52,10 +64,10 @@ public static class PediaClusterCrd
         {
             ["apiVersion"] = "apiextensions.k8s.io/v1",
             ["kind"] = "CustomResourceDefinition",
-            ["metadata"] = new JsonObject { ["name"] = $"{plural}.{PediaClusterResource.Group}" },
+            ["metadata"] = new JsonObject { ["name"] = $"{plural}.{group}" },
             ["spec"] = new JsonObject
             {
-                ["group"] = PediaClusterResource.Group,
+                ["group"] = group,
                 ["scope"] = "Cluster",
                 ["names"] = names,
                 ["versions"] = new JsonArray(version),

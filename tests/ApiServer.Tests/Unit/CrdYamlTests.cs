@@ -15,13 +15,19 @@ public sealed class CrdYamlTests
 {
     private static readonly JsonSerializerOptions _readable = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static TheoryData<string> Files() => ["cluster.clusterpedia.io_pediaclusters.yaml", "cluster.clusterpedia.io_clustersyncresources.yaml"];
+    public static TheoryData<string> Files() =>
+        ["cluster.clusterpedia.io_pediaclusters.yaml", "cluster.clusterpedia.io_clustersyncresources.yaml", "clusters.clusterpedia.io_pediaclusters.yaml"];
 
     [Theory]
     [MemberData(nameof(Files))]
     public void CrdYaml_ComparedWithTheApiType_Identical(string file)
     {
-        var expected = file.Contains("pediaclusters", StringComparison.Ordinal) ? PediaClusterCrd.PediaClusters() : PediaClusterCrd.ClusterSyncResources();
+        var expected = file switch
+        {
+            "clusters.clusterpedia.io_pediaclusters.yaml" => PediaClusterCrd.LegacyPediaClusters(),
+            "cluster.clusterpedia.io_pediaclusters.yaml" => PediaClusterCrd.PediaClusters(),
+            _ => PediaClusterCrd.ClusterSyncResources(),
+        };
         var actual = YamlToJson.Parse(File.ReadAllText(Path.Combine(RepositoryRoot(), "crds", file)));
 
         var differences = new List<string>();
