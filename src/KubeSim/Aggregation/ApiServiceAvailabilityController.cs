@@ -181,7 +181,8 @@ internal sealed class ApiServiceAvailabilityController : IAsyncDisposable
 
             if (response.Content.Headers.ContentType is not { } type || !IsAggregated(type))
             {
-                return $"{url} does not serve aggregated discovery";
+                // Upstream falls back to the backend's legacy discovery of this group-version and converts it.
+                return await FetchLegacyDiscoveryAsync(apiService, client, url, cancellationToken).ConfigureAwait(false);
             }
 
             var document = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
@@ -202,6 +203,28 @@ internal sealed class ApiServiceAvailabilityController : IAsyncDisposable
         {
             return e.Message;
         }
+    }
+
+    private async Task<string?> FetchLegacyDiscoveryAsync(ApiServiceInfo apiService, HttpClient client, Uri apisUrl, CancellationToken cancellationToken)
+    {
+        var url = new Uri(apisUrl, $"/apis/{apiService.Group}/{apiService.Version}");
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Accept.ParseAdd("application/json");
+        AggregationProxy.SetUserHeaders(request.Headers, _aggregatorUser);
+        using var response = await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            return $"bad status from {url}: {(int)response.StatusCode}";
+        }
+
+        if (JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)) is not JsonObject { } list
+            || list["kind"]?.GetValue<string>() != "APIResourceList")
+        {
+            return $"{url} served no APIResourceList";
+        }
+
+        _discovery.Set(apiService.Name, LegacyDiscoveryConversion.ToVersionEntry(apiService.Version, list));
+        return null;
     }
 
     private static bool IsAggregated(MediaTypeHeaderValue type) =>

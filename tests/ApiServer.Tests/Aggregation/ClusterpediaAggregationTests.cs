@@ -62,6 +62,19 @@ public sealed class ClusterpediaAggregationTests
             var rows = lines.Skip(1).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
             rows.ShouldAllBe(r => r[1] == "member");
             rows.Select(r => $"{r[0]}/{r[2]}").ShouldContain("kube-system/coredns");
+
+            // The host's discovery carries our group (converted from our legacy discovery, as kube-aggregator falls
+            // back to it), so kubectl resolves our resource types through the host itself.
+            var hostKubeconfig = dir.File("host.kubeconfig");
+            await File.WriteAllTextAsync(hostKubeconfig, host.CreateKubeconfig());
+            using var hostKubectl = new Kubectl(binary, hostKubeconfig);
+            await Eventually.UntilAsync(
+                async () => (await hostKubectl.RunAsync("api-resources", "--api-group", "clusterpedia.io", "-o", "name")).Stdout.Contains("collectionresources.clusterpedia.io", StringComparison.Ordinal),
+                TimeSpan.FromSeconds(15), () => Task.FromResult("clusterpedia.io resources in the host's discovery"));
+            var resources = await hostKubectl.OkAsync("api-resources", "--api-group", "clusterpedia.io", "-o", "name");
+            resources.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal)
+                .ShouldBe(["collectionresources.clusterpedia.io", "resources.clusterpedia.io"]);
+            (await hostKubectl.OkAsync("get", "collectionresources", "-o", "name")).ShouldContain("collectionresource.clusterpedia.io/workloads");
         }
         finally
         {
