@@ -68,7 +68,7 @@ internal static class AdmissionReview
         return copy;
     }
 
-    private static JsonObject UserInfo(Security.UserInfo user)
+    private static JsonObject UserInfo(Kube.Server.UserInfo user)
     {
         var info = new JsonObject { ["username"] = user.Name };
         if (!string.IsNullOrEmpty(user.Uid))

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using Clusterpedia.Kube.Server;
 using Clusterpedia.KubeSim.Security;
 
 namespace Clusterpedia.KubeSim.Aggregation;

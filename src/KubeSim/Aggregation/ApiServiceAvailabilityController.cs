@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
-using Clusterpedia.KubeSim.Security;
+using Clusterpedia.Kube.Server;
 using Clusterpedia.KubeSim.Storage;
 
 namespace Clusterpedia.KubeSim.Aggregation;

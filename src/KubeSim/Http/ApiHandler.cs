@@ -1,4 +1,5 @@
 using System.Globalization;
+using Clusterpedia.Kube.Server;
 using Clusterpedia.KubeSim.Aggregation;
 using Clusterpedia.KubeSim.Discovery;
 using Clusterpedia.KubeSim.Faults;

@@ -29,7 +29,7 @@ internal sealed class Authorizer
     }
 
     /// <summary>The RBAC rules of a user in a namespace; in AlwaysAllow mode, one rule allowing everything.</summary>
-    public IReadOnlyList<PolicyRule> RulesFor(Security.UserInfo user, string ns) =>
+    public IReadOnlyList<PolicyRule> RulesFor(Kube.Server.UserInfo user, string ns) =>
         _rbac is null ? [new PolicyRule(["*"], ["*"], ["*"], [], []), new PolicyRule(["*"], [], [], [], ["*"])] : _rbac.Current.RulesFor(user, ns).ToList();
 
     /// <summary>

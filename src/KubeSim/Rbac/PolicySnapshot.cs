@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Clusterpedia.KubeSim.Security;
+using Clusterpedia.Kube.Server;
 
 namespace Clusterpedia.KubeSim.Rbac;
 

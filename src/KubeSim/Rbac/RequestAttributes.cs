@@ -1,4 +1,4 @@
-using Clusterpedia.KubeSim.Security;
+using Clusterpedia.Kube.Server;
 
 namespace Clusterpedia.KubeSim.Rbac;
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Clusterpedia.Kube.Server;
 using Clusterpedia.KubeSim.Http;
 using Clusterpedia.KubeSim.Rbac;
 using Clusterpedia.KubeSim.Security;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Clusterpedia.Kube.Server;
 using Clusterpedia.KubeSim.Http;
 using Clusterpedia.KubeSim.Protobuf;
 using Clusterpedia.KubeSim.Security;

@@ -1,3 +1,4 @@
+using Clusterpedia.Kube.Server;
 namespace Clusterpedia.KubeSim.Security;
 
 /// <summary>

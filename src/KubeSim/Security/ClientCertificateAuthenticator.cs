@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using Clusterpedia.Kube.Server;
 
 namespace Clusterpedia.KubeSim.Security;
 

@@ -1,3 +1,4 @@
+using Clusterpedia.Kube.Server;
 using Clusterpedia.KubeSim.Rbac;
 
 namespace Clusterpedia.KubeSim.Security;

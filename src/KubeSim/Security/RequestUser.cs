@@ -1,3 +1,4 @@
+using Clusterpedia.Kube.Server;
 namespace Clusterpedia.KubeSim.Security;
 
 /// <summary>The authenticated user of a request, set once by the entry point and read by every later stage.</summary>

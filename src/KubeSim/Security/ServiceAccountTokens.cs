@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Clusterpedia.Kube;
+using Clusterpedia.Kube.Server;
 
 namespace Clusterpedia.KubeSim.Security;
 

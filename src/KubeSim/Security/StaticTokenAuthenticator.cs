@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Clusterpedia.Kube.Server;
 
 namespace Clusterpedia.KubeSim.Security;
 

@@ -1,5 +1,5 @@
+using Clusterpedia.Kube.Server;
 using Clusterpedia.KubeSim.Rbac;
-using Clusterpedia.KubeSim.Security;
 using Microsoft.AspNetCore.Http;
 
 namespace Clusterpedia.KubeSim.Tests.Security;

@@ -1,11 +1,12 @@
-namespace Clusterpedia.KubeSim.Security;
+namespace Clusterpedia.Kube.Server;
 
 /// <summary>
 /// Who made a request, as kube-apiserver's authenticators describe a user (k8s.io/apiserver user.Info): the name,
 /// an optional uid, the groups (system:authenticated or system:unauthenticated included) and extra attributes.
-/// Authorization, the aggregation proxy (X-Remote-* headers) and admission reviews (userInfo) all read this one value.
+/// One type for every server here: the simulator's authorization, aggregation proxy (X-Remote-* headers) and admission
+/// reviews, and our API server's authentication, authorization and per-user results.
 /// </summary>
-internal sealed record UserInfo(string Name, string? Uid, IReadOnlyList<string> Groups, IReadOnlyDictionary<string, IReadOnlyList<string>> Extra)
+public sealed record UserInfo(string Name, string? Uid, IReadOnlyList<string> Groups, IReadOnlyDictionary<string, IReadOnlyList<string>> Extra)
 {
     public const string Anonymous = "system:anonymous";
     public const string AuthenticatedGroup = "system:authenticated";
