@@ -41,6 +41,7 @@ public static class ClusterSynchroServiceCollectionExtensions
         }
 
         services.TryAddSingleton<SyncedResourceCatalog>();
+        services.TryAddSingleton<SynchroMetrics>();
         services.TryAddSingleton<ClusterSynchroManager>();
         services.AddHostedService(sp => sp.GetRequiredService<ClusterSynchroManager>());
         return services;

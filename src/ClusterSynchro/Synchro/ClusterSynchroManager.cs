@@ -17,6 +17,7 @@ public sealed partial class ClusterSynchroManager(
     IApiObjectStore objects,
     IResourceStorage storage,
     SyncedResourceCatalog catalog,
+    SynchroMetrics metrics,
     IOptions<SynchroOptions> options,
     TimeProvider time,
     ILogger<ClusterSynchroManager> logger,
@@ -230,7 +231,7 @@ public sealed partial class ClusterSynchroManager(
 
             try
             {
-                var synchro = new ClusterSynchro(spec, storage, objects, catalog, options.Value, time, logger);
+                var synchro = new ClusterSynchro(spec, storage, objects, catalog, metrics, options.Value, time, logger);
                 lock (_running)
                 {
                     _running[name] = synchro;
