@@ -1,10 +1,9 @@
 using Clusterpedia.ApiServer.Clusters;
 using Clusterpedia.ApiServer.Collections;
 using Clusterpedia.ApiServer.Http;
+using Clusterpedia.ApiServer.Observability;
 using Clusterpedia.ApiServer.Search;
-using Clusterpedia.ClusterSynchro.Synchro;
 using Clusterpedia.Kube.Server;
-using Clusterpedia.Storage;
 
 namespace Clusterpedia.ApiServer.Discovery;
 
@@ -20,20 +19,7 @@ internal static class RootEndpoints
     public static void MapClusterpedia(this IEndpointRouteBuilder app)
     {
         app.MapGet("/version", (HttpContext c) => JsonResponse.WriteAsync(c, 200, ServerVersion.Write));
-        app.MapGet("/healthz", () => Results.Text("ok"));
-        app.MapGet("/livez", () => Results.Text("ok"));
-        app.MapPrometheusScrapingEndpoint("/metrics");
-        app.MapGet("/readyz", async (HttpContext c, IApiObjectStore store, ClusterSynchroManager manager) =>
-        {
-            // Ready when storage answers and every cluster finished its initial lists.
-            await store.ListAsync(Clusterpedia.ClusterSynchro.Clusters.PediaClusterResource.StorageKey, c.RequestAborted).ConfigureAwait(false);
-            if (!manager.InitialSyncDone)
-            {
-                return Results.Text($"[-]initial-sync failed: waiting for {string.Join(", ", manager.NotReadyClusters())}\nreadyz check failed", statusCode: 503);
-            }
-
-            return Results.Text("ok");
-        });
+        app.MapHealth();
 
         app.MapGet("/openapi/v2", (HttpContext c) =>
         {
