@@ -7,38 +7,45 @@ using Clusterpedia.KubeSim;
 namespace Clusterpedia.ApiServer.Tests.Roles;
 
 /// <summary>
-/// Two real servers on one SQLite file, as two processes on one database would run: one API-only
+/// Two real servers on one database, as two processes would run: one API-only
 /// (<c>--synchro=false</c>), one synchro-only (<c>--api=false</c>). A PediaCluster created through the API-only server
 /// is synced by the synchro-only one; the API-only server answers searches with the synced objects, and its /readyz
-/// and Warning headers follow the status the synchro writes; the synchro-only server serves health and metrics only.
+/// and Warning headers follow the status the synchro writes. Each engine's class says which database is shared.
 /// </summary>
-public sealed class ProcessRolesTests : IAsyncLifetime
+public abstract class ProcessRolesTestBase : IAsyncLifetime
 {
-    private const string _pediaClusters = "/apis/cluster.clusterpedia.io/v1alpha2/pediaclusters";
-    private const string _deployments = "/apis/clusterpedia.io/v1beta1/resources/clusters/member/apis/apps/v1/deployments";
-    private static readonly TimeSpan _timeout = TimeSpan.FromSeconds(60);
+    protected const string PediaClusters = "/apis/cluster.clusterpedia.io/v1alpha2/pediaclusters";
+    protected const string Deployments = "/apis/clusterpedia.io/v1beta1/resources/clusters/member/apis/apps/v1/deployments";
+    protected static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     private readonly TempDirectory _dir = new("clusterpedia-roles-");
     private HttpClient Http { get; } = new();
     private SimulatedCluster _member = null!;
     private InProcessServer _api = null!;
-    private InProcessServer _synchro = null!;
+
+    protected InProcessServer Synchro { get; private set; } = null!;
+
+    protected TempDirectory Directory => _dir;
 
     public async Task InitializeAsync()
     {
         _member = await SimulatedCluster.StartAsync(new SimulatorOptions { ClusterName = "member", Token = "token-member", Namespaces = 2, Seed = 3 });
 
         // The API server first: it creates the schema the synchro process then finds.
-        _api = await InProcessServer.StartAsync(_dir.Path, "--synchro=false", "--Synchro:StorePollInterval", "00:00:00.200");
-        _synchro = await InProcessServer.StartAsync(_dir.Path, "--api=false", "--Synchro:StorePollInterval", "00:00:00.200");
+        string[] store = [.. await StoreOptionsAsync(), "--Synchro:StorePollInterval", "00:00:00.200"];
+        _api = await InProcessServer.StartAsync(_dir.Path, ["--synchro=false", .. store]);
+        Synchro = await InProcessServer.StartAsync(_dir.Path, ["--api=false", .. store]);
     }
+
+    /// <summary>The options that point both servers at the shared database (none: the SQLite file of the directory).</summary>
+    protected abstract Task<string[]> StoreOptionsAsync();
 
     [Fact]
     public async Task SplitRoles_PediaClusterCreatedThroughApiOnly_SyncedBySynchroOnlyAndSearchedThroughApiOnly()
     {
         // A member that hangs cannot finish its initial sync: the API-only server's readiness names it.
         _member.Faults.Hang();
-        var created = await SendAsync(_api, HttpMethod.Post, _pediaClusters, $$$"""
+        var created = await SendAsync(_api, HttpMethod.Post, PediaClusters, $$$"""
             {"apiVersion":"cluster.clusterpedia.io/v1alpha2","kind":"PediaCluster","metadata":{"name":"member"},
              "spec":{"apiserver":"{{{_member.Url.ToString().TrimEnd('/')}}}","tokenData":"{{{Convert.ToBase64String(Encoding.UTF8.GetBytes(_member.Token!))}}}",
                      "syncResources":[{"group":"apps","resources":["deployments"]}]}}
@@ -46,74 +53,40 @@ public sealed class ProcessRolesTests : IAsyncLifetime
         created.Code.ShouldBe(HttpStatusCode.Created, created.Body);
         await Eventually.UntilAsync(
             async () => await SendAsync(_api, HttpMethod.Get, "/readyz") is { Code: HttpStatusCode.ServiceUnavailable } r && r.Body.Contains("waiting for member", StringComparison.Ordinal),
-            _timeout, "/readyz of the API-only server never named the unsynced cluster member", TimeSpan.FromMilliseconds(50));
+            Timeout, "/readyz of the API-only server never named the unsynced cluster member", TimeSpan.FromMilliseconds(50));
 
         // The member answers: the synchro process syncs it, writes Ready, and the API-only server follows.
         _member.Faults.ComeUp();
-        await PediaClusterReadiness.WaitAsync(Http, _api.Url, "member", _timeout);
-        await Eventually.UntilAsync(async () => (await SendAsync(_api, HttpMethod.Get, "/readyz")).Code == HttpStatusCode.OK, _timeout, "/readyz of the API-only server stayed unready");
+        await PediaClusterReadiness.WaitAsync(Http, _api.Url, "member", Timeout);
+        await Eventually.UntilAsync(async () => (await SendAsync(_api, HttpMethod.Get, "/readyz")).Code == HttpStatusCode.OK, Timeout, "/readyz of the API-only server stayed unready");
         var expected = await MemberDeploymentNamesAsync();
         expected.ShouldNotBeEmpty();
         await Eventually.UntilAsync(
             async () => await SearchAsync() is { Code: HttpStatusCode.OK } r && r.Names.SetEquals(expected) && !r.Warned,
-            _timeout, async () => $"searching the API-only server: {await SearchAsync()}; the member has {string.Join(", ", expected)}");
+            Timeout, async () => $"searching the API-only server: {await SearchAsync()}; the member has {string.Join(", ", expected)}");
 
         // The member hangs again: the synchro writes Ready False, and searches through the API-only server warn.
         _member.Faults.Hang();
-        await Eventually.UntilAsync(async () => (await SearchAsync()).Warned, _timeout, "no Warning header for member from the API-only server", TimeSpan.FromMilliseconds(50));
+        await Eventually.UntilAsync(async () => (await SearchAsync()).Warned, Timeout, "no Warning header for member from the API-only server", TimeSpan.FromMilliseconds(50));
         _member.Faults.ComeUp();
-        await Eventually.UntilAsync(async () => await SearchAsync() is { Code: HttpStatusCode.OK, Warned: false }, _timeout, "the Warning for member stayed");
+        await Eventually.UntilAsync(async () => await SearchAsync() is { Code: HttpStatusCode.OK, Warned: false }, Timeout, "the Warning for member stayed");
 
         // Deleted through the API-only server: the synchro process removes the data and the finalizer.
-        (await SendAsync(_api, HttpMethod.Delete, _pediaClusters + "/member")).Code.ShouldBe(HttpStatusCode.OK);
-        await Eventually.UntilAsync(async () => (await SendAsync(_api, HttpMethod.Get, _pediaClusters + "/member")).Code == HttpStatusCode.NotFound,
-            _timeout, "the deleted PediaCluster was never finalized by the synchro process");
-    }
-
-    [Theory]
-    [InlineData("/apis/clusterpedia.io/v1beta1/resources/apis/apps/v1/deployments")]
-    [InlineData(_deployments)]
-    [InlineData("/apis/clusterpedia.io/v1beta1/collectionresources/workloads")]
-    [InlineData(_pediaClusters)]
-    [InlineData("/apis")]
-    public async Task SynchroOnly_SearchAndOwnApiPaths_NotFoundStatus(string path)
-    {
-        var (code, body) = await SendAsync(_synchro, HttpMethod.Get, path);
-
-        code.ShouldBe(HttpStatusCode.NotFound, body);
-        using var doc = JsonDocument.Parse(body);
-        doc.RootElement.GetProperty("kind").GetString().ShouldBe("Status");
-        doc.RootElement.GetProperty("code").GetInt32().ShouldBe(404);
-    }
-
-    [Theory]
-    [InlineData("/healthz")]
-    [InlineData("/livez")]
-    [InlineData("/readyz")]
-    [InlineData("/metrics")]
-    public async Task SynchroOnly_HealthAndMetrics_Served(string path)
-    {
-        await Eventually.UntilAsync(async () => (await SendAsync(_synchro, HttpMethod.Get, path)).Code == HttpStatusCode.OK, _timeout, $"{path} of the synchro-only server never answered 200");
-    }
-
-    [Fact]
-    public async Task Create_BothRolesOff_FailsNamingTheRoles()
-    {
-        var e = await Should.ThrowAsync<InvalidOperationException>(() => InProcessServer.StartAsync(_dir.Path, "--api=false", "--synchro=false"));
-
-        e.Message.ShouldContain("--api=false and --synchro=false");
+        (await SendAsync(_api, HttpMethod.Delete, PediaClusters + "/member")).Code.ShouldBe(HttpStatusCode.OK);
+        await Eventually.UntilAsync(async () => (await SendAsync(_api, HttpMethod.Get, PediaClusters + "/member")).Code == HttpStatusCode.NotFound,
+            Timeout, "the deleted PediaCluster was never finalized by the synchro process");
     }
 
     public async Task DisposeAsync()
     {
-        await _synchro.DisposeAsync();
+        await Synchro.DisposeAsync();
         await _api.DisposeAsync();
         await _member.DisposeAsync();
         Http.Dispose();
         _dir.Delete();
     }
 
-    private async Task<(HttpStatusCode Code, string Body)> SendAsync(InProcessServer server, HttpMethod method, string path, string? json = null)
+    protected async Task<(HttpStatusCode Code, string Body)> SendAsync(InProcessServer server, HttpMethod method, string path, string? json = null)
     {
         using var request = new HttpRequestMessage(method, new Uri(server.Url, path));
         if (json is not null)
@@ -127,7 +100,7 @@ public sealed class ProcessRolesTests : IAsyncLifetime
 
     private async Task<RoleSearchResult> SearchAsync()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_api.Url, _deployments));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_api.Url, Deployments));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         using var response = await Http.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
