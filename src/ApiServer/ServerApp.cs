@@ -38,7 +38,6 @@ public static class ServerApp
             throw new InvalidOperationException("Roles: --api=false and --synchro=false together leave the process nothing to do; keep at least one");
         }
 
-        builder.Services.AddSingleton(roles);
         builder.Services.AddStorage(o => builder.Configuration.GetSection("Storage").Bind(o));
         builder.Services.AddClusterSynchro(builder.Configuration.GetSection("Synchro"), runSynchros: roles.Synchro);
         builder.Services.AddRequestLimits(builder.Configuration.GetSection(RequestLimits.Section));
