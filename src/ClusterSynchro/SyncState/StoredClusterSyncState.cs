@@ -42,10 +42,16 @@ public sealed partial class StoredClusterSyncState(
     /// <inheritdoc/>
     public IReadOnlyList<string> NotReadyClusters() => _state is { } state ? state.NotReady : [];
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Listens before returning: ExecuteAsync runs on its own, later.</summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
     {
         objects.Changed += OnChanged;
         database.Changed += OnChanged;
+        return base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
         try
         {
             while (!stoppingToken.IsCancellationRequested)

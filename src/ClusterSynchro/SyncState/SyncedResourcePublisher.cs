@@ -33,10 +33,24 @@ public sealed partial class SyncedResourcePublisher(
         return document?.Resources is { } resources ? [.. resources.Select(r => r.ToSyncedResource())] : [];
     }
 
+    /// <summary>
+    /// Listens before returning (ExecuteAsync runs on its own, later), and queues what the catalog already holds, so
+    /// no set is missed whatever starts first.
+    /// </summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        catalog.Changed += OnChanged;
+        foreach (var cluster in catalog.Clusters)
+        {
+            OnChanged(cluster);
+        }
+
+        return base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var backoff = RetryBackoff.Create(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(30), time);
-        catalog.Changed += OnChanged;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
