@@ -2,6 +2,7 @@ using Clusterpedia.ApiServer.Clusters;
 using Clusterpedia.ApiServer.Collections;
 using Clusterpedia.ApiServer.Discovery;
 using Clusterpedia.ApiServer.Http;
+using Clusterpedia.ApiServer.Observability;
 using Clusterpedia.ApiServer.Search;
 
 namespace Clusterpedia.ApiServer;
@@ -49,10 +50,7 @@ internal static class Routes
     {
         // Server: version, health, metrics.
         app.MapGet("/version", (HttpContext c) => JsonResponse.WriteAsync(c, 200, ServerVersion.Write));
-        app.MapGet("/healthz", () => Results.Text("ok"));
-        app.MapGet("/livez", () => Results.Text("ok"));
-        app.MapGet("/readyz", RootEndpoints.ReadyzAsync);
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapHealth();
 
         // OpenAPI: v2 (protobuf, what kubectl 1.27 reads) and v3 (an index, then one document per group/version).
         app.MapGet("/openapi/v2", RootEndpoints.WriteOpenApiV2Async);

@@ -12,8 +12,8 @@ using OpenTelemetry.Metrics;
 namespace Clusterpedia.ApiServer;
 
 /// <summary>
-/// Builds the server: storage, synchro manager and HTTP routes. Program uses it, and end-to-end tests use it to run
-/// the real server on a real loopback port in-process.
+/// Builds the server: storage, synchro manager and HTTP routes, as far as the process's <see cref="ServerRoles"/> ask.
+/// Program uses it, and end-to-end tests use it to run the real server on a real loopback port in-process.
 /// </summary>
 public static class ServerApp
 {
@@ -23,6 +23,8 @@ public static class ServerApp
         ["--host-kubeconfig"] = "Synchro:HostKubeconfig",
         ["--host-context"] = "Synchro:HostContext",
         ["--secret-namespace"] = "Synchro:SecretNamespace",
+        ["--api"] = ServerRoles.Section + ":" + nameof(ServerRoles.Api),
+        ["--synchro"] = ServerRoles.Section + ":" + nameof(ServerRoles.Synchro),
     };
 
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
@@ -30,15 +32,25 @@ public static class ServerApp
         var builder = WebApplication.CreateBuilder(args);
         builder.Configuration.AddCommandLine(args, _switches);
         configure?.Invoke(builder);
+        var roles = builder.Configuration.GetSection(ServerRoles.Section).Get<ServerRoles>() ?? new ServerRoles();
+        if (!roles.Api && !roles.Synchro)
+        {
+            throw new InvalidOperationException("Roles: --api=false and --synchro=false together leave the process nothing to do; keep at least one");
+        }
+
         builder.Services.AddStorage(o => builder.Configuration.GetSection("Storage").Bind(o));
-        builder.Services.AddClusterSynchro(builder.Configuration.GetSection("Synchro"));
+        builder.Services.AddClusterSynchro(builder.Configuration.GetSection("Synchro"), runSynchros: roles.Synchro);
         builder.Services.AddRequestLimits(builder.Configuration.GetSection(RequestLimits.Section));
-        builder.Services.AddOptions<QueryLimits>().Bind(builder.Configuration.GetSection(QueryLimits.Section)).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton<SearchHandler>();
-        builder.Services.AddSingleton<WatchHandler>();
-        builder.Services.AddSingleton<CollectionHandler>();
-        builder.Services.AddSingleton<OwnApiHandler>();
-        builder.Services.AddSingleton<OpenApiDocuments>();
+        if (roles.Api)
+        {
+            builder.Services.AddOptions<QueryLimits>().Bind(builder.Configuration.GetSection(QueryLimits.Section)).ValidateDataAnnotations().ValidateOnStart();
+            builder.Services.AddSingleton<SearchHandler>();
+            builder.Services.AddSingleton<WatchHandler>();
+            builder.Services.AddSingleton<CollectionHandler>();
+            builder.Services.AddSingleton<OwnApiHandler>();
+            builder.Services.AddSingleton<OpenApiDocuments>();
+        }
+
         builder.Services.AddSingleton<ServerMetrics>();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter("Clusterpedia.*")
@@ -48,7 +60,17 @@ public static class ServerApp
         app.Services.GetRequiredService<ServerMetrics>();
         app.UseMiddleware<MetricsMiddleware>();
         app.UseMiddleware<StatusMiddleware>();
-        app.MapClusterpedia();
+        if (roles.Api)
+        {
+            app.MapClusterpedia();
+        }
+        else
+        {
+            // Synchro-only: health and metrics, and a 404 Status for everything else (search included).
+            app.MapHealth();
+            app.MapFallback(() => { throw ApiException.PathNotFound(); });
+        }
+
         return app;
     }
 }

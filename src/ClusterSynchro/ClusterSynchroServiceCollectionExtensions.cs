@@ -1,6 +1,7 @@
 using Clusterpedia.ClusterSynchro.Hosted;
 using Clusterpedia.ClusterSynchro.Resources;
 using Clusterpedia.ClusterSynchro.Synchro;
+using Clusterpedia.ClusterSynchro.SyncState;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -9,11 +10,13 @@ namespace Clusterpedia.ClusterSynchro;
 
 /// <summary>
 /// Registers the synchro manager and the catalog of synced resources it publishes; with <c>HostKubeconfig</c> set in
-/// the configuration, the cluster source is the host cluster (hosted mode) instead of our own store.
+/// the configuration, the cluster source is the host cluster (hosted mode) instead of our own store. Without
+/// synchros (an API-only process), the catalog and the <see cref="IClusterSyncState"/> are read from the shared store
+/// instead: what the synchros of another process published there.
 /// </summary>
 public static class ClusterSynchroServiceCollectionExtensions
 {
-    public static IServiceCollection AddClusterSynchro(this IServiceCollection services, IConfiguration? configuration = null)
+    public static IServiceCollection AddClusterSynchro(this IServiceCollection services, IConfiguration? configuration = null, bool runSynchros = true)
     {
         var builder = services.AddOptions<SynchroOptions>();
         if (configuration is not null)
@@ -21,7 +24,9 @@ public static class ClusterSynchroServiceCollectionExtensions
             builder.Bind(configuration);
         }
 
-        builder.Validate(o => o.PageSize > 0 && o.MaxBatch > 0 && o.WatchTimeoutSeconds > 0, "Synchro: PageSize, MaxBatch and WatchTimeoutSeconds must be positive").ValidateOnStart();
+        builder.Validate(o => o.PageSize > 0 && o.MaxBatch > 0 && o.WatchTimeoutSeconds > 0, "Synchro: PageSize, MaxBatch and WatchTimeoutSeconds must be positive")
+            .Validate(o => o.StorePollInterval > TimeSpan.Zero, "Synchro:StorePollInterval must be positive")
+            .ValidateOnStart();
         var hosted = services.AddOptions<HostClusterOptions>();
         var hostedOptions = new HostClusterOptions();
         if (configuration is not null)
@@ -41,7 +46,19 @@ public static class ClusterSynchroServiceCollectionExtensions
         }
 
         services.TryAddSingleton<SyncedResourceCatalog>();
+        services.TryAddSingleton<SynchroMetrics>();
+        if (!runSynchros)
+        {
+            services.TryAddSingleton<StoredClusterSyncState>();
+            services.TryAddSingleton<IClusterSyncState>(sp => sp.GetRequiredService<StoredClusterSyncState>());
+            services.AddHostedService(sp => sp.GetRequiredService<StoredClusterSyncState>());
+            return services;
+        }
+
+        // The publisher before the manager: it listens before the first synchro publishes, and stops after the last.
+        services.AddHostedService<SyncedResourcePublisher>();
         services.TryAddSingleton<ClusterSynchroManager>();
+        services.TryAddSingleton<IClusterSyncState>(sp => sp.GetRequiredService<ClusterSynchroManager>());
         services.AddHostedService(sp => sp.GetRequiredService<ClusterSynchroManager>());
         return services;
     }

@@ -20,7 +20,7 @@ public sealed class StorageHandle : IAsyncDisposable
 
     public IResourceChangeFeed Changes { get; }
 
-    public IApiObjectStore ApiObjects { get; }
+    public IDatabaseObjectStore ApiObjects { get; }
 
     /// <summary>sqlite or postgres.</summary>
     public string Engine => _engine.Dialect.Engine;

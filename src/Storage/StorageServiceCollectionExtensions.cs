@@ -11,7 +11,8 @@ namespace Clusterpedia.Storage;
 public static class StorageServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="IResourceStorage"/>, <see cref="IResourceChangeFeed"/> and <see cref="IApiObjectStore"/> (singletons, TryAdd so tests can swap
+    /// Registers <see cref="IResourceStorage"/>, <see cref="IResourceChangeFeed"/>, <see cref="IDatabaseObjectStore"/> and
+    /// <see cref="IApiObjectStore"/> (the same object unless a host cluster replaces it; singletons, TryAdd so tests can swap
     /// them) and a hosted service applying the schema at start. Call it before registering hosted services that use the store.
     /// </summary>
     public static IServiceCollection AddStorage(this IServiceCollection services, Action<StorageOptions> configure)
@@ -31,7 +32,8 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton(sp => new SqlResourceStorage(sp.GetRequiredService<StorageEngine>()));
         services.TryAddSingleton<IResourceStorage>(sp => sp.GetRequiredService<SqlResourceStorage>());
         services.TryAddSingleton<IResourceChangeFeed>(sp => sp.GetRequiredService<SqlResourceStorage>());
-        services.TryAddSingleton<IApiObjectStore>(sp => new SqlApiObjectStore(sp.GetRequiredService<StorageEngine>()));
+        services.TryAddSingleton<IDatabaseObjectStore>(sp => new SqlApiObjectStore(sp.GetRequiredService<StorageEngine>()));
+        services.TryAddSingleton<IApiObjectStore>(sp => sp.GetRequiredService<IDatabaseObjectStore>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StorageSchemaService>());
         return services;
     }

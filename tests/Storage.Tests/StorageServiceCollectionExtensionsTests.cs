@@ -32,7 +32,7 @@ public sealed class StorageServiceCollectionExtensionsTests : IDisposable
         var storage = provider.GetRequiredService<IResourceStorage>();
         var result = await storage.ListAsync(new ResourceQuery { Group = "", Version = "v1", Resource = "pods" }, CancellationToken.None);
         result.Items.ShouldBeEmpty();
-        provider.GetRequiredService<IApiObjectStore>().ShouldNotBeNull();
+        provider.GetRequiredService<IApiObjectStore>().ShouldBeSameAs(provider.GetRequiredService<IDatabaseObjectStore>());
         File.Exists(Path.Combine(_directory, "di.db")).ShouldBeTrue();
     }
 

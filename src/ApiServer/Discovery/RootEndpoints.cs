@@ -1,31 +1,17 @@
 using Clusterpedia.ApiServer.Clusters;
 using Clusterpedia.ApiServer.Http;
-using Clusterpedia.ClusterSynchro.Synchro;
 using Clusterpedia.Kube.Server;
-using Clusterpedia.Storage;
 
 namespace Clusterpedia.ApiServer.Discovery;
 
 /// <summary>
-/// What the server root answers itself: readiness, the OpenAPI v2 document, and discovery of our own groups and of the
+/// What the server root answers itself: the OpenAPI v2 document, and discovery of our own groups and of the
 /// search group. Which paths lead here is the route table's (Routes.cs).
 /// </summary>
 internal static class RootEndpoints
 {
     public const string SearchGroup = "clusterpedia.io";
     public const string SearchVersion = "v1beta1";
-
-    /// <summary>Ready when storage answers and every cluster finished its initial lists.</summary>
-    public static async Task<IResult> ReadyzAsync(HttpContext c, IApiObjectStore store, ClusterSynchroManager manager)
-    {
-        await store.ListAsync(Clusterpedia.ClusterSynchro.Clusters.PediaClusterResource.StorageKey, c.RequestAborted).ConfigureAwait(false);
-        if (!manager.InitialSyncDone)
-        {
-            return Results.Text($"[-]initial-sync failed: waiting for {string.Join(", ", manager.NotReadyClusters())}\nreadyz check failed", statusCode: 503);
-        }
-
-        return Results.Text("ok");
-    }
 
     public static Task WriteOpenApiV2Async(HttpContext c)
     {

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 using Clusterpedia.ClusterSynchro.Resources;
-using Clusterpedia.ClusterSynchro.Synchro;
+using Clusterpedia.ClusterSynchro.SyncState;
 
 namespace Clusterpedia.ApiServer.Observability;
 
@@ -15,7 +15,7 @@ internal sealed class ServerMetrics
     private readonly Counter<long> _requests;
     private readonly Histogram<double> _duration;
 
-    public ServerMetrics(IMeterFactory meters, SyncedResourceCatalog catalog, ClusterSynchroManager synchros)
+    public ServerMetrics(IMeterFactory meters, SyncedResourceCatalog catalog, IClusterSyncState synchros)
     {
         var meter = meters.Create(MeterName);
         _requests = meter.CreateCounter<long>("clusterpedia_apiserver_requests", description: "HTTP requests served, by verb and status code.");

@@ -4,7 +4,7 @@ using Clusterpedia.ApiServer.Http;
 using Clusterpedia.ApiServer.Watch;
 using Clusterpedia.ClusterSynchro.Clusters;
 using Clusterpedia.ClusterSynchro.Resources;
-using Clusterpedia.ClusterSynchro.Synchro;
+using Clusterpedia.ClusterSynchro.SyncState;
 using Clusterpedia.Kube.Discovery;
 using Clusterpedia.Kube.Printing;
 using Clusterpedia.Kube.Server;
@@ -21,7 +21,7 @@ internal sealed class SearchHandler(
     IResourceStorage storage,
     IApiObjectStore objects,
     SyncedResourceCatalog catalog,
-    ClusterSynchroManager synchros,
+    IClusterSyncState synchros,
     WatchHandler watcher,
     IOptions<QueryLimits> limits,
     TimeProvider time)

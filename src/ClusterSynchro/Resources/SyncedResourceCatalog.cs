@@ -4,17 +4,37 @@ using System.Collections.Immutable;
 namespace Clusterpedia.ClusterSynchro.Resources;
 
 /// <summary>
-/// The resources each cluster currently syncs. Cluster synchros publish here; the API server reads it to answer
-/// discovery and to resolve request paths. Snapshots are immutable so readers never lock.
+/// The resources each cluster currently syncs. Cluster synchros publish here (and, through
+/// <see cref="SyncState.SyncedResourcePublisher"/>, to the database); the API server reads it to answer discovery and
+/// to resolve request paths (an API-only process fills it from the database). Snapshots are immutable so readers
+/// never lock.
 /// </summary>
 public sealed class SyncedResourceCatalog
 {
     private readonly ConcurrentDictionary<string, ImmutableArray<SyncedResource>> _byCluster = new(StringComparer.Ordinal);
 
-    public void Set(string cluster, IEnumerable<SyncedResource> resources) =>
-        _byCluster[cluster] = [.. resources];
+    /// <summary>Raised with the cluster's name after its resources were set or removed.</summary>
+    public event Action<string>? Changed;
 
-    public void Remove(string cluster) => _byCluster.TryRemove(cluster, out _);
+    public void Set(string cluster, IEnumerable<SyncedResource> resources)
+    {
+        _byCluster[cluster] = [.. resources];
+        Changed?.Invoke(cluster);
+    }
+
+    public void Remove(string cluster)
+    {
+        _byCluster.TryRemove(cluster, out _);
+        Changed?.Invoke(cluster);
+    }
+
+    /// <summary>The resources of one cluster; false when the cluster has none set (not the same as an empty set).</summary>
+    public bool TryGet(string cluster, out IReadOnlyList<SyncedResource> resources)
+    {
+        var found = _byCluster.TryGetValue(cluster, out var one);
+        resources = found ? one : [];
+        return found;
+    }
 
     public IReadOnlyCollection<string> Clusters => [.. _byCluster.Keys.Order(StringComparer.Ordinal)];
 

@@ -18,6 +18,7 @@ internal sealed partial class ClusterSynchro : IAsyncDisposable
 {
     private readonly string _name;
     private readonly IResourceStorage _storage;
+    private readonly SynchroMetrics _metrics;
     private readonly SynchroOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -32,11 +33,12 @@ internal sealed partial class ClusterSynchro : IAsyncDisposable
     private bool _failedOnce;
     private Task? _run;
 
-    public ClusterSynchro(PediaClusterSpec spec, IResourceStorage storage, IApiObjectStore objects, SyncedResourceCatalog catalog, SynchroOptions options, TimeProvider time, ILogger logger)
+    public ClusterSynchro(PediaClusterSpec spec, IResourceStorage storage, IApiObjectStore objects, SyncedResourceCatalog catalog, SynchroMetrics metrics, SynchroOptions options, TimeProvider time, ILogger logger)
     {
         _spec = spec;
         _name = spec.Name;
         _storage = storage;
+        _metrics = metrics;
         _options = options;
         _time = time;
         _logger = logger;
@@ -105,7 +107,7 @@ internal sealed partial class ClusterSynchro : IAsyncDisposable
 
             using var client = new KubeClient(connection, _time);
             using var probe = new KubeClient(_monitor.ProbeOptions(connection), _time);
-            var writer = new StorageWriter(_storage, _name, _time);
+            var writer = new StorageWriter(_storage, _name, _metrics, _time);
             await SyncWhileRunningAsync(client, probe, writer, ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Clusterpedia.ClusterSynchro.Clusters;
 using Clusterpedia.ClusterSynchro.Resources;
+using Clusterpedia.ClusterSynchro.SyncState;
 using Clusterpedia.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -11,26 +12,25 @@ namespace Clusterpedia.ClusterSynchro.Synchro;
 
 /// <summary>
 /// Runs one ClusterSynchro per PediaCluster. Reconciles whenever a PediaCluster is written (and on a slow timer):
-/// starts new clusters, restarts those whose spec changed, stops deleted ones and removes their data.
+/// starts new clusters, restarts those whose spec changed, stops deleted ones and removes their data. Writes of other
+/// processes on the same database (an API-only server) are noticed through the store's change feed.
 /// </summary>
 public sealed partial class ClusterSynchroManager(
     IApiObjectStore objects,
     IResourceStorage storage,
     SyncedResourceCatalog catalog,
+    SynchroMetrics metrics,
     IOptions<SynchroOptions> options,
     TimeProvider time,
     ILogger<ClusterSynchroManager> logger,
-    IClusterSecretSource? secrets = null) : BackgroundService
+    IClusterSecretSource? secrets = null) : BackgroundService, IClusterSyncState
 {
     private readonly Dictionary<string, ClusterSynchro> _running = new(StringComparer.Ordinal);
     private readonly HashSet<(string Name, long Revision, string Step)> _failuresLogged = [];
     private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private volatile bool _reconciledOnce;
 
-    /// <summary>
-    /// True once PediaClusters were read at least once and every cluster finished its initial lists, or is known to be
-    /// invalid or unreachable (one broken member must not keep the whole server unready).
-    /// </summary>
+    /// <inheritdoc/>
     public bool InitialSyncDone
     {
         get
@@ -59,6 +59,11 @@ public sealed partial class ClusterSynchroManager(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         objects.Changed += OnChanged;
+        using var polling = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var poll = objects is IApiObjectChangeFeed feed
+            ? new StoreChangePoller(feed, [PediaClusterResource.StorageKey, PediaClusterResource.SyncResourcesStorageKey], options.Value.StorePollInterval, time, logger)
+                .RunAsync(OnChanged, polling.Token)
+            : Task.CompletedTask;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -90,6 +95,15 @@ public sealed partial class ClusterSynchroManager(
         finally
         {
             objects.Changed -= OnChanged;
+            await polling.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await poll.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
             List<ClusterSynchro> all;
             lock (_running)
             {
@@ -230,7 +244,7 @@ public sealed partial class ClusterSynchroManager(
 
             try
             {
-                var synchro = new ClusterSynchro(spec, storage, objects, catalog, options.Value, time, logger);
+                var synchro = new ClusterSynchro(spec, storage, objects, catalog, metrics, options.Value, time, logger);
                 lock (_running)
                 {
                     _running[name] = synchro;

@@ -80,7 +80,7 @@ internal sealed partial class ResourceSynchro : IReflectorHandler
         }
 
         _connectionTrouble();
-        SynchroMetrics.WatchRestarted(_cluster, _resourceName, "error");
+        _writer.Metrics.WatchRestarted(_cluster, _resourceName, "error");
         LogFailure(_logger, _cluster, _resourceName, e);
         var reason = e switch
         {
@@ -94,7 +94,7 @@ internal sealed partial class ResourceSynchro : IReflectorHandler
 
     void IReflectorHandler.OnExpired()
     {
-        SynchroMetrics.WatchRestarted(_cluster, _resourceName, "expired");
+        _writer.Metrics.WatchRestarted(_cluster, _resourceName, "expired");
         LogRelist(_logger, _cluster, _resourceName);
     }
 
@@ -175,9 +175,9 @@ internal sealed partial class ResourceSynchro : IReflectorHandler
         }
 
         _state.SetObjectCount(seen.Count);
-        SynchroMetrics.Added(_cluster, _resourceName, list.Added);
-        SynchroMetrics.Updated(_cluster, _resourceName, list.Updated);
-        SynchroMetrics.Deleted(_cluster, _resourceName, gone.Count);
+        _writer.Metrics.Added(_cluster, _resourceName, list.Added);
+        _writer.Metrics.Updated(_cluster, _resourceName, list.Updated);
+        _writer.Metrics.Deleted(_cluster, _resourceName, gone.Count);
         LogListed(_logger, _cluster, _resourceName, seen.Count, list.Added + list.Updated, gone.Count);
 
         var (reason, message) = _problems.Summary();
@@ -294,9 +294,9 @@ internal sealed partial class ResourceSynchro : IReflectorHandler
                 await _writer.DeleteAsync([.. deletes.Values], ct).ConfigureAwait(false);
             }
 
-            SynchroMetrics.Added(_cluster, _resourceName, added);
-            SynchroMetrics.Updated(_cluster, _resourceName, updated);
-            SynchroMetrics.Deleted(_cluster, _resourceName, deletes.Count);
+            _writer.Metrics.Added(_cluster, _resourceName, added);
+            _writer.Metrics.Updated(_cluster, _resourceName, updated);
+            _writer.Metrics.Deleted(_cluster, _resourceName, deletes.Count);
         }
     }
 

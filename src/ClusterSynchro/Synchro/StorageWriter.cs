@@ -9,7 +9,7 @@ namespace Clusterpedia.ClusterSynchro.Synchro;
 /// Storage writes of one cluster's synchros: transient database errors (busy, dropped connection, timeout) are
 /// retried with jittered backoff rather than dropped; whatever still fails surfaces and the resource relists.
 /// </summary>
-internal sealed class StorageWriter(IResourceStorage storage, string cluster, TimeProvider time)
+internal sealed class StorageWriter(IResourceStorage storage, string cluster, SynchroMetrics metrics, TimeProvider time)
 {
     private readonly ResiliencePipeline _retry = new ResiliencePipelineBuilder { TimeProvider = time }
         .AddRetry(new RetryStrategyOptions
@@ -24,17 +24,20 @@ internal sealed class StorageWriter(IResourceStorage storage, string cluster, Ti
 
     public IResourceStorage Storage => storage;
 
+    /// <summary>The synchro's instruments, for the resource synchros writing through this writer.</summary>
+    public SynchroMetrics Metrics => metrics;
+
     public async Task UpsertAsync(IReadOnlyList<ResourceRecord> records, CancellationToken ct)
     {
         var started = time.GetTimestamp();
         await _retry.ExecuteAsync(static (state, token) => new ValueTask(state.storage.UpsertAsync(state.records, token)), (storage, records), ct).ConfigureAwait(false);
-        SynchroMetrics.WriteTook(cluster, time.GetElapsedTime(started));
+        metrics.WriteTook(cluster, time.GetElapsedTime(started));
     }
 
     public async Task DeleteAsync(IReadOnlyList<ResourceKey> keys, CancellationToken ct)
     {
         var started = time.GetTimestamp();
         await _retry.ExecuteAsync(static (state, token) => new ValueTask(state.storage.DeleteAsync(state.keys, token)), (storage, keys), ct).ConfigureAwait(false);
-        SynchroMetrics.WriteTook(cluster, time.GetElapsedTime(started));
+        metrics.WriteTook(cluster, time.GetElapsedTime(started));
     }
 }

@@ -31,6 +31,13 @@ public sealed class SynchroOptions
     public TimeSpan ResyncInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// How often the database's change feed of PediaClusters and ClusterSyncResources is read, to notice writes of
+    /// another process (an API-only server) on the same database; and how often an API-only process reads the
+    /// PediaClusters' status and the synced resources the synchro published.
+    /// </summary>
+    public TimeSpan StorePollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// How often cluster health is probed (plus up to 20 % jitter). A watch that ends or fails also asks for a probe
     /// at once, so a member that goes away is usually seen before the interval is up.
     /// </summary>

@@ -10,7 +10,7 @@ namespace Clusterpedia.Storage.Engine;
 /// under the delete's revision (for the retention), and rows remember the revision that created them: together the
 /// change feed a watch of our objects replays.
 /// </summary>
-internal sealed class SqlApiObjectStore(StorageEngine engine) : IApiObjectStore, IApiObjectChangeFeed
+internal sealed class SqlApiObjectStore(StorageEngine engine) : IDatabaseObjectStore
 {
     public event Action<string>? Changed;
 

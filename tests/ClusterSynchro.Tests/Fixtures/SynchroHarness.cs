@@ -79,7 +79,7 @@ public sealed class SynchroHarness : IAsyncDisposable
     public async Task StartSynchroAsync()
     {
         Catalog = new SyncedResourceCatalog();
-        _manager = new ClusterSynchroManager(Objects, Storage, Catalog, Options.Create(_options), TimeProvider.System, NullLogger<ClusterSynchroManager>.Instance);
+        _manager = new ClusterSynchroManager(Objects, Storage, Catalog, TestMetrics.Synchro, Options.Create(_options), TimeProvider.System, NullLogger<ClusterSynchroManager>.Instance);
         await _manager.StartAsync(CancellationToken.None);
     }
 

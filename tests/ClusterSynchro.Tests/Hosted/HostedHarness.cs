@@ -90,7 +90,7 @@ public sealed class HostedHarness : IAsyncDisposable
 
         var synchro = SynchroHarness.FastOptions();
         synchro.ResyncInterval = TimeSpan.FromSeconds(1);
-        var manager = new ClusterSynchroManager(store, handle.Resources, new SyncedResourceCatalog(), Options.Create(synchro), TimeProvider.System,
+        var manager = new ClusterSynchroManager(store, handle.Resources, new SyncedResourceCatalog(), TestMetrics.Synchro, Options.Create(synchro), TimeProvider.System,
             NullLogger<ClusterSynchroManager>.Instance, store);
         await manager.StartAsync(CancellationToken.None);
         return new HostedHarness(host, handle, directory, store, manager);

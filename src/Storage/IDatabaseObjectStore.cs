@@ -1,0 +1,9 @@
+namespace Clusterpedia.Storage;
+
+/// <summary>
+/// The database's own-object table as a store of its own. It is the <see cref="IApiObjectStore"/> in standalone mode,
+/// and it stays in the database when a host cluster holds the PediaClusters (hosted mode), so every process on one
+/// database can publish state to the others through it whatever the cluster source, with the change feed to follow it.
+/// Keys other than our served resources (e.g. the synchro's catalog of synced resources) are never served by the API.
+/// </summary>
+public interface IDatabaseObjectStore : IApiObjectStore, IApiObjectChangeFeed;
