@@ -4,6 +4,7 @@ using Clusterpedia.ApiServer.Discovery;
 using Clusterpedia.ApiServer.Http;
 using Clusterpedia.ApiServer.Observability;
 using Clusterpedia.ApiServer.Search;
+using Clusterpedia.ApiServer.Security;
 using Clusterpedia.ApiServer.Watch;
 using Clusterpedia.ClusterSynchro;
 using Clusterpedia.Storage;
@@ -49,6 +50,8 @@ public static class ServerApp
             builder.Services.AddSingleton<CollectionHandler>();
             builder.Services.AddSingleton<OwnApiHandler>();
             builder.Services.AddSingleton<OpenApiDocuments>();
+            // Until authentication and authorization land ([Security]), every request is allowed.
+            builder.Services.AddSingleton<IAccessReviewer, AllowAllAccessReviewer>();
         }
 
         builder.Services.AddSingleton<ServerMetrics>();
