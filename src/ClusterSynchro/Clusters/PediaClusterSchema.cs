@@ -28,13 +28,7 @@ public static class PediaClusterSchema
             ("tokenData", Str("Base64 bearer token.", "byte")),
             ("certData", Str("Base64 PEM client certificate (with keyData).", "byte")),
             ("keyData", Str("Base64 PEM client key (with certData).", "byte")),
-            ("authenticationFrom", Obj(
-                "Hosted mode: credentials in Secrets ({name, key}) of the server's credential namespace (default clusterpedia-system) in this cluster; they take precedence over the inline fields.",
-                ("kubeconfig", SecretKeyRef("Secret key holding a kubeconfig (plain, not base64).")),
-                ("ca", SecretKeyRef("Secret key holding the PEM CA bundle.")),
-                ("token", SecretKeyRef("Secret key holding the bearer token.")),
-                ("cert", SecretKeyRef("Secret key holding the PEM client certificate.")),
-                ("key", SecretKeyRef("Secret key holding the PEM client key.")))),
+            ("authenticationFrom", AuthenticationFrom()),
             ("syncResources", Arr(
                 "Resources to sync, by group. Resources the member does not serve are reported in status and skipped.",
                 SyncResource(("eventsInvolvedResources", Strings("Accepted for compatibility with Clusterpedia; not used yet."))))),
@@ -63,6 +57,7 @@ public static class PediaClusterSchema
             ("tokenData", Str("Base64 bearer token.")),
             ("certData", Str("Base64 PEM client certificate (with keyData).")),
             ("keyData", Str("Base64 PEM client key (with certData).")),
+            ("authenticationFrom", AuthenticationFrom()),
             ("resources", Arr(
                 "Resources to sync, by group (spec.syncResources in v1alpha2).",
                 Obj(
@@ -70,6 +65,14 @@ public static class PediaClusterSchema
                     ("group", Str("API group; \"\" is the core group.")),
                     ("resources", Strings("Resources of the group to sync; \"*\" means all of them."))))))),
         ("status", Obj("What the server observed (the same status as cluster.clusterpedia.io/v1alpha2).").PreserveUnknownFields()));
+
+    private static JsonObject AuthenticationFrom() => Obj(
+        "Hosted mode: credentials in Secrets ({name, key}) of the server's credential namespace (default clusterpedia-system) in this cluster; they take precedence over the inline fields.",
+        ("kubeconfig", SecretKeyRef("Secret key holding a kubeconfig (plain, not base64).")),
+        ("ca", SecretKeyRef("Secret key holding the PEM CA bundle.")),
+        ("token", SecretKeyRef("Secret key holding the bearer token.")),
+        ("cert", SecretKeyRef("Secret key holding the PEM client certificate.")),
+        ("key", SecretKeyRef("Secret key holding the PEM client key.")));
 
     /// <summary>ClusterSyncResources in cluster.clusterpedia.io/v1alpha2.</summary>
     public static JsonObject SyncResourcesV1Alpha2() => Obj(

@@ -143,14 +143,7 @@ public sealed class HostedModeTests
         await using var member = await StartMemberAsync("member-6");
         await using var harness = await HostedHarness.StartAsync();
         var legacy = new GroupVersionResource(PediaClusterResource.LegacyGroup, PediaClusterResource.LegacyVersion, PediaClusterResource.Resource);
-        harness.Host.Store.Create(new("apiextensions.k8s.io", "v1", "customresourcedefinitions"), null, """
-            {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition",
-             "metadata":{"name":"pediaclusters.clusters.clusterpedia.io"},
-             "spec":{"group":"clusters.clusterpedia.io","scope":"Cluster",
-               "names":{"plural":"pediaclusters","singular":"pediacluster","kind":"PediaCluster","listKind":"PediaClusterList"},
-               "versions":[{"name":"v1alpha1","served":true,"storage":true,"subresources":{"status":{}},
-                 "schema":{"openAPIV3Schema":{"type":"object","x-kubernetes-preserve-unknown-fields":true}}}]}}
-            """);
+        // The repository's crds/ (applied by the harness) include the v1alpha1 CRD.
         harness.CreateSecret("member-6-credentials", new Dictionary<string, string> { ["token"] = member.Token! });
         harness.Host.Store.Create(legacy, null, new JsonObject
         {
