@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Clusterpedia.ApiServer.Clusters;
 using Clusterpedia.ApiServer.Collections;
 using Clusterpedia.ApiServer.Discovery;
@@ -57,7 +58,14 @@ public static class ServerApp
         builder.Services.AddSingleton<ServerMetrics>();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter("Clusterpedia.*")
+            // Only this server's instruments: a meter listener sees every meter of the process by name, so a second
+            // server in the same process (tests) would otherwise merge into, and on disposal end, our series.
             .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
+        builder.Services.ConfigureOpenTelemetryMeterProvider((services, metrics) =>
+        {
+            var own = services.GetRequiredService<IMeterFactory>();
+            metrics.AddView(instrument => ReferenceEquals(instrument.Meter.Scope, own) ? null : MetricStreamConfiguration.Drop);
+        });
 
         var app = builder.Build();
         app.Services.GetRequiredService<ServerMetrics>();
