@@ -1,6 +1,7 @@
 # Shared helpers for hack/ scripts. Source it; do not run it.
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-LOCAL="$ROOT/.local"
+# Where the demo keeps its binaries, data, logs and kubeconfig; tests point it at a temporary directory.
+LOCAL="${CLUSTERPEDIA_LOCAL_DIR:-$ROOT/.local}"
 
 log() { printf '\033[1m==>\033[0m %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

@@ -1,0 +1,73 @@
+using System.Diagnostics;
+
+namespace Clusterpedia.ApiServer.Tests.Demo;
+
+/// <summary>
+/// The local demo exactly as a user starts it: <c>hack/local-up.sh</c> (version 2: a simulated host cluster, two members,
+/// our server registered in the host as an APIService) run once into a temporary directory, stopped with
+/// <c>hack/local-down.sh</c> at the end.
+/// </summary>
+public sealed class LocalDemo : IAsyncLifetime
+{
+    private static readonly TimeSpan _startTimeout = TimeSpan.FromMinutes(8);
+    private readonly TempDirectory _dir = new("clusterpedia-demo-");
+
+    public string Kubeconfig => _dir.File("kubeconfig");
+
+    public string Root { get; } = FindRoot();
+
+    public string UpOutput { get; private set; } = string.Empty;
+
+    public async Task InitializeAsync()
+    {
+        var (code, output) = await RunAsync("hack/local-up.sh", _startTimeout);
+        UpOutput = output;
+        if (code != 0)
+        {
+            throw new InvalidOperationException($"hack/local-up.sh failed with exit code {code}:\n{output}");
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await RunAsync("hack/local-down.sh", TimeSpan.FromMinutes(1));
+        _dir.Delete();
+    }
+
+    private async Task<(int Code, string Output)> RunAsync(string script, TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo("bash", [Path.Combine(Root, script)])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Root,
+        };
+        start.Environment["CLUSTERPEDIA_LOCAL_DIR"] = _dir.Path;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{script} did not finish within {timeout}:\n{await stdout}\n{await stderr}");
+        }
+
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    private static string FindRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Clusterpedia.slnx")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("repository root not found above " + AppContext.BaseDirectory);
+    }
+}

@@ -1,0 +1,73 @@
+namespace Clusterpedia.ApiServer.Tests.Demo;
+
+/// <summary>
+/// The demo contract (PRODUCT.md, version 2) checked with real kubectl against what hack/local-up.sh started: PediaClusters
+/// live in the host, searches go through the host's aggregation layer to our server, and the host answers RBAC questions
+/// as kube-apiserver would.
+/// </summary>
+public sealed class LocalDemoTests(LocalDemo demo) : IClassFixture<LocalDemo>
+{
+    [Theory]
+    [InlineData(Kubectl.Newest)]
+    [InlineData(Kubectl.Oldest)]
+    public async Task GetPediaClusters_CurrentContextIsTheHost_BothClustersReady(string binary)
+    {
+        using var kubectl = new Kubectl(binary, demo.Kubeconfig);
+
+        var server = await kubectl.OkAsync("config", "view", "--minify", "-o", "jsonpath={.clusters[0].name}");
+        var ready = await kubectl.OkAsync("get", "pediaclusters", "-o", "jsonpath={range .items[*]}{.metadata.name}={.status.conditions[?(@.type==\"Ready\")].status} {end}");
+
+        server.ShouldBe("host");
+        ready.Trim().Split(' ').Order(StringComparer.Ordinal).ShouldBe(["cluster-1=True", "cluster-2=True"]);
+    }
+
+    [Theory]
+    [InlineData(Kubectl.Newest)]
+    [InlineData(Kubectl.Oldest)]
+    public async Task GetDeployments_ClusterpediaThroughTheHost_BothClustersWithClusterColumn(string binary)
+    {
+        using var kubectl = new Kubectl(binary, demo.Kubeconfig);
+
+        var output = await kubectl.OkAsync("--cluster", "clusterpedia", "get", "deployments", "-A");
+        var apiService = await kubectl.OkAsync("get", "apiservice", "v1beta1.clusterpedia.io",
+            "-o", "jsonpath={.status.conditions[?(@.type==\"Available\")].status}");
+
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries).ShouldBe(["NAMESPACE", "CLUSTER", "NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"]);
+        lines.Skip(1).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]).Distinct().Order(StringComparer.Ordinal)
+            .ShouldBe(["cluster-1", "cluster-2"]);
+        apiService.ShouldBe("True");
+    }
+
+    [Fact]
+    public async Task ApplyExample_PediaClusterYaml_CreatedInTheHost()
+    {
+        using var kubectl = new Kubectl(Kubectl.Newest, demo.Kubeconfig);
+
+        var applied = await kubectl.OkAsync("apply", "-f", Path.Combine(demo.Root, "examples", "pediacluster.yaml"));
+        try
+        {
+            var selfLink = await kubectl.OkAsync("get", "pediacluster", "cluster-example", "-o", "jsonpath={.metadata.name}");
+
+            applied.ShouldContain("pediacluster.cluster.clusterpedia.io/cluster-example created");
+            selfLink.ShouldBe("cluster-example");
+        }
+        finally
+        {
+            await kubectl.OkAsync("delete", "pediacluster", "cluster-example", "--wait=false");
+        }
+    }
+
+    [Theory]
+    [InlineData("list", "pods", "no")]
+    [InlineData("list", "resources.clusterpedia.io", "yes")]
+    [InlineData("create", "pediaclusters.cluster.clusterpedia.io", "no")]
+    public async Task AuthCanI_AsViewer_AnswersFromHostRbac(string verb, string resource, string expected)
+    {
+        using var kubectl = new Kubectl(Kubectl.Newest, demo.Kubeconfig);
+
+        var (_, stdout, _) = await kubectl.RunAsync("auth", "can-i", verb, resource, "--as", "viewer");
+
+        stdout.Trim().ShouldBe(expected);
+    }
+}
