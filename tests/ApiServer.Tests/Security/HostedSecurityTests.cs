@@ -30,12 +30,13 @@ public sealed class HostedSecurityTests(HostedSecurityEnvironment env) : IClassF
     [Fact]
     public async Task KubectlThroughHost_UserWithoutHostPermission_Forbidden()
     {
-        using var nobody = await env.HostKubectlAsync(HostedSecurityEnvironment.NobodyToken, search: true);
+        using var nobody = await env.HostKubectlAsync(HostedSecurityEnvironment.NobodyToken, search: false);
 
-        var result = await nobody.RunAsync("get", "deployments", "-A");
+        var result = await nobody.RunAsync("get", "--raw", _deployments);
 
         result.ExitCode.ShouldNotBe(0);
-        result.Stderr.ShouldContain("User \"nobody\" cannot");
+        result.Stderr.ShouldContain(
+            "Error from server (Forbidden): resources.clusterpedia.io \"apis\" is forbidden: User \"nobody\" cannot get resource \"resources/apps\" in API group \"clusterpedia.io\" at the cluster scope");
     }
 
     [Fact]
@@ -57,7 +58,7 @@ public sealed class HostedSecurityTests(HostedSecurityEnvironment env) : IClassF
     {
         // A client certificate of the host's client CA (from the ConfigMap's client-ca-file) is the user it names; it
         // is not the front proxy's, so X-Remote-* headers next to it are ignored.
-        var (certPem, keyPem) = env.Host.IssueClientCertificate("nobody");
+        var (certPem, keyPem) = env.Host.IssueClientCertificate("nobody", "nobodies");
         using var http = env.DirectHttp(TrustingHttp.ClientCertificate(certPem, keyPem));
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(env.Server.Url, _deployments));
         request.Headers.Add("X-Remote-User", "viewer");

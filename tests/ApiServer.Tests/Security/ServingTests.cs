@@ -22,17 +22,24 @@ public sealed class ServingTests
             await File.WriteAllTextAsync(dir.File("tls.key"), first.KeyPem);
             await using var server = await InProcessServer.StartSecureAsync(dir.Path,
                 "--tls-cert-file", dir.File("tls.crt"), "--tls-private-key-file", dir.File("tls.key"));
-            string? seen = null;
-            using var http = TrustingHttp.Create(first.CaPem + second.CaPem, seen: c => seen = c.Thumbprint);
-            (await http.GetAsync(new Uri(server.Url, "/healthz"))).StatusCode.ShouldBe(HttpStatusCode.OK);
             using var firstCert = X509Certificate2.CreateFromPem(first.CertificatePem);
+            using var secondCert = X509Certificate2.CreateFromPem(second.CertificatePem);
+            string? seen = null;
+            // Both test CAs share a subject name, so the client pins the two serving certificates instead.
+            using var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero };
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, cert, _, _) =>
+            {
+                seen = (cert as X509Certificate2)?.Thumbprint;
+                return seen == firstCert.Thumbprint || seen == secondCert.Thumbprint;
+            };
+            using var http = new HttpClient(handler);
+            (await http.GetAsync(new Uri(server.Url, "/healthz"))).StatusCode.ShouldBe(HttpStatusCode.OK);
             seen.ShouldBe(firstCert.Thumbprint);
 
             await File.WriteAllTextAsync(dir.File("tls.key"), second.KeyPem);
             await File.WriteAllTextAsync(dir.File("tls.crt"), second.CertificatePem);
             File.SetLastWriteTimeUtc(dir.File("tls.crt"), DateTime.UtcNow.AddSeconds(5));
 
-            using var secondCert = X509Certificate2.CreateFromPem(second.CertificatePem);
             await Eventually.UntilAsync(async () =>
             {
                 (await http.GetAsync(new Uri(server.Url, "/healthz"))).StatusCode.ShouldBe(HttpStatusCode.OK);

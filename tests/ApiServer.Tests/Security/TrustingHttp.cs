@@ -5,7 +5,7 @@ namespace Clusterpedia.ApiServer.Tests.Security;
 /// <summary>HttpClients that trust one CA bundle (PEM) only, optionally presenting a client certificate.</summary>
 internal static class TrustingHttp
 {
-    public static HttpClient Create(string caBundlePem, X509Certificate2? clientCertificate = null, Action<X509Certificate2>? seen = null)
+    public static HttpClient Create(string caBundlePem, X509Certificate2? clientCertificate = null)
     {
         var roots = new X509Certificate2Collection();
         roots.ImportFromPem(caBundlePem);
@@ -21,7 +21,6 @@ internal static class TrustingHttp
                         return false;
                     }
 
-                    seen?.Invoke(cert);
                     using var chain = new X509Chain();
                     chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
                     chain.ChainPolicy.CustomTrustStore.AddRange(roots);
