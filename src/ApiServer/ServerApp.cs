@@ -53,7 +53,7 @@ public static class ServerApp
             builder.Services.AddSingleton<OpenApiDocuments>();
         }
 
-        builder.AddServerSecurity(roles.Api);
+        builder.AddServerSecurity();
 
         builder.Services.AddSingleton<ServerMetrics>();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
@@ -64,7 +64,7 @@ public static class ServerApp
         app.Services.GetRequiredService<ServerMetrics>();
         app.UseMiddleware<MetricsMiddleware>();
         app.UseMiddleware<StatusMiddleware>();
-        app.UseServerSecurity(roles.Api);
+        app.UseServerSecurity();
         if (roles.Api)
         {
             app.MapClusterpedia();

@@ -34,17 +34,13 @@ internal static class SecuritySetup
     public static string[] NormalizeFlags(string[] args) =>
         [.. args.Select(a => _booleanFlags.Contains(a, StringComparer.Ordinal) ? a + "=true" : a)];
 
-    public static void AddServerSecurity(this WebApplicationBuilder builder, bool api)
+    /// <summary>Serving and the services of authentication and authorization; every role (a synchro-only process's /metrics is protected too).</summary>
+    public static void AddServerSecurity(this WebApplicationBuilder builder)
     {
         var section = builder.Configuration.GetSection(SecurityOptions.Section);
         builder.Services.AddOptions<SecurityOptions>().Bind(section);
         var options = section.Get<SecurityOptions>() ?? new SecurityOptions();
         ConfigureServing(builder, options);
-        if (!api)
-        {
-            return;
-        }
-
         if (options.InsecureSkipAuth)
         {
             builder.Services.AddSingleton<IAccessReviewer, AllowAllAccessReviewer>();
@@ -82,18 +78,13 @@ internal static class SecuritySetup
     }
 
     /// <summary>Authentication and authorization, after the Status writer (so a 401/403 is a Status) and before routing's handlers.</summary>
-    public static void UseServerSecurity(this WebApplication app, bool api)
+    public static void UseServerSecurity(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value;
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Clusterpedia.ApiServer.Security");
         if (options.InsecureHttp)
         {
             SecurityLog.InsecureHttp(logger);
-        }
-
-        if (!api)
-        {
-            return;
         }
 
         if (options.InsecureSkipAuth)
