@@ -124,8 +124,10 @@ openssl x509 -req -in "$LOCAL/pki/server.csr" -CA "$LOCAL/pki/server-ca.crt" -CA
   -out "$LOCAL/pki/server.crt" -extfile <(printf 'subjectAltName=DNS:%s.%s.svc,DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' "$SERVICE" "$SERVICE_NS") 2>/dev/null
 chmod 600 "$LOCAL/pki/"*.key
 
-SERVER_ARGS=(--urls "$SERVER" --Kestrel:Certificates:Default:Path "$LOCAL/pki/server.crt"
-  --Kestrel:Certificates:Default:KeyPath "$LOCAL/pki/server.key"
+# Security is on in both modes (docs/security.md): HTTPS with this certificate (reloaded when the files change);
+# hosted, the host authenticates (front proxy, TokenReview) and authorizes (SubjectAccessReview); standalone, the
+# token file's users (admin in system:masters may do everything, viewer may read) are the only ones.
+SERVER_ARGS=(--urls "$SERVER" --tls-cert-file "$LOCAL/pki/server.crt" --tls-private-key-file "$LOCAL/pki/server.key"
   --Storage:Engine sqlite --Storage:ConnectionString "Data Source=$LOCAL/clusterpedia.db")
 
 if [ "$MODE" = hosted ]; then
@@ -214,6 +216,28 @@ roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: extension-apise
 subjects:
 - {kind: ServiceAccount, name: $SERVICE, namespace: $SERVICE_NS}
 ---
+# kube-apiserver's bootstrap Role (the simulator bootstraps ClusterRoles only): read the aggregation's authentication
+# ConfigMap, which tells the server whom to believe for X-Remote-* headers.
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: extension-apiserver-authentication-reader
+  namespace: kube-system
+rules:
+- apiGroups: [""]
+  resources: [configmaps]
+  resourceNames: [extension-apiserver-authentication]
+  verbs: [get, list, watch]
+---
+# Delegated authentication and authorization: the server posts TokenReviews and SubjectAccessReviews to the host.
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: clusterpedia-apiserver:system:auth-delegator
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: system:auth-delegator}
+subjects:
+- {kind: ServiceAccount, name: $SERVICE, namespace: $SERVICE_NS}
+---
 # The viewer may use the search API through the host and nothing else there.
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
@@ -262,6 +286,8 @@ current-context: host
 YAML
   chmod 600 "$LOCAL/server-host.kubeconfig"
   SERVER_ARGS+=(--Synchro:HostKubeconfig "$LOCAL/server-host.kubeconfig" --Synchro:SecretNamespace "$SERVICE_NS")
+else
+  SERVER_ARGS+=(--token-auth-file "$TOKENS")
 fi
 
 log "starting the server on $SERVER ($MODE mode; SQLite: .local/clusterpedia.db)"
@@ -379,5 +405,6 @@ Try:
   kubectl auth can-i list pods --as viewer
   kubectl --context viewer --cluster clusterpedia get deployments -A
   kubectl --context member-cluster-1 get deployments -A     # the member cluster itself, to compare
+  curl --cacert .local/pki/server-ca.crt $SERVER/apis          # no credentials: 401 (docs/security.md)
 Logs are in .local/logs/. Stop everything with hack/local-down.sh.
 MSG

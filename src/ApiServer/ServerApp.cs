@@ -31,8 +31,9 @@ public static class ServerApp
 
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
+        args = SecuritySetup.NormalizeFlags(args);
         var builder = WebApplication.CreateBuilder(args);
-        builder.Configuration.AddCommandLine(args, _switches);
+        builder.Configuration.AddCommandLine(args, new Dictionary<string, string>(_switches.Concat(SecuritySetup.Switches), StringComparer.Ordinal));
         configure?.Invoke(builder);
         var roles = builder.Configuration.GetSection(ServerRoles.Section).Get<ServerRoles>() ?? new ServerRoles();
         if (!roles.Api && !roles.Synchro)
@@ -51,9 +52,9 @@ public static class ServerApp
             builder.Services.AddSingleton<CollectionHandler>();
             builder.Services.AddSingleton<OwnApiHandler>();
             builder.Services.AddSingleton<OpenApiDocuments>();
-            // Until authentication and authorization land ([Security]), every request is allowed.
-            builder.Services.AddSingleton<IAccessReviewer, AllowAllAccessReviewer>();
         }
+
+        builder.AddServerSecurity();
 
         builder.Services.AddSingleton<ServerMetrics>();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
@@ -71,6 +72,7 @@ public static class ServerApp
         app.Services.GetRequiredService<ServerMetrics>();
         app.UseMiddleware<MetricsMiddleware>();
         app.UseMiddleware<StatusMiddleware>();
+        app.UseServerSecurity();
         if (roles.Api)
         {
             app.MapClusterpedia();

@@ -10,6 +10,8 @@ namespace Clusterpedia.TestSupport;
 /// The real server (<see cref="ServerApp"/>) started in-process on a free loopback port with SQLite in a directory
 /// of the caller's, warnings-only logging, and the caller's options after those (a later option wins), e.g.
 /// <c>["--Storage:TombstoneRetention", "00:00:02"]</c> or <c>["--host-kubeconfig", path]</c>.
+/// <see cref="StartAsync"/> runs it as a local experiment (plain HTTP, <c>--insecure-http --insecure-skip-auth</c>),
+/// as most tests want; <see cref="StartSecureAsync"/> runs the secure default (HTTPS, authentication, authorization).
 /// </summary>
 public sealed class InProcessServer : IAsyncDisposable
 {
@@ -26,12 +28,21 @@ public sealed class InProcessServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    /// <summary>Starts the server; a server that fails to start (invalid options) is disposed and the error thrown.</summary>
-    public static async Task<InProcessServer> StartAsync(string directory, params IEnumerable<string> options)
+    /// <summary>Starts the server without TLS or authentication; a server that fails to start (invalid options) is disposed and the error thrown.</summary>
+    public static Task<InProcessServer> StartAsync(string directory, params IEnumerable<string> options) =>
+        StartWithAsync(directory, ["--urls", "http://127.0.0.1:0", "--insecure-http", "--insecure-skip-auth", .. options]);
+
+    /// <summary>
+    /// Starts the server as it runs by default: HTTPS on a loopback port (a self-signed certificate in the directory's
+    /// <c>certs</c> unless the options give one), authentication and authorization on.
+    /// </summary>
+    public static Task<InProcessServer> StartSecureAsync(string directory, params IEnumerable<string> options) =>
+        StartWithAsync(directory, ["--urls", "https://127.0.0.1:0", .. options]);
+
+    private static async Task<InProcessServer> StartWithAsync(string directory, IEnumerable<string> options)
     {
         var app = ServerApp.Create(
         [
-            "--urls", "http://127.0.0.1:0",
             "--Storage:Engine", "sqlite",
             "--Storage:ConnectionString", $"Data Source={Path.Combine(directory, "clusterpedia.db")}",
             "--Logging:LogLevel:Default", "Warning",

@@ -47,6 +47,8 @@ internal sealed class ServerProcess : IAsyncDisposable
         foreach (var argument in new[]
         {
             dll, "--urls", string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}"),
+            // The benchmark measures storage and search, not TLS or authentication: the explicit local-experiment mode.
+            "--insecure-http", "--insecure-skip-auth",
             "--Storage:Engine", engine, "--Storage:ConnectionString", connectionString,
             "--Logging:LogLevel:Default", "Warning",
         })

@@ -64,7 +64,7 @@ public sealed partial class ServerProcess(string directory) : IAsyncDisposable
         foreach (var arg in new[]
         {
             "exec", dll,
-            "--urls", "http://127.0.0.1:0",
+            "--urls", "http://127.0.0.1:0", "--insecure-http", "--insecure-skip-auth",
             "--Storage:Engine", "sqlite",
             "--Storage:ConnectionString", $"Data Source={Path.Combine(directory, "clusterpedia.db")}",
             "--Synchro:HealthInterval", "00:00:02",

@@ -1,0 +1,58 @@
+using System.Text.Json.Nodes;
+using Clusterpedia.Kube.Client;
+using Clusterpedia.Kube.Config;
+
+namespace Clusterpedia.ApiServer.Security;
+
+/// <summary>
+/// The host cluster as the server's own ServiceAccount sees it (<c>Synchro:HostKubeconfig</c>): where TokenReviews and
+/// SubjectAccessReviews are posted and the extension-apiserver-authentication ConfigMap is read.
+/// </summary>
+internal sealed class HostApi(string kubeconfig, string? context, TimeProvider time) : IDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private KubeClient? _client;
+
+    public async Task<JsonNode?> PostAsync(string path, JsonObject body, CancellationToken cancellationToken)
+    {
+        var client = await ClientAsync(cancellationToken).ConfigureAwait(false);
+        var answer = await client.PostRawAsync(path, System.Text.Encoding.UTF8.GetBytes(body.ToJsonString()), cancellationToken).ConfigureAwait(false);
+        return JsonNode.Parse(answer);
+    }
+
+    public async Task<JsonNode?> GetAsync(string path, CancellationToken cancellationToken)
+    {
+        var client = await ClientAsync(cancellationToken).ConfigureAwait(false);
+        return JsonNode.Parse(await client.GetRawAsync(path, cancellationToken).ConfigureAwait(false));
+    }
+
+    private async Task<KubeClient> ClientAsync(CancellationToken cancellationToken)
+    {
+        if (_client is { } ready)
+        {
+            return ready;
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_client is null)
+            {
+                var config = await Kubeconfig.LoadFileAsync(kubeconfig, cancellationToken).ConfigureAwait(false);
+                _client = new KubeClient(await config.ToOptionsAsync(context, cancellationToken).ConfigureAwait(false), time);
+            }
+
+            return _client;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        _client?.Dispose();
+        _gate.Dispose();
+    }
+}
