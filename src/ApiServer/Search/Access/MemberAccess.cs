@@ -35,11 +35,14 @@ internal sealed class MemberAccess(IResourceStorage storage, SyncedResourceCatal
         options.Value.Enabled && user is not null && !user.Groups.Contains(RbacPolicySet.MastersGroup);
 
     /// <summary>
-    /// The grants of one resource type across every known cluster (or one); null when the user is not filtered.
+    /// The grants of one resource type across every known cluster (or one); null when the user is not filtered. RBAC
+    /// types are limited to the clusters that publish them, filtered or not: the others' rows are stored for this
+    /// filter only (Synchro:SyncMemberRbac).
     /// </summary>
     public async Task<IReadOnlyList<AccessGrant>?> GrantsAsync(UserInfo? user, string group, string resource, string? cluster, CancellationToken ct)
     {
-        if (!Filters(user))
+        var filtered = Filters(user);
+        if (!filtered && group != RbacGroup)
         {
             return null;
         }
@@ -47,7 +50,13 @@ internal sealed class MemberAccess(IResourceStorage storage, SyncedResourceCatal
         var grants = new List<AccessGrant>();
         foreach (var name in cluster is null ? catalog.Clusters : [cluster])
         {
-            var scope = (await SnapshotAsync(name, ct).ConfigureAwait(false)).ListScope(user!, group, resource);
+            if (group == RbacGroup && !Publishes(name, group, resource))
+            {
+                // Synced for this filter only: the spec of that cluster did not ask for it.
+                continue;
+            }
+
+            var scope = filtered ? (await SnapshotAsync(name, ct).ConfigureAwait(false)).ListScope(user!, group, resource) : ListScope.All;
             if (!scope.IsEmpty)
             {
                 grants.Add(new AccessGrant(name, scope.AllNamespaces ? null : [.. scope.Namespaces.Order(StringComparer.Ordinal)]));
@@ -59,11 +68,13 @@ internal sealed class MemberAccess(IResourceStorage storage, SyncedResourceCatal
 
     /// <summary>
     /// The grants of a search across types (a collection resource): one per cluster and synced resource the filters
-    /// cover, typed, since a user's access differs per resource. Null when the user is not filtered.
+    /// cover, typed, since a user's access differs per resource. Null when the user is not filtered and the types
+    /// cannot reach the RBAC group (whose rows of clusters that do not publish it stay hidden).
     /// </summary>
     public async Task<IReadOnlyList<AccessGrant>?> GrantsAsync(UserInfo? user, IReadOnlyList<ResourceTypeFilter> types, CancellationToken ct)
     {
-        if (!Filters(user))
+        var filtered = Filters(user);
+        if (!filtered && !types.Any(t => t.Group == RbacGroup))
         {
             return null;
         }
@@ -71,14 +82,14 @@ internal sealed class MemberAccess(IResourceStorage storage, SyncedResourceCatal
         var grants = new List<AccessGrant>();
         foreach (var name in catalog.Clusters)
         {
-            var snapshot = await SnapshotAsync(name, ct).ConfigureAwait(false);
+            var snapshot = filtered ? await SnapshotAsync(name, ct).ConfigureAwait(false) : null;
             var covered = catalog.For(name)
                 .Where(r => types.Any(t => t.Group == r.Resource.Group && (t.Version is null || t.Version == r.Resource.Version) && (t.Resource is null || t.Resource == r.Resource.Resource)))
                 .Select(r => (r.Resource.Group, r.Resource.Resource))
                 .Distinct();
             foreach (var (group, resource) in covered)
             {
-                var scope = snapshot.ListScope(user!, group, resource);
+                var scope = snapshot?.ListScope(user!, group, resource) ?? ListScope.All;
                 if (!scope.IsEmpty)
                 {
                     grants.Add(new AccessGrant(name, scope.AllNamespaces ? null : [.. scope.Namespaces.Order(StringComparer.Ordinal)], group, resource));
@@ -92,6 +103,9 @@ internal sealed class MemberAccess(IResourceStorage storage, SyncedResourceCatal
     /// <summary>Whether the user may see one object: the same rule as a list of its type (a get shows what a list would).</summary>
     public async Task<bool> CanSeeAsync(UserInfo? user, string cluster, string group, string resource, string ns, CancellationToken ct) =>
         !Filters(user) || (await SnapshotAsync(cluster, ct).ConfigureAwait(false)).ListScope(user!, group, resource).Covers(ns);
+
+    private bool Publishes(string cluster, string group, string resource) =>
+        catalog.For(cluster).Any(r => r.Resource.Group == group && r.Resource.Resource == resource);
 
     private async Task<MemberRbacSnapshot> SnapshotAsync(string cluster, CancellationToken ct)
     {
