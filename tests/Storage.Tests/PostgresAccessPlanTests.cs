@@ -40,7 +40,10 @@ public sealed class PostgresAccessPlanTests(PostgresStorageFixture fixture, ITes
 
         var query = new ResourceQuery
         {
-            Group = _group, Version = "v1", Resource = "pods", Limit = 100,
+            Group = _group,
+            Version = "v1",
+            Resource = "pods",
+            Limit = 100,
             Access = [new("cluster-01", ["ns-03", "ns-07"]), new("cluster-05", null), new("cluster-08", ["ns-00"])],
         };
         var plan = await ExplainAsync(connection, query);

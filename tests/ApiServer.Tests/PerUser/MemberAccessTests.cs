@@ -165,8 +165,16 @@ public sealed class MemberAccessTests : IAsyncLifetime
         json["metadata"] = metadata;
         return new ResourceRecord
         {
-            Cluster = cluster, Group = gvr.Group, Version = gvr.Version, Resource = gvr.Resource, Kind = kind, Namespace = ns ?? "", Name = name,
-            Uid = uid, ResourceVersion = "1", Object = Encoding.UTF8.GetBytes(json.ToJsonString()),
+            Cluster = cluster,
+            Group = gvr.Group,
+            Version = gvr.Version,
+            Resource = gvr.Resource,
+            Kind = kind,
+            Namespace = ns ?? "",
+            Name = name,
+            Uid = uid,
+            ResourceVersion = "1",
+            Object = Encoding.UTF8.GetBytes(json.ToJsonString()),
         };
     }
 
