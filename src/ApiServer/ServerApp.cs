@@ -5,6 +5,7 @@ using Clusterpedia.ApiServer.Discovery;
 using Clusterpedia.ApiServer.Http;
 using Clusterpedia.ApiServer.Observability;
 using Clusterpedia.ApiServer.Search;
+using Clusterpedia.ApiServer.Search.Access;
 using Clusterpedia.ApiServer.Security;
 using Clusterpedia.ApiServer.Watch;
 using Clusterpedia.ClusterSynchro;
@@ -47,6 +48,8 @@ public static class ServerApp
         if (roles.Api)
         {
             builder.Services.AddOptions<QueryLimits>().Bind(builder.Configuration.GetSection(QueryLimits.Section)).ValidateDataAnnotations().ValidateOnStart();
+            builder.Services.AddOptions<PerUserResultsOptions>().Bind(builder.Configuration.GetSection(PerUserResultsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+            builder.Services.AddSingleton<MemberAccess>();
             builder.Services.AddSingleton<SearchHandler>();
             builder.Services.AddSingleton<WatchHandler>();
             builder.Services.AddSingleton<CollectionHandler>();

@@ -69,6 +69,12 @@ public sealed record ResourceQuery
     /// <summary>Substring of the name (case-sensitive).</summary>
     public string? FuzzyName { get; init; }
 
+    /// <summary>
+    /// Per-user visibility: when set, only objects some grant covers are found (empty: nothing). Applied inside the
+    /// query, so limits, continue tokens, remaining counts and change feeds stay exact. Null: no filter.
+    /// </summary>
+    public IReadOnlyList<AccessGrant>? Access { get; init; }
+
     /// <summary>Return only apiVersion, kind and metadata of each object.</summary>
     public bool OnlyMetadata { get; init; }
 }

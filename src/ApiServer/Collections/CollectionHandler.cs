@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using Clusterpedia.ApiServer.Http;
 using Clusterpedia.ApiServer.Search;
+using Clusterpedia.ApiServer.Search.Access;
+using Clusterpedia.ApiServer.Security;
 using Clusterpedia.Kube;
 using Clusterpedia.Kube.Printing;
 using Clusterpedia.Kube.Server;
@@ -15,7 +17,8 @@ namespace Clusterpedia.ApiServer.Collections;
 /// kuberesources, any, and those configured) and, for one collection, the objects of all its types in one page,
 /// with every search filter and keyset paging. Tables print CLUSTER GROUP VERSION KIND NAMESPACE NAME AGE.
 /// </summary>
-internal sealed class CollectionHandler(IResourceStorage storage, IOptions<StorageOptions> storageOptions, IOptions<QueryLimits> limits, TimeProvider time)
+internal sealed class CollectionHandler(
+    IResourceStorage storage, MemberAccess access, IOptions<StorageOptions> storageOptions, IOptions<QueryLimits> limits, TimeProvider time)
 {
     private static readonly TableColumnDefinition[] _collectionColumns =
     [
@@ -55,6 +58,10 @@ internal sealed class CollectionHandler(IResourceStorage storage, IOptions<Stora
         var collection = collections.FirstOrDefault(c => c.Name == name)
             ?? throw ApiException.NotFound("clusterpedia.io", "collectionresources", name);
         var query = SearchQueryBuilder.BuildCollection(collection, context.Request.Query, limits.Value);
+        query = query with
+        {
+            Access = await access.GrantsAsync(RequestUser.Get(context), query.ResourceTypes ?? collection.Types, context.RequestAborted).ConfigureAwait(false),
+        };
 
         var result = await storage.ListAsync(query, context.RequestAborted).ConfigureAwait(false);
         var now = time.GetUtcNow();

@@ -1,6 +1,8 @@
 using System.Globalization;
 using Clusterpedia.ApiServer.Discovery;
 using Clusterpedia.ApiServer.Http;
+using Clusterpedia.ApiServer.Search.Access;
+using Clusterpedia.ApiServer.Security;
 using Clusterpedia.ApiServer.Watch;
 using Clusterpedia.ClusterSynchro.Clusters;
 using Clusterpedia.ClusterSynchro.Resources;
@@ -23,6 +25,7 @@ internal sealed class SearchHandler(
     SyncedResourceCatalog catalog,
     IClusterSyncState synchros,
     WatchHandler watcher,
+    MemberAccess access,
     IOptions<QueryLimits> limits,
     TimeProvider time)
 {
@@ -102,6 +105,10 @@ internal sealed class SearchHandler(
         var synced = Resolve(path);
         var format = ResponseFormat.Negotiate(context.Request.Headers.Accept.ToString());
         var query = SearchQueryBuilder.Build(synced.Resource, context.Request.Query, path.Namespace, path.Cluster, limits.Value);
+        query = query with
+        {
+            Access = await access.GrantsAsync(RequestUser.Get(context), synced.Resource.Group, synced.Resource.Resource, path.Cluster, ct).ConfigureAwait(false),
+        };
         if (context.Request.Query.IsWatch())
         {
             AddHealthWarnings(context, path.Cluster is null ? query.Clusters : [path.Cluster]);
@@ -139,7 +146,9 @@ internal sealed class SearchHandler(
 
         var format = ResponseFormat.Negotiate(context.Request.Headers.Accept.ToString());
         var key = new ResourceKey(path.Cluster, synced.Resource.Group, synced.Resource.Version, synced.Resource.Resource, path.Namespace ?? "", path.Name!);
-        var item = await storage.GetAsync(key, ct).ConfigureAwait(false)
+        // An object the user may not list is answered as missing, so its existence does not leak.
+        var visible = await access.CanSeeAsync(RequestUser.Get(context), path.Cluster, key.Group, key.Resource, key.Namespace, ct).ConfigureAwait(false);
+        var item = (visible ? await storage.GetAsync(key, ct).ConfigureAwait(false) : null)
             ?? throw ApiException.NotFound(synced.Resource.Group, synced.Resource.Resource, path.Name!);
         AddHealthWarnings(context, [path.Cluster]);
         var writer = CreateWriter(context, format, synced);

@@ -131,6 +131,7 @@ internal sealed class WatchHandler(IResourceStorage storage, IResourceChangeFeed
         NamespacesNotIn = q.NamespacesNotIn,
         Names = q.Names,
         NamesNotIn = q.NamesNotIn,
+        Access = q.Access,
         LabelSelector = q.LabelSelector,
         FieldSelector = q.FieldSelector,
         Since = q.Since,

@@ -23,6 +23,8 @@ internal static class ResourceResolver
     };
 
     /// <summary>Whether resolving the spec needs the member's CRDs (for custom resources or their printer columns).</summary>
+    public const string RbacGroup = "rbac.authorization.k8s.io";
+
     public static bool NeedsCustomResourceDefinitions(PediaClusterSpec spec) =>
         spec.SyncAllCustomResources || spec.SyncResources.Any(r => r.Group == "*" || !BuiltInGroups.Contains(r.Group));
 
@@ -170,6 +172,16 @@ internal static class ResourceResolver
         }
 
         return result;
+    }
+
+    /// <summary>The member's RBAC types (rbac.authorization.k8s.io/v1) it serves, synced for per-user results whatever the spec says.</summary>
+    public static IReadOnlyList<SyncedResource> MemberRbac(DiscoveryDocument discovery)
+    {
+        ArgumentNullException.ThrowIfNull(discovery);
+        var version = discovery.FindGroup(RbacGroup)?.Versions.FirstOrDefault(v => v.Version == "v1");
+        return version is null
+            ? []
+            : [.. version.Resources.Where(r => r.IsListWatchable && r.Name is "roles" or "clusterroles" or "rolebindings" or "clusterrolebindings").Select(r => ToSynced(r, null))];
     }
 
     private static string DisplayGroup(string group) => group.Length == 0 ? "core" : group;

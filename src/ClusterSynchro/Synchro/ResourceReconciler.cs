@@ -47,6 +47,19 @@ internal sealed partial class ResourceReconciler(
         var excludeKey = string.Join(',', spec.ExcludeNamespaces);
         var excluded = spec.ExcludeNamespaces.ToHashSet(StringComparer.Ordinal);
         var wanted = resolved.Resources.ToDictionary(r => (r.Resource.Group, r.Resource.Resource));
+        // Member RBAC the spec does not list: synced for per-user results, neither published nor shown in status.
+        var hidden = new HashSet<(string Group, string Resource)>();
+        if (options.SyncMemberRbac)
+        {
+            foreach (var rbac in ResourceResolver.MemberRbac(discovery))
+            {
+                if (wanted.TryAdd((rbac.Resource.Group, rbac.Resource.Resource), rbac))
+                {
+                    hidden.Add((rbac.Resource.Group, rbac.Resource.Resource));
+                }
+            }
+        }
+
         var published = new List<SyncedResource>(resolved.Resources);
 
         foreach (var (key, running) in _resources.ToList())
@@ -80,7 +93,7 @@ internal sealed partial class ResourceReconciler(
         if (!_orphansRemoved)
         {
             // Rows of resources that left the spec (or the member) while no synchro of this cluster was running.
-            var wantedResources = resolved.Resources.Select(r => r.Resource).ToHashSet();
+            var wantedResources = wanted.Values.Select(r => r.Resource).ToHashSet();
             foreach (var gvr in await storage.GetClusterResourcesAsync(name, ct).ConfigureAwait(false))
             {
                 if (!wantedResources.Contains(gvr) && !discovery.FailedGroupVersions.ContainsKey(gvr.ApiVersion))
@@ -113,7 +126,7 @@ internal sealed partial class ResourceReconciler(
             }
         }
 
-        status.SetResources([.. _resources.Values.Select(r => r.State)], [.. resolved.Skipped]);
+        status.SetResources([.. _resources.Where(kv => !hidden.Contains(kv.Key)).Select(kv => kv.Value.State)], [.. resolved.Skipped]);
 
         catalog.Set(name, published.OrderBy(r => r.Resource.Group, StringComparer.Ordinal).ThenBy(r => r.Resource.Resource, StringComparer.Ordinal));
         foreach (var problem in problems)

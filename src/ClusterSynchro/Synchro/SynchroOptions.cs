@@ -18,6 +18,13 @@ public sealed class SynchroOptions
     /// <summary>Most watch events written to storage in one transaction.</summary>
     public int MaxBatch { get; set; } = 1000;
 
+    /// <summary>
+    /// Sync every member's Roles, ClusterRoles, RoleBindings and ClusterRoleBindings whatever its syncResources say,
+    /// for per-user results (docs/security.md). Those the spec does not list are stored but not published: search and
+    /// discovery do not show them.
+    /// </summary>
+    public bool SyncMemberRbac { get; set; } = true;
+
     /// <summary>Drop metadata.managedFields and the last-applied annotation before storing.</summary>
     public bool PruneObjects { get; set; } = true;
 

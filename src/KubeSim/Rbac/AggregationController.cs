@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
+using Clusterpedia.Kube.Rbac;
 
 namespace Clusterpedia.KubeSim.Rbac;
 

@@ -1,3 +1,5 @@
+using Clusterpedia.Kube.Rbac;
+
 namespace Clusterpedia.KubeSim.Rbac;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace Clusterpedia.KubeSim.Rbac;
 /// </summary>
 internal sealed class Authorizer
 {
-    public const string MastersGroup = "system:masters";
+    public const string MastersGroup = RbacPolicySet.MastersGroup;
 
     private readonly RbacPolicy? _rbac;
 

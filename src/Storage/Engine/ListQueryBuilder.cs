@@ -105,6 +105,11 @@ internal static class ListQueryBuilder
         }
 
         AddSet(where, sql, dialect, "r.namespace", query.Namespaces, query.NamespacesNotIn);
+        if (query.Access is { } access)
+        {
+            where.Add(AccessCondition(sql, dialect, access));
+        }
+
         AddSet(where, sql, dialect, "r.name", query.Names, query.NamesNotIn);
         if (!string.IsNullOrEmpty(query.FuzzyName))
         {
@@ -166,6 +171,50 @@ internal static class ListQueryBuilder
         }
 
         return "(" + string.Join(" OR ", alternatives) + ")";
+    }
+
+    /// <summary>
+    /// (cluster = c1 AND namespace IN (...)) OR (cluster = c2) ...: an OR of grants, every value bound as a parameter.
+    /// A grant with an empty namespace list adds nothing; no grant at all matches nothing.
+    /// </summary>
+    private static string AccessCondition(SqlStatement sql, SqlDialect dialect, IReadOnlyList<AccessGrant> access)
+    {
+        var grants = new List<string>();
+        foreach (var grant in access)
+        {
+            if (grant.Namespaces is { Count: 0 })
+            {
+                continue;
+            }
+
+            var terms = new List<string> { $"r.cluster = {sql.Param(grant.Cluster)}" };
+            if (grant.Namespaces is { } namespaces)
+            {
+                terms.Add(dialect.InList(sql, "r.namespace", namespaces, negate: false));
+            }
+
+            if (grant.Group is { } group)
+            {
+                terms.Add($"r.\"group\" = {sql.Param(group)}");
+            }
+
+            if (grant.Resource is { } resource)
+            {
+                terms.Add($"r.resource = {sql.Param(resource)}");
+            }
+
+            grants.Add("(" + string.Join(" AND ", terms) + ")");
+        }
+
+        if (grants.Count == 0)
+        {
+            return "1 = 0";
+        }
+
+        // As for clusters=: a range on the order index's cluster column lets the ordered walk start at the first
+        // granted cluster and stop after the last, instead of filtering every row before them.
+        var clusters = access.Where(g => g.Namespaces is not { Count: 0 }).Select(g => g.Cluster).Order(StringComparer.Ordinal).ToArray();
+        return $"({string.Join(" OR ", grants)}) AND r.cluster >= {sql.Param(clusters[0])} AND r.cluster <= {sql.Param(clusters[^1])}";
     }
 
     private static void AddSet(List<string> where, SqlStatement sql, SqlDialect dialect, string column, IReadOnlyList<string>? @in, IReadOnlyList<string>? notIn)

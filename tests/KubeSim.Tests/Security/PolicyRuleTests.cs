@@ -1,3 +1,4 @@
+using Clusterpedia.Kube.Rbac;
 using Clusterpedia.Kube.Server;
 using Clusterpedia.KubeSim.Rbac;
 using Microsoft.AspNetCore.Http;

@@ -1,10 +1,10 @@
 using System.Text.Json.Nodes;
 using Clusterpedia.Kube.Server;
 
-namespace Clusterpedia.KubeSim.Rbac;
+namespace Clusterpedia.Kube.Rbac;
 
 /// <summary>A subject of a RoleBinding or ClusterRoleBinding: a User, a Group or a ServiceAccount.</summary>
-internal sealed record RbacSubject(string Kind, string Name, string Namespace)
+public sealed record RbacSubject(string Kind, string Name, string Namespace)
 {
     public static RbacSubject Parse(JsonNode? node, string bindingNamespace)
     {

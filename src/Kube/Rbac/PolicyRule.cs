@@ -1,9 +1,12 @@
 using System.Text.Json.Nodes;
 
-namespace Clusterpedia.KubeSim.Rbac;
+namespace Clusterpedia.Kube.Rbac;
 
-/// <summary>One rule of a Role or ClusterRole, matched as kube-apiserver's RBAC evaluation helpers match it.</summary>
-internal sealed record PolicyRule(
+/// <summary>
+/// One rule of a Role or ClusterRole, matched as kube-apiserver's RBAC evaluation helpers match it. Shared by the
+/// simulator's authorizer and our server's per-user results.
+/// </summary>
+public sealed record PolicyRule(
     IReadOnlyList<string> Verbs, IReadOnlyList<string> ApiGroups, IReadOnlyList<string> Resources, IReadOnlyList<string> ResourceNames,
     IReadOnlyList<string> NonResourceUrls)
 {
@@ -13,27 +16,27 @@ internal sealed record PolicyRule(
     public static IReadOnlyList<PolicyRule> ParseAll(JsonNode? rules) =>
         rules is JsonArray array ? array.Select(Parse).ToList() : [];
 
-    public bool Allows(RequestAttributes request)
+    /// <summary>
+    /// True when the rule allows the verb on the resource (with its subresource, if any) and object name. The name is
+    /// empty for requests without one (list, watch, create): then rules with resourceNames do not match.
+    /// </summary>
+    public bool AllowsResource(string verb, string apiGroup, string resource, string subresource, string name)
     {
-        if (!Verbs.Contains("*") && !Verbs.Contains(request.Verb))
+        if (!AllowsVerb(verb) || (!ApiGroups.Contains("*") && !ApiGroups.Contains(apiGroup)))
         {
             return false;
         }
 
-        if (!request.IsResourceRequest)
-        {
-            return NonResourceUrls.Any(url => url == "*" || url == request.Path || (url.EndsWith('*') && request.Path.StartsWith(url[..^1], StringComparison.Ordinal)));
-        }
-
-        if (!ApiGroups.Contains("*") && !ApiGroups.Contains(request.ApiGroup))
-        {
-            return false;
-        }
-
-        var combined = request.Subresource.Length == 0 ? request.Resource : request.Resource + "/" + request.Subresource;
-        var resourceMatches = Resources.Any(r => r == "*" || r == combined || (request.Subresource.Length > 0 && r == "*/" + request.Subresource));
-        return resourceMatches && (ResourceNames.Count == 0 || ResourceNames.Contains(request.Name));
+        var combined = subresource.Length == 0 ? resource : resource + "/" + subresource;
+        var resourceMatches = Resources.Any(r => r == "*" || r == combined || (subresource.Length > 0 && r == "*/" + subresource));
+        return resourceMatches && (ResourceNames.Count == 0 || ResourceNames.Contains(name));
     }
+
+    /// <summary>True when the rule allows the verb on a non-resource path: exact, <c>*</c>, or a prefix ending in <c>*</c>.</summary>
+    public bool AllowsNonResource(string verb, string path) =>
+        AllowsVerb(verb) && NonResourceUrls.Any(url => url == "*" || url == path || (url.EndsWith('*') && path.StartsWith(url[..^1], StringComparison.Ordinal)));
+
+    private bool AllowsVerb(string verb) => Verbs.Contains("*") || Verbs.Contains(verb);
 
     /// <summary>The rule as JSON (for aggregated ClusterRoles), empty lists left out as the API server omits them.</summary>
     public JsonObject ToJson()

@@ -1,0 +1,72 @@
+using Clusterpedia.Storage.Engine;
+using Clusterpedia.Storage.Tests.Fixtures;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace Clusterpedia.Storage.Tests;
+
+/// <summary>
+/// Query plans of per-user filtered lists on PostgreSQL (docs/security.md, "Per-user results"): a first page under
+/// access grants walks the order index from the first granted cluster and stops at the limit, instead of reading and
+/// sorting every row of the type.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresAccessPlanTests(PostgresStorageFixture fixture, ITestOutputHelper output) : IClassFixture<PostgresStorageFixture>
+{
+    private const string _group = "plan.test";
+
+    [Fact]
+    public async Task ListAsync_AccessGrantsFirstPage_OrderedIndexWalkWithoutSort()
+    {
+        var records = new List<ResourceRecord>();
+        for (var c = 0; c < 10; c++)
+        {
+            for (var n = 0; n < 20; n++)
+            {
+                for (var i = 0; i < 100; i++)
+                {
+                    records.Add(TestObjects.Object($"cluster-{c:D2}", _group, "v1", "pods", "Pod", $"ns-{n:D2}", $"pod-{i:D3}", resourceVersion: "1"));
+                }
+            }
+        }
+
+        await fixture.Handle.Resources.UpsertAsync(records, CancellationToken.None);
+        await using var connection = new NpgsqlConnection(fixture.Options.ConnectionString);
+        await connection.OpenAsync();
+        await using (var analyze = new NpgsqlCommand("ANALYZE resources", connection))
+        {
+            await analyze.ExecuteNonQueryAsync();
+        }
+
+        var query = new ResourceQuery
+        {
+            Group = _group,
+            Version = "v1",
+            Resource = "pods",
+            Limit = 100,
+            Access = [new("cluster-01", ["ns-03", "ns-07"]), new("cluster-05", null), new("cluster-08", ["ns-00"])],
+        };
+        var plan = await ExplainAsync(connection, query);
+        var unfiltered = await ExplainAsync(connection, query with { Access = null });
+        output.WriteLine("filtered:\n" + plan + "\nunfiltered:\n" + unfiltered);
+
+        plan.ShouldContain("Index Scan using ix_resources_gvr_order");
+        plan.ShouldContain("cluster >=");
+        plan.ShouldNotContain("Sort");
+        plan.ShouldNotContain("Seq Scan");
+    }
+
+    private static async Task<string> ExplainAsync(NpgsqlConnection connection, ResourceQuery query)
+    {
+        var built = ListQueryBuilder.Build(query, new PostgresDialect(connection.ConnectionString)).Statement;
+        await using var command = built.CreateCommand(connection, null, "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + built.Text, built.Parameters.Count);
+        var lines = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            lines.Add(reader.GetString(0));
+        }
+
+        return string.Join('\n', lines);
+    }
+}
