@@ -283,7 +283,7 @@ YAML
   SERVER_ARGS+=(--Synchro:HostKubeconfig "$LOCAL/server-host.kubeconfig" --Synchro:SecretNamespace "$SERVICE_NS")
 fi
 
-log "starting the server on $SERVER ($MODE mode; SQLite: .local/clusterpedia.db)"
+log "starting the server on $SERVER ($MODE mode; storage: $([ "$ENGINE" = mysql ] && echo "MariaDB on port $DB_PORT" || echo "SQLite .local/clusterpedia.db"))"
 start apiserver dotnet "$LOCAL/bin/apiserver/Clusterpedia.ApiServer.dll" "${SERVER_ARGS[@]}"
 wait_http_ca "$SERVER/healthz" "$LOCAL/pki/server-ca.crt" 60 || { tail -40 "$LOCAL/logs/apiserver.log"; die "the server did not start"; }
 
