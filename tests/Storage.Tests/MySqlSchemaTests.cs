@@ -24,6 +24,21 @@ public sealed class MySqlSchemaTests(MariaDbStorageFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task OpenAsync_SecondHandleAfterMigrations_SchemaLockReleased()
+    {
+        // The named lock is the session's, not the transaction's: left held by a pooled session that is not reset, it
+        // would stall the next process's migrator.
+        var options = fixture.Options;
+        options.ConnectionString += ";Connection Reset=false";
+        await using var again = await StorageFactory.OpenAsync(options, CancellationToken.None);
+        (await again.Resources.GetClusterResourcesAsync("none", CancellationToken.None)).ShouldBeEmpty();
+        await using var connection = new MySqlConnection(fixture.Options.ConnectionString);
+        await connection.OpenAsync();
+
+        (await SqliteSchemaTests.ScalarAsync(connection, "SELECT IS_USED_LOCK('clusterpedia.schema')")).ShouldBe("");
+    }
+
+    [Fact]
     public async Task Upsert_ObjectWithUnsortedKeys_ReadBackByteForByte()
     {
         // MySQL 8's JSON type would re-order these keys; LONGTEXT keeps the document as written.

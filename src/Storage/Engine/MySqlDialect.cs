@@ -79,8 +79,8 @@ internal sealed class MySqlDialect : SqlDialect
 
     public override Task PrepareDatabaseAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    // DDL commits implicitly on MySQL, so a transaction cannot hold the lock: a named lock of the session does, until
-    // the connection is closed or reset (returned to the pool).
+    // DDL commits implicitly on MySQL, so a transaction cannot hold the lock: a named lock of the session does, taken
+    // once per migration (named locks count) and released by UnlockSchemaAsync when the migrations are done.
     public override async Task LockSchemaAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
         using var command = connection.CreateCommand();
@@ -91,6 +91,13 @@ internal sealed class MySqlDialect : SqlDialect
         {
             throw new TimeoutException("Storage mysql: another process held the schema lock for 10 minutes");
         }
+    }
+
+    public override async Task UnlockSchemaAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "DO RELEASE_ALL_LOCKS()";
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public override async Task<DbTransaction> BeginReadTransactionAsync(DbConnection connection, CancellationToken cancellationToken) =>

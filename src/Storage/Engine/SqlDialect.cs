@@ -30,6 +30,9 @@ internal abstract class SqlDialect : IAsyncDisposable
     /// <summary>Serializes concurrent migrators inside the migration transaction.</summary>
     public abstract Task LockSchemaAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
 
+    /// <summary>Releases what <see cref="LockSchemaAsync"/> took beyond its transaction, once the migrations are done.</summary>
+    public virtual Task UnlockSchemaAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
+
     public abstract Task<DbTransaction> BeginReadTransactionAsync(DbConnection connection, CancellationToken cancellationToken);
 
     /// <summary>Writes the (distinct-keyed) records; record i gets revision <paramref name="firstRevision"/> + i.</summary>
