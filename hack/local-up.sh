@@ -4,6 +4,7 @@
 #                                  clusters, and our server over HTTPS registered in the host as APIService
 #                                  v1beta1.clusterpedia.io, reading PediaClusters from the host (hosted mode)
 #   hack/local-up.sh --standalone  no host: the server serves the PediaCluster API itself
+#   hack/local-up.sh --engine mysql  (with either mode) stores in a private MariaDB under .local/mariadb instead of SQLite
 # Both run on the embedded default (SQLite under .local/), apply the PediaClusters, wait until they are Ready, write
 # .local/kubeconfig and return with everything running in the background; hack/local-down.sh stops it.
 set -euo pipefail
@@ -12,13 +13,17 @@ require_dotnet
 require_kubectl
 
 MODE=hosted
-for arg in "$@"; do
-  case $arg in
+ENGINE=sqlite
+while [ $# -gt 0 ]; do
+  case $1 in
     --standalone) MODE=standalone ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
-    *) die "unknown argument $arg (try --standalone)" ;;
+    --engine) ENGINE=${2:-}; shift ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    *) die "unknown argument $1 (try --standalone, --engine sqlite|mysql)" ;;
   esac
+  shift
 done
+[ "$ENGINE" = sqlite ] || [ "$ENGINE" = mysql ] || die "--engine takes sqlite or mysql"
 
 "$ROOT/hack/local-down.sh" >/dev/null 2>&1 || true
 mkdir -p "$LOCAL/bin" "$LOCAL/logs" "$LOCAL/pki"
@@ -129,6 +134,20 @@ chmod 600 "$LOCAL/pki/"*.key
 # token file's users (admin in system:masters may do everything, viewer may read) are the only ones.
 SERVER_ARGS=(--urls "$SERVER" --tls-cert-file "$LOCAL/pki/server.crt" --tls-private-key-file "$LOCAL/pki/server.key"
   --Storage:Engine sqlite --Storage:ConnectionString "Data Source=$LOCAL/clusterpedia.db")
+if [ "$ENGINE" = mysql ]; then
+  # A private mariadbd (apt-get install mariadb-server), fresh like the SQLite file; hack/local-down.sh stops it.
+  [ -x /usr/sbin/mariadbd ] || die "--engine mysql needs MariaDB (apt-get install mariadb-server)"
+  DB_PORT=$(free_port 3307); DB_DIR="$LOCAL/mariadb"; rm -rf "$DB_DIR"; mkdir -p "$DB_DIR"
+  DB_USER=(); [ "$(id -u)" = 0 ] && DB_USER=(--user=root)
+  log "starting a private MariaDB on port $DB_PORT"
+  mariadb-install-db --no-defaults --datadir="$DB_DIR/data" --auth-root-authentication-method=normal --skip-test-db "${DB_USER[@]}" \
+    >"$LOCAL/logs/mariadb-install.log" 2>&1 || die "mariadb-install-db failed (see $LOCAL/logs/mariadb-install.log)"
+  start mariadb /usr/sbin/mariadbd --no-defaults --datadir="$DB_DIR/data" --port="$DB_PORT" --bind-address=127.0.0.1 \
+    --socket="$DB_DIR/sock" --skip-log-bin "${DB_USER[@]}"
+  for _ in $(seq 1 100); do mariadb -uroot -h127.0.0.1 -P"$DB_PORT" -e 'SELECT 1' >/dev/null 2>&1 && break; sleep 0.2; done
+  mariadb -uroot -h127.0.0.1 -P"$DB_PORT" -e 'CREATE DATABASE clusterpedia CHARACTER SET utf8mb4' || die "MariaDB did not start"
+  SERVER_ARGS+=(--Storage:Engine mysql --Storage:ConnectionString "Server=127.0.0.1;Port=$DB_PORT;User ID=root;Database=clusterpedia")
+fi
 
 if [ "$MODE" = hosted ]; then
   log "host: PediaCluster CRDs, the server's namespace, Service, Endpoints, RBAC and APIService v1beta1.clusterpedia.io"
@@ -290,7 +309,7 @@ else
   SERVER_ARGS+=(--token-auth-file "$TOKENS")
 fi
 
-log "starting the server on $SERVER ($MODE mode; SQLite: .local/clusterpedia.db)"
+log "starting the server on $SERVER ($MODE mode; storage: $([ "$ENGINE" = mysql ] && echo "MariaDB on port $DB_PORT" || echo "SQLite .local/clusterpedia.db"))"
 start apiserver dotnet "$LOCAL/bin/apiserver/Clusterpedia.ApiServer.dll" "${SERVER_ARGS[@]}"
 wait_http_ca "$SERVER/healthz" "$LOCAL/pki/server-ca.crt" 60 || { tail -40 "$LOCAL/logs/apiserver.log"; die "the server did not start"; }
 

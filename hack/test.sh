@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command: builds with warnings as errors, checks formatting, and runs every test project
-# (storage tests on SQLite and on a private PostgreSQL the fixture starts; end-to-end tests with real kubectl).
+# (storage tests on SQLite and on a private PostgreSQL and MariaDB the fixtures start; end-to-end tests with real kubectl).
 # Prints one closing line: "N passed, N failed, N skipped".
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -14,6 +14,16 @@ if [ ! -x /usr/lib/postgresql/15/bin/initdb ] && ! ls /usr/lib/postgresql/*/bin/
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
   else
     die "PostgreSQL 15 server binaries are required (apt-get install postgresql)"
+  fi
+fi
+
+# MariaDB server binaries for the mysql storage fixture (it starts its own mariadbd, never the system service).
+if [ ! -x /usr/sbin/mariadbd ] || [ ! -x /usr/bin/mariadb-install-db ]; then
+  log "MariaDB server binaries not found; installing Debian's mariadb-server"
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mariadb-server >/dev/null
+  else
+    die "MariaDB server binaries are required (apt-get install mariadb-server)"
   fi
 fi
 

@@ -10,4 +10,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 5002, Level = LogLevel.Information, Message = "Storage {Engine}: schema is up to date")]
     public static partial void SchemaReady(ILogger logger, string engine);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Information, Message = "Storage {Engine}: {Server}")]
+    public static partial void ServerFeatures(ILogger logger, string engine, string server);
 }

@@ -5,8 +5,9 @@ public sealed class StorageOptions
 {
     public const string Sqlite = "sqlite";
     public const string Postgres = "postgres";
+    public const string MySql = "mysql";
 
-    /// <summary><c>sqlite</c> (embedded default) or <c>postgres</c>.</summary>
+    /// <summary><c>sqlite</c> (embedded default), <c>postgres</c> or <c>mysql</c> (MySQL 8 or MariaDB 10.6+).</summary>
     public string Engine { get; set; } = Sqlite;
 
     /// <summary>ADO.NET connection string of the engine.</summary>

@@ -21,7 +21,7 @@ public static class StorageServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configure);
         services.AddOptions<StorageOptions>()
             .Configure(configure)
-            .Validate(o => o.Engine.ToLowerInvariant() is StorageOptions.Sqlite or StorageOptions.Postgres or "postgresql", "Storage:Engine must be 'sqlite' or 'postgres'")
+            .Validate(o => o.Engine.ToLowerInvariant() is StorageOptions.Sqlite or StorageOptions.Postgres or "postgresql" or StorageOptions.MySql or "mariadb", "Storage:Engine must be 'sqlite', 'postgres' or 'mysql'")
             .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString), "Storage:ConnectionString is required")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);

@@ -49,5 +49,5 @@ public sealed class StorageServiceCollectionExtensionsTests : IDisposable
 
     [Fact]
     public async Task OpenAsync_UnknownEngine_ArgumentException() =>
-        await Should.ThrowAsync<ArgumentException>(() => StorageFactory.OpenAsync(new StorageOptions { Engine = "mysql" }, CancellationToken.None));
+        await Should.ThrowAsync<ArgumentException>(() => StorageFactory.OpenAsync(new StorageOptions { Engine = "oracle" }, CancellationToken.None));
 }

@@ -7,7 +7,7 @@ namespace Clusterpedia.TestSupport;
 /// The local demo in-process: two simulated member clusters, the real server on a loopback port with SQLite in a
 /// temporary directory, PediaClusters applied with real kubectl, and a kubeconfig like hack/local-up.sh writes.
 /// </summary>
-public sealed class DemoEnvironment : IAsyncLifetime
+public class DemoEnvironment : IAsyncLifetime
 {
     private readonly TempDirectory _dir = new("clusterpedia-e2e-");
     private InProcessServer? _server;
@@ -62,7 +62,7 @@ public sealed class DemoEnvironment : IAsyncLifetime
         Cluster1 = await SimulatedCluster.StartAsync(new SimulatorOptions { ClusterName = "cluster-1", Token = "token-1", Seed = 1, Tls = true });
         Cluster2 = await SimulatedCluster.StartAsync(new SimulatorOptions { ClusterName = "cluster-2", Token = "token-2", Seed = 2, Tls = true });
 
-        _server = await InProcessServer.StartAsync(_dir.Path, "--Synchro:HealthInterval", "00:00:02");
+        _server = await InProcessServer.StartAsync(_dir.Path, [.. await StoreOptionsAsync(), "--Synchro:HealthInterval", "00:00:02"]);
         Server = _server.Url;
         await File.WriteAllTextAsync(Kubeconfig, KubeconfigText());
 
@@ -91,6 +91,9 @@ public sealed class DemoEnvironment : IAsyncLifetime
         await WaitReadyAsync("cluster-1");
         await WaitReadyAsync("cluster-2");
     }
+
+    /// <summary>Options that point the server at another store than the SQLite file of its directory.</summary>
+    protected virtual Task<string[]> StoreOptionsAsync() => Task.FromResult<string[]>([]);
 
     public Task WaitReadyAsync(string cluster) => PediaClusterReadiness.WaitAsync(Http, Server, cluster, TimeSpan.FromSeconds(60));
 

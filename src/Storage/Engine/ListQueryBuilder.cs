@@ -140,7 +140,7 @@ internal static class ListQueryBuilder
         if (OwnerLevels(sql, dialect, query) is { } levels)
         {
             where.Add(dialect.OwnedBy("r", $"owner{levels.Count - 1}"));
-            with = "WITH " + string.Join(", ", levels.Select((level, i) => $"owner{i} AS MATERIALIZED ({level})")) + " ";
+            with = "WITH " + string.Join(", ", levels.Select((level, i) => $"owner{i} AS {dialect.MaterializedCte}({level})")) + " ";
         }
 
         return (where, with);

@@ -40,11 +40,12 @@ internal sealed class SqlApiObjectStore(StorageEngine engine) : IDatabaseObjectS
         var created = await engine.WriteAsync(
             async (connection, transaction) =>
             {
-                var revision = await StorageEngine.ReserveRevisionsAsync(connection, transaction, 1, cancellationToken).ConfigureAwait(false);
+                var revision = await engine.ReserveRevisionsAsync(connection, transaction, 1, cancellationToken).ConfigureAwait(false);
                 var sql = new SqlStatement();
                 var rev = sql.Param(revision);
                 sql.Append($"INSERT INTO api_objects (resource, name, revision, created_revision, object) VALUES ({sql.Param(resource)}, {sql.Param(name)}, ")
-                    .Append($"{rev}, {rev}, {engine.Dialect.JsonValue(sql.Param(json))}) ON CONFLICT (resource, name) DO NOTHING");
+                    .Append($"{rev}, {rev}, {engine.Dialect.JsonValue(sql.Param(json))})")
+                    .Append(engine.Dialect.OnConflictDoNothing("resource, name"));
                 using var command = sql.CreateCommand(connection, transaction);
                 return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1
                     ? revision
@@ -61,7 +62,7 @@ internal sealed class SqlApiObjectStore(StorageEngine engine) : IDatabaseObjectS
         var updated = await engine.WriteAsync(
             async (connection, transaction) =>
             {
-                var revision = await StorageEngine.ReserveRevisionsAsync(connection, transaction, 1, cancellationToken).ConfigureAwait(false);
+                var revision = await engine.ReserveRevisionsAsync(connection, transaction, 1, cancellationToken).ConfigureAwait(false);
                 var sql = new SqlStatement();
                 sql.Append($"UPDATE api_objects SET revision = {sql.Param(revision)}, object = {engine.Dialect.JsonValue(sql.Param(json))} ")
                     .Append($"WHERE resource = {sql.Param(resource)} AND name = {sql.Param(name)}");
@@ -178,7 +179,7 @@ internal sealed class SqlApiObjectStore(StorageEngine engine) : IDatabaseObjectS
         var compact = new SqlStatement();
         compact.Append("INSERT INTO api_object_compaction (resource, revision) SELECT resource, MAX(revision) FROM api_object_tombstones ")
             .Append($"WHERE deleted_at < {compact.Param(engine.Dialect.TimeValue(cutoff))} GROUP BY resource ")
-            .Append("ON CONFLICT (resource) DO UPDATE SET revision = excluded.revision");
+            .Append(engine.Dialect.OnConflictUpdate("resource", "revision"));
         using (var command = compact.CreateCommand(connection, transaction))
         {
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -195,7 +196,7 @@ internal sealed class SqlApiObjectStore(StorageEngine engine) : IDatabaseObjectS
         var deleted = await engine.WriteAsync(
             async (connection, transaction) =>
             {
-                var revision = await StorageEngine.ReserveRevisionsAsync(connection, transaction, 1, cancellationToken).ConfigureAwait(false);
+                var revision = await engine.ReserveRevisionsAsync(connection, transaction, 1, cancellationToken).ConfigureAwait(false);
                 var now = engine.Time.GetUtcNow();
                 var tombstone = new SqlStatement();
                 tombstone.Append("INSERT INTO api_object_tombstones (revision, resource, name, deleted_at, object) ")

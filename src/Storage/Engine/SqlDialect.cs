@@ -30,6 +30,9 @@ internal abstract class SqlDialect : IAsyncDisposable
     /// <summary>Serializes concurrent migrators inside the migration transaction.</summary>
     public abstract Task LockSchemaAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
 
+    /// <summary>Releases what <see cref="LockSchemaAsync"/> took beyond its transaction, once the migrations are done.</summary>
+    public virtual Task UnlockSchemaAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
+
     public abstract Task<DbTransaction> BeginReadTransactionAsync(DbConnection connection, CancellationToken cancellationToken);
 
     /// <summary>Writes the (distinct-keyed) records; record i gets revision <paramref name="firstRevision"/> + i.</summary>
@@ -91,6 +94,25 @@ internal abstract class SqlDialect : IAsyncDisposable
 
         return deleted;
     }
+
+    /// <summary>
+    /// Takes <paramref name="count"/> revisions inside the write transaction and returns the first. The counter row is
+    /// locked until commit, so revisions become visible in increasing order (what a watch from a revision needs).
+    /// </summary>
+    public virtual Task<long> ReserveRevisionsAsync(DbConnection connection, DbTransaction transaction, long count, CancellationToken cancellationToken) =>
+        StorageEngine.ReserveRevisionsReturningAsync(connection, transaction, count, cancellationToken);
+
+    /// <summary>What the engine found out about its server at start (flavour, version, features on), if anything.</summary>
+    public virtual string? ServerDescription => null;
+
+    /// <summary>The keyword that makes a CTE evaluated once (owner levels), where the engine has one.</summary>
+    public virtual string MaterializedCte => "MATERIALIZED ";
+
+    /// <summary>Appended to an INSERT: a row whose key (<paramref name="keyColumns"/>) exists is left alone and not counted.</summary>
+    public virtual string OnConflictDoNothing(string keyColumns) => $" ON CONFLICT ({keyColumns}) DO NOTHING";
+
+    /// <summary>Appended to an INSERT: a row whose key exists gets <paramref name="column"/> of the inserted row instead.</summary>
+    public virtual string OnConflictUpdate(string keyColumns, string column) => $" ON CONFLICT ({keyColumns}) DO UPDATE SET {column} = excluded.{column}";
 
     /// <summary>Refreshes planner statistics after many writes, where the engine does not do it itself (SQLite).</summary>
     public virtual Task AnalyzeAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;

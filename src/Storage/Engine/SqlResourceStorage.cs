@@ -43,7 +43,7 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
         await engine.WriteAsync(
             async (connection, transaction) =>
             {
-                var next = await StorageEngine.ReserveRevisionsAsync(connection, transaction, total, CancellationToken.None).ConfigureAwait(false);
+                var next = await engine.ReserveRevisionsAsync(connection, transaction, total, CancellationToken.None).ConfigureAwait(false);
                 var now = engine.Time.GetUtcNow();
                 var deleted = false;
                 foreach (var write in writes)
@@ -262,7 +262,7 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
         WriteAsync(
             async (connection, transaction) =>
             {
-                var revision = await StorageEngine.ReserveRevisionsAsync(connection, transaction, 1, cancellationToken).ConfigureAwait(false);
+                var revision = await engine.ReserveRevisionsAsync(connection, transaction, 1, cancellationToken).ConfigureAwait(false);
                 using (var command = sql.CreateCommand(connection, transaction))
                 {
                     await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

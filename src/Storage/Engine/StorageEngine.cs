@@ -26,7 +26,8 @@ internal sealed class StorageEngine : IAsyncDisposable
         {
             StorageOptions.Sqlite => new SqliteDialect(options.ConnectionString),
             StorageOptions.Postgres or "postgresql" => new PostgresDialect(options.ConnectionString),
-            _ => throw new ArgumentException($"Storage engine '{options.Engine}' is not supported: use 'sqlite' or 'postgres'.", nameof(options)),
+            StorageOptions.MySql or "mariadb" => new MySqlDialect(options.ConnectionString),
+            _ => throw new ArgumentException($"Storage engine '{options.Engine}' is not supported: use 'sqlite', 'postgres' or 'mysql'.", nameof(options)),
         };
         Time = timeProvider;
         TombstoneRetention = options.TombstoneRetention;
@@ -142,7 +143,11 @@ internal sealed class StorageEngine : IAsyncDisposable
     /// Takes <paramref name="count"/> revisions inside the write transaction and returns the first. The counter row is
     /// locked until commit, so revisions become visible in increasing order (what a watch from a revision needs).
     /// </summary>
-    public static async Task<long> ReserveRevisionsAsync(DbConnection connection, DbTransaction transaction, long count, CancellationToken cancellationToken)
+    public Task<long> ReserveRevisionsAsync(DbConnection connection, DbTransaction transaction, long count, CancellationToken cancellationToken) =>
+        Dialect.ReserveRevisionsAsync(connection, transaction, count, cancellationToken);
+
+    /// <summary>The form of <see cref="SqlDialect.ReserveRevisionsAsync"/> for engines with UPDATE ... RETURNING.</summary>
+    internal static async Task<long> ReserveRevisionsReturningAsync(DbConnection connection, DbTransaction transaction, long count, CancellationToken cancellationToken)
     {
         var sql = new SqlStatement();
         sql.Append($"UPDATE storage_revision SET value = value + {sql.Param(count)} WHERE id = 1 RETURNING value");
@@ -168,6 +173,11 @@ internal sealed class StorageEngine : IAsyncDisposable
     private async Task MigrateAsync()
     {
         await new SchemaMigrator(Dialect, _logger).MigrateAsync(CancellationToken.None).ConfigureAwait(false);
+        if (Dialect.ServerDescription is { } server)
+        {
+            Log.ServerFeatures(_logger, Dialect.Engine, server);
+        }
+
         Log.SchemaReady(_logger, Dialect.Engine);
     }
 

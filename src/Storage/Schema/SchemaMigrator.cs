@@ -19,36 +19,48 @@ internal sealed class SchemaMigrator(SqlDialect dialect, ILogger logger)
         await using (connection.ConfigureAwait(false))
         {
             await dialect.PrepareDatabaseAsync(connection, cancellationToken).ConfigureAwait(false);
-            foreach (var migration in dialect.Migrations)
+            try
             {
-                var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-                await using (transaction.ConfigureAwait(false))
-                {
-                    await dialect.LockSchemaAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-                    await ExecuteAsync(connection, transaction, _createHistory, cancellationToken).ConfigureAwait(false);
-                    if (await IsAppliedAsync(connection, transaction, migration.Version, cancellationToken).ConfigureAwait(false))
-                    {
-                        continue;
-                    }
-
-                    foreach (var statement in migration.Statements)
-                    {
-                        await ExecuteAsync(connection, transaction, statement, cancellationToken).ConfigureAwait(false);
-                    }
-
-                    var record = new SqlStatement();
-                    record.Append($"INSERT INTO schema_migrations (version, name) VALUES ({record.Param(migration.Version)}, {record.Param(migration.Name)})");
-                    using (var command = record.CreateCommand(connection, transaction))
-                    {
-                        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                    }
-
-                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                    Log.MigrationApplied(logger, dialect.Engine, migration.Version, migration.Name);
-                }
+                await ApplyAsync(connection, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await dialect.UnlockSchemaAsync(connection, CancellationToken.None).ConfigureAwait(false);
             }
 
             await dialect.AnalyzeAsync(connection, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ApplyAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        foreach (var migration in dialect.Migrations)
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                await dialect.LockSchemaAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+                await ExecuteAsync(connection, transaction, _createHistory, cancellationToken).ConfigureAwait(false);
+                if (await IsAppliedAsync(connection, transaction, migration.Version, cancellationToken).ConfigureAwait(false))
+                {
+                    continue;
+                }
+
+                foreach (var statement in migration.Statements)
+                {
+                    await ExecuteAsync(connection, transaction, statement, cancellationToken).ConfigureAwait(false);
+                }
+
+                var record = new SqlStatement();
+                record.Append($"INSERT INTO schema_migrations (version, name) VALUES ({record.Param(migration.Version)}, {record.Param(migration.Name)})");
+                using (var command = record.CreateCommand(connection, transaction))
+                {
+                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                Log.MigrationApplied(logger, dialect.Engine, migration.Version, migration.Name);
+            }
         }
     }
 

@@ -1,0 +1,233 @@
+using System.Data;
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using Clusterpedia.Storage.Schema;
+using MySqlConnector;
+
+namespace Clusterpedia.Storage.Engine;
+
+/// <summary>
+/// MySQL 8 and MariaDB 10.6+ through MySqlConnector. Every session runs in ANSI_QUOTES mode (the shared SQL quotes
+/// "group") with the schema's binary collation as the connection's, so parameters compare as the columns do.
+/// MySqlConnector substitutes parameters client-side as escaped literals; no value ever becomes SQL text of ours.
+/// </summary>
+internal sealed class MySqlDialect : SqlDialect
+{
+    private const int _rowsPerStatement = 500;
+    private const int _bytesPerStatement = 4 << 20;
+    private const string _sqlMode = "ANSI_QUOTES,STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION";
+
+    // ON DUPLICATE KEY UPDATE assigns left to right and later terms see earlier results: resource_version goes last so
+    // every other column still compares against the stored one (an unchanged resourceVersion keeps the row as is).
+    private const string _upsertTail = """
+         ON DUPLICATE KEY UPDATE
+            kind = IF(resource_version <> VALUES(resource_version), VALUES(kind), kind),
+            uid = IF(resource_version <> VALUES(resource_version), VALUES(uid), uid),
+            owner_uid = IF(resource_version <> VALUES(resource_version), VALUES(owner_uid), owner_uid),
+            created_at = IF(resource_version <> VALUES(resource_version), VALUES(created_at), created_at),
+            synced_at = IF(resource_version <> VALUES(resource_version), VALUES(synced_at), synced_at),
+            revision = IF(resource_version <> VALUES(resource_version), VALUES(revision), revision),
+            object = IF(resource_version <> VALUES(resource_version), VALUES(object), object),
+            resource_version = VALUES(resource_version)
+        """;
+
+    private readonly MySqlDataSource _dataSource;
+    private MySqlServer? _server;
+
+    public MySqlDialect(string connectionString)
+    {
+        // Affected rows, not found rows: an INSERT whose key exists and changes nothing counts 0 (OnConflictDoNothing).
+        var builder = new MySqlConnectionStringBuilder(connectionString) { UseAffectedRows = true, AllowUserVariables = false };
+        _dataSource = new MySqlDataSourceBuilder(builder.ConnectionString).Build();
+    }
+
+    public override string Engine => StorageOptions.MySql;
+
+    public override IReadOnlyList<Migration> Migrations =>
+        MySqlSchema.Migrations((_server ?? throw new InvalidOperationException("the server is detected on the first connection")).Collation);
+
+    public override bool SingleWriter => false;
+
+    public override string ObjectColumn => "CAST(r.object AS BINARY)";
+
+    public override string? ServerDescription => _server?.Describe();
+
+    // MySQL has no MATERIALIZED keyword; both servers materialize a CTE by themselves when that is cheaper.
+    public override string MaterializedCte => "";
+
+    public override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var server = _server ??= await DetectAsync(connection, cancellationToken).ConfigureAwait(false);
+            using var command = connection.CreateCommand();
+
+            // The pool resets session state on reuse, so this runs on every open (one round trip). The collation name
+            // is one of MySqlServer's two constants.
+            command.CommandText = $"SET NAMES utf8mb4 COLLATE {server.Collation}; SET SESSION sql_mode = '{_sqlMode}', time_zone = '+00:00'";
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public override Task PrepareDatabaseAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    // DDL commits implicitly on MySQL, so a transaction cannot hold the lock: a named lock of the session does, taken
+    // once per migration (named locks count) and released by UnlockSchemaAsync when the migrations are done.
+    public override async Task LockSchemaAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT GET_LOCK('clusterpedia.schema', 600)";
+        var locked = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        if (Convert.ToInt64(locked, CultureInfo.InvariantCulture) != 1)
+        {
+            throw new TimeoutException("Storage mysql: another process held the schema lock for 10 minutes");
+        }
+    }
+
+    public override async Task UnlockSchemaAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "DO RELEASE_ALL_LOCKS()";
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public override async Task<DbTransaction> BeginReadTransactionAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+
+    // No UPDATE ... RETURNING on either server: LAST_INSERT_ID(expr) hands the new value to this session.
+    public override async Task<long> ReserveRevisionsAsync(DbConnection connection, DbTransaction transaction, long count, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "UPDATE storage_revision SET value = LAST_INSERT_ID(value + @count) WHERE id = 1; SELECT LAST_INSERT_ID()";
+        AddParameter(command, "@count", count);
+        var last = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        return last - count + 1;
+    }
+
+    public override string OnConflictDoNothing(string keyColumns)
+    {
+        // Assigning a key column to itself changes nothing, so the row counts 0 affected.
+        var first = keyColumns.Split(',')[0].Trim();
+        return $" ON DUPLICATE KEY UPDATE {first} = {first}";
+    }
+
+    public override string OnConflictUpdate(string keyColumns, string column) => $" ON DUPLICATE KEY UPDATE {column} = VALUES({column})";
+
+    /// <summary>Multi-row INSERT ... ON DUPLICATE KEY UPDATE statements of at most 500 rows or about 4 MiB of objects.</summary>
+    public override async Task UpsertAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        IReadOnlyList<ResourceRecord> records,
+        long firstRevision,
+        DateTimeOffset syncedAt,
+        CancellationToken cancellationToken)
+    {
+        var offset = 0;
+        while (offset < records.Count)
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            AddParameter(command, "@sa", TimeValue(syncedAt));
+            var text = new StringBuilder("""
+                INSERT INTO resources (cluster, "group", version, resource, kind, namespace, name, uid, owner_uid,
+                                       resource_version, created_at, synced_at, revision, created_revision, object) VALUES
+                """);
+            var bytes = 0;
+            var i = 0;
+            for (; offset + i < records.Count && i < _rowsPerStatement && (i == 0 || bytes < _bytesPerStatement); i++)
+            {
+                var record = records[offset + i];
+                var n = i.ToString(CultureInfo.InvariantCulture);
+                text.Append(i == 0 ? "\n(" : ",\n(")
+                    .Append($"@c{n}, @g{n}, @v{n}, @r{n}, @k{n}, @ns{n}, @n{n}, @u{n}, @o{n}, @rv{n}, @ca{n}, @sa, @rev{n}, @rev{n}, @obj{n})");
+                AddParameter(command, "@c" + n, record.Cluster);
+                AddParameter(command, "@g" + n, record.Group);
+                AddParameter(command, "@v" + n, record.Version);
+                AddParameter(command, "@r" + n, record.Resource);
+                AddParameter(command, "@k" + n, record.Kind);
+                AddParameter(command, "@ns" + n, record.Namespace);
+                AddParameter(command, "@n" + n, record.Name);
+                AddParameter(command, "@u" + n, record.Uid);
+                AddParameter(command, "@o" + n, (object?)record.OwnerUid ?? DBNull.Value);
+                AddParameter(command, "@rv" + n, record.ResourceVersion);
+                AddParameter(command, "@ca" + n, TimeValue(record.CreatedAt));
+                AddParameter(command, "@rev" + n, firstRevision + offset + i);
+                AddParameter(command, "@obj" + n, Encoding.UTF8.GetString(record.Object.Span));
+                bytes += record.Object.Length;
+            }
+
+            command.CommandText = text.Append(_upsertTail).ToString();
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            offset += i;
+        }
+    }
+
+    public override object TimeValue(DateTimeOffset value) =>
+        DateTime.SpecifyKind(DateTimeOffset.FromUnixTimeMilliseconds(value.ToUnixTimeMilliseconds()).UtcDateTime, DateTimeKind.Unspecified);
+
+    public override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) =>
+        new(DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc));
+
+    public override string InList(SqlStatement sql, string expression, IReadOnlyList<string> values, bool negate)
+    {
+        if (values.Count == 0)
+        {
+            return negate ? "1 = 1" : "1 = 0";
+        }
+
+        if (values.Count == 1)
+        {
+            var single = sql.Param(values[0]);
+            return negate ? $"{expression} <> {single}" : $"{expression} = {single}";
+        }
+
+        var text = new StringBuilder(expression).Append(negate ? " NOT IN (" : " IN (");
+        for (var i = 0; i < values.Count; i++)
+        {
+            text.Append(i == 0 ? "" : ", ").Append(sql.Param(values[i]));
+        }
+
+        return text.Append(')').ToString();
+    }
+
+    // JSON null reads as SQL NULL (missing), true/false and numbers as their JSON text, strings unquoted. JSON text
+    // comes in utf8mb4_bin, which pads spaces and clashes with the connection's collation: as bytes it compares
+    // exactly, on both servers.
+    public override string FieldText(SqlStatement sql, IReadOnlyList<string> path)
+    {
+        var p = sql.Param(SqliteDialect.JsonPath(path));
+        return $"(CASE JSON_TYPE(JSON_EXTRACT(r.object, {p})) WHEN 'NULL' THEN NULL ELSE CAST(JSON_UNQUOTE(JSON_EXTRACT(r.object, {p})) AS BINARY) END)";
+    }
+
+    public override string LabelText(SqlStatement sql, string key) =>
+        $"CAST(JSON_UNQUOTE(JSON_EXTRACT(r.object, {sql.Param(SqliteDialect.JsonPath(["metadata", "labels", key]))})) AS BINARY)";
+
+    public override string IntegerOrNull(string textExpression) =>
+        $"(CASE WHEN {textExpression} REGEXP '^-?[0-9]{{1,18}}$' THEN CAST({textExpression} AS SIGNED) END)";
+
+    public override string JsonValue(string placeholder) => placeholder;
+
+    // LOCATE compares in the binary collation: case-sensitive, and no LIKE wildcards to escape.
+    public override string ContainsText(SqlStatement sql, string expression, string substring) =>
+        $"LOCATE({sql.Param(substring)}, {expression}) > 0";
+
+    public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    private static async Task<MySqlServer> DetectAsync(MySqlConnection connection, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT VERSION()";
+        var version = Convert.ToString(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        return MySqlServer.Parse(version ?? "");
+    }
+}

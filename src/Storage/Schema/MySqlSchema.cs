@@ -1,0 +1,99 @@
+namespace Clusterpedia.Storage.Schema;
+
+/// <summary>
+/// The MySQL/MariaDB schema, version by version. Objects are LONGTEXT checked with JSON_VALID rather than MySQL 8's
+/// JSON type, which re-orders keys and would return a different document than the one written (MariaDB's JSON is this
+/// same LONGTEXT). Identifying columns use the server's binary, no-pad collation (see <see cref="Engine.MySqlServer.Collation"/>), so
+/// names compare and sort by code point as in Kubernetes and in PostgreSQL's "C" collation. VARCHAR widths keep each
+/// index within InnoDB's 3072-byte key (4 bytes a character): a name longer than its column is refused by the server.
+/// MySQL runs DDL outside transactions, and MySQL 8 knows no CREATE INDEX/ADD COLUMN IF NOT EXISTS: the indexes are
+/// declared with their tables, so a step interrupted halfway is completed by running it again.
+/// </summary>
+internal static class MySqlSchema
+{
+    public static IReadOnlyList<Migration> Migrations(string collation) =>
+    [
+        new(1, "resources, api objects, tombstones and revision counters",
+        [
+            $"""
+            CREATE TABLE IF NOT EXISTS resources (
+                id bigint NOT NULL AUTO_INCREMENT PRIMARY KEY,
+                cluster varchar(128) NOT NULL,
+                "group" varchar(128) NOT NULL,
+                version varchar(64) NOT NULL,
+                resource varchar(100) NOT NULL,
+                kind varchar(253) NOT NULL,
+                namespace varchar(63) NOT NULL,
+                name varchar(253) NOT NULL,
+                uid varchar(128) NOT NULL,
+                owner_uid varchar(128) NULL,
+                resource_version varchar(253) NOT NULL,
+                created_at datetime(3) NOT NULL,
+                synced_at datetime(3) NOT NULL,
+                revision bigint NOT NULL,
+                created_revision bigint NOT NULL DEFAULT 0,
+                object longtext NOT NULL CHECK (JSON_VALID(object)),
+                UNIQUE KEY ux_resources_key (cluster, "group", version, resource, namespace, name),
+                KEY ix_resources_gvr_order ("group", version, resource, cluster, namespace, name),
+                KEY ix_resources_gvr_namespace ("group", version, resource, namespace, cluster, name),
+                KEY ix_resources_gvr_cluster_name ("group", version, resource, cluster, name, namespace),
+                KEY ix_resources_gvr_name ("group", version, resource, name),
+                KEY ix_resources_gvr_created_at ("group", version, resource, created_at),
+                KEY ix_resources_uid (uid),
+                KEY ix_resources_owner_uid (owner_uid),
+                KEY ix_resources_revision (revision),
+                KEY ix_resources_name (name)
+            ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = {collation}
+            """,
+            $"""
+            CREATE TABLE IF NOT EXISTS resource_tombstones (
+                revision bigint NOT NULL PRIMARY KEY,
+                cluster varchar(128) NOT NULL,
+                "group" varchar(128) NOT NULL,
+                version varchar(64) NOT NULL,
+                resource varchar(100) NOT NULL,
+                kind varchar(253) NOT NULL,
+                namespace varchar(63) NOT NULL,
+                name varchar(253) NOT NULL,
+                uid varchar(128) NOT NULL,
+                owner_uid varchar(128) NULL,
+                resource_version varchar(253) NOT NULL,
+                created_at datetime(3) NOT NULL,
+                deleted_at datetime(3) NOT NULL,
+                object longtext NOT NULL,
+                KEY ix_resource_tombstones_deleted_at (deleted_at)
+            ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = {collation}
+            """,
+            $"""
+            CREATE TABLE IF NOT EXISTS api_objects (
+                resource varchar(253) NOT NULL,
+                name varchar(253) NOT NULL,
+                revision bigint NOT NULL,
+                created_revision bigint NOT NULL DEFAULT 0,
+                object longtext NOT NULL CHECK (JSON_VALID(object)),
+                PRIMARY KEY (resource, name)
+            ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = {collation}
+            """,
+            $"""
+            CREATE TABLE IF NOT EXISTS api_object_tombstones (
+                revision bigint NOT NULL PRIMARY KEY,
+                resource varchar(253) NOT NULL,
+                name varchar(253) NOT NULL,
+                deleted_at datetime(3) NOT NULL,
+                object longtext NOT NULL,
+                KEY ix_api_object_tombstones_resource (resource, revision)
+            ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = {collation}
+            """,
+            $"""
+            CREATE TABLE IF NOT EXISTS api_object_compaction (
+                resource varchar(253) NOT NULL PRIMARY KEY,
+                revision bigint NOT NULL
+            ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = {collation}
+            """,
+            "CREATE TABLE IF NOT EXISTS storage_revision (id int NOT NULL PRIMARY KEY CHECK (id = 1), value bigint NOT NULL) ENGINE = InnoDB",
+            "INSERT IGNORE INTO storage_revision (id, value) VALUES (1, 0)",
+            "CREATE TABLE IF NOT EXISTS storage_compaction (id int NOT NULL PRIMARY KEY CHECK (id = 1), revision bigint NOT NULL) ENGINE = InnoDB",
+            "INSERT IGNORE INTO storage_compaction (id, revision) VALUES (1, 0)",
+        ]),
+    ];
+}

@@ -1,0 +1,78 @@
+using Clusterpedia.Storage.Engine;
+using Clusterpedia.Storage.Tests.Fixtures;
+using MySqlConnector;
+
+namespace Clusterpedia.Storage.Tests;
+
+/// <summary>What the mysql engine's schema must have beyond the shared behaviour, on the private MariaDB, and which servers it accepts.</summary>
+[Collection(MariaDbCollection.Name)]
+public sealed class MySqlSchemaTests(MariaDbStorageFixture fixture) : IClassFixture<MariaDbStorageFixture>
+{
+    [Fact]
+    public async Task Schema_AfterOpen_BinaryNoPadCollationLongtextObjectAndMigrationRecorded()
+    {
+        await using var connection = new MySqlConnection(fixture.Options.ConnectionString);
+        await connection.OpenAsync();
+
+        (await SqliteSchemaTests.ScalarAsync(connection, "SELECT GROUP_CONCAT(version ORDER BY version) FROM schema_migrations")).ShouldBe("1");
+        (await SqliteSchemaTests.ScalarAsync(connection, "SELECT collation_name FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'resources' AND column_name = 'name'")).ShouldBe("utf8mb4_nopad_bin");
+        (await SqliteSchemaTests.ScalarAsync(connection, "SELECT data_type FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'resources' AND column_name = 'object'")).ShouldBe("longtext");
+        (await SqliteSchemaTests.ScalarAsync(connection, """
+            SELECT COUNT(DISTINCT index_name) FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = 'resources'
+              AND index_name IN ('ux_resources_key', 'ix_resources_gvr_order', 'ix_resources_gvr_namespace', 'ix_resources_gvr_cluster_name', 'ix_resources_owner_uid', 'ix_resources_name')
+            """)).ShouldBe("6");
+    }
+
+    [Fact]
+    public async Task OpenAsync_SecondHandleAfterMigrations_SchemaLockReleased()
+    {
+        // The named lock is the session's, not the transaction's: left held by a pooled session that is not reset, it
+        // would stall the next process's migrator.
+        var options = fixture.Options;
+        options.ConnectionString += ";Connection Reset=false";
+        await using var again = await StorageFactory.OpenAsync(options, CancellationToken.None);
+        (await again.Resources.GetClusterResourcesAsync("none", CancellationToken.None)).ShouldBeEmpty();
+        await using var connection = new MySqlConnection(fixture.Options.ConnectionString);
+        await connection.OpenAsync();
+
+        (await SqliteSchemaTests.ScalarAsync(connection, "SELECT IS_USED_LOCK('clusterpedia.schema')")).ShouldBe("");
+    }
+
+    [Fact]
+    public async Task Upsert_ObjectWithUnsortedKeys_ReadBackByteForByte()
+    {
+        // MySQL 8's JSON type would re-order these keys; LONGTEXT keeps the document as written.
+        var record = TestObjects.Object("c", "verbatim.test", "v1", "things", "Thing", "ns", "v", body: o => o["zeta"] = 1);
+        await fixture.Resources.UpsertAsync([record], CancellationToken.None);
+
+        var found = await fixture.Resources.GetAsync(record.Key, CancellationToken.None);
+
+        found.ShouldNotBeNull();
+        found.Object.ToArray().ShouldBe(record.Object.ToArray());
+    }
+
+    [Theory]
+    [InlineData("10.11.19-MariaDB-0+deb12u1", true, "utf8mb4_nopad_bin")]
+    [InlineData("11.4.2-MariaDB", true, "utf8mb4_nopad_bin")]
+    [InlineData("8.0.36", false, "utf8mb4_0900_bin")]
+    [InlineData("8.4.0-commercial", false, "utf8mb4_0900_bin")]
+    public void Parse_SupportedServer_FlavourAndCollation(string version, bool mariaDb, string collation)
+    {
+        var server = MySqlServer.Parse(version);
+
+        server.IsMariaDb.ShouldBe(mariaDb);
+        server.Collation.ShouldBe(collation);
+        server.Describe().ShouldContain(version);
+    }
+
+    [Theory]
+    [InlineData("5.7.44")]
+    [InlineData("10.5.22-MariaDB")]
+    [InlineData("garbage")]
+    public void Parse_TooOldServer_RefusedNamingTheMinimum(string version)
+    {
+        var e = Should.Throw<NotSupportedException>(() => MySqlServer.Parse(version));
+
+        e.Message.ShouldContain("MySQL 8.0+ or MariaDB 10.6+");
+    }
+}

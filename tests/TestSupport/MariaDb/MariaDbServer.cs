@@ -1,0 +1,244 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using MySqlConnector;
+
+namespace Clusterpedia.TestSupport.MariaDb;
+
+/// <summary>
+/// A private MariaDB for the test run: mariadb-install-db in a temporary directory, mariadbd started on a free loopback
+/// port once per test process (never a system service) and stopped by <see cref="MariaDbServerLifetime"/> when the last
+/// test collection using it is done. As root the server runs with --user=root (mariadbd refuses root otherwise). A
+/// server left behind by a killed test host (its pid in <c>owner.pid</c> is gone) is stopped by the next run.
+/// </summary>
+public sealed class MariaDbServer
+{
+    private const string _serverBinary = "/usr/sbin/mariadbd";
+    private const string _installBinary = "/usr/bin/mariadb-install-db";
+    private static readonly SemaphoreSlim _startGate = new(1, 1);
+    private static MariaDbServer? _shared;
+
+    private readonly string _directory;
+    private readonly Process _process;
+
+    private MariaDbServer(string directory, int port, Process process)
+    {
+        _directory = directory;
+        Port = port;
+        _process = process;
+    }
+
+    public int Port { get; }
+
+    public string ConnectionString(string database) =>
+        $"Server=127.0.0.1;Port={Port};User ID=root;Database={database};Pooling=true;Maximum Pool Size=20;Connection Timeout=30;Default Command Timeout=120";
+
+    /// <summary>The server of this test process, started on first use.</summary>
+    public static async Task<MariaDbServer> SharedAsync()
+    {
+        await _startGate.WaitAsync();
+        try
+        {
+            return _shared ??= await StartAsync();
+        }
+        finally
+        {
+            _startGate.Release();
+        }
+    }
+
+    /// <summary>Stops the shared server, if started.</summary>
+    public static async Task StopSharedAsync()
+    {
+        await _startGate.WaitAsync();
+        try
+        {
+            if (_shared is not null)
+            {
+                await _shared.StopAsync();
+                _shared = null;
+            }
+        }
+        finally
+        {
+            _startGate.Release();
+        }
+    }
+
+    /// <summary>A new empty database on this server.</summary>
+    public async Task<string> CreateDatabaseAsync(string prefix)
+    {
+        var name = prefix + "_" + Guid.NewGuid().ToString("N")[..12];
+        await using var connection = new MySqlConnection(ConnectionString(""));
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+
+        // The name is ours (prefix constant + hex), never input.
+        command.CommandText = $"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin";
+        await command.ExecuteNonQueryAsync();
+        return name;
+    }
+
+    private static async Task<MariaDbServer> StartAsync()
+    {
+        if (!File.Exists(_serverBinary) || !File.Exists(_installBinary))
+        {
+            throw new InvalidOperationException(
+                $"MariaDB server binaries are missing ({_serverBinary}, {_installBinary}): the MySQL storage tests need them. " +
+                "Install them with: apt-get install -y mariadb-server");
+        }
+
+        var asRoot = Environment.UserName == "root";
+        RemoveStaleServers();
+        var directory = Path.Combine(Path.GetTempPath(), "clusterpedia-mariadb-" + Guid.NewGuid().ToString("N")[..12]);
+        var data = Path.Combine(directory, "data");
+        Directory.CreateDirectory(directory);
+        await File.WriteAllTextAsync(Path.Combine(directory, "owner.pid"), Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        List<string> user = asRoot ? ["--user=root"] : [];
+        await RunAsync(_installBinary,
+            ["--no-defaults", $"--datadir={data}", "--auth-root-authentication-method=normal", "--skip-test-db", .. user]);
+
+        var port = FreePort();
+        var info = new ProcessStartInfo(_serverBinary)
+        {
+            RedirectStandardOutput = false,
+            RedirectStandardError = false,
+            UseShellExecute = false,
+        };
+        string[] arguments =
+        [
+            "--no-defaults", $"--datadir={data}", $"--port={port}", "--bind-address=127.0.0.1",
+            $"--socket={Path.Combine(directory, "sock")}", $"--pid-file={Path.Combine(directory, "mariadbd.pid")}",
+            $"--log-error={Path.Combine(directory, "server.log")}", "--skip-log-bin", "--innodb-flush-log-at-trx-commit=0",
+            "--innodb-doublewrite=0", "--innodb-buffer-pool-size=128M", "--max-connections=300", "--skip-performance-schema",
+            .. user,
+        ];
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {_serverBinary}");
+        var server = new MariaDbServer(directory, port, process);
+        await server.WaitReadyAsync();
+        return server;
+    }
+
+    private async Task WaitReadyAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            try
+            {
+                await using var connection = new MySqlConnection(ConnectionString("") + ";Pooling=false");
+                await connection.OpenAsync();
+                return;
+            }
+            catch (MySqlException) when (DateTime.UtcNow < deadline && !_process.HasExited)
+            {
+                await Task.Delay(100);
+            }
+            catch (MySqlException e)
+            {
+                var log = Path.Combine(_directory, "server.log");
+                throw new InvalidOperationException(
+                    $"mariadbd did not accept connections on port {Port}: {e.Message}\n{(File.Exists(log) ? await File.ReadAllTextAsync(log) : "")}", e);
+            }
+        }
+    }
+
+    private async Task StopAsync()
+    {
+        MySqlConnection.ClearAllPools();
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    /// <summary>Stops and removes the servers of earlier runs whose test host is gone (a killed host cannot clean up).</summary>
+    private static void RemoveStaleServers()
+    {
+        foreach (var directory in Directory.EnumerateDirectories(Path.GetTempPath(), "clusterpedia-mariadb-*"))
+        {
+            var ownerFile = Path.Combine(directory, "owner.pid");
+            var stale = File.Exists(ownerFile)
+                ? !int.TryParse(File.ReadAllText(ownerFile), out var owner) || !IsAlive(owner)
+                : Directory.GetLastWriteTimeUtc(directory) < DateTime.UtcNow.AddHours(-1);
+            if (!stale)
+            {
+                continue;
+            }
+
+            // The server of that run: its own pid file, written by mariadbd in the run's directory.
+            var pidFile = Path.Combine(directory, "mariadbd.pid");
+            if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid) && IsAlive(pid))
+            {
+                using var process = Process.GetProcessById(pid);
+                if (process.ProcessName.StartsWith("mariadbd", StringComparison.Ordinal))
+                {
+                    process.Kill();
+                    process.WaitForExit(10_000);
+                }
+            }
+
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // In use by someone else: leave it.
+            }
+        }
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task RunAsync(string program, IReadOnlyList<string> arguments)
+    {
+        var info = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {program}");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed with {process.ExitCode}: {await stdout}{await stderr}");
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
