@@ -8,6 +8,7 @@ using Clusterpedia.ApiServer.Security;
 using Clusterpedia.ApiServer.Watch;
 using Clusterpedia.ClusterSynchro;
 using Clusterpedia.Storage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry.Metrics;
 
 namespace Clusterpedia.ApiServer;
@@ -51,7 +52,7 @@ public static class ServerApp
             builder.Services.AddSingleton<OwnApiHandler>();
             builder.Services.AddSingleton<OpenApiDocuments>();
             // Until authentication and authorization land ([Security]), every request is allowed.
-            builder.Services.AddSingleton<IAccessReviewer, AllowAllAccessReviewer>();
+            builder.Services.TryAddSingleton<IAccessReviewer, AllowAllAccessReviewer>();
         }
 
         builder.Services.AddSingleton<ServerMetrics>();
