@@ -126,7 +126,7 @@ chmod 600 "$LOCAL/pki/"*.key
 
 SERVER_ARGS=(--urls "$SERVER" --Kestrel:Certificates:Default:Path "$LOCAL/pki/server.crt"
   --Kestrel:Certificates:Default:KeyPath "$LOCAL/pki/server.key"
-  --Storage:Engine sqlite --Storage:ConnectionString "Data Source=$LOCAL/clusterpedia.db")
+  --Storage:Engine sqlite --Storage:ConnectionString "Data Source=$LOCAL/clusterpedia.db" --Synchro:AllowLoopbackTargets=true)
 
 if [ "$MODE" = hosted ]; then
   log "host: PediaCluster CRDs, the server's namespace, Service, Endpoints, RBAC and APIService v1beta1.clusterpedia.io"

@@ -49,6 +49,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             dll, "--urls", string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}"),
             "--Storage:Engine", engine, "--Storage:ConnectionString", connectionString,
             "--Logging:LogLevel:Default", "Warning",
+            "--Synchro:AllowLoopbackTargets", "true",
         })
         {
             info.ArgumentList.Add(argument);

@@ -63,4 +63,20 @@ public sealed class SynchroOptions
 
     /// <summary>Honour <c>spec.syncAllCustomResources</c>; off by default, as in Clusterpedia.</summary>
     public bool AllowSyncAllCustomResources { get; set; }
+
+    /// <summary>
+    /// Let PediaClusters point at loopback (and unspecified) addresses: this machine's own ports. Off by default; the
+    /// local demo and tests, whose members listen on 127.0.0.1, turn it on.
+    /// </summary>
+    public bool AllowLoopbackTargets { get; set; }
+
+    /// <summary>Let PediaClusters point at link-local addresses (169.254.0.0/16, fe80::/10: cloud metadata endpoints among them). Off by default.</summary>
+    public bool AllowLinkLocalTargets { get; set; }
+
+    /// <summary>
+    /// When not empty, the only apiserver targets allowed: CIDRs (<c>10.0.0.0/8</c>), addresses, host names
+    /// (<c>kube.example.com</c>) and host suffixes (<c>*.example.com</c>). Loopback and link-local stay refused unless
+    /// allowed above.
+    /// </summary>
+    public IList<string> AllowedTargets { get; } = [];
 }
