@@ -6,6 +6,7 @@ using Clusterpedia.ApiServer.Http;
 using Clusterpedia.ApiServer.Search;
 using Clusterpedia.ApiServer.Security;
 using Clusterpedia.ClusterSynchro.Clusters;
+using Clusterpedia.ClusterSynchro.Encryption;
 using Clusterpedia.ClusterSynchro.Hosted;
 using Clusterpedia.Storage;
 using Microsoft.Extensions.Options;
@@ -22,7 +23,7 @@ namespace Clusterpedia.ApiServer.Clusters;
 /// </summary>
 internal sealed partial class OwnApiHandler(
     IApiObjectStore store, OpenApiDocuments openApi, TimeProvider time, IOptions<HostClusterOptions> hosted, IOptions<RequestLimits> requestLimits, IOptions<QueryLimits> limits,
-    IAccessReviewer reviewer)
+    IAccessReviewer reviewer, CredentialProtector protector)
 {
     private static readonly JsonSerializerOptions _writeOptions = new() { WriteIndented = false };
 
@@ -128,9 +129,16 @@ internal sealed partial class OwnApiHandler(
         return values.Count > 0;
     }
 
-    private static JsonObject ToApi(OwnResource resource, ApiObject stored)
+    /// <summary>The stored object in the resource's version, credentials decrypted (responses redact them separately).</summary>
+    private JsonObject ToApi(OwnResource resource, ApiObject stored)
     {
-        var obj = resource.FromStorage((JsonObject)JsonNode.Parse(stored.Object.Span)!);
+        var raw = (JsonObject)JsonNode.Parse(stored.Object.Span)!;
+        if (resource.StorageKey == PediaClusterResource.StorageKey)
+        {
+            protector.Unprotect(raw, stored.Name);
+        }
+
+        var obj = resource.FromStorage(raw);
         var metadata = obj["metadata"] as JsonObject ?? [];
         obj["metadata"] = metadata;
         metadata["resourceVersion"] = stored.Revision.ToString(CultureInfo.InvariantCulture);
@@ -155,7 +163,7 @@ internal sealed partial class OwnApiHandler(
     }
 
     /// <summary>The object as a response shows it: <see cref="ToApi"/>, without credentials unless the caller may see them.</summary>
-    private static JsonObject ToResponse(OwnResource resource, ApiObject stored, bool credentials)
+    private JsonObject ToResponse(OwnResource resource, ApiObject stored, bool credentials)
     {
         var obj = ToApi(resource, stored);
         if (!credentials)
@@ -231,6 +239,7 @@ internal sealed partial class OwnApiHandler(
         {
             // For everybody, whoever writes: the annotation would otherwise keep a second copy of every token.
             PediaClusterCredentials.StripFromLastApplied(storedObject);
+            protector.Protect(storedObject, name);
         }
 
         var bytes = JsonSerializer.SerializeToUtf8Bytes(stored, _writeOptions);
