@@ -43,6 +43,16 @@ public sealed class OutboundSafetyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Synchro_TargetOutsideAllowedTargets_RefusedEvenWithLoopbackAllowed()
+    {
+        await using var server = await InProcessServer.StartAsync(_dir.Path, "--Synchro:AllowedTargets:0", "10.0.0.0/8", "--Synchro:AllowedTargets:1", "*.kube.example.com");
+        await CreateAsync(server, _member.Url.ToString().TrimEnd('/'), ["configmaps"]);
+
+        var status = await StatusWhenAsync(server, s => s.Contains("not in Synchro:AllowedTargets", StringComparison.Ordinal));
+        status.ShouldContain("InvalidSpec");
+    }
+
+    [Fact]
     public async Task Synchro_TargetAnsweringWithASecretBody_StatusShowsNoneOfIt()
     {
         const string secret = "leaked-instance-credentials-4f1c";
