@@ -133,7 +133,9 @@ chmod 600 "$LOCAL/pki/"*.key
 # hosted, the host authenticates (front proxy, TokenReview) and authorizes (SubjectAccessReview); standalone, the
 # token file's users (admin in system:masters may do everything, viewer may read) are the only ones.
 SERVER_ARGS=(--urls "$SERVER" --tls-cert-file "$LOCAL/pki/server.crt" --tls-private-key-file "$LOCAL/pki/server.key"
-  --Storage:Engine sqlite --Storage:ConnectionString "Data Source=$LOCAL/clusterpedia.db")
+  --Storage:Engine sqlite --Storage:ConnectionString "Data Source=$LOCAL/clusterpedia.db"
+  # The simulated members listen on loopback, which the synchro refuses by default (docs/security.md "Outbound").
+  --Synchro:AllowLoopbackTargets=true)
 if [ "$ENGINE" = mysql ]; then
   # A private mariadbd (apt-get install mariadb-server), fresh like the SQLite file; hack/local-down.sh stops it.
   [ -x /usr/sbin/mariadbd ] || die "--engine mysql needs MariaDB (apt-get install mariadb-server)"

@@ -9,6 +9,7 @@ using Clusterpedia.ApiServer.Search.Access;
 using Clusterpedia.ApiServer.Security;
 using Clusterpedia.ApiServer.Watch;
 using Clusterpedia.ClusterSynchro;
+using Clusterpedia.ClusterSynchro.Encryption;
 using Clusterpedia.Storage;
 using OpenTelemetry.Metrics;
 
@@ -44,6 +45,7 @@ public static class ServerApp
 
         builder.Services.AddStorage(o => builder.Configuration.GetSection("Storage").Bind(o));
         builder.Services.AddClusterSynchro(builder.Configuration.GetSection("Synchro"), runSynchros: roles.Synchro);
+        builder.Services.Configure<CredentialEncryptionOptions>(builder.Configuration.GetSection(CredentialEncryptionOptions.Section));
         builder.Services.AddRequestLimits(builder.Configuration.GetSection(RequestLimits.Section));
         if (roles.Api)
         {

@@ -1,3 +1,4 @@
+using Clusterpedia.ClusterSynchro.Encryption;
 using Clusterpedia.ClusterSynchro.Hosted;
 using Clusterpedia.ClusterSynchro.Resources;
 using Clusterpedia.ClusterSynchro.Synchro;
@@ -45,6 +46,8 @@ public static class ClusterSynchroServiceCollectionExtensions
             services.AddHostClusterSource();
         }
 
+        services.AddOptions<CredentialEncryptionOptions>();
+        services.TryAddSingleton<CredentialProtector>();
         services.TryAddSingleton<SyncedResourceCatalog>();
         services.TryAddSingleton<SynchroMetrics>();
         if (!runSynchros)

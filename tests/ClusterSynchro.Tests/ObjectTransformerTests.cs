@@ -130,4 +130,23 @@ public sealed class ObjectTransformerTests
         record.OwnerUid.ShouldBe("rs-1");
         record.CreatedAt.ShouldBe(compact.CreatedAt);
     }
+
+    [Fact]
+    public void Transform_SecretWithStripData_DataStringDataAndLastAppliedDropped()
+    {
+        const string secret = """
+            {"metadata":{"name":"db","namespace":"default","uid":"u-2","resourceVersion":"7",
+              "annotations":{"kubectl.kubernetes.io/last-applied-configuration":"{\"data\":{\"password\":\"aHVudGVyMg==\"}}","keep":"me"}},
+             "type":"Opaque","data":{"password":"aHVudGVyMg=="},"stringData":{"token":"t0p"}}
+            """;
+        var record = new ObjectTransformer("c1", new GroupVersionResource("", "v1", "secrets"), "Secret", prune: false, stripData: true)
+            .Transform(Encoding.UTF8.GetBytes(secret));
+
+        var text = Encoding.UTF8.GetString(record.Object.Span);
+        text.ShouldNotContain("aHVudGVyMg==");
+        text.ShouldNotContain("t0p");
+        text.ShouldContain("\"type\":\"Opaque\"");
+        text.ShouldContain("\"keep\":\"me\"");
+        record.Name.ShouldBe("db");
+    }
 }

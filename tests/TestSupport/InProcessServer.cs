@@ -46,6 +46,9 @@ public sealed class InProcessServer : IAsyncDisposable
             "--Storage:Engine", "sqlite",
             "--Storage:ConnectionString", $"Data Source={Path.Combine(directory, "clusterpedia.db")}",
             "--Logging:LogLevel:Default", "Warning",
+
+            // The simulated members listen on 127.0.0.1, which the outbound policy refuses by default.
+            "--Synchro:AllowLoopbackTargets", "true",
             .. options,
         ]);
         try

@@ -51,6 +51,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             "--insecure-http", "--insecure-skip-auth",
             "--Storage:Engine", engine, "--Storage:ConnectionString", connectionString,
             "--Logging:LogLevel:Default", "Warning",
+            "--Synchro:AllowLoopbackTargets", "true",
         })
         {
             info.ArgumentList.Add(argument);

@@ -31,7 +31,8 @@ internal sealed partial class OwnApiHandler
         var format = ResponseFormat.Negotiate(context.Request.Headers.Accept.ToString());
         var (items, revision) = await ListMatchingAsync(context, resource).ConfigureAwait(false);
         var rv = revision.ToString(CultureInfo.InvariantCulture);
-        var objects = items.Select(o => ToApi(resource, o)).ToList();
+        var credentials = await MaySeeCredentialsAsync(context, resource).ConfigureAwait(false);
+        var objects = items.Select(o => ToResponse(resource, o, credentials)).ToList();
         await JsonResponse.WriteAsync(context, 200, json =>
         {
             if (format.Kind == ResponseKind.Table)

@@ -20,9 +20,10 @@ internal sealed partial class OwnApiHandler
     /// </summary>
     private async Task WatchAsync(HttpContext context, OwnResource resource)
     {
+        var credentials = await MaySeeCredentialsAsync(context, resource).ConfigureAwait(false);
         if (store is not IApiObjectChangeFeed feed)
         {
-            await WatchBySnapshotsAsync(context, resource).ConfigureAwait(false);
+            await WatchBySnapshotsAsync(context, resource, credentials).ConfigureAwait(false);
             return;
         }
 
@@ -65,7 +66,7 @@ internal sealed partial class OwnApiHandler
                     if (Matches(o))
                     {
                         held.Add(o.Name);
-                        WriteEvent(context, WatchEventFrame.Added, ToApi(resource, o));
+                        WriteEvent(context, WatchEventFrame.Added, ToResponse(resource, o, credentials));
                     }
                 }
 
@@ -88,7 +89,7 @@ internal sealed partial class OwnApiHandler
                     revision = change.Object.Revision;
                     if (EventType(change, Matches(change.Object), selective, held, seen) is { } type)
                     {
-                        WriteEvent(context, type, ToApi(resource, change.Object));
+                        WriteEvent(context, type, ToResponse(resource, change.Object, credentials));
                     }
                 }
 
@@ -161,7 +162,7 @@ internal sealed partial class OwnApiHandler
     /// store signals every write, and each signal turns into ADDED, MODIFIED and DELETED events for what changed.
     /// A delete before the first snapshot is not seen.
     /// </summary>
-    private async Task WatchBySnapshotsAsync(HttpContext context, OwnResource resource)
+    private async Task WatchBySnapshotsAsync(HttpContext context, OwnResource resource, bool credentials)
     {
         var ct = context.RequestAborted;
         var query = context.Request.Query;
@@ -181,7 +182,7 @@ internal sealed partial class OwnApiHandler
             known[o.Name] = o;
             if (o.Revision > fromRevision)
             {
-                WriteEvent(context, WatchEventFrame.Added, ToApi(resource, o));
+                WriteEvent(context, WatchEventFrame.Added, ToResponse(resource, o, credentials));
             }
         }
 
@@ -204,11 +205,11 @@ internal sealed partial class OwnApiHandler
                 seen.Add(o.Name);
                 if (!known.TryGetValue(o.Name, out var before))
                 {
-                    WriteEvent(context, WatchEventFrame.Added, ToApi(resource, o));
+                    WriteEvent(context, WatchEventFrame.Added, ToResponse(resource, o, credentials));
                 }
                 else if (before.Revision != o.Revision)
                 {
-                    WriteEvent(context, WatchEventFrame.Modified, ToApi(resource, o));
+                    WriteEvent(context, WatchEventFrame.Modified, ToResponse(resource, o, credentials));
                 }
 
                 known[o.Name] = o;
@@ -216,7 +217,7 @@ internal sealed partial class OwnApiHandler
 
             foreach (var gone in known.Keys.Where(k => !seen.Contains(k)).ToList())
             {
-                WriteEvent(context, WatchEventFrame.Deleted, ToApi(resource, known[gone]));
+                WriteEvent(context, WatchEventFrame.Deleted, ToResponse(resource, known[gone], credentials));
                 known.Remove(gone);
             }
 

@@ -4,6 +4,9 @@ using System.Text.Json.Nodes;
 using Clusterpedia.ApiServer.Discovery;
 using Clusterpedia.ApiServer.Http;
 using Clusterpedia.ApiServer.Search;
+using Clusterpedia.ApiServer.Security;
+using Clusterpedia.ClusterSynchro.Clusters;
+using Clusterpedia.ClusterSynchro.Encryption;
 using Clusterpedia.ClusterSynchro.Hosted;
 using Clusterpedia.Storage;
 using Microsoft.Extensions.Options;
@@ -19,7 +22,8 @@ namespace Clusterpedia.ApiServer.Clusters;
 /// the verbs are in OwnApiHandler.Reads.cs, .Writes.cs, .Patch.cs and .Watch.cs.
 /// </summary>
 internal sealed partial class OwnApiHandler(
-    IApiObjectStore store, OpenApiDocuments openApi, TimeProvider time, IOptions<HostClusterOptions> hosted, IOptions<RequestLimits> requestLimits, IOptions<QueryLimits> limits)
+    IApiObjectStore store, OpenApiDocuments openApi, TimeProvider time, IOptions<HostClusterOptions> hosted, IOptions<RequestLimits> requestLimits, IOptions<QueryLimits> limits,
+    IAccessReviewer reviewer, CredentialProtector protector)
 {
     private static readonly JsonSerializerOptions _writeOptions = new() { WriteIndented = false };
 
@@ -125,9 +129,16 @@ internal sealed partial class OwnApiHandler(
         return values.Count > 0;
     }
 
-    private static JsonObject ToApi(OwnResource resource, ApiObject stored)
+    /// <summary>The stored object in the resource's version, credentials decrypted (responses redact them separately).</summary>
+    private JsonObject ToApi(OwnResource resource, ApiObject stored)
     {
-        var obj = resource.FromStorage((JsonObject)JsonNode.Parse(stored.Object.Span)!);
+        var raw = (JsonObject)JsonNode.Parse(stored.Object.Span)!;
+        if (resource.StorageKey == PediaClusterResource.StorageKey)
+        {
+            protector.Unprotect(raw, stored.Name);
+        }
+
+        var obj = resource.FromStorage(raw);
         var metadata = obj["metadata"] as JsonObject ?? [];
         obj["metadata"] = metadata;
         metadata["resourceVersion"] = stored.Revision.ToString(CultureInfo.InvariantCulture);
@@ -136,9 +147,36 @@ internal sealed partial class OwnApiHandler(
         return obj;
     }
 
-    private async Task WriteObjectAsync(HttpContext context, OwnResource resource, int code, ApiObject stored)
+    /// <summary>
+    /// Whether this request may see PediaCluster credentials: only a caller allowed to update PediaClusters (who could
+    /// set them anyway) sees them; a server without authentication has no user and hides nothing.
+    /// </summary>
+    private async ValueTask<bool> MaySeeCredentialsAsync(HttpContext context, OwnResource resource)
+    {
+        if (resource.StorageKey != PediaClusterResource.StorageKey || RequestUser.Get(context) is not { } user)
+        {
+            return true;
+        }
+
+        var attributes = new AccessAttributes("update", resource.Group, resource.Version, resource.Resource);
+        return await reviewer.IsAllowedAsync(user, attributes, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>The object as a response shows it: <see cref="ToApi"/>, without credentials unless the caller may see them.</summary>
+    private JsonObject ToResponse(OwnResource resource, ApiObject stored, bool credentials)
     {
         var obj = ToApi(resource, stored);
+        if (!credentials)
+        {
+            PediaClusterCredentials.Redact(obj);
+        }
+
+        return obj;
+    }
+
+    private async Task WriteObjectAsync(HttpContext context, OwnResource resource, int code, ApiObject stored)
+    {
+        var obj = ToResponse(resource, stored, await MaySeeCredentialsAsync(context, resource).ConfigureAwait(false));
         var format = ResponseFormat.Negotiate(context.Request.Headers.Accept.ToString());
         await JsonResponse.WriteAsync(context, code, json =>
         {
@@ -197,6 +235,13 @@ internal sealed partial class OwnApiHandler(
     /// </summary>
     private byte[] SerializeWithinLimit(OwnResource resource, string name, JsonNode stored)
     {
+        if (resource.StorageKey == PediaClusterResource.StorageKey && stored is JsonObject storedObject)
+        {
+            // For everybody, whoever writes: the annotation would otherwise keep a second copy of every token.
+            PediaClusterCredentials.StripFromLastApplied(storedObject);
+            protector.Protect(storedObject, name);
+        }
+
         var bytes = JsonSerializer.SerializeToUtf8Bytes(stored, _writeOptions);
         var max = Limits.MaxObjectBytes;
         if (bytes.Length > max)

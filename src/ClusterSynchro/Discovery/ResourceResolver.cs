@@ -137,10 +137,20 @@ internal static class ResourceResolver
 
         void Add(ApiResourceInfo r)
         {
-            if (!spec.ExcludeResources.Any(x => x.Matches(r.Group, r.Name)))
+            if (spec.ExcludeResources.Any(x => x.Matches(r.Group, r.Name)))
             {
-                resolved.TryAdd((r.Group, r.Name), r);
+                return;
             }
+
+            if (r.Group.Length == 0 && r.Name == "secrets" && !options.AllowSyncSecrets)
+            {
+                // Named or reached through "*": the rest syncs, and status says why secrets do not.
+                skipped.TryAdd((r.Group, r.Name), new SkippedResource(ToSynced(r, null), "SecretsNotAllowed",
+                    "secrets are not synced: the server does not allow it (Synchro:AllowSyncSecrets)"));
+                return;
+            }
+
+            resolved.TryAdd((r.Group, r.Name), r);
         }
     }
 

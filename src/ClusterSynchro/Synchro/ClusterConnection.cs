@@ -11,7 +11,16 @@ namespace Clusterpedia.ClusterSynchro.Synchro;
 /// </summary>
 internal static class ClusterConnection
 {
-    public static async Task<KubeClientOptions> CreateAsync(PediaClusterSpec spec, CancellationToken ct)
+    /// <summary>The options, after <paramref name="targets"/> allowed their server: every connection stays within the policy.</summary>
+    public static async Task<KubeClientOptions> CreateAsync(PediaClusterSpec spec, OutboundTargetPolicy targets, CancellationToken ct)
+    {
+        var options = await CreateAsync(spec, ct).ConfigureAwait(false);
+        var field = spec.Kubeconfig is not null ? "spec.kubeconfig: server" : "spec.apiserver";
+        var allow = await targets.CheckAsync(field, options.Server, ct).ConfigureAwait(false);
+        return options.WithAllowAddress(allow);
+    }
+
+    private static async Task<KubeClientOptions> CreateAsync(PediaClusterSpec spec, CancellationToken ct)
     {
         if (spec.AuthenticationError is not null)
         {

@@ -92,7 +92,7 @@ internal sealed partial class ClusterSynchro : IAsyncDisposable
             KubeClientOptions connection;
             try
             {
-                connection = await ClusterConnection.CreateAsync(Spec, ct).ConfigureAwait(false);
+                connection = await ClusterConnection.CreateAsync(Spec, new OutboundTargetPolicy(_options), ct).ConfigureAwait(false);
                 _status.SetCondition("Validated", true, "Validated", "");
             }
             catch (InvalidSpecException e)
@@ -153,7 +153,7 @@ internal sealed partial class ClusterSynchro : IAsyncDisposable
         try
         {
             var version = await client.GetVersionAsync(ct).ConfigureAwait(false);
-            _status.Version = version.GitVersion;
+            _status.Version = FailureText.Version(version.GitVersion);
             await _reconciler.ReconcileAsync(Spec, client, writer, ct).ConfigureAwait(false);
             _status.SetCondition("Validated", true, "Validated", "");
             _status.SetCondition("ClusterHealthy", true, "Healthy", "");

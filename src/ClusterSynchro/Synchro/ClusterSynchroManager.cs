@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Clusterpedia.ClusterSynchro.Clusters;
+using Clusterpedia.ClusterSynchro.Encryption;
 using Clusterpedia.ClusterSynchro.Resources;
 using Clusterpedia.ClusterSynchro.SyncState;
 using Clusterpedia.Storage;
@@ -23,7 +24,8 @@ public sealed partial class ClusterSynchroManager(
     IOptions<SynchroOptions> options,
     TimeProvider time,
     ILogger<ClusterSynchroManager> logger,
-    IClusterSecretSource? secrets = null) : BackgroundService, IClusterSyncState
+    IClusterSecretSource? secrets = null,
+    CredentialProtector? protector = null) : BackgroundService, IClusterSyncState
 {
     private readonly Dictionary<string, ClusterSynchro> _running = new(StringComparer.Ordinal);
     private readonly HashSet<(string Name, long Revision, string Step)> _failuresLogged = [];
@@ -150,7 +152,13 @@ public sealed partial class ClusterSynchroManager(
                 }
 
                 // The store's name is the one that counts (metadata.name may be missing or of the wrong type).
+                var undecryptable = protector?.Unprotect(obj, o.Name);
                 var spec = await ResolveRefsAsync(PediaClusterSpec.FromObject(obj) with { Name = o.Name }, ct).ConfigureAwait(false);
+                if (undecryptable is not null)
+                {
+                    spec = spec with { AuthenticationError = undecryptable };
+                }
+
                 specs[o.Name] = await AuthenticationFromResolver.ResolveAsync(spec, secrets, ct).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)

@@ -28,6 +28,7 @@ internal sealed partial class HealthMonitor(string name, SynchroOptions options,
         InsecureSkipTlsVerify = o.InsecureSkipTlsVerify,
         TlsServerName = o.TlsServerName,
         UserAgent = o.UserAgent,
+        AllowAddress = o.AllowAddress,
         RequestTimeout = options.ProbeTimeout,
 
         // The unhealthy threshold is the retry: a probe that retried for a minute would hide an outage.

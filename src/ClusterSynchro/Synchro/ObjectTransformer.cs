@@ -12,9 +12,10 @@ namespace Clusterpedia.ClusterSynchro.Synchro;
 /// Turns an object as a member cluster sends it into the row we store, in one pass over its bytes (values are copied
 /// verbatim, never re-encoded): adds the apiVersion and kind that list items of built-in types lack, stamps the
 /// cluster-name annotation, drops managedFields and the last-applied annotation (unless pruning is off), and extracts
-/// the indexed columns.
+/// the indexed columns. With <paramref name="stripData"/> (Secrets the server may list but not keep the values of)
+/// the top-level <c>data</c> and <c>stringData</c> and the last-applied annotation (which repeats them) are dropped too.
 /// </summary>
-public sealed class ObjectTransformer(string cluster, GroupVersionResource resource, string kind, bool prune)
+public sealed class ObjectTransformer(string cluster, GroupVersionResource resource, string kind, bool prune, bool stripData = false)
 {
     public const string ClusterAnnotation = "shadow.clusterpedia.io/cluster-name";
     public const string LastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration";
@@ -51,7 +52,8 @@ public sealed class ObjectTransformer(string cluster, GroupVersionResource resou
             w.WriteString("kind"u8, kind);
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.ValueTextEquals("apiVersion"u8) || reader.ValueTextEquals("kind"u8))
+                if (reader.ValueTextEquals("apiVersion"u8) || reader.ValueTextEquals("kind"u8)
+                    || (stripData && (reader.ValueTextEquals("data"u8) || reader.ValueTextEquals("stringData"u8))))
                 {
                     reader.Read();
                     reader.Skip();
@@ -178,7 +180,7 @@ public sealed class ObjectTransformer(string cluster, GroupVersionResource resou
         w.WriteStartObject("annotations"u8);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if ((prune && reader.ValueTextEquals(LastAppliedAnnotation)) || reader.ValueTextEquals(ClusterAnnotation))
+            if (((prune || stripData) && reader.ValueTextEquals(LastAppliedAnnotation)) || reader.ValueTextEquals(ClusterAnnotation))
             {
                 reader.Read();
                 reader.Skip();

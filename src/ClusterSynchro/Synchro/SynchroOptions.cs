@@ -70,4 +70,33 @@ public sealed class SynchroOptions
 
     /// <summary>Honour <c>spec.syncAllCustomResources</c>; off by default, as in Clusterpedia.</summary>
     public bool AllowSyncAllCustomResources { get; set; }
+
+    /// <summary>
+    /// Sync core <c>secrets</c> when a PediaCluster asks for them (by name or through <c>"*"</c>). Off by default: a
+    /// PediaCluster asking for secrets syncs everything else, and its status names secrets as skipped and why.
+    /// </summary>
+    public bool AllowSyncSecrets { get; set; }
+
+    /// <summary>
+    /// Keep the <c>data</c> and <c>stringData</c> of synced Secrets. Off by default: even with
+    /// <see cref="AllowSyncSecrets"/> the values are dropped before storing (with the last-applied annotation, which
+    /// repeats them), and searches show names, types, labels and annotations only.
+    /// </summary>
+    public bool AllowSecretData { get; set; }
+
+    /// <summary>
+    /// Let PediaClusters point at loopback (and unspecified) addresses: this machine's own ports. Off by default; the
+    /// local demo and tests, whose members listen on 127.0.0.1, turn it on.
+    /// </summary>
+    public bool AllowLoopbackTargets { get; set; }
+
+    /// <summary>Let PediaClusters point at link-local addresses (169.254.0.0/16, fe80::/10: cloud metadata endpoints among them). Off by default.</summary>
+    public bool AllowLinkLocalTargets { get; set; }
+
+    /// <summary>
+    /// When not empty, the only apiserver targets allowed: CIDRs (<c>10.0.0.0/8</c>), addresses, host names
+    /// (<c>kube.example.com</c>) and host suffixes (<c>*.example.com</c>). Loopback and link-local stay refused unless
+    /// allowed above.
+    /// </summary>
+    public IList<string> AllowedTargets { get; } = [];
 }

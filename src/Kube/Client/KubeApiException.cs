@@ -36,6 +36,12 @@ public class KubeApiException : Exception
 
     public string? StatusMessage { get; }
 
+    /// <summary>
+    /// True when <see cref="StatusMessage"/> came from a Kubernetes Status object; false when it is text of some other
+    /// body (a proxy's page, anything a non-Kubernetes server sent), which reports about a member must not echo.
+    /// </summary>
+    public bool FromStatusObject { get; init; }
+
     /// <summary>410: the resourceVersion or continue token is too old; relist.</summary>
     public bool IsExpired => StatusCode == 410;
 

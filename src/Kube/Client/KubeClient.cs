@@ -24,6 +24,31 @@ public sealed class KubeClient : IDisposable
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
     private readonly string _base;
 
+    /// <summary>Connects to the first address of the endpoint the filter allows; refused when it allows none.</summary>
+    private static async ValueTask<Stream> ConnectAllowedAsync(DnsEndPoint endpoint, Func<IPAddress, bool> allow, CancellationToken ct)
+    {
+        var addresses = IPAddress.TryParse(endpoint.Host, out var literal)
+            ? [literal]
+            : await Dns.GetHostAddressesAsync(endpoint.Host, ct).ConfigureAwait(false);
+        var allowed = addresses.Where(allow).ToList();
+        if (allowed.Count == 0)
+        {
+            throw new HttpRequestException($"connections to {endpoint.Host} are not allowed by the outbound target policy");
+        }
+
+        var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync([.. allowed], endpoint.Port, ct).ConfigureAwait(false);
+            return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
     public KubeClient(KubeClientOptions options, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -47,6 +72,11 @@ public sealed class KubeClient : IDisposable
             EnableMultipleHttp2Connections = true,
             SslOptions = _tls.CreateSslOptions(options.TlsServerName),
         };
+        if (options.AllowAddress is { } allow)
+        {
+            handler.ConnectCallback = (context, ct) => ConnectAllowedAsync(context.DnsEndPoint, allow, ct);
+        }
+
         _http = new HttpClient(handler, disposeHandler: true)
         {
             // Timeouts are per attempt (Polly) and, for watches, the idle watchdog: never HttpClient's global one.

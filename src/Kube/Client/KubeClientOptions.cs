@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace Clusterpedia.Kube.Client;
 
 /// <summary>How to reach and authenticate to one Kubernetes API server; an immutable snapshot.</summary>
@@ -37,6 +39,22 @@ public sealed class KubeClientOptions
     public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromSeconds(10);
 
     public string UserAgent { get; init; } = "clusterpedia-dotnet/0.1";
+
+    private Func<IPAddress, bool>? _allowAddress;
+
+    /// <summary>
+    /// Which resolved addresses a connection may go to (null: any). Checked when each connection is made, after DNS,
+    /// so neither a name that resolves somewhere else later nor a redirect reaches a refused address.
+    /// </summary>
+    public Func<IPAddress, bool>? AllowAddress { get => _allowAddress; init => _allowAddress = value; }
+
+    /// <summary>A copy of these options whose connections only go to addresses <paramref name="allow"/> accepts.</summary>
+    public KubeClientOptions WithAllowAddress(Func<IPAddress, bool> allow)
+    {
+        var copy = (KubeClientOptions)MemberwiseClone();
+        copy._allowAddress = allow;
+        return copy;
+    }
 
     /// <summary>
     /// Options from the fields of a PediaCluster (base64 data, as in Clusterpedia): no CA data means TLS

@@ -15,7 +15,7 @@ internal static class KubeStatus
         var code = (int)statusCode;
         if (TryReadStatus(body, out var statusCode2, out var reason, out var message))
         {
-            return new KubeApiException(statusCode2 ?? code, reason ?? ReasonFor(code), message);
+            return new KubeApiException(statusCode2 ?? code, reason ?? ReasonFor(code), message) { FromStatusObject = true };
         }
 
         var text = body.IsEmpty ? null : Encoding.UTF8.GetString(body[..Math.Min(body.Length, MaxMessageBytes)]).Trim();
@@ -48,7 +48,7 @@ internal static class KubeStatus
         if (TryReadStatus(statusObject, out var code, out var reason, out var message))
         {
             var c = code ?? 500;
-            return new KubeApiException(c, reason ?? ReasonFor(c), message);
+            return new KubeApiException(c, reason ?? ReasonFor(c), message) { FromStatusObject = true };
         }
 
         return new KubeApiException(500, "InternalError", "watch ERROR event without a Status object");

@@ -51,7 +51,11 @@ public sealed class PediaClusterLifecycleTests(DemoEnvironment env) : IClassFixt
             """);
 
         (await kubectl.OkAsync("apply", "-f", manifest)).ShouldContain($"pediacluster.clusters.clusterpedia.io/{name} created");
-        (await kubectl.OkAsync("apply", "-f", manifest)).ShouldContain("unchanged");
+
+        // Re-applying works, but reads "configured", not "unchanged": kubectl sends its last-applied annotation with the
+        // credentials in it, and the server strips them again (docs/security.md, "Credentials"). The spec is unchanged.
+        (await kubectl.OkAsync("apply", "-f", manifest)).ShouldContain($"pediacluster.clusters.clusterpedia.io/{name} configured");
+        (await kubectl.OkAsync("get", $"pediaclusters.v1alpha2.cluster.clusterpedia.io/{name}", "-o", "jsonpath={.metadata.generation}")).ShouldBe("1");
         await kubectl.OkAsync("wait", "--for=condition=Ready", $"pediacluster.cluster.clusterpedia.io/{name}", "--timeout=60s");
 
         // The same cluster is visible in both forms.

@@ -68,6 +68,7 @@ public sealed partial class ServerProcess(string directory) : IAsyncDisposable
             "--Storage:Engine", "sqlite",
             "--Storage:ConnectionString", $"Data Source={Path.Combine(directory, "clusterpedia.db")}",
             "--Synchro:HealthInterval", "00:00:02",
+            "--Synchro:AllowLoopbackTargets", "true",
             "--Logging:LogLevel:Default", "Warning",
             "--Logging:LogLevel:Microsoft.Hosting.Lifetime", "Information",
             "--Logging:Console:FormatterName", "simple",

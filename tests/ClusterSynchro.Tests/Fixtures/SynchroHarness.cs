@@ -50,6 +50,9 @@ public sealed class SynchroHarness : IAsyncDisposable
         MaxBackoff = TimeSpan.FromSeconds(1),
         CountRefreshInterval = TimeSpan.FromMilliseconds(300),
         WatchTimeoutSeconds = 60,
+
+        // The simulated members listen on 127.0.0.1, which the outbound policy refuses by default.
+        AllowLoopbackTargets = true,
     };
 
     public static async Task<SynchroHarness> StartAsync(StorageEngineKind engine, SynchroOptions? options = null)

@@ -33,7 +33,7 @@ public sealed class HealthDetectionTests(ITestOutputHelper output)
     {
         var sim = await SimulatedCluster.StartAsync(SimOptions("refused"));
         var port = sim.Url.Port;
-        await using var harness = await SynchroHarness.StartAsync(StorageEngineKind.Sqlite, new SynchroOptions());
+        await using var harness = await SynchroHarness.StartAsync(StorageEngineKind.Sqlite, new SynchroOptions { AllowLoopbackTargets = true });
         await harness.ApplyAsync("refused", SynchroHarness.SpecFor(sim, [SimResources.Pods, SimResources.Namespaces]));
         await harness.WaitForConditionAsync("refused", "Ready", "True", _readyTimeout);
 
@@ -60,7 +60,7 @@ public sealed class HealthDetectionTests(ITestOutputHelper output)
     public async Task HungMember_UnhealthyWithinTenSeconds_ThenRecovers()
     {
         await using var sim = await SimulatedCluster.StartAsync(SimOptions("hung"));
-        await using var harness = await SynchroHarness.StartAsync(StorageEngineKind.Sqlite, new SynchroOptions());
+        await using var harness = await SynchroHarness.StartAsync(StorageEngineKind.Sqlite, new SynchroOptions { AllowLoopbackTargets = true });
         await harness.ApplyAsync("hung", SynchroHarness.SpecFor(sim, [SimResources.Pods, SimResources.Namespaces]));
         await harness.WaitForConditionAsync("hung", "Ready", "True", _readyTimeout);
 
