@@ -1,6 +1,4 @@
-using Clusterpedia.ApiServer.Security;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,8 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace Clusterpedia.ApiServer.Tests.Security;
 
 /// <summary>
-/// The real server on a loopback port with SQLite in a given directory, with a <see cref="PolicyAccessReviewer"/> (only
-/// "admin" may update pediaclusters), users from <see cref="TestUserStartupFilter"/>, and every log record captured at
+/// The real server on a loopback port with SQLite in a given directory, real token authentication and the standalone
+/// policy (admin, in system:masters, may update pediaclusters; viewer may only read), and every log record captured at
 /// Trace level.
 /// </summary>
 internal sealed class CredentialServer : IAsyncDisposable
@@ -24,6 +22,9 @@ internal sealed class CredentialServer : IAsyncDisposable
         Logs = logs;
     }
 
+    public const string AdminToken = "admin-token-0123456789";
+    public const string ViewerToken = "viewer-token-0123456789";
+
     public Uri Url { get; }
 
     public CapturedLogs Logs { get; }
@@ -34,9 +35,14 @@ internal sealed class CredentialServer : IAsyncDisposable
     {
         var logs = new CapturedLogs();
         var database = Path.Combine(directory, "clusterpedia.db");
+        // Real authentication and the standalone policy: admin (system:masters) may update PediaClusters, viewer may read.
+        var tokens = Path.Combine(directory, "tokens.csv");
+        await File.WriteAllTextAsync(tokens, $"{AdminToken},admin,uid-admin,\"system:masters\"\n{ViewerToken},viewer,uid-viewer\n");
         var app = ServerApp.Create(
         [
-            "--urls", "http://127.0.0.1:0",
+            // HTTPS with the generated self-signed pair (kubectl sends bearer tokens only over TLS).
+            "--urls", "https://127.0.0.1:0",
+            "--token-auth-file", tokens,
             "--Storage:Engine", "sqlite",
             "--Storage:ConnectionString", $"Data Source={database}",
             "--Logging:LogLevel:Default", "Trace",
@@ -47,8 +53,6 @@ internal sealed class CredentialServer : IAsyncDisposable
         {
             builder.Logging.ClearProviders();
             builder.Logging.AddProvider(logs);
-            builder.Services.AddSingleton<IAccessReviewer>(new PolicyAccessReviewer("admin"));
-            builder.Services.AddSingleton<IStartupFilter, TestUserStartupFilter>();
         });
         try
         {

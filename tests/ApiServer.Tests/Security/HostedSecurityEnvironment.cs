@@ -38,6 +38,12 @@ public sealed class HostedSecurityEnvironment : IAsyncLifetime
     {
         await File.WriteAllTextAsync(_dir.File("tokens.csv"), $"{ViewerToken},viewer,uid-viewer\n{NobodyToken},nobody,uid-nobody\n");
         Member = await SimulatedCluster.StartAsync(new SimulatorOptions { ClusterName = "member", Token = "member-token", Tls = true, Namespaces = 1 });
+        // Per-user results: in the member, the viewer may view kube-system (where coredns runs) and nothing else.
+        Member.Store.Create(new GroupVersionResource("rbac.authorization.k8s.io", "v1", "rolebindings"), "kube-system", """
+            {"metadata":{"name":"viewer-view","namespace":"kube-system"},
+             "roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"view"},
+             "subjects":[{"apiGroup":"rbac.authorization.k8s.io","kind":"User","name":"viewer"}]}
+            """);
         Host = await SimulatedCluster.StartAsync(new SimulatorOptions
         {
             ClusterName = "host",
