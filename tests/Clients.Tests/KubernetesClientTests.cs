@@ -12,25 +12,13 @@ namespace Clusterpedia.Clients.Tests;
 /// </summary>
 public sealed class KubernetesClientTests(DemoEnvironment env) : IClassFixture<DemoEnvironment>
 {
-    private const string _clusterAnnotation = "shadow.clusterpedia.io/cluster-name";
     private static readonly TimeSpan _timeout = TimeSpan.FromSeconds(30);
 
-    private static string Key(V1Pod pod, string cluster) => $"{cluster}/{pod.Metadata.NamespaceProperty}/{pod.Metadata.Name}";
+    private static string Key(V1Pod pod, string cluster) => MemberView.Key(pod, cluster);
 
-    private static string Key(V1Pod pod) => Key(pod, pod.Metadata.Annotations?[_clusterAnnotation] ?? "?");
+    private static string Key(V1Pod pod) => MemberView.Key(pod);
 
-    private async Task<HashSet<string>> MemberPodsAsync(string? ns = null)
-    {
-        var keys = new HashSet<string>();
-        foreach (var (name, sim) in new[] { ("cluster-1", env.Cluster1), ("cluster-2", env.Cluster2) })
-        {
-            using var member = ClientFactory.Member(sim);
-            var pods = ns is null ? await member.CoreV1.ListPodForAllNamespacesAsync() : await member.CoreV1.ListNamespacedPodAsync(ns);
-            keys.UnionWith(pods.Items.Select(p => Key(p, name)));
-        }
-
-        return keys;
-    }
+    private Task<HashSet<string>> MemberPodsAsync() => MemberView.PodsAsync(env);
 
     [Fact]
     public async Task ListPods_AcrossClusters_SameSetAsMembers()
@@ -102,7 +90,7 @@ public sealed class KubernetesClientTests(DemoEnvironment env) : IClassFixture<D
         read.Metadata.Name.ShouldBe(pod.Metadata.Name);
         read.Metadata.Uid.ShouldBe(pod.Metadata.Uid);
         read.Spec.NodeName.ShouldBe(pod.Spec.NodeName);
-        read.Metadata.Annotations[_clusterAnnotation].ShouldBe("cluster-1");
+        read.Metadata.Annotations[MemberView.ClusterAnnotation].ShouldBe("cluster-1");
     }
 
     [Fact]
