@@ -172,6 +172,40 @@ public sealed class KubernetesClientTests(DemoEnvironment env) : IClassFixture<D
     }
 
     [Fact]
+    public async Task WatchPods_ResourceVersionOlderThanHistory_KubernetesExceptionWith410Expired()
+    {
+        using var client = ClientFactory.Search(env);
+        using var root = ClientFactory.Root(env);
+        using var generic = new GenericClient(root, "cluster.clusterpedia.io", "v1alpha2", "pediaclusters", disposeClient: false);
+        var listed = (await client.CoreV1.ListPodForAllNamespacesAsync(labelSelector: "app=kc-expire")).Metadata.ResourceVersion;
+
+        // Removing a synced cluster deletes its objects wholesale, which compacts the change history past the list.
+        var name = "kc-expire-" + Guid.NewGuid().ToString("N")[..8];
+        var spec = JsonDocument.Parse($$"""
+            {"apiserver":"{{env.Cluster1.Url.ToString().TrimEnd('/')}}",
+             "caData":"{{Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(env.Cluster1.CaCertificatePem!))}}",
+             "tokenData":"{{Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(env.Cluster1.Token!))}}",
+             "syncResources":[{"group":"","resources":["pods"]}]}
+            """).RootElement;
+        await generic.CreateAsync(new PediaClusterObject { Metadata = new V1ObjectMeta { Name = name }, Spec = spec });
+        await Eventually.UntilAsync(async () => (await client.CoreV1.ListPodForAllNamespacesAsync(labelSelector: $"search.clusterpedia.io/clusters={name}")).Items.Count > 0, _timeout, $"{name} never synced pods");
+        await generic.DeleteAsync<PediaClusterObject>(name);
+        await Eventually.UntilAsync(async () => (await client.CoreV1.ListPodForAllNamespacesAsync(labelSelector: $"search.clusterpedia.io/clusters={name}")).Items.Count == 0, _timeout, $"{name}'s pods were never removed");
+
+        using var cts = new CancellationTokenSource(_timeout);
+        Exception? error = null;
+        await foreach (var (type, _) in client.CoreV1.WatchListPodForAllNamespacesAsync(
+            resourceVersion: listed, labelSelector: "app=kc-expire", timeoutSeconds: 20, onError: e => error = e, cancellationToken: cts.Token))
+        {
+            type.ShouldNotBe(WatchEventType.Added);
+        }
+
+        var expired = error.ShouldBeOfType<KubernetesException>();
+        expired.Status.Code.ShouldBe(410);
+        expired.Status.Reason.ShouldBe("Expired");
+    }
+
+    [Fact]
     public async Task PediaCluster_GenericClientCrud_CreateReadListReplaceDelete()
     {
         using var root = ClientFactory.Root(env);
