@@ -27,6 +27,16 @@ if [ ! -x /usr/sbin/mariadbd ] || [ ! -x /usr/bin/mariadb-install-db ]; then
   fi
 fi
 
+# Debian's python3-kubernetes for the client compatibility suite (tests/Clients.Tests runs /usr/bin/python3).
+if ! /usr/bin/python3 -c "import kubernetes" >/dev/null 2>&1; then
+  log "python3-kubernetes not found; installing Debian's python3-kubernetes"
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-kubernetes >/dev/null
+  else
+    die "Debian's python3-kubernetes is required (apt-get install python3-kubernetes)"
+  fi
+fi
+
 cd "$ROOT"
 RESULTS="$ROOT/.local/test-results"
 rm -rf "$RESULTS"
