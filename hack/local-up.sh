@@ -115,6 +115,9 @@ subjects:
 YAML
 done
 kc_admin cluster-1 create rolebinding viewer-view --clusterrole view --user viewer -n default >/dev/null
+# Something for the viewer to see there: a small deployment in cluster-1's default namespace (the simulated controller
+# makes its ReplicaSet and pods).
+kc_admin cluster-1 create deployment hello --image=nginx:1.27 --replicas=2 -n default >/dev/null
 
 SERVER_PORT=$(free_port "${CLUSTERPEDIA_PORT:-8443}")
 SERVER="https://127.0.0.1:$SERVER_PORT"

@@ -70,4 +70,27 @@ public sealed class LocalDemoTests(LocalDemo demo) : IClassFixture<LocalDemo>
 
         stdout.Trim().ShouldBe(expected);
     }
+
+    [Theory]
+    [InlineData(Kubectl.Newest)]
+    [InlineData(Kubectl.Oldest)]
+    public async Task GetPods_ViewerThroughTheHost_OnlyCluster1DefaultWhileAdminSeesAll(string binary)
+    {
+        using var kubectl = new Kubectl(binary, demo.Kubeconfig);
+
+        var viewer = Rows(await kubectl.OkAsync("--context", "viewer", "--cluster", "clusterpedia", "get", "pods", "-A", "--chunk-size", "1"));
+        var admin = Rows(await kubectl.OkAsync("--cluster", "clusterpedia", "get", "pods", "-A"));
+
+        // The viewer is bound to view only in cluster-1's default namespace (member RBAC, synced and evaluated per user).
+        viewer.ShouldNotBeEmpty();
+        viewer.ShouldAllBe(r => r.Namespace == "default" && r.Cluster == "cluster-1");
+        admin.Where(r => r.Namespace == "default" && r.Cluster == "cluster-1").Select(r => r.Name).Order(StringComparer.Ordinal)
+            .ShouldBe(viewer.Select(r => r.Name).Order(StringComparer.Ordinal));
+        admin.Select(r => r.Cluster).Distinct().Order(StringComparer.Ordinal).ShouldBe(["cluster-1", "cluster-2"]);
+    }
+
+    private static List<(string Namespace, string Cluster, string Name)> Rows(string table) =>
+        [.. table.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Select(c => (c[0], c[1], c[2]))];
 }
