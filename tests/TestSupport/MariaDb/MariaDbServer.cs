@@ -16,8 +16,7 @@ public sealed class MariaDbServer
 {
     private const string _serverBinary = "/usr/sbin/mariadbd";
     private const string _installBinary = "/usr/bin/mariadb-install-db";
-    private static readonly SemaphoreSlim _startGate = new(1, 1);
-    private static MariaDbServer? _shared;
+    private static readonly SharedInstance<MariaDbServer> _shared = new(StartAsync, server => server.StopAsync());
 
     private readonly string _directory;
     private readonly Process _process;
@@ -35,36 +34,10 @@ public sealed class MariaDbServer
         $"Server=127.0.0.1;Port={Port};User ID=root;Database={database};Pooling=true;Maximum Pool Size=20;Connection Timeout=30;Default Command Timeout=120";
 
     /// <summary>The server of this test process, started on first use.</summary>
-    public static async Task<MariaDbServer> SharedAsync()
-    {
-        await _startGate.WaitAsync();
-        try
-        {
-            return _shared ??= await StartAsync();
-        }
-        finally
-        {
-            _startGate.Release();
-        }
-    }
+    public static Task<MariaDbServer> SharedAsync() => _shared.GetAsync();
 
     /// <summary>Stops the shared server, if started.</summary>
-    public static async Task StopSharedAsync()
-    {
-        await _startGate.WaitAsync();
-        try
-        {
-            if (_shared is not null)
-            {
-                await _shared.StopAsync();
-                _shared = null;
-            }
-        }
-        finally
-        {
-            _startGate.Release();
-        }
-    }
+    public static Task StopSharedAsync() => _shared.StopAsync();
 
     /// <summary>A new empty database on this server.</summary>
     public async Task<string> CreateDatabaseAsync(string prefix)

@@ -14,8 +14,7 @@ namespace Clusterpedia.TestSupport.Postgres;
 public sealed class PostgresServer
 {
     private const string _binDirectory = "/usr/lib/postgresql/15/bin";
-    private static readonly SemaphoreSlim _startGate = new(1, 1);
-    private static PostgresServer? _shared;
+    private static readonly SharedInstance<PostgresServer> _shared = new(StartAsync, server => server.StopAsync());
 
     private readonly string _directory;
     private readonly string _dataDirectory;
@@ -35,36 +34,10 @@ public sealed class PostgresServer
         $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=true;Maximum Pool Size=20;Timeout=30;Command Timeout=120";
 
     /// <summary>The server of this test process, started on first use.</summary>
-    public static async Task<PostgresServer> SharedAsync()
-    {
-        await _startGate.WaitAsync();
-        try
-        {
-            return _shared ??= await StartAsync();
-        }
-        finally
-        {
-            _startGate.Release();
-        }
-    }
+    public static Task<PostgresServer> SharedAsync() => _shared.GetAsync();
 
     /// <summary>Stops the shared server, if started.</summary>
-    public static async Task StopSharedAsync()
-    {
-        await _startGate.WaitAsync();
-        try
-        {
-            if (_shared is not null)
-            {
-                await _shared.StopAsync();
-                _shared = null;
-            }
-        }
-        finally
-        {
-            _startGate.Release();
-        }
-    }
+    public static Task StopSharedAsync() => _shared.StopAsync();
 
     /// <summary>A new empty database on this server.</summary>
     public async Task<string> CreateDatabaseAsync(string prefix)
