@@ -7,7 +7,11 @@ namespace Clusterpedia.ApiServer.Clusters;
 /// <summary>Patches of our own objects: JSON patch, merge patch and server-side apply, within the request limits.</summary>
 internal sealed partial class OwnApiHandler
 {
-    private async Task<Func<JsonObject, JsonObject>> ReadPatchAsync(HttpContext context)
+    /// <summary>
+    /// The patch as a function of the current object, and whether it names a resourceVersion (a precondition: a
+    /// patch without one is retried on a concurrent write, as kube-apiserver does).
+    /// </summary>
+    private async Task<(Func<JsonObject, JsonObject> Apply, bool Preconditioned)> ReadPatchAsync(HttpContext context)
     {
         var contentType = (context.Request.ContentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
         if (contentType is not ("application/merge-patch+json" or "application/strategic-merge-patch+json" or "application/json-patch+json"))
@@ -28,8 +32,8 @@ internal sealed partial class OwnApiHandler
                     throw ApiException.BadRequest("a merge patch must be a JSON object");
                 }
 
-                return current => JsonMergePatch.Apply(current, node) as JsonObject
-                    ?? throw ApiException.BadRequest("the patch must leave an object");
+                return (current => JsonMergePatch.Apply(current, node) as JsonObject
+                    ?? throw ApiException.BadRequest("the patch must leave an object"), NamesResourceVersion(node));
             case "application/json-patch+json":
                 if (node is not JsonArray ops)
                 {
@@ -37,8 +41,9 @@ internal sealed partial class OwnApiHandler
                 }
 
                 var patchLimits = new JsonPatchLimits(limits.MaxJsonPatchOperations, limits.MaxBodyDepth, limits.MaxObjectBytes);
-                return current => ApplyJsonPatch(current, ops, patchLimits) as JsonObject
-                    ?? throw ApiException.BadRequest("the patch must leave an object");
+                var preconditioned = ops.Any(op => op?["path"] is JsonValue path && path.TryGetValue<string>(out var p) && p == "/metadata/resourceVersion");
+                return (current => ApplyJsonPatch(current, ops, patchLimits) as JsonObject
+                    ?? throw ApiException.BadRequest("the patch must leave an object"), preconditioned);
             default:
                 throw new ApiException(415, "UnsupportedMediaType",
                     $"the patch content type \"{contentType}\" is not supported: use application/merge-patch+json, application/strategic-merge-patch+json or application/json-patch+json");
@@ -96,7 +101,12 @@ internal sealed partial class OwnApiHandler
             return;
         }
 
-        await UpdateAsync(context, resource, name, statusSubresource: false, current => JsonMergePatch.Apply(current, applied) as JsonObject
+        await UpdateAsync(context, resource, name, statusSubresource: false, NamesResourceVersion(applied), current => JsonMergePatch.Apply(current, applied) as JsonObject
             ?? throw ApiException.BadRequest("the apply patch must leave an object")).ConfigureAwait(false);
     }
+
+    /// <summary>Whether an object (a body, a merge patch, an applied configuration) sets metadata.resourceVersion.</summary>
+    private static bool NamesResourceVersion(JsonNode? obj) =>
+        obj?["metadata"] is JsonObject metadata && metadata.TryGetPropertyValue("resourceVersion", out var rv) && rv is not null
+        && Str(rv) is { Length: > 0 };
 }

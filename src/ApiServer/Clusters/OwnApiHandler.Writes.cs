@@ -191,7 +191,29 @@ internal sealed partial class OwnApiHandler
         await WriteObjectAsync(context, resource, 201, created).ConfigureAwait(false);
     }
 
-    private async Task UpdateAsync(HttpContext context, OwnResource resource, string name, bool statusSubresource, Func<JsonObject, JsonObject> change)
+    /// <summary>
+    /// An update as kube-apiserver's GuaranteedUpdate does it: when the caller named no resourceVersion, a concurrent
+    /// write (the synchro writing status, another client) is not the caller's conflict, so the object is read again
+    /// and the change applied again, a bounded number of times; with a resourceVersion the conflict is the caller's.
+    /// </summary>
+    private async Task UpdateAsync(HttpContext context, OwnResource resource, string name, bool statusSubresource, bool preconditioned, Func<JsonObject, JsonObject> change)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var retryConflict = !preconditioned && attempt < _maxUpdateAttempts;
+            try
+            {
+                await UpdateOnceAsync(context, resource, name, statusSubresource, retryConflict, change).ConfigureAwait(false);
+                return;
+            }
+            catch (ApiObjectConflictException) when (retryConflict)
+            {
+                // Read again and reapply.
+            }
+        }
+    }
+
+    private async Task UpdateOnceAsync(HttpContext context, OwnResource resource, string name, bool statusSubresource, bool retryConflict, Func<JsonObject, JsonObject> change)
     {
         var ct = context.RequestAborted;
         var existing = await GetExistingAsync(resource, name, ct).ConfigureAwait(false);
@@ -269,7 +291,7 @@ internal sealed partial class OwnApiHandler
             {
                 updated = await store.UpdateAsync(resource.StorageKey, name, bytes, existing.Revision, ct).ConfigureAwait(false);
             }
-            catch (ApiObjectConflictException)
+            catch (ApiObjectConflictException) when (!retryConflict)
             {
                 throw ApiException.Conflict(resource.Group, resource.Resource, name, "the object has been modified; please apply your changes to the latest version and try again");
             }

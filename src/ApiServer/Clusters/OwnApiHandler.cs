@@ -27,6 +27,13 @@ internal sealed partial class OwnApiHandler(
 {
     private static readonly JsonSerializerOptions _writeOptions = new() { WriteIndented = false };
 
+    /// <summary>
+    /// Attempts of a write that named no resourceVersion. kube-apiserver retries such a patch five times and such an
+    /// update until it lands; we retry both up to ten times: each round of compare-and-swap lets one writer through,
+    /// so up to ten writers racing on one object all land.
+    /// </summary>
+    private const int _maxUpdateAttempts = 10;
+
     private RequestLimits Limits => requestLimits.Value;
 
     /// <summary>GET on the collection: a list, or a watch with <c>watch=true</c>.</summary>
@@ -52,7 +59,7 @@ internal sealed partial class OwnApiHandler(
     {
         EnsureWritable(context, resource);
         var body = await ReadObjectAsync(context, resource).ConfigureAwait(false);
-        await UpdateAsync(context, resource, name, statusSubresource, _ => body).ConfigureAwait(false);
+        await UpdateAsync(context, resource, name, statusSubresource, NamesResourceVersion(body), _ => (JsonObject)body.DeepClone()).ConfigureAwait(false);
     }
 
     /// <summary>PATCH of one object (server-side apply included) or of its status (no apply there, as before).</summary>
@@ -65,8 +72,8 @@ internal sealed partial class OwnApiHandler(
             return;
         }
 
-        var patch = await ReadPatchAsync(context).ConfigureAwait(false);
-        await UpdateAsync(context, resource, name, statusSubresource, current => patch(current)).ConfigureAwait(false);
+        var (patch, preconditioned) = await ReadPatchAsync(context).ConfigureAwait(false);
+        await UpdateAsync(context, resource, name, statusSubresource, preconditioned, patch).ConfigureAwait(false);
     }
 
     /// <summary>DELETE of one object.</summary>
