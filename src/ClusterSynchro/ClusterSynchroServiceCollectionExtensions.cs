@@ -50,6 +50,7 @@ public static class ClusterSynchroServiceCollectionExtensions
         services.TryAddSingleton<CredentialProtector>();
         services.TryAddSingleton<SyncedResourceCatalog>();
         services.TryAddSingleton<SynchroMetrics>();
+        services.TryAddSingleton<Workloads.IWorkloadPlugins, Workloads.NoWorkloadPlugins>();
         if (!runSynchros)
         {
             services.TryAddSingleton<StoredClusterSyncState>();

@@ -1,0 +1,9 @@
+namespace Clusterpedia.ClusterSynchro.Workloads;
+
+/// <summary>No plugins loaded: the built-in rules alone resolve workloads.</summary>
+public sealed class NoWorkloadPlugins : IWorkloadPlugins
+{
+    public long Generation => 0;
+
+    public WorkloadRef? Resolve(ReadOnlySpan<byte> metadataJson) => null;
+}
