@@ -225,8 +225,22 @@ public sealed class KubernetesClientTests(DemoEnvironment env) : IClassFixture<D
         var list = await generic.ListAsync<PediaClusterList>();
         list.Items.Select(c => c.Metadata.Name).ShouldContain(name);
 
-        read.Metadata.Labels = new Dictionary<string, string> { ["team"] = "clients" };
-        var replaced = await generic.ReplaceAsync(read, name);
+        // A replace carries the resourceVersion it read, so the synchro's status write in between is a real 409:
+        // read, change and replace again, as client-go's RetryOnConflict does.
+        PediaClusterObject? replaced = null;
+        for (var attempt = 0; replaced is null; attempt++)
+        {
+            read.Metadata.Labels = new Dictionary<string, string> { ["team"] = "clients" };
+            try
+            {
+                replaced = await generic.ReplaceAsync(read, name);
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict && attempt < 5)
+            {
+                read = await generic.ReadAsync<PediaClusterObject>(name);
+            }
+        }
+
         replaced.Metadata.Labels["team"].ShouldBe("clients");
 
         await generic.DeleteAsync<PediaClusterObject>(name);
