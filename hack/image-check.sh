@@ -2,7 +2,7 @@
 # Runs the image hack/image.sh built, the way a container runtime would, and checks that it serves /readyz:
 #   hack/image-check.sh [ARCHIVE]     default: the newest .local/image/clusterpedia-apiserver-*.oci.tar
 # Unpacks the OCI archive's layers (index -> manifest -> layers) into a root filesystem, then starts the image's
-# entrypoint with its environment, user and working directory in a chroot (with /proc and /dev from the host), in
+# entrypoint with its environment, user and working directory in a chroot (its own /proc and a minimal /dev), in
 # standalone mode with a throwaway certificate, SQLite under /tmp and a token file, and waits for /readyz to answer 200.
 # Needs root (chroot, mount).
 set -euo pipefail
@@ -16,10 +16,14 @@ WORK=$(mktemp -d /tmp/clusterpedia-image-check.XXXXXX)
 ROOTFS="$WORK/rootfs"
 PID=""
 cleanup() {
-  [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-  umount "$ROOTFS/dev" 2>/dev/null || true
+  if [ -n "$PID" ]; then kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; fi
   umount "$ROOTFS/proc" 2>/dev/null || true
-  rm -rf "$WORK"
+  # Never delete through a mount: if anything is still mounted under the work directory, leave it all in place.
+  if grep -q " $WORK/" /proc/mounts; then
+    log "still mounted under $WORK; not removing it"
+  else
+    rm -rf --one-file-system "$WORK"
+  fi
 }
 trap cleanup EXIT
 
@@ -58,18 +62,31 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 
   -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout "$ROOTFS$CHECK/tls.key" -out "$ROOTFS$CHECK/tls.crt" 2>/dev/null
 echo "$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n'),admin,uid-admin,\"system:masters\"" >"$ROOTFS$CHECK/tokens.csv"
 chown -R "$USER_SPEC" "$ROOTFS$CHECK"
+# /proc as a runtime mounts it; /dev as the few nodes a runtime creates (never a bind of the host's /dev, whose nodes
+# the cleanup would otherwise reach).
 mount -t proc proc "$ROOTFS/proc"
-mount --rbind /dev "$ROOTFS/dev"
+rm -rf "${ROOTFS:?}/dev"; mkdir -p "$ROOTFS/dev"
+for node in null:1:3 zero:1:5 full:1:7 random:1:8 urandom:1:9 tty:5:0; do
+  IFS=: read -r name major minor <<<"$node"
+  mknod -m 666 "$ROOTFS/dev/$name" c "$major" "$minor"
+done
+ln -s /proc/self/fd "$ROOTFS/dev/fd"
 
 PORT=$(free_port 18443)
 log "starting the image's entrypoint in a chroot on https://127.0.0.1:$PORT"
-env -i "${ENV[@]}" HOME=/nonexistent chroot --userspec="$USER_SPEC" "$ROOTFS" /bin/sh -c 'cd "$0" && exec "$@"' "$WORKDIR" \
+# A runtime's default PATH unless the image sets one (it does not: the entrypoint is absolute).
+env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "${ENV[@]}" HOME=/nonexistent /usr/sbin/chroot --userspec="$USER_SPEC" "$ROOTFS" /bin/sh -c 'cd "$0" && exec "$@"' "$WORKDIR" \
   "${ENTRYPOINT[@]}" --urls "https://127.0.0.1:$PORT" --tls-cert-file "$CHECK/tls.crt" --tls-private-key-file "$CHECK/tls.key" \
   --Storage:Engine sqlite --Storage:ConnectionString "Data Source=$CHECK/clusterpedia.db" --token-auth-file "$CHECK/tokens.csv" \
   >"$WORK/server.log" 2>&1 &
 PID=$!
-if ! wait_http_ca "https://127.0.0.1:$PORT/readyz" "$ROOTFS$CHECK/tls.crt" 90; then
+deadline=$((SECONDS + 90))
+until curl -fsS --cacert "$ROOTFS$CHECK/tls.crt" -o /dev/null "https://127.0.0.1:$PORT/readyz" 2>/dev/null; do
+  if ! kill -0 "$PID" 2>/dev/null || [ $SECONDS -ge $deadline ]; then break; fi
+  sleep 0.5
+done
+if ! curl -fsS --cacert "$ROOTFS$CHECK/tls.crt" -o /dev/null "https://127.0.0.1:$PORT/readyz" 2>/dev/null; then
   tail -40 "$WORK/server.log"
-  die "the image's entrypoint did not serve /readyz within 90 s"
+  die "the image's entrypoint did not serve /readyz (exited, or not within 90 s)"
 fi
-log "ok: $(curl -fsS --cacert "$ROOTFS$CHECK/tls.crt" "https://127.0.0.1:$PORT/readyz") from /readyz of the image's entrypoint ($(du -sh "$ROOTFS" | cut -f1) unpacked)"
+log "ok: $(curl -fsS --cacert "$ROOTFS$CHECK/tls.crt" "https://127.0.0.1:$PORT/readyz") from /readyz of the image's entrypoint ($(du -shx "$ROOTFS" 2>/dev/null | cut -f1) unpacked)"

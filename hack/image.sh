@@ -40,8 +40,10 @@ ARCHIVE="$OUT/clusterpedia-apiserver-$VERSION.oci.tar"
 log "publishing src/ApiServer (Release, self-contained, linux-x64)"
 rm -rf "$OUT/publish"
 dotnet publish "$ROOT/src/ApiServer/Clusterpedia.ApiServer.csproj" -c Release --self-contained -r linux-x64 \
-  -p:DebugType=none -p:GenerateDocumentationFile=false -o "$OUT/publish" --nologo -v quiet >"$OUT/publish.log" 2>&1 \
+  -p:DebugType=none -o "$OUT/publish" --nologo -v quiet >"$OUT/publish.log" 2>&1 \
   || { cat "$OUT/publish.log"; die "dotnet publish failed"; }
+# The build keeps XML documentation on (the analyzers need it); the image does not.
+rm -f "$OUT"/publish/Clusterpedia.*.xml
 
 CACHE="$OUT/rootfs-cache/$SUITE"
 if [ ! -x "$CACHE/bin/sh" ]; then
