@@ -155,143 +155,25 @@ if [ "$ENGINE" = mysql ]; then
 fi
 
 if [ "$MODE" = hosted ]; then
-  log "host: PediaCluster CRDs, the server's namespace, Service, Endpoints, RBAC and APIService v1beta1.clusterpedia.io"
-  kc_admin host apply -f "$ROOT/crds" >/dev/null
-  kc_admin host apply -f - >/dev/null <<YAML
-apiVersion: v1
-kind: Namespace
-metadata:
-  name: $SERVICE_NS
----
-apiVersion: v1
-kind: ServiceAccount
-metadata:
-  name: $SERVICE
-  namespace: $SERVICE_NS
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: $SERVICE
-  namespace: $SERVICE_NS
-spec:
-  ports:
-  - {name: https, port: 443, targetPort: $SERVER_PORT}
----
-# No pods here: the endpoint is our server's local process (the simulator's aggregator dials Endpoints addresses).
-apiVersion: v1
-kind: Endpoints
-metadata:
-  name: $SERVICE
-  namespace: $SERVICE_NS
-subsets:
-- addresses: [{ip: 127.0.0.1}]
-  ports: [{name: https, port: $SERVER_PORT}]
----
-# What the server needs in the host: PediaClusters and ClusterSyncResources (status included), credential Secrets in
-# its namespace, and the aggregation's authentication ConfigMap.
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRole
-metadata:
-  name: clusterpedia-apiserver
-rules:
-- apiGroups: [cluster.clusterpedia.io, clusters.clusterpedia.io]
-  resources: [pediaclusters, pediaclusters/status, clustersyncresources, clustersyncresources/status]
-  verbs: [get, list, watch, update, patch]
-- apiGroups: [apiextensions.k8s.io]
-  resources: [customresourcedefinitions]
-  verbs: [get, list, watch]
-- nonResourceURLs: ["/api", "/api/*", "/apis", "/apis/*", "/version"]
-  verbs: [get]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata:
-  name: clusterpedia-apiserver
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: clusterpedia-apiserver}
-subjects:
-- {kind: ServiceAccount, name: $SERVICE, namespace: $SERVICE_NS}
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: Role
-metadata:
-  name: clusterpedia-apiserver-secrets
-  namespace: $SERVICE_NS
-rules:
-- apiGroups: [""]
-  resources: [secrets]
-  verbs: [get, list, watch]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: RoleBinding
-metadata:
-  name: clusterpedia-apiserver-secrets
-  namespace: $SERVICE_NS
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: clusterpedia-apiserver-secrets}
-subjects:
-- {kind: ServiceAccount, name: $SERVICE, namespace: $SERVICE_NS}
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: RoleBinding
-metadata:
-  name: clusterpedia-apiserver-authentication-reader
-  namespace: kube-system
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: extension-apiserver-authentication-reader}
-subjects:
-- {kind: ServiceAccount, name: $SERVICE, namespace: $SERVICE_NS}
----
-# kube-apiserver's bootstrap Role (the simulator bootstraps ClusterRoles only): read the aggregation's authentication
-# ConfigMap, which tells the server whom to believe for X-Remote-* headers.
-apiVersion: rbac.authorization.k8s.io/v1
-kind: Role
-metadata:
-  name: extension-apiserver-authentication-reader
-  namespace: kube-system
-rules:
-- apiGroups: [""]
-  resources: [configmaps]
-  resourceNames: [extension-apiserver-authentication]
-  verbs: [get, list, watch]
----
-# Delegated authentication and authorization: the server posts TokenReviews and SubjectAccessReviews to the host.
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata:
-  name: clusterpedia-apiserver:system:auth-delegator
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: system:auth-delegator}
-subjects:
-- {kind: ServiceAccount, name: $SERVICE, namespace: $SERVICE_NS}
----
-# The viewer may use the search API through the host and nothing else there.
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRole
-metadata:
-  name: clusterpedia-search
-rules:
-- apiGroups: [clusterpedia.io]
-  resources: ["*"]
-  verbs: [get, list, watch]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata:
-  name: viewer-clusterpedia-search
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: clusterpedia-search}
-subjects:
-- {apiGroup: rbac.authorization.k8s.io, kind: User, name: viewer}
----
-apiVersion: apiregistration.k8s.io/v1
-kind: APIService
-metadata:
-  name: v1beta1.clusterpedia.io
-spec:
-  group: clusterpedia.io
-  version: v1beta1
-  groupPriorityMinimum: 1000
-  versionPriority: 100
-  service: {name: $SERVICE, namespace: $SERVICE_NS, port: 443}
-  caBundle: $(b64 "$LOCAL/pki/server-ca.crt")
+  log "host: installing from deploy/overlays/local (the install's objects; the server is this local process)"
+  # The overlay plus what only this script knows, patched in by a kustomization of its own (kustomize loads other
+  # kustomizations by relative path only): the port the server listens on and the CA of its certificate.
+  INSTALL="$LOCAL/install"; mkdir -p "$INSTALL"
+  cat >"$INSTALL/kustomization.yaml" <<YAML
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources:
+- $(python3 -c 'import os, sys; print(os.path.relpath(sys.argv[1], sys.argv[2]))' "$ROOT/deploy/overlays/local" "$INSTALL")
+patches:
+- target: {version: v1, kind: Endpoints, name: $SERVICE, namespace: $SERVICE_NS}
+  patch: |-
+    - {op: replace, path: /subsets/0/ports/0/port, value: $SERVER_PORT}
+- target: {group: apiregistration.k8s.io, kind: APIService, name: v1beta1.clusterpedia.io}
+  patch: |-
+    - {op: add, path: /spec/caBundle, value: "$(b64 "$LOCAL/pki/server-ca.crt")"}
 YAML
+  kubectl kustomize "$INSTALL" >"$INSTALL/clusterpedia.yaml" || die "kubectl kustomize $INSTALL failed"
+  kc_admin host apply -f "$INSTALL/clusterpedia.yaml" >"$LOCAL/logs/install.log" 2>&1 || { cat "$LOCAL/logs/install.log"; die "installing into the host failed"; }
   # The server's own view of the host: its ServiceAccount's identity (a token from the token file stands in for the
   # projected ServiceAccount token a pod would mount).
   cat >"$LOCAL/server-host.kubeconfig" <<YAML

@@ -171,7 +171,12 @@ public sealed partial class SimulatorStore
         }
     }
 
-    internal ObjectVersion Create(ApiResource resource, string? ns, JsonObject obj, bool trusted)
+    /// <summary>
+    /// Creates an object. With <paramref name="dryRun"/> every check runs (name, namespace exists, already exists, CRD
+    /// and APIService validation) and the would-be object comes back, but nothing is stored, no event is sent and no
+    /// resourceVersion is used, as kube-apiserver's dryRun=All.
+    /// </summary>
+    internal ObjectVersion Create(ApiResource resource, string? ns, JsonObject obj, bool trusted, bool dryRun = false)
     {
         var metadata = ObjectJson.Metadata(obj);
         ns = ResolveNamespace(resource, ns, metadata);
@@ -218,7 +223,7 @@ public sealed partial class SimulatorStore
             }
 
             var definition = isDefinition ? _crds.Admit(obj) : null;
-            var rv = ++_resourceVersion;
+            var rv = dryRun ? 0 : ++_resourceVersion;
             metadata["name"] = name;
             if (resource.Namespaced)
             {
@@ -240,6 +245,12 @@ public sealed partial class SimulatorStore
             }
 
             metadata["resourceVersion"] = rv.ToString(CultureInfo.InvariantCulture);
+            if (dryRun)
+            {
+                // A dry-run create has no resourceVersion yet (upstream's dry-run storage never reaches etcd).
+                metadata.Remove("resourceVersion");
+            }
+
             if (HasGeneration(resource, obj))
             {
                 metadata["generation"] = 1;
@@ -248,6 +259,11 @@ public sealed partial class SimulatorStore
             metadata.Remove("deletionTimestamp");
             ApplyDefaults(resource, obj, name);
             var version = Build(resource, ns ?? string.Empty, name, rv, obj, deleted: false);
+            if (dryRun)
+            {
+                return version;
+            }
+
             Append(resource.GroupResource, version, WatchEventType.Added, previous: null);
             if (definition is not null)
             {
@@ -258,8 +274,12 @@ public sealed partial class SimulatorStore
         }
     }
 
+    /// <summary>
+    /// Read-modify-write under the store lock. With <paramref name="dryRun"/> every check runs and the would-be object
+    /// comes back with the current resourceVersion, but nothing is stored and no event is sent.
+    /// </summary>
     internal (ObjectVersion Version, bool Changed) Update(
-        ApiResource resource, string? ns, string name, Func<JsonObject, JsonObject> mutate, UpdateTarget target)
+        ApiResource resource, string? ns, string name, Func<JsonObject, JsonObject> mutate, UpdateTarget target, bool dryRun = false)
     {
         if (resource.Namespaced && string.IsNullOrEmpty(ns))
         {
@@ -296,7 +316,7 @@ public sealed partial class SimulatorStore
                         $"Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{{{string.Join(", ", added.Select(f => $"\"{f}\""))}}}");
                 }
 
-                if (Finalizers.Of(metadata).Count == 0)
+                if (Finalizers.Of(metadata).Count == 0 && !dryRun)
                 {
                     // The update that removes the last finalizer completes the deletion; the DELETED event carries the
                     // last stored state, as etcd's previous value does.
@@ -342,6 +362,11 @@ public sealed partial class SimulatorStore
 
             metadata["resourceVersion"] = current.ResourceVersion.ToString(CultureInfo.InvariantCulture);
             var definition = IsDefinition(resource) && target == UpdateTarget.Main ? _crds.Admit(desired) : null;
+            if (dryRun)
+            {
+                return (Build(resource, current.Namespace, name, current.ResourceVersion, desired, deleted: false), false);
+            }
+
             if (ObjectJson.SerializeBody(desired).AsSpan().SequenceEqual(current.Body))
             {
                 // A no-op write neither bumps the resourceVersion nor emits an event, as in kube-apiserver.

@@ -39,7 +39,9 @@ internal sealed partial class ResourceHandler
             var admitted = await _admission.AdmitAsync(attributes, w => AddWarning(context, w), context.RequestAborted).ConfigureAwait(false) ?? newView;
             if (IsDryRun(context))
             {
-                return Typed(request with { Subresource = null }, toStored(currentObject, admitted));
+                // The store's checks still apply; it only leaves the write out.
+                var (wouldBe, _) = _store.Update(resource, request.Namespace, request.Name!, latest => toStored(latest, admitted), target, dryRun: true);
+                return SimulatorStore.Full(resource, wouldBe);
             }
 
             var stale = false;

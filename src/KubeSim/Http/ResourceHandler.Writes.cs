@@ -32,13 +32,7 @@ internal sealed partial class ResourceHandler
             obj = await _admission.AdmitAsync(attributes, w => AddWarning(context, w), context.RequestAborted).ConfigureAwait(false) ?? obj;
         }
 
-        if (IsDryRun(context))
-        {
-            await WriteObjectAsync(context, 201, request.Resource, obj).ConfigureAwait(false);
-            return;
-        }
-
-        var version = _store.Create(request.Resource, request.Namespace, obj, trusted: false);
+        var version = _store.Create(request.Resource, request.Namespace, obj, trusted: false, IsDryRun(context));
         await WriteObjectAsync(context, 201, request.Resource, version).ConfigureAwait(false);
     }
 
@@ -56,7 +50,7 @@ internal sealed partial class ResourceHandler
             return;
         }
 
-        var (version, _) = _store.Update(request.Resource, request.Namespace, request.Name!, _ => obj, target);
+        var (version, _) = _store.Update(request.Resource, request.Namespace, request.Name!, _ => obj, target, IsDryRun(context));
         await WriteObjectAsync(context, 200, request.Resource, version).ConfigureAwait(false);
     }
 
@@ -95,7 +89,7 @@ internal sealed partial class ResourceHandler
             return;
         }
 
-        var (version, _) = _store.Update(request.Resource, request.Namespace, request.Name!, Patched, target);
+        var (version, _) = _store.Update(request.Resource, request.Namespace, request.Name!, Patched, target, IsDryRun(context));
         await WriteObjectAsync(context, 200, request.Resource, version).ConfigureAwait(false);
     }
 
@@ -150,7 +144,8 @@ internal sealed partial class ResourceHandler
                 (current, scale) => ScaleSubresource.Apply(current, scale)).ConfigureAwait(false);
         }
 
-        var (version, _) = _store.Update(resource, request.Namespace, request.Name!, current => ScaleSubresource.Apply(current, desiredScale(current)), UpdateTarget.Main);
+        var (version, _) = _store.Update(resource, request.Namespace, request.Name!, current => ScaleSubresource.Apply(current, desiredScale(current)), UpdateTarget.Main,
+            IsDryRun(context));
         return SimulatorStore.Full(resource, version);
     }
 
@@ -161,6 +156,7 @@ internal sealed partial class ResourceHandler
         {
             var options = await ReadNodeAsync(context).ConfigureAwait(false);
             preconditionUid = ObjectJson.GetString(options?["preconditions"] as JsonObject, "uid");
+            NoteDryRunOption(context, options);
         }
 
         var resource = request.Resource;
@@ -195,6 +191,11 @@ internal sealed partial class ResourceHandler
     private async Task DeleteCollectionAsync(HttpContext context, ResourceRequest request)
     {
         var resource = request.Resource;
+        if (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0)
+        {
+            NoteDryRunOption(context, await ReadNodeAsync(context).ConfigureAwait(false));
+        }
+
         var query = ListQuery.Parse(context.Request.Query, resource);
         var page = _store.List(resource, new ListRequest(request.Namespace, null, null, 0, query.Filter));
         var deleted = new List<ObjectVersion>();
@@ -207,6 +208,13 @@ internal sealed partial class ResourceHandler
                 var old = Typed(request, ObjectJson.ParseObject(item.Body));
                 await _admission.AdmitAsync(Attributes(context, request, "DELETE", item.Name, null, old, "DeleteOptions"), w => AddWarning(context, w), context.RequestAborted)
                     .ConfigureAwait(false);
+            }
+
+            if (IsDryRun(context))
+            {
+                // What would be deleted, left in place (kubectl delete --all --dry-run=server).
+                deleted.Add(item);
+                continue;
             }
 
             try

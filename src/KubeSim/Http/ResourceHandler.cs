@@ -19,6 +19,7 @@ namespace Clusterpedia.KubeSim.Http;
 internal sealed partial class ResourceHandler
 {
     private const int _flushThreshold = 64 * 1024;
+    private const string _dryRunOption = "kubesim.dryRun";
     // A timer cannot run longer (about 49 days); a client asking for more gets the longest there is.
     private static readonly TimeSpan _longestWatch = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
 
@@ -178,7 +179,17 @@ internal sealed partial class ResourceHandler
         });
     }
 
-    private static bool IsDryRun(HttpContext context) => context.Request.Query["dryRun"].ToString() == "All";
+    // A delete names dryRun in its DeleteOptions body (what kubectl sends) or in the query; both mean the same.
+    private static bool IsDryRun(HttpContext context) =>
+        context.Request.Query["dryRun"].ToString() == "All" || context.Items.ContainsKey(_dryRunOption);
+
+    private static void NoteDryRunOption(HttpContext context, JsonNode? options)
+    {
+        if (options?["dryRun"] is JsonArray values && values.Any(v => v?.GetValueKind() == JsonValueKind.String && v.GetValue<string>() == "All"))
+        {
+            context.Items[_dryRunOption] = true;
+        }
+    }
 
     private static async Task<JsonObject> ReadBodyAsync(HttpContext context) =>
         await ReadNodeAsync(context).ConfigureAwait(false) as JsonObject

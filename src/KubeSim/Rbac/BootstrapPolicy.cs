@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace Clusterpedia.KubeSim.Rbac;
 
 /// <summary>
-/// The default ClusterRoles and ClusterRoleBindings of a kubeadm cluster (upstream bootstrap data, see
+/// The default ClusterRoles, ClusterRoleBindings and namespaced Roles of a kubeadm cluster (upstream bootstrap data, see
 /// Bootstrap/SOURCES.txt), written into the store at start like kube-apiserver's rbac/bootstrap-roles hook does.
 /// </summary>
 internal static class BootstrapPolicy
@@ -12,7 +12,8 @@ internal static class BootstrapPolicy
     {
         var created = 0;
         foreach (var (file, gvr) in (ReadOnlySpan<(string, Kube.GroupVersionResource)>)[
-            ("cluster-roles.json", RbacPolicy.ClusterRoles), ("cluster-role-bindings.json", RbacPolicy.ClusterRoleBindings)])
+            ("cluster-roles.json", RbacPolicy.ClusterRoles), ("cluster-role-bindings.json", RbacPolicy.ClusterRoleBindings),
+            ("namespace-roles.json", RbacPolicy.Roles)])
         {
             foreach (var item in Items(file))
             {
@@ -26,7 +27,8 @@ internal static class BootstrapPolicy
                     item["rules"] = new JsonArray();
                 }
 
-                store.Create(gvr, null, item);
+                // Namespaced items (kube-system/extension-apiserver-authentication-reader) name their namespace.
+                store.Create(gvr, (string?)metadata["namespace"], item);
                 created++;
             }
         }
