@@ -76,8 +76,14 @@ public sealed class AdmissionEnvironment : IAsyncLifetime
     /// <summary>An HttpClient that trusts the server's CA and sends no credentials, as kube-apiserver calls webhooks.</summary>
     public HttpClient AnonymousHttp() => TrustingHttp.Create(ServingCaPem);
 
-    /// <summary>The registrations, as YAML a user would apply (service reference, caBundle, rules).</summary>
-    public static string WebhookConfigurations(string caBundle) => $$"""
+    /// <summary>
+    /// The registrations, as YAML a user would apply (service reference, caBundle, rules); without a caBundle, as an
+    /// install leaves them for the server to fill in.
+    /// </summary>
+    public static string WebhookConfigurations(string? caBundle) => _webhookConfigurationsTemplate.Replace(
+        "    caBundle: CA\n", caBundle is null ? "" : $"    caBundle: {caBundle}\n", StringComparison.Ordinal);
+
+    private const string _webhookConfigurationsTemplate = $$"""
         apiVersion: admissionregistration.k8s.io/v1
         kind: ValidatingWebhookConfiguration
         metadata: {name: clusterpedia}
@@ -85,7 +91,7 @@ public sealed class AdmissionEnvironment : IAsyncLifetime
         - name: {{ValidatingWebhook}}
           clientConfig:
             service: {namespace: {{ServiceNamespace}}, name: {{ServiceName}}, path: /admission/validate, port: 443}
-            caBundle: {{caBundle}}
+            caBundle: CA
           rules:
           - operations: [CREATE, UPDATE]
             apiGroups: [cluster.clusterpedia.io, clusters.clusterpedia.io]
@@ -102,7 +108,7 @@ public sealed class AdmissionEnvironment : IAsyncLifetime
         - name: {{MutatingWebhook}}
           clientConfig:
             service: {namespace: {{ServiceNamespace}}, name: {{ServiceName}}, path: /admission/mutate, port: 443}
-            caBundle: {{caBundle}}
+            caBundle: CA
           rules:
           - operations: [CREATE]
             apiGroups: [cluster.clusterpedia.io, clusters.clusterpedia.io]
