@@ -24,13 +24,13 @@ internal sealed class AdmissionHandler(IOptions<RequestLimits> limits)
     {
         var request = await ReadAsync(context).ConfigureAwait(false);
         ApiException? denial = null;
-        if (Judged(request) is { } resource)
+        if (Judged(request) is { } resource && !SpecUnchanged(request))
         {
             var create = request.Operation == "CREATE";
             var errors = OwnObjectValidation.Validate(resource, request.Object!, create, limits.Value);
             if (errors.Count > 0)
             {
-                var name = request.Object!["metadata"]?["name"] is JsonValue v && v.TryGetValue<string>(out var text) ? text : "";
+                var name = request.Object!["metadata"] is JsonObject metadata && metadata["name"] is JsonValue v && v.TryGetValue<string>(out var text) ? text : "";
                 denial = ApiException.Invalid(resource.Kind, resource.Group, name, Bounded(errors));
             }
         }
@@ -67,6 +67,14 @@ internal sealed class AdmissionHandler(IOptions<RequestLimits> limits)
         request.Operation is "CREATE" or "UPDATE" && request.SubResource.Length == 0
             ? OwnApiRegistry.Find(request.Group, request.Version, request.Resource)
             : null;
+
+    /// <summary>
+    /// An update that leaves the spec as it was (labels, annotations, finalizers: the synchro removing its finalizer
+    /// from a deleted PediaCluster) is not judged, as kube-apiserver's CRD validation ratchets: an object stored
+    /// before the webhook was registered could otherwise never be changed, nor leave.
+    /// </summary>
+    private static bool SpecUnchanged(AdmissionRequest request) =>
+        request.Operation == "UPDATE" && request.OldObject is { } old && JsonNode.DeepEquals(old["spec"], request.Object!["spec"]);
 
     /// <summary>
     /// The data finalizer our own API puts on every new PediaCluster, so a host-kept one is not deleted before its

@@ -5,10 +5,10 @@ namespace Clusterpedia.ApiServer.Admission;
 
 /// <summary>
 /// What our webhooks read of an AdmissionReview (admission.k8s.io/v1) that kube-apiserver sends: the request's uid
-/// (echoed in the answer), the operation, the resource and subresource asked about, and the object. Anything that is
+/// (echoed in the answer), the operation, the resource and subresource asked about, the object and the old object. Anything that is
 /// not such a review is a 400 naming the field, never an answer that would let the object through unjudged.
 /// </summary>
-internal sealed record AdmissionRequest(string Uid, string Operation, string Group, string Version, string Resource, string SubResource, JsonObject? Object)
+internal sealed record AdmissionRequest(string Uid, string Operation, string Group, string Version, string Resource, string SubResource, JsonObject? Object, JsonObject? OldObject)
 {
     public const string ApiVersion = "admission.k8s.io/v1";
 
@@ -75,7 +75,13 @@ internal sealed record AdmissionRequest(string Uid, string Operation, string Gro
             throw ApiException.BadRequest($"request.object: Required value: a {operation} carries the object");
         }
 
-        return new AdmissionRequest(uid, operation, group, version, plural, subResource, obj as JsonObject);
+        var oldObject = request["oldObject"];
+        if (oldObject is not null and not JsonObject)
+        {
+            throw ApiException.BadRequest("request.oldObject: Invalid value: must be an object");
+        }
+
+        return new AdmissionRequest(uid, operation, group, version, plural, subResource, obj as JsonObject, oldObject as JsonObject);
     }
 
     /// <summary>A string member, "" when absent; any other type is a 400 naming the field.</summary>

@@ -14,6 +14,11 @@ internal static class OwnObjectValidation
     public static List<string> Validate(OwnResource resource, JsonObject obj, bool create, RequestLimits limits)
     {
         var errors = new List<string>();
+        if (obj["metadata"] is not (null or JsonObject))
+        {
+            errors.Add("metadata: Invalid value: must be an object");
+        }
+
         var metadata = obj["metadata"] as JsonObject ?? [];
         ObjectMetaValidation.Validate(metadata, limits, errors);
         if (create)

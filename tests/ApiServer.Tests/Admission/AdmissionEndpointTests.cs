@@ -102,6 +102,37 @@ public sealed class AdmissionEndpointTests(AdmissionEnvironment env) : IClassFix
     }
 
     [Theory]
+    [InlineData("""{"metadata":["x"],"spec":{"apiserver":"https://a"}}""", "metadata")]
+    [InlineData("""{"metadata":{"name":"x"},"spec":[1]}""", "spec")]
+    [InlineData("""{"metadata":{"name":"x","labels":"a"},"spec":{"apiserver":"https://a"}}""", "metadata.labels")]
+    [InlineData("""{"metadata":{"name":"x"},"spec":{"apiserver":"https://a","syncResources":[null,1,{"resources":[null]}]}}""", "spec.syncResources[0]")]
+    public async Task Validate_HostileObject_DeniedNotFailed(string obj, string field)
+    {
+        var (code, review) = await PostAsync("/admission/validate", Review("uid-6", "CREATE", "cluster.clusterpedia.io", "v1alpha2", "pediaclusters", obj));
+
+        code.ShouldBe(200, review.ToJsonString());
+        review["response"]!["allowed"]!.GetValue<bool>().ShouldBeFalse();
+        review["response"]!["status"]!["details"]!["causes"]!.AsArray().Select(c => c!["field"]!.GetValue<string>()).ShouldContain(field);
+    }
+
+    [Fact]
+    public async Task Validate_UpdateKeepingAnInvalidSpec_AllowedSoFinalizersCanGo()
+    {
+        var stored = """{"metadata":{"name":"old","finalizers":["clusterpedia.io/cluster-data"],"deletionTimestamp":"2026-01-01T00:00:00Z"},"spec":{"apiserver":"ftp://x"}}""";
+        var released = """{"metadata":{"name":"old","deletionTimestamp":"2026-01-01T00:00:00Z"},"spec":{"apiserver":"ftp://x"}}""";
+        var review = JsonNode.Parse(Review("uid-7", "UPDATE", "cluster.clusterpedia.io", "v1alpha2", "pediaclusters", released))!;
+        review["request"]!["oldObject"] = JsonNode.Parse(stored);
+        var changed = JsonNode.Parse(review.ToJsonString())!;
+        changed["request"]!["object"]!["spec"]!["caData"] = "%";
+
+        var (_, kept) = await PostAsync("/admission/validate", review.ToJsonString());
+        var (_, judged) = await PostAsync("/admission/validate", changed.ToJsonString());
+
+        kept["response"]!["allowed"]!.GetValue<bool>().ShouldBeTrue();
+        judged["response"]!["allowed"]!.GetValue<bool>().ShouldBeFalse();
+    }
+
+    [Theory]
     [InlineData("DELETE", "cluster.clusterpedia.io", "v1alpha2", "pediaclusters", "")]
     [InlineData("CONNECT", "cluster.clusterpedia.io", "v1alpha2", "pediaclusters", "")]
     [InlineData("CREATE", "", "v1", "configmaps", "")]
