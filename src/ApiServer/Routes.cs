@@ -1,3 +1,4 @@
+using Clusterpedia.ApiServer.Admission;
 using Clusterpedia.ApiServer.Clusters;
 using Clusterpedia.ApiServer.Collections;
 using Clusterpedia.ApiServer.Discovery;
@@ -71,7 +72,17 @@ internal static class Routes
             MapOwnResource(app, resource);
         }
 
+        MapAdmission(app);
         app.MapFallback(() => { throw ApiException.PathNotFound(); });
+    }
+
+    /// <summary>Our admission webhooks for a host cluster (AdmissionReview v1, POST only); see docs/security.md.</summary>
+    private static void MapAdmission(IEndpointRouteBuilder app)
+    {
+        app.MapPost(AdmissionHandler.ValidatePath, (HttpContext c, AdmissionHandler h) => h.ValidateAsync(c));
+        app.MapPost(AdmissionHandler.MutatePath, (HttpContext c, AdmissionHandler h) => h.MutateAsync(c));
+        app.Map(AdmissionHandler.ValidatePath, MethodNotAllowed);
+        app.Map(AdmissionHandler.MutatePath, MethodNotAllowed);
     }
 
     /// <summary>Search: GET and HEAD of every shape in both scopes; any other method under the prefix is a 405.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Clusterpedia.ApiServer.Admission;
 using Clusterpedia.ApiServer.Clusters;
 using Clusterpedia.ApiServer.Collections;
 using Clusterpedia.ApiServer.Discovery;
@@ -57,6 +58,7 @@ public static class ServerApp
             builder.Services.AddSingleton<CollectionHandler>();
             builder.Services.AddSingleton<OwnApiHandler>();
             builder.Services.AddSingleton<OpenApiDocuments>();
+            builder.Services.AddSingleton<AdmissionHandler>();
         }
 
         builder.AddServerSecurity();

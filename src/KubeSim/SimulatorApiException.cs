@@ -57,13 +57,20 @@ public sealed class SimulatorApiException : Exception
     /// <summary>Field causes for 422 Invalid answers; an empty field writes a cause with a message only.</summary>
     public IReadOnlyList<(string Field, string Message)> Causes { get; init; } = [];
 
+    /// <summary>
+    /// Causes relayed as another server wrote them (an admission webhook's denial), reasons included; when set they
+    /// replace <see cref="Causes"/>.
+    /// </summary>
+    public IReadOnlyList<StatusCause>? RelayedCauses { get; init; }
+
     /// <summary>The Status this error answers with; a cause with an empty field carries a message only.</summary>
     public StatusFailure ToStatus() => new(Code, Reason, Message)
     {
         DetailsName = DetailsName,
         DetailsGroup = DetailsGroup,
         DetailsKind = DetailsKind,
-        Causes = [.. Causes.Select(c => c.Field.Length > 0 ? new StatusCause("FieldValueInvalid", c.Field, c.Message) : new StatusCause(null, null, c.Message))],
+        Causes = RelayedCauses is { } relayed ? [.. relayed]
+            : [.. Causes.Select(c => c.Field.Length > 0 ? new StatusCause("FieldValueInvalid", c.Field, c.Message) : new StatusCause(null, null, c.Message))],
         RetryAfterSeconds = RetryAfterSeconds,
         ContinueToken = ContinueToken,
     };

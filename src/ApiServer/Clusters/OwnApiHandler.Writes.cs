@@ -142,11 +142,7 @@ internal sealed partial class OwnApiHandler
         }
 
         CheckUnknownFields(context, resource, obj);
-        var errors = new List<string>();
-        ObjectMetaValidation.Validate(metadata, Limits, errors);
-        PediaClusterValidation.ValidateName(name, errors);
-        resource.Validate(obj, errors);
-        ThrowIfInvalid(resource, name ?? "", errors);
+        ThrowIfInvalid(resource, name ?? "", OwnObjectValidation.Validate(resource, obj, create: true, Limits));
 
         metadata.Remove("resourceVersion");
         metadata.Remove("namespace");
@@ -266,10 +262,7 @@ internal sealed partial class OwnApiHandler
             metadata["generation"] = JsonNode.DeepEquals(current["spec"], result["spec"]) ? generation : generation + 1;
         }
 
-        var errors = new List<string>();
-        ObjectMetaValidation.Validate(metadata, Limits, errors);
-        resource.Validate(result, errors);
-        ThrowIfInvalid(resource, name, errors);
+        ThrowIfInvalid(resource, name, OwnObjectValidation.Validate(resource, result, create: false, Limits));
 
         var stored = resource.ToStorage(result);
         stored["metadata"]!.AsObject().Remove("resourceVersion");

@@ -6,7 +6,8 @@ namespace Clusterpedia.ApiServer.Security;
 
 /// <summary>
 /// The host cluster as the server's own ServiceAccount sees it (<c>Synchro:HostKubeconfig</c>): where TokenReviews and
-/// SubjectAccessReviews are posted and the extension-apiserver-authentication ConfigMap is read.
+/// SubjectAccessReviews are posted, the extension-apiserver-authentication ConfigMap is read, and (installed) the serving
+/// certificate Secret and the registrations that carry its CA are kept.
 /// </summary>
 internal sealed class HostApi(string kubeconfig, string? context, TimeProvider time) : IDisposable
 {
@@ -17,6 +18,13 @@ internal sealed class HostApi(string kubeconfig, string? context, TimeProvider t
     {
         var client = await ClientAsync(cancellationToken).ConfigureAwait(false);
         var answer = await client.PostRawAsync(path, System.Text.Encoding.UTF8.GetBytes(body.ToJsonString()), cancellationToken).ConfigureAwait(false);
+        return JsonNode.Parse(answer);
+    }
+
+    public async Task<JsonNode?> PutAsync(string path, JsonObject body, CancellationToken cancellationToken)
+    {
+        var client = await ClientAsync(cancellationToken).ConfigureAwait(false);
+        var answer = await client.PutRawAsync(path, System.Text.Encoding.UTF8.GetBytes(body.ToJsonString()), cancellationToken).ConfigureAwait(false);
         return JsonNode.Parse(answer);
     }
 

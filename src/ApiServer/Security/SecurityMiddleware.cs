@@ -1,3 +1,4 @@
+using Clusterpedia.ApiServer.Admission;
 using Clusterpedia.ApiServer.Http;
 using Clusterpedia.Kube.Server;
 
@@ -6,7 +7,7 @@ namespace Clusterpedia.ApiServer.Security;
 /// <summary>
 /// Authentication then authorization for every request, as kube's generic apiserver filters: no valid credentials is
 /// a 401 Status, except the health paths and /version (served to system:anonymous, as kube-apiserver's
-/// system:public-info-viewer allows); a request the reviewer refuses is a 403 Status in kube-apiserver's words. Health
+/// system:public-info-viewer allows) and the admission webhooks (called by kube-apiserver without credentials); a request the reviewer refuses is a 403 Status in kube-apiserver's words. Health
 /// paths are always allowed (kube's --authorization-always-allow-paths default). The user is set on the request
 /// (<see cref="RequestUser"/>) for the handlers after this.
 /// </summary>
@@ -18,7 +19,7 @@ internal sealed class SecurityMiddleware(RequestDelegate next, RequestAuthentica
         var user = await authenticator.AuthenticateAsync(context).ConfigureAwait(false);
         if (user is null)
         {
-            if (!IsHealth(path) && path is not ("/version" or "/version/"))
+            if (!IsHealth(path) && !IsAdmission(path) && path is not ("/version" or "/version/"))
             {
                 throw new ApiException(401, "Unauthorized", "Unauthorized");
             }
@@ -27,7 +28,7 @@ internal sealed class SecurityMiddleware(RequestDelegate next, RequestAuthentica
         }
 
         RequestUser.Set(context, user);
-        if (!IsHealth(path))
+        if (!IsHealth(path) && !IsAdmission(path))
         {
             var attributes = RequestAttributes.For(context.Request);
             if (!await reviewer.IsAllowedAsync(user, attributes, context.RequestAborted).ConfigureAwait(false))
@@ -44,6 +45,13 @@ internal sealed class SecurityMiddleware(RequestDelegate next, RequestAuthentica
         || path.StartsWith("/healthz/", StringComparison.Ordinal)
         || path.StartsWith("/livez/", StringComparison.Ordinal)
         || path.StartsWith("/readyz/", StringComparison.Ordinal);
+
+    /// <summary>
+    /// The admission webhooks: kube-apiserver calls them without credentials unless an admission kubeconfig says
+    /// otherwise, and they only judge the object sent (nothing stored is read), so anyone may ask.
+    /// </summary>
+    private static bool IsAdmission(string path) =>
+        path.TrimEnd('/') is AdmissionHandler.ValidatePath or AdmissionHandler.MutatePath;
 
     /// <summary>kube-apiserver's wording (responsewriters.Forbidden): the object, then who cannot do what where.</summary>
     public static ApiException Forbidden(UserInfo user, AccessAttributes a)

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Clusterpedia.ApiServer.Security;
@@ -52,7 +53,7 @@ internal static class SecuritySetup
         if (hosted)
         {
             var hostContext = builder.Configuration["Synchro:HostContext"];
-            builder.Services.AddSingleton(sp => new HostApi(hostKubeconfig!, hostContext, sp.GetRequiredService<TimeProvider>()));
+            builder.Services.TryAddSingleton(sp => new HostApi(hostKubeconfig!, hostContext, sp.GetRequiredService<TimeProvider>()));
             builder.Services.AddSingleton<IAccessReviewer, HostAccessReviewer>();
         }
         else
@@ -116,6 +117,7 @@ internal static class SecuritySetup
         }
 
         var certDir = options.CertDir is { Length: > 0 } dir ? dir : Path.Combine(DataDirectory(builder.Configuration), "certs");
+        InstallSetup.AddInstallBootstrap(builder, options, certDir);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
         {
             var services = kestrel.ApplicationServices;

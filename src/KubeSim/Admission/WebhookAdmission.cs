@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Clusterpedia.Kube;
+using Clusterpedia.Kube.Server;
 using Clusterpedia.KubeSim.Services;
 
 namespace Clusterpedia.KubeSim.Admission;
@@ -196,7 +197,11 @@ internal sealed class WebhookAdmission
         return response;
     }
 
-    /// <summary>A denial as kube-apiserver 1.33 words it (webhook errors.ToStatusErr): never below 400.</summary>
+    /// <summary>
+    /// A denial as kube-apiserver 1.33 words it (webhook errors.ToStatusErr): never below 400, the message prefixed
+    /// with the webhook's name, and the rest of the webhook's Status (reason, details with their causes) relayed as
+    /// sent, so kubectl prints a 422 Invalid's field causes as for a built-in validation.
+    /// </summary>
     private static SimulatorApiException Denial(string webhook, JsonObject? status)
     {
         var code = status?["code"] is JsonValue value && value.TryGetValue<int>(out var given) ? given : 0;
@@ -206,7 +211,14 @@ internal sealed class WebhookAdmission
         var text = !string.IsNullOrEmpty(message) ? $"{deniedBy}: {message}"
             : !string.IsNullOrEmpty(reason) ? $"{deniedBy}: {reason}"
             : deniedBy + " without explanation";
-        return new SimulatorApiException(code < 400 ? 400 : code, reason ?? string.Empty, text);
+        var details = status?["details"] as JsonObject;
+        var causes = (details?["causes"] as JsonArray)?.OfType<JsonObject>()
+            .Select(c => new StatusCause(Str(c, "reason"), Str(c, "field"), Str(c, "message") ?? string.Empty))
+            .ToList();
+        return new SimulatorApiException(code < 400 ? 400 : code, reason ?? string.Empty, text, Str(details, "name"), Str(details, "group"), Str(details, "kind"))
+        {
+            RelayedCauses = causes,
+        };
     }
 
     private static SimulatorApiException InternalError(string reason) =>

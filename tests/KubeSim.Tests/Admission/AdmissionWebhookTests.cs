@@ -48,6 +48,28 @@ public sealed class AdmissionWebhookTests(TestWebhookServer webhook) : IClassFix
     [Theory]
     [InlineData(Kubectl.Oldest)]
     [InlineData(Kubectl.Newest)]
+    public async Task Apply_WebhookDeniesInvalidWithCauses_KubectlPrintsFieldCause(string binary)
+    {
+        Register(WebhookConfigs.Validating("schema", WebhookConfigs.Hook("invalid.example.com", WebhookConfigs.Url(webhook, "/invalid"))));
+        using var kubectl = new Kubectl(_cluster, binary);
+
+        var (exit, _, error) = await kubectl.RunAsync("apply", "-f", ConfigMap("colored", "default", "app: demo"));
+        var posted = _files.File("posted.json");
+        await File.WriteAllTextAsync(posted, """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"posted"}}""");
+        var raw = await kubectl.RunAsync("create", "--raw", "/api/v1/namespaces/default/configmaps", "-f", posted);
+
+        exit.ShouldNotBe(0);
+        error.ShouldContain("The ConfigMap \"colored\" is invalid");
+        error.ShouldContain("data.color: Unsupported value: \"blue\"");
+        // kubectl prints a 422 from its details (kind, name) and causes, as for kube-apiserver relaying a webhook's
+        // Invalid Status: without them it would print the bare message.
+        raw.ExitCode.ShouldNotBe(0);
+        raw.Stderr.ShouldContain("The ConfigMap \"posted\" is invalid: data.color: Unsupported value: \"blue\"");
+    }
+
+    [Theory]
+    [InlineData(Kubectl.Oldest)]
+    [InlineData(Kubectl.Newest)]
     public async Task Apply_MutatingWebhook_LabelVisibleOnGet(string binary)
     {
         Register(WebhookConfigs.Mutating("labeller", WebhookConfigs.Hook("mutate.example.com", WebhookConfigs.Url(webhook, "/mutate"))));

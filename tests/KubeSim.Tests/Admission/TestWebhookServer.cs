@@ -17,7 +17,7 @@ namespace Clusterpedia.KubeSim.Tests.Admission;
 /// <summary>
 /// A real admission webhook over HTTPS (Kestrel, certificate from its own test CA, valid for 127.0.0.1 and the
 /// Service name webhook.default.svc) answering AdmissionReview v1 with small policies, one per path:
-/// <c>/validate</c> denies objects labelled deny=true (and warns about warn=true), <c>/deny-all</c> denies everything,
+/// <c>/validate</c> denies objects labelled deny=true (and warns about warn=true), <c>/deny-all</c> denies everything, <c>/invalid</c> denies with a 422 Invalid Status carrying a field cause,
 /// <c>/mutate</c> adds the label mutated=true, <c>/count-labels</c> records the number of labels in an annotation,
 /// <c>/slow</c> answers after 5 s, <c>/wrong-uid</c> answers with another uid. It keeps the requests it received.
 /// </summary>
@@ -101,6 +101,22 @@ public sealed class TestWebhookServer : IAsyncLifetime
                     response["warnings"] = new JsonArray("the warn label is deprecated");
                 }
 
+                break;
+            case "/invalid":
+                // A 422 Invalid as kube-apiserver's own validation writes it, with a field cause.
+                response["allowed"] = false;
+                response["status"] = new JsonObject
+                {
+                    ["code"] = 422,
+                    ["reason"] = "Invalid",
+                    ["message"] = "ConfigMap \"" + obj?["metadata"]?["name"]?.GetValue<string>() + "\" is invalid: data.color: Unsupported value: \"blue\"",
+                    ["details"] = new JsonObject
+                    {
+                        ["name"] = obj?["metadata"]?["name"]?.GetValue<string>(),
+                        ["kind"] = "ConfigMap",
+                        ["causes"] = new JsonArray(new JsonObject { ["reason"] = "FieldValueNotSupported", ["field"] = "data.color", ["message"] = "Unsupported value: \"blue\"" }),
+                    },
+                };
                 break;
             case "/deny-all":
                 response["allowed"] = false;
