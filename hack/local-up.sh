@@ -171,6 +171,14 @@ patches:
 - target: {group: apiregistration.k8s.io, kind: APIService, name: v1beta1.clusterpedia.io}
   patch: |-
     - {op: add, path: /spec/caBundle, value: "$(b64 "$LOCAL/pki/server-ca.crt")"}
+- target: {group: admissionregistration.k8s.io, kind: ValidatingWebhookConfiguration, name: clusterpedia}
+  patch: |-
+    - {op: add, path: /webhooks/0/clientConfig/caBundle, value: "$(b64 "$LOCAL/pki/server-ca.crt")"}
+    - {op: add, path: /webhooks/1/clientConfig/caBundle, value: "$(b64 "$LOCAL/pki/server-ca.crt")"}
+- target: {group: admissionregistration.k8s.io, kind: MutatingWebhookConfiguration, name: clusterpedia}
+  patch: |-
+    - {op: add, path: /webhooks/0/clientConfig/caBundle, value: "$(b64 "$LOCAL/pki/server-ca.crt")"}
+    - {op: add, path: /webhooks/1/clientConfig/caBundle, value: "$(b64 "$LOCAL/pki/server-ca.crt")"}
 YAML
   kubectl kustomize "$INSTALL" >"$INSTALL/clusterpedia.yaml" || die "kubectl kustomize $INSTALL failed"
   kc_admin host apply -f "$INSTALL/clusterpedia.yaml" >"$LOCAL/logs/install.log" 2>&1 || { cat "$LOCAL/logs/install.log"; die "installing into the host failed"; }

@@ -47,15 +47,15 @@ public sealed class KustomizeTests : IDisposable
     }
 
     [Fact]
-    public async Task Kustomize_Local_NoDeploymentNoWebhooksAndAnEndpoints()
+    public async Task Kustomize_Local_NoDeploymentButWebhooksAndAnEndpoints()
     {
         using var kubectl = new Kubectl(Kubectl.Newest, _dir.File("kubeconfig"));
 
         var kinds = Kinds(await kubectl.OkAsync("kustomize", InstallManifests.PathOf("deploy/overlays/local")));
 
         kinds.ShouldNotContain("Deployment");
-        kinds.ShouldNotContain("ValidatingWebhookConfiguration");
-        kinds.ShouldNotContain("MutatingWebhookConfiguration");
+        kinds.ShouldContain("ValidatingWebhookConfiguration");
+        kinds.ShouldContain("MutatingWebhookConfiguration");
         kinds.ShouldContain("Endpoints");
         kinds.ShouldContain("APIService");
     }
