@@ -64,6 +64,9 @@ public static class ClusterSynchroServiceCollectionExtensions
         services.TryAddSingleton<ClusterSynchroManager>();
         services.TryAddSingleton<IClusterSyncState>(sp => sp.GetRequiredService<ClusterSynchroManager>());
         services.AddHostedService(sp => sp.GetRequiredService<ClusterSynchroManager>());
+
+        // Stored pods follow plugin changes (and get their workload columns after the migration that added them).
+        services.AddHostedService<Workloads.WorkloadReresolver>();
         return services;
     }
 }

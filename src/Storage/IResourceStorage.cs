@@ -14,6 +14,12 @@ public interface IResourceStorage
     /// <summary>Deletes the rows of the keys (missing ones are ignored) in one transaction.</summary>
     Task DeleteAsync(IReadOnlyList<ResourceKey> keys, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Rewrites the workload columns of stored rows (missing keys are ignored) in one transaction, without touching the
+    /// objects or their revisions, then brings the rows that follow a middle owner in step with it.
+    /// </summary>
+    Task UpdateWorkloadsAsync(IReadOnlyList<WorkloadUpdate> updates, CancellationToken cancellationToken);
+
     Task<StoredResource?> GetAsync(ResourceKey key, CancellationToken cancellationToken);
 
     /// <summary>Searches one resource type. Bad input throws <see cref="InvalidQueryException"/>.</summary>

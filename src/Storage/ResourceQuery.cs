@@ -23,6 +23,18 @@ public sealed record ResourceQuery
     public IReadOnlyList<string>? Names { get; init; }
     public IReadOnlyList<string>? NamesNotIn { get; init; }
 
+    /// <summary>Workload kinds (e.g. Deployment, CloneSet): objects whose resolved workload is of one of them.</summary>
+    public IReadOnlyList<string>? WorkloadKinds { get; init; }
+
+    /// <summary>Workload kinds to exclude; objects without a workload are not excluded.</summary>
+    public IReadOnlyList<string>? WorkloadKindsNotIn { get; init; }
+
+    /// <summary>Workload names: objects whose resolved workload has one of them.</summary>
+    public IReadOnlyList<string>? WorkloadNames { get; init; }
+
+    /// <summary>Workload names to exclude; objects without a workload are not excluded.</summary>
+    public IReadOnlyList<string>? WorkloadNamesNotIn { get; init; }
+
     /// <summary>Requirements on <c>metadata.labels</c>, all of which must hold.</summary>
     public IReadOnlyList<LabelMatch>? LabelSelector { get; init; }
 

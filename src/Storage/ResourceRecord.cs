@@ -19,6 +19,9 @@ public sealed class ResourceRecord
     public string? OwnerUid { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>The workload columns (pods, and the middle owners between pods and workloads); none for other objects.</summary>
+    public WorkloadColumns Workload { get; init; }
+
     /// <summary>UTF-8 JSON of the full object.</summary>
     public required ReadOnlyMemory<byte> Object { get; init; }
 

@@ -14,6 +14,12 @@ public sealed class StoredResource
     public required string ResourceVersion { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>The kind of the object's workload (pods and their middle owners), null when it has none.</summary>
+    public string? WorkloadKind { get; init; }
+
+    /// <summary>The name of the object's workload, null when it has none.</summary>
+    public string? WorkloadName { get; init; }
+
     /// <summary>The global store revision of the last write of this row.</summary>
     public long Revision { get; init; }
 

@@ -15,7 +15,8 @@ namespace Clusterpedia.ApiServer.Collections;
 /// <summary>
 /// Serves <c>/apis/clusterpedia.io/v1beta1/collectionresources[/name]</c>: the collections (workloads,
 /// kuberesources, any, and those configured) and, for one collection, the objects of all its types in one page,
-/// with every search filter and keyset paging. Tables print CLUSTER GROUP VERSION KIND NAMESPACE NAME AGE.
+/// with every search filter and keyset paging. Tables print CLUSTER GROUP VERSION KIND NAMESPACE NAME AGE (and WORKLOAD
+/// with -o wide); in the JSON form, an item with a resolved workload (pods) carries it as an annotation.
 /// </summary>
 internal sealed class CollectionHandler(
     IResourceStorage storage, MemberAccess access, IOptions<StorageOptions> storageOptions, IOptions<QueryLimits> limits, TimeProvider time)
@@ -35,6 +36,7 @@ internal sealed class CollectionHandler(
         new("Namespace", "string", "", "The namespace of the object.", 0),
         new("Name", "string", "name", "The name of the object.", 0),
         new("Age", "string", "", "Time since the object was created.", 0),
+        ResourceWriter.WorkloadColumn,
     ];
 
     public const string Prefix = "/apis/clusterpedia.io/v1beta1/collectionresources";
@@ -180,7 +182,14 @@ internal sealed class CollectionHandler(
         json.WriteStartArray("items");
         foreach (var item in result.Items)
         {
-            json.WriteRawValue(item.Object.Span, skipInputValidation: true);
+            if (item.WorkloadKind is not null && item.WorkloadName is not null)
+            {
+                WorkloadAnnotation.Write(json, item.Object.Span, ResourceWriter.WorkloadCell(item));
+            }
+            else
+            {
+                json.WriteRawValue(item.Object.Span, skipInputValidation: true);
+            }
         }
 
         json.WriteEndArray();
@@ -203,6 +212,7 @@ internal sealed class CollectionHandler(
             json.WriteStringValue(item.Namespace);
             json.WriteStringValue(item.Name);
             json.WriteStringValue(HumanDuration.Since(item.CreatedAt == default ? null : item.CreatedAt, now));
+            json.WriteStringValue(ResourceWriter.WorkloadCell(item));
             json.WriteEndArray();
             json.WriteStartObject("object");
             json.WriteString("kind", "PartialObjectMetadata");

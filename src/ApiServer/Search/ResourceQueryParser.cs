@@ -18,7 +18,7 @@ public static class ResourceQueryParser
     [
         "clusters", "namespaces", "names", "orderby", "limit", "continue", "withContinue", "withRemainingCount", "since",
         "before", "ownerUID", "ownerName", "ownerGR", "ownerSeniority", "fuzzyName", "labelSelector", "fieldSelector",
-        "onlyMetadata",
+        "onlyMetadata", "workloadKind", "workloadName",
     ];
 
     /// <param name="resource">The resource listed.</param>
@@ -69,6 +69,8 @@ public static class ResourceQueryParser
         var (clusters, clustersNotIn) = Set(url, search, SearchKeys.Clusters);
         var (namespaces, namespacesNotIn) = Set(url, search, SearchKeys.Namespaces);
         var (names, namesNotIn) = Set(url, search, SearchKeys.Names);
+        var (workloadKinds, workloadKindsNotIn) = WorkloadSet(url, search, SearchKeys.WorkloadKind, SearchValues.WorkloadKind);
+        var (workloadNames, workloadNamesNotIn) = WorkloadSet(url, search, SearchKeys.WorkloadName, SearchValues.WorkloadName);
         clusters = Restrict(clusters, cluster);
         namespaces = Restrict(namespaces, defaultNamespace);
 
@@ -83,6 +85,10 @@ public static class ResourceQueryParser
             NamespacesNotIn = namespacesNotIn,
             Names = names,
             NamesNotIn = namesNotIn,
+            WorkloadKinds = workloadKinds,
+            WorkloadKindsNotIn = workloadKindsNotIn,
+            WorkloadNames = workloadNames,
+            WorkloadNamesNotIn = workloadNamesNotIn,
             LabelSelector = ordinary.Count == 0 ? null : ordinary,
             FieldSelector = ParseFields(url),
             OrderBy = Scalar(url, search, SearchKeys.OrderBy, all: true) is { } order
@@ -149,6 +155,10 @@ public static class ResourceQueryParser
             NamespacesNotIn = query.NamespacesNotIn,
             Names = query.Names,
             NamesNotIn = query.NamesNotIn,
+            WorkloadKinds = query.WorkloadKinds,
+            WorkloadKindsNotIn = query.WorkloadKindsNotIn,
+            WorkloadNames = query.WorkloadNames,
+            WorkloadNamesNotIn = query.WorkloadNamesNotIn,
             LabelSelector = query.LabelSelector,
             FieldSelector = query.FieldSelector,
             OrderBy = query.OrderBy,
@@ -257,6 +267,20 @@ public static class ResourceQueryParser
             SelectorOperator.NotEquals or SelectorOperator.NotIn => (null, requirement.Values),
             _ => throw new InvalidQueryException(requirement.Key, $"{requirement.Key} takes =, ==, !=, in or notin with values"),
         };
+    }
+
+    /// <summary>A set of workload kinds or names, as <see cref="Set"/> reads it, each value checked (an error names the form given).</summary>
+    private static (IReadOnlyList<string>? In, IReadOnlyList<string>? NotIn) WorkloadSet(
+        Dictionary<string, List<string>> url, Dictionary<string, LabelRequirement> search, string name, Action<string, string> check)
+    {
+        var (@in, notIn) = Set(url, search, name);
+        var key = url.ContainsKey(SearchKeys.UrlKeyOf[name]) ? SearchKeys.UrlKeyOf[name] : SearchKeys.LabelPrefix + name;
+        foreach (var value in (@in ?? []).Concat(notIn ?? []))
+        {
+            check(key, value);
+        }
+
+        return (@in, notIn);
     }
 
     /// <summary>A one-value key: the last URL value, else the label form (=, == or in with one value).</summary>

@@ -18,6 +18,19 @@ public sealed class ResourceWriter(ResponseFormat format, GroupVersionResource r
     private static readonly TableColumnDefinition _clusterColumn =
         new("Cluster", "string", "", "The cluster the object was synced from.", 0);
 
+    /// <summary>Pods print their workload with <c>-o wide</c>.</summary>
+    public static readonly TableColumnDefinition WorkloadColumn =
+        new("Workload", "string", "", "The workload the pod belongs to, as Kind/name, resolved when it was synced (<none> for none).", 1);
+
+    private readonly bool _withWorkload = resource.Group.Length == 0 && resource.Resource == "pods";
+
+    /// <summary>A row's workload cell: <c>Kind/name</c>, or <c>&lt;none&gt;</c>.</summary>
+    public static string WorkloadCell(StoredResource item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return item.WorkloadKind is { } kind && item.WorkloadName is { } name ? kind + "/" + name : "<none>";
+    }
+
     public void WriteList(Utf8JsonWriter json, IReadOnlyList<StoredResource> items, string resourceVersion, string? continueToken, long? remaining)
     {
         if (format.Kind == ResponseKind.Table)
@@ -97,11 +110,12 @@ public sealed class ResourceWriter(ResponseFormat format, GroupVersionResource r
         TableJson.WriteEnd(json);
     }
 
-    private void WriteColumns(Utf8JsonWriter json) => TableJson.WriteColumnDefinitions(json, [_clusterColumn, .. printer.Columns]);
+    private void WriteColumns(Utf8JsonWriter json) =>
+        TableJson.WriteColumnDefinitions(json, _withWorkload ? [_clusterColumn, .. printer.Columns, WorkloadColumn] : [_clusterColumn, .. printer.Columns]);
 
     private void WriteRow(Utf8JsonWriter json, StoredResource item)
     {
         using var doc = JsonDocument.Parse(item.Object, ObjectJsonLimits.DocumentOptions);
-        TableJson.WriteRow(json, printer, doc.RootElement, now, includeObject, format.MetaVersion, item.Cluster, item.Object);
+        TableJson.WriteRow(json, printer, doc.RootElement, now, includeObject, format.MetaVersion, item.Cluster, item.Object, _withWorkload ? WorkloadCell(item) : null);
     }
 }

@@ -22,6 +22,8 @@ internal static class SearchKeys
     public const string OwnerGroupResource = "owner-gr";
     public const string OwnerSeniority = "owner-seniority";
     public const string FuzzyName = "fuzzy-name";
+    public const string WorkloadKind = "workload-kind";
+    public const string WorkloadName = "workload-name";
 
     /// <summary>Label-form key (after the prefix) → URL-form key.</summary>
     public static readonly IReadOnlyDictionary<string, string> UrlKeyOf = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -42,5 +44,7 @@ internal static class SearchKeys
         [OwnerGroupResource] = "ownerGR",
         [OwnerSeniority] = "ownerSeniority",
         [FuzzyName] = "fuzzyName",
+        [WorkloadKind] = "workloadKind",
+        [WorkloadName] = "workloadName",
     };
 }

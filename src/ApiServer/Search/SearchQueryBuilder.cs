@@ -67,6 +67,10 @@ internal static class SearchQueryBuilder
         Values("namespaces", "namespaces", query.NamespacesNotIn, limits);
         Values("names", "names", query.Names, limits);
         Values("names", "names", query.NamesNotIn, limits);
+        Values("workloadKind", "workload kinds", query.WorkloadKinds, limits);
+        Values("workloadKind", "workload kinds", query.WorkloadKindsNotIn, limits);
+        Values("workloadName", "workload names", query.WorkloadNames, limits);
+        Values("workloadName", "workload names", query.WorkloadNamesNotIn, limits);
         foreach (var (parameter, value) in new[]
         {
             ("ownerUID", query.OwnerUid), ("ownerName", query.OwnerName), ("ownerGR", query.OwnerGroupResource), ("fuzzyName", query.FuzzyName),

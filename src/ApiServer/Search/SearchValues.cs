@@ -37,6 +37,24 @@ internal static class SearchValues
             : throw TimeError(key, value);
     }
 
+    /// <summary>A workload kind as Kubernetes spells kinds: a letter, then letters and digits, at most 63 characters (e.g. Deployment, CloneSet).</summary>
+    public static void WorkloadKind(string key, string value)
+    {
+        if (value.Length is 0 or > 63 || !char.IsAsciiLetter(value[0]) || !value.All(char.IsAsciiLetterOrDigit))
+        {
+            throw new InvalidQueryException(key, $"invalid value '{value}' for {key}: a workload kind is a letter followed by letters and digits, at most 63 characters (e.g. Deployment, StatefulSet, CloneSet, Pod)");
+        }
+    }
+
+    /// <summary>A workload name: an object name, 1 to 253 characters of letters, digits, '-', '.', '_' and ':'.</summary>
+    public static void WorkloadName(string key, string value)
+    {
+        if (value.Length is 0 or > 253 || !value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or ':'))
+        {
+            throw new InvalidQueryException(key, $"invalid value '{value}' for {key}: a workload name has 1 to 253 characters of letters, digits, '-', '.', '_' and ':'");
+        }
+    }
+
     public static int NonNegativeInt(string key, string value, int max = int.MaxValue) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number <= max
             ? number

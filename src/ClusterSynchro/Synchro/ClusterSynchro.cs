@@ -1,6 +1,7 @@
 using Clusterpedia.ClusterSynchro.Clusters;
 using Clusterpedia.ClusterSynchro.Discovery;
 using Clusterpedia.ClusterSynchro.Resources;
+using Clusterpedia.ClusterSynchro.Workloads;
 using Clusterpedia.Kube.Client;
 using Clusterpedia.Storage;
 using Microsoft.Extensions.Logging;
@@ -28,13 +29,15 @@ internal sealed partial class ClusterSynchro : IAsyncDisposable
     private readonly ResourceReconciler _reconciler;
     private readonly CrdWatcher _crdWatcher;
     private readonly ResiliencePipeline _connectBackoff;
+    private readonly WorkloadResolver? _workloads;
 
     private PediaClusterSpec _spec;
     private bool _failedOnce;
     private Task? _run;
 
-    public ClusterSynchro(PediaClusterSpec spec, IResourceStorage storage, IApiObjectStore objects, SyncedResourceCatalog catalog, SynchroMetrics metrics, SynchroOptions options, TimeProvider time, ILogger logger)
+    public ClusterSynchro(PediaClusterSpec spec, IResourceStorage storage, IApiObjectStore objects, SyncedResourceCatalog catalog, SynchroMetrics metrics, SynchroOptions options, TimeProvider time, ILogger logger, WorkloadResolver? workloads = null)
     {
+        _workloads = workloads;
         _spec = spec;
         _name = spec.Name;
         _storage = storage;
@@ -107,7 +110,7 @@ internal sealed partial class ClusterSynchro : IAsyncDisposable
 
             using var client = new KubeClient(connection, _time);
             using var probe = new KubeClient(_monitor.ProbeOptions(connection), _time);
-            var writer = new StorageWriter(_storage, _name, _metrics, _time);
+            var writer = new StorageWriter(_storage, _name, _metrics, _time) { Workloads = _workloads };
             await SyncWhileRunningAsync(client, probe, writer, ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

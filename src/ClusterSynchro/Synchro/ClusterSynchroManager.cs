@@ -4,6 +4,7 @@ using Clusterpedia.ClusterSynchro.Clusters;
 using Clusterpedia.ClusterSynchro.Encryption;
 using Clusterpedia.ClusterSynchro.Resources;
 using Clusterpedia.ClusterSynchro.SyncState;
+using Clusterpedia.ClusterSynchro.Workloads;
 using Clusterpedia.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -25,8 +26,11 @@ public sealed partial class ClusterSynchroManager(
     TimeProvider time,
     ILogger<ClusterSynchroManager> logger,
     IClusterSecretSource? secrets = null,
-    CredentialProtector? protector = null) : BackgroundService, IClusterSyncState
+    CredentialProtector? protector = null,
+    IWorkloadPlugins? workloadPlugins = null) : BackgroundService, IClusterSyncState
 {
+    private readonly WorkloadResolver _workloads = new(workloadPlugins ?? new NoWorkloadPlugins());
+
     private readonly Dictionary<string, ClusterSynchro> _running = new(StringComparer.Ordinal);
     private readonly HashSet<(string Name, long Revision, string Step)> _failuresLogged = [];
     private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -252,7 +256,7 @@ public sealed partial class ClusterSynchroManager(
 
             try
             {
-                var synchro = new ClusterSynchro(spec, storage, objects, catalog, metrics, options.Value, time, logger);
+                var synchro = new ClusterSynchro(spec, storage, objects, catalog, metrics, options.Value, time, logger, _workloads);
                 lock (_running)
                 {
                     _running[name] = synchro;

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Clusterpedia.ClusterSynchro.Workloads;
 using Clusterpedia.Kube;
 using Clusterpedia.Kube.Client;
 using Clusterpedia.Storage;
@@ -14,14 +15,20 @@ namespace Clusterpedia.ClusterSynchro.Synchro;
 /// cluster-name annotation, drops managedFields and the last-applied annotation (unless pruning is off), and extracts
 /// the indexed columns. With <paramref name="stripData"/> (Secrets the server may list but not keep the values of)
 /// the top-level <c>data</c> and <c>stringData</c> and the last-applied annotation (which repeats them) are dropped too.
+/// With <paramref name="workloads"/>, pods and the middle owners (replicasets, jobs, inplacesets) get their workload
+/// columns, from the controller reference and pod-template-hash label read on the way (and the metadata bytes the
+/// plugins receive): no second parse of the object.
 /// </summary>
-public sealed class ObjectTransformer(string cluster, GroupVersionResource resource, string kind, bool prune, bool stripData = false)
+public sealed class ObjectTransformer(
+    string cluster, GroupVersionResource resource, string kind, bool prune, bool stripData = false, WorkloadResolver? workloads = null)
 {
     public const string ClusterAnnotation = "shadow.clusterpedia.io/cluster-name";
     public const string LastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration";
 
     // Values are copied as the member sent them (already valid JSON); only property names go through the writer.
     private static readonly JsonWriterOptions _writerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
+
+    private readonly WorkloadResolver? _workloads = workloads is not null && WorkloadRules.Applies(resource.Group, resource.Resource) ? workloads : null;
 
     public string Cluster => cluster;
 
@@ -45,6 +52,7 @@ public sealed class ObjectTransformer(string cluster, GroupVersionResource resou
 
         var buffer = new ArrayBufferWriter<byte>(json.Length + 128);
         var identity = new Identity();
+        var metadata = (Start: 0, End: 0);
         using (var w = new Utf8JsonWriter(buffer, _writerOptions))
         {
             w.WriteStartObject();
@@ -65,7 +73,9 @@ public sealed class ObjectTransformer(string cluster, GroupVersionResource resou
                 reader.Read();
                 if (isMetadata && reader.TokenType == JsonTokenType.StartObject)
                 {
+                    metadata.Start = (int)reader.TokenStartIndex;
                     WriteMetadata(w, json, ref reader, ref identity);
+                    metadata.End = (int)reader.BytesConsumed;
                 }
                 else
                 {
@@ -90,6 +100,9 @@ public sealed class ObjectTransformer(string cluster, GroupVersionResource resou
             OwnerUid = identity.OwnerUid,
             CreatedAt = identity.CreatedAt,
             Object = buffer.WrittenMemory,
+            Workload = _workloads is null
+                ? WorkloadColumns.None
+                : _workloads.Resolve(resource.Resource, identity.Name, identity.Controller, identity.PodTemplateHash, json[metadata.Start..metadata.End]),
         };
     }
 
@@ -130,6 +143,7 @@ public sealed class ObjectTransformer(string cluster, GroupVersionResource resou
                 : reader.ValueTextEquals("resourceVersion"u8) ? 4
                 : reader.ValueTextEquals("creationTimestamp"u8) ? 5
                 : reader.ValueTextEquals("ownerReferences"u8) ? 6
+                : _workloads is not null && reader.ValueTextEquals("labels"u8) ? 7
                 : 0;
             WritePropertyName(w, ref reader);
             reader.Read();
@@ -154,10 +168,20 @@ public sealed class ObjectTransformer(string cluster, GroupVersionResource resou
                 var raw = json[start..(int)reader.BytesConsumed];
                 using (var owners = JsonDocument.Parse(raw.ToArray(), ObjectJsonLimits.DocumentOptions))
                 {
-                    identity.OwnerUid = ControllerUid(owners.RootElement);
+                    identity.Controller = ControllerRef.Of(owners.RootElement);
+                    identity.OwnerUid = identity.Controller?.Uid;
                 }
 
                 w.WriteRawValue(raw, skipInputValidation: true);
+                continue;
+            }
+
+            if (field == 7 && reader.TokenType == JsonTokenType.StartObject)
+            {
+                // Scanned for pod-template-hash on the way, then copied verbatim.
+                var start = (int)reader.TokenStartIndex;
+                identity.PodTemplateHash = WorkloadMetadata.ReadTemplateHash(ref reader);
+                w.WriteRawValue(json[start..(int)reader.BytesConsumed], skipInputValidation: true);
                 continue;
             }
 
@@ -223,6 +247,8 @@ public sealed class ObjectTransformer(string cluster, GroupVersionResource resou
         public string Uid;
         public string ResourceVersion;
         public string? OwnerUid;
+        public ControllerRef? Controller;
+        public string? PodTemplateHash;
         public DateTimeOffset CreatedAt;
 
         public Identity()
@@ -230,26 +256,5 @@ public sealed class ObjectTransformer(string cluster, GroupVersionResource resou
             Namespace = Name = Uid = ResourceVersion = "";
             CreatedAt = DateTimeOffset.UnixEpoch;
         }
-    }
-
-    private static string? ControllerUid(JsonElement owners)
-    {
-        string? first = null;
-        foreach (var o in owners.EnumerateArray())
-        {
-            if (o.ValueKind != JsonValueKind.Object || !o.TryGetProperty("uid", out var uid) || uid.ValueKind != JsonValueKind.String)
-            {
-                continue;
-            }
-
-            if (o.TryGetProperty("controller", out var c) && c.ValueKind == JsonValueKind.True)
-            {
-                return uid.GetString();
-            }
-
-            first ??= uid.GetString();
-        }
-
-        return first;
     }
 }

@@ -49,7 +49,7 @@ internal sealed partial class ResourceSynchro : IReflectorHandler
         _gvr = state.Resource.Resource;
         _resourceName = _gvr.ToString();
         var isSecret = _gvr.Group.Length == 0 && _gvr.Resource == "secrets";
-        _transformer = new ObjectTransformer(cluster, _gvr, state.Resource.Kind, options.PruneObjects, stripData: isSecret && !options.AllowSecretData);
+        _transformer = new ObjectTransformer(cluster, _gvr, state.Resource.Kind, options.PruneObjects, stripData: isSecret && !options.AllowSecretData, writer.Workloads);
         _excludedNamespaces = state.Resource.Namespaced ? excludedNamespaces : new HashSet<string>();
         _fieldSelector = _excludedNamespaces.Count == 0
             ? null

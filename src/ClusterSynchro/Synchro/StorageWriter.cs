@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Clusterpedia.ClusterSynchro.Workloads;
 using Clusterpedia.Storage;
 using Polly;
 using Polly.Retry;
@@ -23,6 +24,9 @@ internal sealed class StorageWriter(IResourceStorage storage, string cluster, Sy
         .Build();
 
     public IResourceStorage Storage => storage;
+
+    /// <summary>Resolves the workload columns of the objects written (pods and middle owners); null: none are written.</summary>
+    public WorkloadResolver? Workloads { get; init; }
 
     /// <summary>The synchro's instruments, for the resource synchros writing through this writer.</summary>
     public SynchroMetrics Metrics => metrics;

@@ -62,12 +62,13 @@ public static class TableJson
     }
 
     /// <summary>
-    /// One row: the cells (after <paramref name="firstCell"/> when given, e.g. the cluster), the printer's conditions
-    /// and the object as <paramref name="include"/> asks; <paramref name="raw"/>, when given, is copied for Object.
+    /// One row: the cells (after <paramref name="firstCell"/> when given, e.g. the cluster, and before
+    /// <paramref name="lastCell"/> when given, e.g. a pod's workload), the printer's conditions and the object as
+    /// <paramref name="include"/> asks; <paramref name="raw"/>, when given, is copied for Object.
     /// </summary>
     public static void WriteRow(
         Utf8JsonWriter json, ITablePrinter printer, JsonElement obj, DateTimeOffset now, IncludeObject include, string metaVersion,
-        string? firstCell = null, ReadOnlyMemory<byte> raw = default)
+        string? firstCell = null, ReadOnlyMemory<byte> raw = default, string? lastCell = null)
     {
         ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(printer);
@@ -79,6 +80,11 @@ public static class TableJson
         }
 
         printer.WriteCells(json, obj, now);
+        if (lastCell is not null)
+        {
+            json.WriteStringValue(lastCell);
+        }
+
         json.WriteEndArray();
         printer.WriteRowConditions(json, obj);
         switch (include)

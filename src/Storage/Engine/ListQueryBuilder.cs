@@ -10,7 +10,10 @@ namespace Clusterpedia.Storage.Engine;
 internal static class ListQueryBuilder
 {
     public const string Columns =
-        """r.cluster, r."group", r.version, r.resource, r.kind, r.namespace, r.name, r.uid, r.resource_version, r.created_at, r.revision""";
+        """r.cluster, r."group", r.version, r.resource, r.kind, r.namespace, r.name, r.uid, r.resource_version, r.created_at, r.revision, r.workload_kind, r.workload_name""";
+
+    /// <summary>The ordinal of the object, selected after <see cref="Columns"/>.</summary>
+    public const int ObjectOrdinal = 13;
 
     private const int _maxOwnerSeniority = 8;
 
@@ -111,6 +114,8 @@ internal static class ListQueryBuilder
         }
 
         AddSet(where, sql, dialect, "r.name", query.Names, query.NamesNotIn);
+        AddWorkloadSet(where, sql, dialect, "r.workload_name", query.WorkloadNames, query.WorkloadNamesNotIn);
+        AddWorkloadSet(where, sql, dialect, "r.workload_kind", query.WorkloadKinds, query.WorkloadKindsNotIn);
         if (!string.IsNullOrEmpty(query.FuzzyName))
         {
             where.Add(dialect.ContainsText(sql, "r.name", query.FuzzyName));
@@ -227,6 +232,20 @@ internal static class ListQueryBuilder
         if (notIn is { Count: > 0 })
         {
             where.Add(dialect.InList(sql, column, notIn, negate: true));
+        }
+    }
+
+    /// <summary>As <see cref="AddSet"/>, for a nullable column: notin keeps the objects without a workload, as label notin does.</summary>
+    private static void AddWorkloadSet(List<string> where, SqlStatement sql, SqlDialect dialect, string column, IReadOnlyList<string>? @in, IReadOnlyList<string>? notIn)
+    {
+        if (@in is not null)
+        {
+            where.Add(dialect.InList(sql, column, @in, negate: false));
+        }
+
+        if (notIn is { Count: > 0 })
+        {
+            where.Add($"({column} IS NULL OR {dialect.InList(sql, column, notIn, negate: true)})");
         }
     }
 

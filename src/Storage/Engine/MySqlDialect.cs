@@ -29,6 +29,9 @@ internal sealed class MySqlDialect : SqlDialect
             synced_at = IF(resource_version <> VALUES(resource_version), VALUES(synced_at), synced_at),
             revision = IF(resource_version <> VALUES(resource_version), VALUES(revision), revision),
             object = IF(resource_version <> VALUES(resource_version), VALUES(object), object),
+            workload_kind = IF(resource_version <> VALUES(resource_version), VALUES(workload_kind), workload_kind),
+            workload_name = IF(resource_version <> VALUES(resource_version), VALUES(workload_name), workload_name),
+            workload_follows_owner = IF(resource_version <> VALUES(resource_version), VALUES(workload_follows_owner), workload_follows_owner),
             resource_version = VALUES(resource_version)
         """;
 
@@ -140,7 +143,8 @@ internal sealed class MySqlDialect : SqlDialect
             AddParameter(command, "@sa", TimeValue(syncedAt));
             var text = new StringBuilder("""
                 INSERT INTO resources (cluster, "group", version, resource, kind, namespace, name, uid, owner_uid,
-                                       resource_version, created_at, synced_at, revision, created_revision, object) VALUES
+                                       resource_version, created_at, synced_at, revision, created_revision, object,
+                                       workload_kind, workload_name, workload_follows_owner) VALUES
                 """);
             var bytes = 0;
             var i = 0;
@@ -149,7 +153,7 @@ internal sealed class MySqlDialect : SqlDialect
                 var record = records[offset + i];
                 var n = i.ToString(CultureInfo.InvariantCulture);
                 text.Append(i == 0 ? "\n(" : ",\n(")
-                    .Append($"@c{n}, @g{n}, @v{n}, @r{n}, @k{n}, @ns{n}, @n{n}, @u{n}, @o{n}, @rv{n}, @ca{n}, @sa, @rev{n}, @rev{n}, @obj{n})");
+                    .Append($"@c{n}, @g{n}, @v{n}, @r{n}, @k{n}, @ns{n}, @n{n}, @u{n}, @o{n}, @rv{n}, @ca{n}, @sa, @rev{n}, @rev{n}, @obj{n}, @wk{n}, @wn{n}, @wf{n})");
                 AddParameter(command, "@c" + n, record.Cluster);
                 AddParameter(command, "@g" + n, record.Group);
                 AddParameter(command, "@v" + n, record.Version);
@@ -163,6 +167,9 @@ internal sealed class MySqlDialect : SqlDialect
                 AddParameter(command, "@ca" + n, TimeValue(record.CreatedAt));
                 AddParameter(command, "@rev" + n, firstRevision + offset + i);
                 AddParameter(command, "@obj" + n, Encoding.UTF8.GetString(record.Object.Span));
+                AddParameter(command, "@wk" + n, (object?)record.Workload.Kind ?? DBNull.Value);
+                AddParameter(command, "@wn" + n, (object?)record.Workload.Name ?? DBNull.Value);
+                AddParameter(command, "@wf" + n, record.Workload.FollowsOwner ? 1 : 0);
                 bytes += record.Object.Length;
             }
 
@@ -171,6 +178,15 @@ internal sealed class MySqlDialect : SqlDialect
             offset += i;
         }
     }
+
+    // MySQL refuses UPDATE ... FROM and a subquery on the updated table; a self-join is its form of the same update.
+    protected override string FollowOwnersText(SqlStatement sql, string cluster, IReadOnlyList<string> ownerUids) => $"""
+        UPDATE resources p JOIN resources o ON p.cluster = o.cluster AND p.owner_uid = o.uid
+        SET p.workload_kind = o.workload_kind, p.workload_name = o.workload_name
+        WHERE o.cluster = {sql.Param(cluster)} AND {InList(sql, "o.uid", ownerUids, negate: false)} AND o.workload_kind IS NOT NULL
+          AND p.workload_follows_owner = 1
+          AND NOT (p.workload_kind <=> o.workload_kind AND p.workload_name <=> o.workload_name)
+        """;
 
     public override object TimeValue(DateTimeOffset value) =>
         DateTime.SpecifyKind(DateTimeOffset.FromUnixTimeMilliseconds(value.ToUnixTimeMilliseconds()).UtcDateTime, DateTimeKind.Unspecified);

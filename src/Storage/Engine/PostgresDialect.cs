@@ -20,15 +20,18 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect
     // One statement per batch, any size: the rows travel as one array per column.
     private const string _upsertText = """
         INSERT INTO resources (cluster, "group", version, resource, kind, namespace, name, uid, owner_uid,
-                               resource_version, created_at, synced_at, revision, created_revision, object)
+                               resource_version, created_at, synced_at, revision, created_revision, object,
+                               workload_kind, workload_name, workload_follows_owner)
         SELECT t.cluster, t.grp, t.version, t.resource, t.kind, t.namespace, t.name, t.uid, t.owner_uid,
-               t.rv, t.created_at, @synced, t.revision, t.revision, t.object
-        FROM unnest(@c, @g, @v, @r, @k, @ns, @n, @u, @o, @rv, @ca, @rev, @obj)
-             AS t(cluster, grp, version, resource, kind, namespace, name, uid, owner_uid, rv, created_at, revision, object)
+               t.rv, t.created_at, @synced, t.revision, t.revision, t.object, t.wk, t.wn, t.wf
+        FROM unnest(@c, @g, @v, @r, @k, @ns, @n, @u, @o, @rv, @ca, @rev, @obj, @wk, @wn, @wf)
+             AS t(cluster, grp, version, resource, kind, namespace, name, uid, owner_uid, rv, created_at, revision, object, wk, wn, wf)
         ON CONFLICT (cluster, "group", version, resource, namespace, name) DO UPDATE SET
             kind = excluded.kind, uid = excluded.uid, owner_uid = excluded.owner_uid,
             resource_version = excluded.resource_version, created_at = excluded.created_at,
-            synced_at = excluded.synced_at, revision = excluded.revision, object = excluded.object
+            synced_at = excluded.synced_at, revision = excluded.revision, object = excluded.object,
+            workload_kind = excluded.workload_kind, workload_name = excluded.workload_name,
+            workload_follows_owner = excluded.workload_follows_owner
         WHERE resources.resource_version <> excluded.resource_version
         """;
 
@@ -42,11 +45,11 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect
             WHERE r.cluster = k.cluster COLLATE "C" AND r."group" = k.grp COLLATE "C" AND r.version = k.version COLLATE "C"
               AND r.resource = k.resource COLLATE "C" AND r.namespace = k.namespace COLLATE "C" AND r.name = k.name COLLATE "C"
             RETURNING k.ord, r.cluster, r."group", r.version, r.resource, r.kind, r.namespace, r.name, r.uid, r.owner_uid,
-                      r.resource_version, r.created_at, r.object)
+                      r.resource_version, r.created_at, r.object, r.workload_kind, r.workload_name)
         INSERT INTO resource_tombstones (revision, cluster, "group", version, resource, kind, namespace, name, uid,
-                                         owner_uid, resource_version, created_at, deleted_at, object)
+                                         owner_uid, resource_version, created_at, deleted_at, object, workload_kind, workload_name)
         SELECT @first + row_number() OVER (ORDER BY d.ord) - 1, d.cluster, d."group", d.version, d.resource, d.kind,
-               d.namespace, d.name, d.uid, d.owner_uid, d.resource_version, d.created_at, @now, d.object
+               d.namespace, d.name, d.uid, d.owner_uid, d.resource_version, d.created_at, @now, d.object, d.workload_kind, d.workload_name
         FROM d
         """;
 
@@ -94,6 +97,9 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect
             var ca = new DateTime[count];
             var rev = new long[count];
             var obj = new ReadOnlyMemory<byte>[count];
+            var wk = new string?[count];
+            var wn = new string?[count];
+            var wf = new bool[count];
             for (var i = 0; i < count; i++)
             {
                 var record = records[offset + i];
@@ -104,6 +110,7 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect
                 ca[i] = TruncateToMilliseconds(record.CreatedAt).UtcDateTime;
                 rev[i] = firstRevision + offset + i;
                 obj[i] = record.Object;
+                (wk[i], wn[i], wf[i]) = (record.Workload.Kind, record.Workload.Name, record.Workload.FollowsOwner);
             }
 
             await using var command = new NpgsqlCommand(_upsertText, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
@@ -116,6 +123,9 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect
             AddArray(command, "ca", ca, NpgsqlDbType.TimestampTz);
             AddArray(command, "rev", rev, NpgsqlDbType.Bigint);
             AddArray(command, "obj", obj, NpgsqlDbType.Jsonb);
+            AddArray(command, "wk", wk, NpgsqlDbType.Text);
+            AddArray(command, "wn", wn, NpgsqlDbType.Text);
+            AddArray(command, "wf", wf, NpgsqlDbType.Boolean);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }

@@ -63,9 +63,9 @@ internal abstract class SqlDialect : IAsyncDisposable
         tombstone.Transaction = transaction;
         tombstone.CommandText = $"""
             INSERT INTO resource_tombstones (revision, cluster, "group", version, resource, kind, namespace, name, uid,
-                                             owner_uid, resource_version, created_at, deleted_at, object)
+                                             owner_uid, resource_version, created_at, deleted_at, object, workload_kind, workload_name)
             SELECT @rev, cluster, "group", version, resource, kind, namespace, name, uid,
-                   owner_uid, resource_version, created_at, @now, object
+                   owner_uid, resource_version, created_at, @now, object, workload_kind, workload_name
             FROM resources WHERE {_keyCondition}
             """;
         using var delete = connection.CreateCommand();
@@ -93,6 +93,60 @@ internal abstract class SqlDialect : IAsyncDisposable
         }
 
         return deleted;
+    }
+
+    /// <summary>
+    /// Gives the rows of <paramref name="cluster"/> that follow their owner (workload_follows_owner) and whose owner is
+    /// one of <paramref name="ownerUids"/> the workload that owner is stored with, where it has one and it differs.
+    /// One statement per 500 owners, each an indexed lookup by uid and by owner_uid; objects and revisions are untouched.
+    /// </summary>
+    public async Task FollowOwnersAsync(
+        DbConnection connection, DbTransaction transaction, string cluster, IReadOnlyList<string> ownerUids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ownerUids);
+        for (var offset = 0; offset < ownerUids.Count; offset += 500)
+        {
+            var sql = new SqlStatement();
+            var chunk = ownerUids.Skip(offset).Take(500).ToList();
+            sql.Append(FollowOwnersText(sql, cluster, chunk));
+            using var command = sql.CreateCommand(connection, transaction);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The statement of <see cref="FollowOwnersAsync"/>: UPDATE ... FROM (PostgreSQL, SQLite 3.33+).</summary>
+    protected virtual string FollowOwnersText(SqlStatement sql, string cluster, IReadOnlyList<string> ownerUids) => $"""
+        UPDATE resources AS p SET workload_kind = o.workload_kind, workload_name = o.workload_name
+        FROM resources AS o
+        WHERE o.cluster = {sql.Param(cluster)} AND {InList(sql, "o.uid", ownerUids, negate: false)} AND o.workload_kind IS NOT NULL
+          AND p.cluster = o.cluster AND p.owner_uid = o.uid AND p.workload_follows_owner = TRUE
+          AND (p.workload_kind IS DISTINCT FROM o.workload_kind OR p.workload_name IS DISTINCT FROM o.workload_name)
+        """;
+
+    /// <summary>Rewrites the workload columns of the rows of the keys (missing keys are ignored): one prepared statement per key.</summary>
+    public static async Task UpdateWorkloadsAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<WorkloadUpdate> updates, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(updates);
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"UPDATE resources SET workload_kind = @wk, workload_name = @wn, workload_follows_owner = @wf WHERE {_keyCondition} AND resource_version = @rv";
+        var key = KeyParameters(command);
+        var kind = AddParameter(command, "@wk", DBNull.Value);
+        var name = AddParameter(command, "@wn", DBNull.Value);
+        var follows = AddParameter(command, "@wf", false);
+        var resourceVersion = AddParameter(command, "@rv", "");
+        command.Prepare();
+        foreach (var update in updates)
+        {
+            SetKey(key, update.Key);
+            kind.Value = (object?)update.Workload.Kind ?? DBNull.Value;
+            name.Value = (object?)update.Workload.Name ?? DBNull.Value;
+            follows.Value = update.Workload.FollowsOwner;
+            resourceVersion.Value = update.ResourceVersion;
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>

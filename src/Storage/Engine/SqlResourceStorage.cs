@@ -51,6 +51,7 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
                     if (write.Upserts is { } records)
                     {
                         await engine.Dialect.UpsertAsync(connection, transaction, records, next, now, CancellationToken.None).ConfigureAwait(false);
+                        await FollowOwnersAsync(engine, connection, transaction, records.Select(r => (r.Cluster, r.Uid, r.OwnerUid, r.Workload)), CancellationToken.None).ConfigureAwait(false);
                         upserted += records.Count;
                     }
                     else if (write.Deletes is { } keys)
@@ -73,6 +74,57 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
         if (upserted > 0)
         {
             await engine.NoteWrittenAsync(upserted, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    public Task UpdateWorkloadsAsync(IReadOnlyList<WorkloadUpdate> updates, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(updates);
+        if (updates.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        return WriteAsync(
+            async (connection, transaction) =>
+            {
+                // Holding the revision row as every write does orders this after (and before) them: no lock cycle with
+                // a concurrent upsert of the same rows.
+                await engine.ReserveRevisionsAsync(connection, transaction, 0, cancellationToken).ConfigureAwait(false);
+                await SqlDialect.UpdateWorkloadsAsync(connection, transaction, updates, cancellationToken).ConfigureAwait(false);
+                await FollowOwnersAsync(engine, connection, transaction, updates.Select(u => (u.Key.Cluster, u.Uid, u.OwnerUid, u.Workload)), cancellationToken).ConfigureAwait(false);
+            },
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Keeps rows that follow a middle owner in step with it, both ways: rows just written that follow their owner
+    /// take the stored owner's workload, and rows just written that hand theirs down give it to the rows following them.
+    /// </summary>
+    private static async Task FollowOwnersAsync(
+        StorageEngine engine, DbConnection connection, DbTransaction transaction,
+        IEnumerable<(string Cluster, string Uid, string? OwnerUid, WorkloadColumns Workload)> rows, CancellationToken cancellationToken)
+    {
+        var owners = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var (cluster, uid, ownerUid, workload) in rows)
+        {
+            var uidOfOwner = workload.FollowsOwner ? ownerUid : workload.HandsDown && uid.Length > 0 ? uid : null;
+            if (uidOfOwner is null)
+            {
+                continue;
+            }
+
+            if (!owners.TryGetValue(cluster, out var set))
+            {
+                owners[cluster] = set = new HashSet<string>(StringComparer.Ordinal);
+            }
+
+            set.Add(uidOfOwner);
+        }
+
+        foreach (var (cluster, uids) in owners)
+        {
+            await engine.Dialect.FollowOwnersAsync(connection, transaction, cluster, [.. uids.Order(StringComparer.Ordinal)], cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -189,8 +241,8 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
                     {
                         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                         {
-                            var type = Convert.ToInt32(reader.GetValue(12), CultureInfo.InvariantCulture) == 0 ? ResourceChangeType.Upserted : ResourceChangeType.Deleted;
-                            var created = Convert.ToInt64(reader.GetValue(13), CultureInfo.InvariantCulture);
+                            var type = Convert.ToInt32(reader.GetValue(ListQueryBuilder.ObjectOrdinal + 1), CultureInfo.InvariantCulture) == 0 ? ResourceChangeType.Upserted : ResourceChangeType.Deleted;
+                            var created = Convert.ToInt64(reader.GetValue(ListQueryBuilder.ObjectOrdinal + 2), CultureInfo.InvariantCulture);
                             changes.Add(new ResourceChange(type, Read(reader, query.OnlyMetadata)) { IsNew = type == ResourceChangeType.Upserted && created > afterRevision });
                         }
                     }
@@ -236,7 +288,7 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
 
     private StoredResource Read(DbDataReader reader, bool onlyMetadata)
     {
-        ReadOnlyMemory<byte> obj = reader.GetFieldValue<byte[]>(11);
+        ReadOnlyMemory<byte> obj = reader.GetFieldValue<byte[]>(ListQueryBuilder.ObjectOrdinal);
         return new StoredResource
         {
             Cluster = reader.GetString(0),
@@ -250,6 +302,8 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
             ResourceVersion = reader.GetString(8),
             CreatedAt = engine.Dialect.ReadTime(reader, 9),
             Revision = reader.GetInt64(10),
+            WorkloadKind = reader.IsDBNull(11) ? null : reader.GetString(11),
+            WorkloadName = reader.IsDBNull(12) ? null : reader.GetString(12),
             Object = onlyMetadata ? MetadataProjection.Project(obj) : obj,
         };
     }

@@ -12,12 +12,15 @@ internal sealed class SqliteDialect(string connectionString) : SqlDialect
 {
     private const string _upsertText = """
         INSERT INTO resources (cluster, "group", version, resource, kind, namespace, name, uid, owner_uid,
-                               resource_version, created_at, synced_at, revision, created_revision, object)
-        VALUES (@c, @g, @v, @r, @k, @ns, @n, @u, @o, @rv, @ca, @sa, @rev, @rev, CAST(@obj AS TEXT))
+                               resource_version, created_at, synced_at, revision, created_revision, object,
+                               workload_kind, workload_name, workload_follows_owner)
+        VALUES (@c, @g, @v, @r, @k, @ns, @n, @u, @o, @rv, @ca, @sa, @rev, @rev, CAST(@obj AS TEXT), @wk, @wn, @wf)
         ON CONFLICT (cluster, "group", version, resource, namespace, name) DO UPDATE SET
             kind = excluded.kind, uid = excluded.uid, owner_uid = excluded.owner_uid,
             resource_version = excluded.resource_version, created_at = excluded.created_at,
-            synced_at = excluded.synced_at, revision = excluded.revision, object = excluded.object
+            synced_at = excluded.synced_at, revision = excluded.revision, object = excluded.object,
+            workload_kind = excluded.workload_kind, workload_name = excluded.workload_name,
+            workload_follows_owner = excluded.workload_follows_owner
         WHERE resources.resource_version <> excluded.resource_version
         """;
 
@@ -76,11 +79,11 @@ internal sealed class SqliteDialect(string connectionString) : SqlDialect
         using var command = (SqliteCommand)connection.CreateCommand();
         command.Transaction = (SqliteTransaction)transaction;
         command.CommandText = _upsertText;
-        var p = new SqliteParameter[14];
-        string[] names = ["@c", "@g", "@v", "@r", "@k", "@ns", "@n", "@u", "@o", "@rv", "@ca", "@sa", "@rev", "@obj"];
+        var p = new SqliteParameter[17];
+        string[] names = ["@c", "@g", "@v", "@r", "@k", "@ns", "@n", "@u", "@o", "@rv", "@ca", "@sa", "@rev", "@obj", "@wk", "@wn", "@wf"];
         for (var i = 0; i < p.Length; i++)
         {
-            p[i] = command.Parameters.Add(names[i], i == 13 ? SqliteType.Blob : SqliteType.Text);
+            p[i] = command.Parameters.Add(names[i], i == 13 ? SqliteType.Blob : i == 16 ? SqliteType.Integer : SqliteType.Text);
         }
 
         p[11].Value = syncedAt.ToUnixTimeMilliseconds();
@@ -101,6 +104,9 @@ internal sealed class SqliteDialect(string connectionString) : SqlDialect
             p[10].Value = record.CreatedAt.ToUnixTimeMilliseconds();
             p[12].Value = firstRevision + i;
             p[13].Value = AsArray(record.Object);
+            p[14].Value = (object?)record.Workload.Kind ?? DBNull.Value;
+            p[15].Value = (object?)record.Workload.Name ?? DBNull.Value;
+            p[16].Value = record.Workload.FollowsOwner ? 1 : 0;
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }

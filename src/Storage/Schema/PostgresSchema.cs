@@ -165,5 +165,18 @@ internal static class PostgresSchema
             "CREATE INDEX IF NOT EXISTS ix_api_object_tombstones_resource ON api_object_tombstones (resource, revision)",
             """CREATE TABLE IF NOT EXISTS api_object_compaction (resource text COLLATE "C" PRIMARY KEY, revision bigint NOT NULL)""",
         ]),
+        new(8, "workload columns (resolved at sync) and their index; on tombstones too (watches filter both tables)",
+        [
+            // Nullable columns without a default are a catalog change, not a table rewrite.
+            """ALTER TABLE resources ADD COLUMN IF NOT EXISTS workload_kind text COLLATE "C" NULL""",
+            """ALTER TABLE resources ADD COLUMN IF NOT EXISTS workload_name text COLLATE "C" NULL""",
+            "ALTER TABLE resources ADD COLUMN IF NOT EXISTS workload_follows_owner boolean NOT NULL DEFAULT false",
+            """ALTER TABLE resource_tombstones ADD COLUMN IF NOT EXISTS workload_kind text COLLATE "C" NULL""",
+            """ALTER TABLE resource_tombstones ADD COLUMN IF NOT EXISTS workload_name text COLLATE "C" NULL""",
+
+            // "The pods of workload X": the name is the selective part; kind, cluster and namespace narrow within it,
+            // so one index serves the keys with or without a cluster or namespace. Objects without a workload are left out.
+            "CREATE INDEX IF NOT EXISTS ix_resources_workload ON resources (workload_name, workload_kind, cluster, namespace) WHERE workload_name IS NOT NULL",
+        ]),
     ];
 }

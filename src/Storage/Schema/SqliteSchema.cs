@@ -89,5 +89,18 @@ internal static class SqliteSchema
             "CREATE INDEX IF NOT EXISTS ix_api_object_tombstones_resource ON api_object_tombstones (resource, revision)",
             "CREATE TABLE IF NOT EXISTS api_object_compaction (resource TEXT PRIMARY KEY, revision INTEGER NOT NULL)",
         ]),
+        new(5, "workload columns (resolved at sync) and their index; on tombstones too (watches filter both tables)",
+        [
+            // NULL for objects without a workload: the index below leaves them out.
+            "ALTER TABLE resources ADD COLUMN workload_kind TEXT NULL",
+            "ALTER TABLE resources ADD COLUMN workload_name TEXT NULL",
+            "ALTER TABLE resources ADD COLUMN workload_follows_owner INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE resource_tombstones ADD COLUMN workload_kind TEXT NULL",
+            "ALTER TABLE resource_tombstones ADD COLUMN workload_name TEXT NULL",
+
+            // "The pods of workload X": the name is the selective part; kind, cluster and namespace narrow within it,
+            // so one index serves the keys with or without a cluster or namespace.
+            "CREATE INDEX IF NOT EXISTS ix_resources_workload ON resources (workload_name, workload_kind, cluster, namespace) WHERE workload_name IS NOT NULL",
+        ]),
     ];
 }

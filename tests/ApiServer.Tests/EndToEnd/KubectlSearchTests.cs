@@ -375,7 +375,7 @@ public sealed class KubectlSearchTests(DemoEnvironment env) : IClassFixture<Demo
     [InlineData("deployments", "kube-system")]
     [InlineData("replicasets", "kube-system")]
     [InlineData("pods", "shop")]
-    public async Task SearchTable_EqualsMemberTable_PlusClusterColumn(string resource, string ns)
+    public async Task SearchTable_EqualsMemberTable_PlusClusterColumnAndPodWorkload(string resource, string ns)
     {
         var member = await env.Kubectl().OkAsync("--context", "member-cluster-1", "get", resource, "-n", ns, "-o", "wide");
         var search = await env.Kubectl().OkAsync("--cluster", "cluster-1", "get", resource, "-n", ns, "-o", "wide");
@@ -385,6 +385,13 @@ public sealed class KubectlSearchTests(DemoEnvironment env) : IClassFixture<Demo
             .Select(l => l.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries))
             .Select(parts => Normalize(parts[1]))
             .ToList();
+        if (resource == "pods")
+        {
+            // Pods add their WORKLOAD (docs/search.md) after the member's columns.
+            searchLines[0].Split(' ')[^1].ShouldBe("WORKLOAD");
+            searchLines = [.. searchLines.Select(l => l[..l.LastIndexOf(' ')])];
+        }
+
         memberLines.Count.ShouldBeGreaterThan(1);
         searchLines.ShouldBe(memberLines);
 
@@ -474,7 +481,7 @@ public sealed class KubectlSearchTests(DemoEnvironment env) : IClassFixture<Demo
     {
         var output = await env.Kubectl(binary).OkAsync("--cluster", "clusterpedia", "get", "pods", "-A", "-o", "wide");
 
-        Header(output).ShouldBe(["NAMESPACE", "CLUSTER", "NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "NOMINATED", "NODE", "READINESS", "GATES"]);
+        Header(output).ShouldBe(["NAMESPACE", "CLUSTER", "NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "NOMINATED", "NODE", "READINESS", "GATES", "WORKLOAD"]);
 
         // IP and NODE of every row against the member's own pod (RESTARTS may hold "(5m ago)", so count from the end).
         var expected = new Dictionary<(string, string, string), (string Ip, string Node)>();
@@ -494,7 +501,8 @@ public sealed class KubectlSearchTests(DemoEnvironment env) : IClassFixture<Demo
         expected.Values.ShouldContain(v => v.Ip != "<none>" && v.Node != "<none>", "the members' pods need IPs and nodes for this check to mean something");
         foreach (var row in rows)
         {
-            (row[^4], row[^3]).ShouldBe(expected[(row[1], row[0], row[2])], $"{row[1]}/{row[0]}/{row[2]}: IP and NODE");
+            (row[^5], row[^4]).ShouldBe(expected[(row[1], row[0], row[2])], $"{row[1]}/{row[0]}/{row[2]}: IP and NODE");
+            row[^1].ShouldMatch("^(<none>|[A-Za-z]+/.+)$", $"{row[1]}/{row[0]}/{row[2]}: WORKLOAD");
         }
     }
 }

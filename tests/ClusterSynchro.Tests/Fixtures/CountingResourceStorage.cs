@@ -39,6 +39,8 @@ public sealed class CountingResourceStorage(IResourceStorage inner) : IResourceS
         return inner.DeleteAsync(keys, cancellationToken);
     }
 
+    public Task UpdateWorkloadsAsync(IReadOnlyList<WorkloadUpdate> updates, CancellationToken cancellationToken) => inner.UpdateWorkloadsAsync(updates, cancellationToken);
+
     public Task<StoredResource?> GetAsync(ResourceKey key, CancellationToken cancellationToken) => inner.GetAsync(key, cancellationToken);
 
     public Task<ResourceListResult> ListAsync(ResourceQuery query, CancellationToken cancellationToken) => inner.ListAsync(query, cancellationToken);

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Clusterpedia.ClusterSynchro.Clusters;
 using Clusterpedia.ClusterSynchro.Resources;
 using Clusterpedia.ClusterSynchro.Synchro;
+using Clusterpedia.ClusterSynchro.Workloads;
 using Clusterpedia.Kube;
 using Clusterpedia.KubeSim;
 using Clusterpedia.Storage;
@@ -23,10 +24,12 @@ public sealed class SynchroHarness : IAsyncDisposable
     private readonly StorageHandle _handle;
     private readonly string? _sqliteDirectory;
     private readonly SynchroOptions _options;
+    private readonly IWorkloadPlugins? _plugins;
     private ClusterSynchroManager? _manager;
 
-    private SynchroHarness(StorageHandle handle, string? sqliteDirectory, SynchroOptions options)
+    private SynchroHarness(StorageHandle handle, string? sqliteDirectory, SynchroOptions options, IWorkloadPlugins? plugins = null)
     {
+        _plugins = plugins;
         _handle = handle;
         _sqliteDirectory = sqliteDirectory;
         _options = options;
@@ -55,7 +58,7 @@ public sealed class SynchroHarness : IAsyncDisposable
         AllowLoopbackTargets = true,
     };
 
-    public static async Task<SynchroHarness> StartAsync(StorageEngineKind engine, SynchroOptions? options = null)
+    public static async Task<SynchroHarness> StartAsync(StorageEngineKind engine, SynchroOptions? options = null, IWorkloadPlugins? plugins = null)
     {
         string? directory = null;
         StorageOptions storage;
@@ -73,7 +76,7 @@ public sealed class SynchroHarness : IAsyncDisposable
         }
 
         var handle = await StorageFactory.OpenAsync(storage, CancellationToken.None);
-        var harness = new SynchroHarness(handle, directory, options ?? FastOptions());
+        var harness = new SynchroHarness(handle, directory, options ?? FastOptions(), plugins);
         await harness.StartSynchroAsync();
         return harness;
     }
@@ -82,7 +85,7 @@ public sealed class SynchroHarness : IAsyncDisposable
     public async Task StartSynchroAsync()
     {
         Catalog = new SyncedResourceCatalog();
-        _manager = new ClusterSynchroManager(Objects, Storage, Catalog, TestMetrics.Synchro, Options.Create(_options), TimeProvider.System, NullLogger<ClusterSynchroManager>.Instance);
+        _manager = new ClusterSynchroManager(Objects, Storage, Catalog, TestMetrics.Synchro, Options.Create(_options), TimeProvider.System, NullLogger<ClusterSynchroManager>.Instance, workloadPlugins: _plugins);
         await _manager.StartAsync(CancellationToken.None);
     }
 
