@@ -14,7 +14,7 @@ namespace Clusterpedia.ApiServer.Tests.Security;
 /// as for Clusterpedia. The server reads the host's extension-apiserver-authentication ConfigMap and asks the host's
 /// TokenReview and SubjectAccessReview.
 /// </summary>
-public sealed class HostedSecurityEnvironment : IAsyncLifetime
+public class HostedSecurityEnvironment : IAsyncLifetime
 {
     public const string ViewerToken = "viewer-token-789";
     public const string NobodyToken = "nobody-token-012";
@@ -104,8 +104,8 @@ public sealed class HostedSecurityEnvironment : IAsyncLifetime
         await File.WriteAllTextAsync(_dir.File("tls.crt"), serving.CertificatePem);
         await File.WriteAllTextAsync(_dir.File("tls.key"), serving.KeyPem);
         _server = await InProcessServer.StartSecureAsync(_dir.Path,
-            "--tls-cert-file", _dir.File("tls.crt"), "--tls-private-key-file", _dir.File("tls.key"),
-            "--host-kubeconfig", HostKubeconfig("host-admin-token"), "--Synchro:ResyncInterval", "00:00:01");
+            ["--tls-cert-file", _dir.File("tls.crt"), "--tls-private-key-file", _dir.File("tls.key"),
+             "--host-kubeconfig", HostKubeconfig("host-admin-token"), "--Synchro:ResyncInterval", "00:00:01", .. ExtraServerArguments]);
         RegisterApiService(Server.Url.Port, serving.CaPem);
         await Eventually.UntilAsync(() => Task.FromResult(AvailableStatus() == "True"), TimeSpan.FromSeconds(20),
             () => Task.FromResult($"v1beta1.clusterpedia.io to become available; its condition is {AvailableStatus()}"));
@@ -113,6 +113,9 @@ public sealed class HostedSecurityEnvironment : IAsyncLifetime
             async () => (await admin.RunAsync("get", "pediacluster", "member", "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}")).Stdout == "True",
             TimeSpan.FromSeconds(60), async () => (await admin.RunAsync("get", "pediacluster", "member", "-o", "yaml")).Stdout);
     }
+
+    /// <summary>Server options a derived environment adds (short cache TTLs, a small cache).</summary>
+    protected virtual IEnumerable<string> ExtraServerArguments => [];
 
     /// <summary>kubectl through the host with a token: the host's own API, or with <paramref name="search"/> the clusterpedia search URL.</summary>
     public async Task<Kubectl> HostKubectlAsync(string token, bool search, string binary = Kubectl.Newest)
