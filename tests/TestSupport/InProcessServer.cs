@@ -39,7 +39,11 @@ public sealed class InProcessServer : IAsyncDisposable
     public static Task<InProcessServer> StartSecureAsync(string directory, params IEnumerable<string> options) =>
         StartWithAsync(directory, ["--urls", "https://127.0.0.1:0", .. options]);
 
-    private static async Task<InProcessServer> StartWithAsync(string directory, IEnumerable<string> options)
+    /// <summary>The secure default with the builder adjusted first (e.g. a log provider that captures every record).</summary>
+    public static Task<InProcessServer> StartSecureConfiguredAsync(string directory, Action<WebApplicationBuilder> configure, params IEnumerable<string> options) =>
+        StartWithAsync(directory, ["--urls", "https://127.0.0.1:0", .. options], configure);
+
+    private static async Task<InProcessServer> StartWithAsync(string directory, IEnumerable<string> options, Action<WebApplicationBuilder>? configure = null)
     {
         var app = ServerApp.Create(
         [
@@ -50,7 +54,7 @@ public sealed class InProcessServer : IAsyncDisposable
             // The simulated members listen on 127.0.0.1, which the outbound policy refuses by default.
             "--Synchro:AllowLoopbackTargets", "true",
             .. options,
-        ]);
+        ], configure);
         try
         {
             await app.StartAsync();

@@ -13,7 +13,10 @@ namespace Clusterpedia.ApiServer.Security;
 internal sealed partial class HostAccessReviewer(HostApi host, IOptions<SecurityOptions> options, TimeProvider time, ILogger<HostAccessReviewer> logger)
     : IAccessReviewer
 {
-    private readonly TtlCache<string, bool> _cache = new(time);
+    private readonly TtlCache<string, bool> _cache = new(time, options.Value.ReviewCacheCapacity);
+
+    /// <summary>Answers cached now (for tests of the bound).</summary>
+    internal int CachedCount => _cache.Count;
 
     public async ValueTask<bool> IsAllowedAsync(UserInfo user, AccessAttributes attributes, CancellationToken cancellationToken)
     {

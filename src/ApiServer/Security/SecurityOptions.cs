@@ -52,6 +52,12 @@ public sealed class SecurityOptions
     /// <summary>How long a denying SubjectAccessReview answer is reused (kube: --authorization-webhook-cache-unauthorized-ttl, 10s).</summary>
     public TimeSpan DenyCacheTtl { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Most answers each review cache (TokenReview, SubjectAccessReview) holds; when full, expired answers are dropped,
+    /// then all of them. Bounds the memory a flood of distinct tokens or users can take (0 or less: one answer).
+    /// </summary>
+    public int ReviewCacheCapacity { get; set; } = 10_000;
+
     /// <summary>How often the host's kube-system/extension-apiserver-authentication ConfigMap is read again.</summary>
     public TimeSpan AuthenticationConfigRefresh { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -14,7 +14,10 @@ namespace Clusterpedia.ApiServer.Security;
 internal sealed partial class TokenReviewAuthenticator(HostApi host, IOptions<SecurityOptions> options, TimeProvider time, ILogger<TokenReviewAuthenticator> logger)
     : ITokenAuthenticator
 {
-    private readonly TtlCache<string, UserInfo?> _cache = new(time);
+    private readonly TtlCache<string, UserInfo?> _cache = new(time, options.Value.ReviewCacheCapacity);
+
+    /// <summary>Answers cached now (for tests of the bound).</summary>
+    internal int CachedCount => _cache.Count;
 
     public async ValueTask<UserInfo?> AuthenticateAsync(string token, CancellationToken cancellationToken)
     {

@@ -26,7 +26,9 @@ internal static class KubeStatus
             text = $"{title} (an HTML page, not a Kubernetes Status: likely from a proxy in front of the apiserver)";
         }
 
-        return new KubeApiException(code, ReasonFor(code), string.IsNullOrEmpty(text) ? DefaultMessage(code) : text);
+        return string.IsNullOrEmpty(text)
+            ? new KubeApiException(code, ReasonFor(code), DefaultMessage(code))
+            : KubeApiException.WithUnshownBody(code, ReasonFor(code), text, body.Length);
     }
 
     private static string? HtmlTitle(string html)

@@ -128,6 +128,40 @@ public sealed class CredentialProtectionTests : IAsyncLifetime
         ((int)anonymous.StatusCode).ShouldBe(401, "without credentials nothing is served");
     }
 
+    [Theory]
+    [InlineData(Kubectl.Newest)]
+    [InlineData(Kubectl.Oldest)]
+    public async Task Kubectl_ViewerAfterAdminApply_NoCredentialInYamlJsonTableOrLastApplied(string binary)
+    {
+        await using var server = await CredentialServer.StartAsync(_dir.Path);
+        using var admin = new Kubectl(binary, await KubeconfigAsync(server, CredentialServer.AdminToken));
+        using var viewer = new Kubectl(binary, await KubeconfigAsync(server, CredentialServer.ViewerToken));
+        var manifest = _dir.File("member.yaml");
+        await File.WriteAllTextAsync(manifest, Manifest(labels: "{}"));
+        await admin.OkAsync("apply", "-f", manifest);
+        await PediaClusterReadiness.WaitAsync(_admin, server.Url, "member", TimeSpan.FromSeconds(60));
+
+        var outputs = new[]
+        {
+            await viewer.OkAsync("get", "pediaclusters", "-o", "yaml"),
+            await viewer.OkAsync("get", "pediacluster", "member", "-o", "json"),
+            await viewer.OkAsync("get", "pediaclusters", "-o", "wide"),
+            await viewer.OkAsync("get", "pediaclusters.v1alpha1.clusters.clusterpedia.io", "member", "-o", "yaml"),
+            await viewer.OkAsync("apply", "view-last-applied", "pediacluster", "member", "-o", "json"),
+        };
+
+        outputs[0].ShouldContain("clusterpedia.io/redacted-fields");
+        foreach (var output in outputs)
+        {
+            output.ShouldNotContain(TokenBase64);
+            output.ShouldNotContain(_member.Token!);
+        }
+
+        (await admin.OkAsync("get", "pediacluster", "member", "-o", "yaml")).ShouldContain(TokenBase64, customMessage: "the admin may update, so sees them");
+        server.Logs.Text.ShouldNotContain(TokenBase64);
+        server.Logs.Text.ShouldNotContain(_member.Token!);
+    }
+
     [Fact]
     public async Task Rotation_NewKeyFirstOldKeyKept_OldRowsReadAndReencryptedOnWrite()
     {
@@ -184,6 +218,26 @@ public sealed class CredentialProtectionTests : IAsyncLifetime
         }
 
         server.Logs.Text.ShouldContain(file);
+    }
+
+    private async Task<string> KubeconfigAsync(CredentialServer server, string token)
+    {
+        var path = _dir.File(token + ".kubeconfig");
+        await File.WriteAllTextAsync(path, $$"""
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: c
+              cluster: {server: "{{server.Url.ToString().TrimEnd('/')}}", insecure-skip-tls-verify: true}
+            users:
+            - name: u
+              user: {token: "{{token}}"}
+            contexts:
+            - name: c
+              context: {cluster: c, user: u}
+            current-context: c
+            """);
+        return path;
     }
 
     private string Manifest(string labels) => $"""

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Clusterpedia.ApiServer.Tests.Aggregation;
 using Clusterpedia.Kube;
 using Clusterpedia.KubeSim;
+using Microsoft.Extensions.Logging;
 
 namespace Clusterpedia.ApiServer.Tests.Security;
 
@@ -14,7 +15,7 @@ namespace Clusterpedia.ApiServer.Tests.Security;
 /// as for Clusterpedia. The server reads the host's extension-apiserver-authentication ConfigMap and asks the host's
 /// TokenReview and SubjectAccessReview.
 /// </summary>
-public sealed class HostedSecurityEnvironment : IAsyncLifetime
+public class HostedSecurityEnvironment : IAsyncLifetime
 {
     public const string ViewerToken = "viewer-token-789";
     public const string NobodyToken = "nobody-token-012";
@@ -34,10 +35,13 @@ public sealed class HostedSecurityEnvironment : IAsyncLifetime
 
     public string ServingCaPem { get; private set; } = "";
 
+    /// <summary>Every log record of our server, at Trace level, from its start.</summary>
+    internal CapturedLogs Logs { get; } = new();
+
     public async Task InitializeAsync()
     {
         await File.WriteAllTextAsync(_dir.File("tokens.csv"), $"{ViewerToken},viewer,uid-viewer\n{NobodyToken},nobody,uid-nobody\n");
-        Member = await SimulatedCluster.StartAsync(new SimulatorOptions { ClusterName = "member", Token = "member-token", Tls = true, Namespaces = 1 });
+        Member = await SimulatedCluster.StartAsync(new SimulatorOptions { ClusterName = "member", Token = "member-token-" + Guid.NewGuid().ToString("N")[..12], Tls = true, Namespaces = 1 });
         // Per-user results: in the member, the viewer may view kube-system (where coredns runs) and nothing else.
         Member.Store.Create(new GroupVersionResource("rbac.authorization.k8s.io", "v1", "rolebindings"), "kube-system", """
             {"metadata":{"name":"viewer-view","namespace":"kube-system"},
@@ -103,9 +107,10 @@ public sealed class HostedSecurityEnvironment : IAsyncLifetime
         ServingCaPem = serving.CaPem;
         await File.WriteAllTextAsync(_dir.File("tls.crt"), serving.CertificatePem);
         await File.WriteAllTextAsync(_dir.File("tls.key"), serving.KeyPem);
-        _server = await InProcessServer.StartSecureAsync(_dir.Path,
-            "--tls-cert-file", _dir.File("tls.crt"), "--tls-private-key-file", _dir.File("tls.key"),
-            "--host-kubeconfig", HostKubeconfig("host-admin-token"), "--Synchro:ResyncInterval", "00:00:01");
+        _server = await InProcessServer.StartSecureConfiguredAsync(_dir.Path, builder => builder.Logging.AddProvider(Logs),
+            ["--Logging:LogLevel:Default", "Trace",
+             "--tls-cert-file", _dir.File("tls.crt"), "--tls-private-key-file", _dir.File("tls.key"),
+             "--host-kubeconfig", HostKubeconfig("host-admin-token"), "--Synchro:ResyncInterval", "00:00:01", .. ExtraServerArguments]);
         RegisterApiService(Server.Url.Port, serving.CaPem);
         await Eventually.UntilAsync(() => Task.FromResult(AvailableStatus() == "True"), TimeSpan.FromSeconds(20),
             () => Task.FromResult($"v1beta1.clusterpedia.io to become available; its condition is {AvailableStatus()}"));
@@ -114,11 +119,14 @@ public sealed class HostedSecurityEnvironment : IAsyncLifetime
             TimeSpan.FromSeconds(60), async () => (await admin.RunAsync("get", "pediacluster", "member", "-o", "yaml")).Stdout);
     }
 
+    /// <summary>Server options a derived environment adds (short cache TTLs, a small cache).</summary>
+    protected virtual IEnumerable<string> ExtraServerArguments => [];
+
     /// <summary>kubectl through the host with a token: the host's own API, or with <paramref name="search"/> the clusterpedia search URL.</summary>
     public async Task<Kubectl> HostKubectlAsync(string token, bool search, string binary = Kubectl.Newest)
     {
         var server = Host.Url.ToString().TrimEnd('/') + (search ? "/apis/clusterpedia.io/v1beta1/resources" : "");
-        var path = _dir.File($"{token}-{search}.kubeconfig");
+        var path = _dir.File($"{FileKey(token)}-{search}.kubeconfig");
         await File.WriteAllTextAsync(path, KubeconfigText(server, token));
         return new Kubectl(binary, path);
     }
@@ -126,7 +134,11 @@ public sealed class HostedSecurityEnvironment : IAsyncLifetime
     public HttpClient DirectHttp(System.Security.Cryptography.X509Certificates.X509Certificate2? clientCertificate = null) =>
         TrustingHttp.Create(ServingCaPem, clientCertificate);
 
-    private string HostKubeconfig(string token) => _dir.File($"host-{token}.kubeconfig");
+    private string HostKubeconfig(string token) => _dir.File($"host-{FileKey(token)}.kubeconfig");
+
+    // File names must not hold a token: paths get logged, and the log tests search for tokens.
+    private static string FileKey(string token) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(token)))[..10];
 
     private string KubeconfigText(string server, string token) => $$"""
         apiVersion: v1

@@ -101,6 +101,25 @@ public sealed class HostedSecurityTests(HostedSecurityEnvironment env) : IClassF
     }
 
     [Fact]
+    public async Task Logs_AfterSyncAndSearchesThroughTheHost_NoMemberTokenNorUserToken()
+    {
+        using var viewer = await env.HostKubectlAsync(HostedSecurityEnvironment.ViewerToken, search: true);
+        await viewer.OkAsync("get", "deployments", "-A");
+        using var http = env.DirectHttp();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(env.Server.Url, _deployments));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", HostedSecurityEnvironment.NobodyToken);
+        using var response = await http.SendAsync(request);
+
+        // The member's token came from a host Secret (authenticationFrom); the users' tokens went to TokenReview.
+        var logs = env.Logs.Text;
+        logs.ShouldNotBeEmpty();
+        foreach (var token in new[] { env.Member.Token!, Convert.ToBase64String(Encoding.UTF8.GetBytes(env.Member.Token!)), HostedSecurityEnvironment.ViewerToken, HostedSecurityEnvironment.NobodyToken, "host-admin-token" })
+        {
+            logs.ShouldNotContain(token);
+        }
+    }
+
+    [Fact]
     public async Task Direct_UnknownToken_Unauthorized()
     {
         using var http = env.DirectHttp();

@@ -73,6 +73,54 @@ public sealed class OutboundSafetyTests : IAsyncLifetime
         status.ShouldNotContain(secret);
     }
 
+    // How a target that is no Kubernetes API server (a metadata service, an internal admin page) may answer.
+    [Theory]
+    [InlineData("html-version")]
+    [InlineData("text-after-version")]
+    [InlineData("json-not-status")]
+    [InlineData("long-status")]
+    public async Task Synchro_TargetAnsweringWithSecretBodies_NeitherStatusNorAnyLogRecordShowsMoreThanABoundedStatus(string answer)
+    {
+        const string secret = "ssrf-marker-7d2e";
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        await using var target = builder.Build();
+        var longMessage = secret + new string('x', 2000) + "tail-" + secret;
+        target.MapFallback((HttpContext context) => (answer, context.Request.Path.Value) switch
+        {
+            ("html-version", _) => Results.Text($"<html><body>{secret}</body></html>", "text/html"),
+            (_, "/version") => Results.Text("""{"major":"1","minor":"30","gitVersion":"v1.30.2"}""", "application/json"),
+            ("text-after-version", _) => Results.Text($"{secret} AccessKeyId=AKIA{secret}", "text/plain"),
+            ("json-not-status", _) => Results.Text($$"""{"Code":"Success","SecretAccessKey":"{{secret}}","Token":"{{secret}}"}""", "application/json", statusCode: 403),
+            _ => Results.Text($$"""{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"Forbidden","code":403,"message":"{{longMessage}}"}""", "application/json", statusCode: 403),
+        });
+        await target.StartAsync();
+        var url = target.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+        await using var server = await CredentialServer.StartAsync(_dir.Path, "--Synchro:HealthInterval", "00:00:01");
+        using var admin = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator })
+        {
+            DefaultRequestHeaders = { Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", CredentialServer.AdminToken) },
+        };
+        await CreateAsync(admin, server.Url, url, ["configmaps"]);
+
+        var status = await StatusWhenAsync(admin, server.Url, s => s.Contains("\"status\":\"False\"", StringComparison.Ordinal) && s.Contains("message", StringComparison.Ordinal));
+        var logs = server.Logs.Text;
+        if (answer == "long-status")
+        {
+            // A Kubernetes Status is reported, its message cut to 512 characters: the start may show, the rest never.
+            status.ShouldNotContain("tail-" + secret);
+            logs.ShouldNotContain("tail-" + secret, customMessage: string.Join('\n', logs.Split('\n').Where(l => l.Contains("tail-" + secret, StringComparison.Ordinal)).Select(l => l[..Math.Min(l.Length, 1500)])));
+        }
+        else
+        {
+            status.ShouldNotContain(secret);
+            logs.ShouldNotContain(secret, customMessage: string.Join('\n', logs.Split('\n').Where(l => l.Contains(secret, StringComparison.Ordinal)).Select(l => l[..Math.Min(l.Length, 1500)])));
+        }
+
+        logs.ShouldNotBeEmpty();
+    }
+
     [Fact]
     public async Task Synchro_SecretsRequestedWithoutTheSetting_SkippedWithAReasonWhileTheRestSyncs()
     {
@@ -108,7 +156,9 @@ public sealed class OutboundSafetyTests : IAsyncLifetime
         body.ShouldNotContain(Convert.ToBase64String(Encoding.UTF8.GetBytes("hunter2-outbound")));
     }
 
-    private async Task CreateAsync(InProcessServer server, string apiserver, string[] resources)
+    private Task CreateAsync(InProcessServer server, string apiserver, string[] resources) => CreateAsync(_http, server.Url, apiserver, resources);
+
+    private async Task CreateAsync(HttpClient http, Uri server, string apiserver, string[] resources)
     {
         var obj = new JsonObject
         {
@@ -123,17 +173,19 @@ public sealed class OutboundSafetyTests : IAsyncLifetime
                 ["syncResources"] = new JsonArray(new JsonObject { ["group"] = "", ["resources"] = new JsonArray([.. resources.Select(r => JsonValue.Create(r))]) }),
             },
         };
-        using var response = await _http.PostAsync(new Uri(server.Url, _clusters), new StringContent(obj.ToJsonString(), Encoding.UTF8, "application/json"));
+        using var response = await http.PostAsync(new Uri(server, _clusters), new StringContent(obj.ToJsonString(), Encoding.UTF8, "application/json"));
         ((int)response.StatusCode).ShouldBe(201, await response.Content.ReadAsStringAsync());
     }
 
-    private static async Task<string> StatusWhenAsync(InProcessServer server, Func<string, bool> condition)
+    private static Task<string> StatusWhenAsync(InProcessServer server, Func<string, bool> condition) => StatusWhenAsync(_http, server.Url, condition);
+
+    private static async Task<string> StatusWhenAsync(HttpClient http, Uri server, Func<string, bool> condition)
     {
         var status = "";
         await Eventually.UntilAsync(
             async () =>
             {
-                var obj = JsonNode.Parse(await _http.GetStringAsync(new Uri(server.Url, _clusters + "/member")))!;
+                var obj = JsonNode.Parse(await http.GetStringAsync(new Uri(server, _clusters + "/member")))!;
                 status = obj["status"]?.ToJsonString() ?? "";
                 return condition(status);
             },

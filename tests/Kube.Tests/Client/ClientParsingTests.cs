@@ -81,6 +81,21 @@ public sealed class ClientParsingTests
         e.StatusMessage.ShouldNotBeNullOrEmpty();
     }
 
+    [Fact]
+    public void KubeStatus_NonStatusOrLongStatusBody_ExceptionMessageShowsNoBodyAndABoundedStatus()
+    {
+        var plain = KubeStatus.FromResponse(HttpStatusCode.Forbidden, "{\"SecretAccessKey\":\"marker-1\"}"u8);
+        var status = KubeStatus.FromResponse(HttpStatusCode.Forbidden,
+            Encoding.UTF8.GetBytes($$"""{"kind":"Status","status":"Failure","reason":"Forbidden","code":403,"message":"{{new string('x', 600)}}marker-2"}"""));
+
+        // The exception's message is what logs print: a non-Status body never, a Status message cut to 512 characters.
+        plain.Message.ShouldBe("Kubernetes API error 403 (Forbidden): the answer was not a Kubernetes Status (30 bytes); its body is not shown");
+        plain.StatusMessage!.ShouldContain("marker-1");
+        status.Message.ShouldNotContain("marker-2");
+        status.Message.ShouldEndWith("...");
+        status.StatusMessage!.ShouldEndWith("marker-2");
+    }
+
     [Theory]
     [InlineData(HttpStatusCode.TooManyRequests, true)]
     [InlineData(HttpStatusCode.InternalServerError, true)]
