@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace Clusterpedia.ApiServer.Tests.Demo;
 
 /// <summary>
@@ -119,6 +121,27 @@ public sealed class LocalDemoTests(LocalDemo demo) : IClassFixture<LocalDemo>
         admin.Where(r => r.Namespace == "default" && r.Cluster == "cluster-1").Select(r => r.Name).Order(StringComparer.Ordinal)
             .ShouldBe(viewer.Select(r => r.Name).Order(StringComparer.Ordinal));
         admin.Select(r => r.Cluster).Distinct().Order(StringComparer.Ordinal).ShouldBe(["cluster-1", "cluster-2"]);
+    }
+
+    [Fact]
+    public async Task RawLists_ViewerThroughTheHost_RemainingCountAndCollectionOnlyWhatTheViewerSees()
+    {
+        using var kubectl = new Kubectl(Kubectl.Newest, demo.Kubeconfig);
+        var visible = Rows(await kubectl.OkAsync("--context", "viewer", "--cluster", "clusterpedia", "get", "pods", "-A")).Count;
+
+        var page = JsonNode.Parse(await kubectl.OkAsync("--context", "viewer", "get", "--raw", "/apis/clusterpedia.io/v1beta1/resources/api/v1/pods?limit=1"))!;
+        var collection = JsonNode.Parse(await kubectl.OkAsync("--context", "viewer", "get", "--raw", "/apis/clusterpedia.io/v1beta1/collectionresources/workloads"))!;
+
+        // remainingItemCount counts what this user may see, not the whole table.
+        visible.ShouldBeGreaterThan(1);
+        page["items"]!.AsArray().Count.ShouldBe(1);
+        page["metadata"]!["remainingItemCount"]!.GetValue<long>().ShouldBe(visible - 1);
+        // The hello deployment (and its ReplicaSet) in cluster-1/default, nothing of cluster-2 or other namespaces.
+        var items = collection["items"]!.AsArray();
+        items.ShouldNotBeEmpty();
+        items.ShouldAllBe(i => i!["metadata"]!["namespace"]!.GetValue<string>() == "default"
+            && i["metadata"]!["annotations"]!["shadow.clusterpedia.io/cluster-name"]!.GetValue<string>() == "cluster-1");
+        items.Select(i => i!["metadata"]!["name"]!.GetValue<string>()).ShouldContain("hello");
     }
 
     private static List<(string Namespace, string Cluster, string Name)> Rows(string table) =>
