@@ -1,4 +1,5 @@
 using System.Collections;
+using System.ComponentModel.DataAnnotations;
 using System.Reflection;
 
 namespace Clusterpedia.ApiServer.Configuration;
@@ -22,6 +23,9 @@ internal sealed class ConfigShape
 
     /// <summary>The CLR type of a scalar (nullable unwrapped).</summary>
     public Type? ScalarType { get; }
+
+    /// <summary>The values a <c>[AllowedValues]</c> property takes (compared ignoring case), if it has the attribute.</summary>
+    public IReadOnlyList<string>? AllowedValues { get; private init; }
 
     /// <summary>A scalar of a nullable value type (<c>int?</c>): empty text binds as null.</summary>
     public bool Nullable { get; }
@@ -107,6 +111,14 @@ internal sealed class ConfigShape
             }
 
             var shape = For(property.PropertyType, visiting);
+            if (shape.Kind is ConfigShapeKind.Scalar && property.GetCustomAttribute<AllowedValuesAttribute>() is { } allowed)
+            {
+                shape = new ConfigShape(shape.Kind, shape.ScalarType, null, shape.Nullable)
+                {
+                    AllowedValues = [.. allowed.Values.Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? "")],
+                };
+            }
+
             // The binder sets a property through a public setter, or fills the collection or object a getter returns;
             // a get-only scalar (a computed value such as Enabled) is never bound, so configuring it would be ignored.
             var settable = property.SetMethod is { IsPublic: true };

@@ -92,6 +92,10 @@ internal static class ConfigurationChecker
                     {
                         Add($"{Show(path)}: \"{Truncate(value!)}\" is not {error}");
                     }
+                    else if (hasValue && shape.AllowedValues is { } allowed && !allowed.Contains(value!, StringComparer.OrdinalIgnoreCase))
+                    {
+                        Add($"{Show(path)}: \"{Truncate(value!)}\" is not one of {string.Join(", ", allowed)}");
+                    }
 
                     break;
                 case ConfigShapeKind.Object:

@@ -54,6 +54,8 @@ public sealed class ConfigSchemaTests
     [InlineData("""{"Limits":5}""", "Limits is a section with the keys MaxRequestBodyBytes,")]
     [InlineData("""{"Limits":{"Query":{"MaxLimt":5}}}""", "Limits:Query:MaxLimt is not a known key; known keys of Limits:Query: MaxSelectorRequirements,")]
     [InlineData("""{"Synchro":{"HostKubeconfig":null,"PageSize":null},"Logging":{"Anything":{"Goes":1}},"Kestrel":{}}""", null)]
+    [InlineData("""{"Storage":{"Engine":"oracle"}}""", "Storage:Engine: \"oracle\" is not one of sqlite, postgres, mysql, postgresql, mariadb")]
+    [InlineData("""{"Storage":{"Engine":"PostgreSQL"}}""", null)]
     [InlineData("""{"Security":{"PerUserResults":{"RefreshInterval":""}}}""", "Security:PerUserResults:RefreshInterval: \"\" is not a duration")]
     public void Check_ShapesOfClusterpediaConfig_ReportedWithTheKey(string json, string? expected)
     {

@@ -90,7 +90,18 @@ public sealed class ConfigurationStartupTests : IDisposable
         var run = await StartAsync(new() { ["CLUSTERPEDIA_CONFIG"] = """{"Storage":{"Engine":"oracle"}}""" });
 
         run.ExitCode.ShouldBe(ServerCommand.InvalidConfigurationExitCode, run.ToString());
-        run.Stderr.ShouldContain("Storage:Engine must be 'sqlite', 'postgres' or 'mysql'", Case.Sensitive, run.ToString());
+        run.Stderr.ShouldContain("CLUSTERPEDIA_CONFIG: Storage:Engine: \"oracle\" is not one of sqlite, postgres, mysql", Case.Sensitive, run.ToString());
+        run.Stderr.ShouldNotContain("   at ", Case.Sensitive, "no stack trace for a configuration error");
+    }
+
+    [Fact]
+    public async Task Start_ValueOutOfRange_FailsWithTheOptionsValidation()
+    {
+        var run = await StartAsync(new() { ["CLUSTERPEDIA_CONFIG"] = """{"Limits":{"MaxBodyDepth":100},"Synchro":{"PageSize":0}}""" });
+
+        run.ExitCode.ShouldBe(ServerCommand.InvalidConfigurationExitCode, run.ToString());
+        run.Stderr.ShouldContain("clusterpedia: invalid configuration:", Case.Sensitive, run.ToString());
+        run.Stderr.ShouldContain("MaxBodyDepth", Case.Sensitive, run.ToString());
         run.Stderr.ShouldNotContain("   at ", Case.Sensitive, "no stack trace for a configuration error");
     }
 
