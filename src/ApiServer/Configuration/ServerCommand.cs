@@ -20,6 +20,7 @@ public static class ServerCommand
         ArgumentNullException.ThrowIfNull(stderr);
         var print = args.Contains(PrintConfigFlag, StringComparer.Ordinal);
         args = [.. args.Where(a => !a.Equals(PrintConfigFlag, StringComparison.Ordinal))];
+        WebApplication app;
         try
         {
             if (print)
@@ -34,22 +35,34 @@ public static class ServerCommand
                 }
             }
 
-            var app = ServerApp.Create(args);
+            app = ServerApp.Create(args);
+        }
+        catch (Exception e) when (e is InvalidOperationException or OptionsValidationException or FormatException or IOException)
+        {
+            // Everything that fails while the server is assembled comes from its configuration: a key, a value, a file
+            // it names (a missing certificate, a token file, plain HTTP without --insecure-http).
+            return await RefuseAsync(stderr, e).ConfigureAwait(false);
+        }
+
+        try
+        {
             await using (app.ConfigureAwait(false))
             {
                 await app.RunAsync().ConfigureAwait(false);
                 return 0;
             }
         }
-        catch (InvalidConfigurationException e)
-        {
-            await stderr.WriteLineAsync("clusterpedia: invalid configuration:\n" + e.Message).ConfigureAwait(false);
-            return InvalidConfigurationExitCode;
-        }
         catch (OptionsValidationException e)
         {
-            await stderr.WriteLineAsync("clusterpedia: invalid configuration:\n" + string.Join('\n', e.Failures)).ConfigureAwait(false);
-            return InvalidConfigurationExitCode;
+            // ValidateOnStart: the options' own rules (ranges, required values) checked as the host starts.
+            return await RefuseAsync(stderr, e).ConfigureAwait(false);
         }
+    }
+
+    private static async Task<int> RefuseAsync(TextWriter stderr, Exception e)
+    {
+        var message = e is OptionsValidationException validation ? string.Join('\n', validation.Failures) : e.Message;
+        await stderr.WriteLineAsync("clusterpedia: invalid configuration:\n" + message).ConfigureAwait(false);
+        return InvalidConfigurationExitCode;
     }
 }

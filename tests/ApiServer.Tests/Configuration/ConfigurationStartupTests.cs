@@ -105,6 +105,16 @@ public sealed class ConfigurationStartupTests : IDisposable
         run.Stderr.ShouldNotContain("   at ", Case.Sensitive, "no stack trace for a configuration error");
     }
 
+    [Fact]
+    public async Task Start_RefusedWhileAssembling_MessageWithoutStackTrace()
+    {
+        var run = await StartAsync([], "--urls", "http://127.0.0.1:0");
+
+        run.ExitCode.ShouldBe(ServerCommand.InvalidConfigurationExitCode, run.ToString());
+        run.Stderr.ShouldContain("plain HTTP is served only with --insecure-http", Case.Sensitive, run.ToString());
+        run.Stderr.ShouldNotContain("   at ", Case.Sensitive, "no stack trace for a configuration error");
+    }
+
     public void Dispose() => _dir.Delete();
 
     // A real start (no --print-config), on a database and certificate directory of the test's own.
