@@ -1,4 +1,3 @@
-using Clusterpedia.ApiServer;
+using Clusterpedia.ApiServer.Configuration;
 
-var app = ServerApp.Create(args);
-await app.RunAsync().ConfigureAwait(false);
+return await ServerCommand.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);

@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using Clusterpedia.ApiServer.Admission;
 using Clusterpedia.ApiServer.Clusters;
 using Clusterpedia.ApiServer.Collections;
+using Clusterpedia.ApiServer.Configuration;
 using Clusterpedia.ApiServer.Discovery;
 using Clusterpedia.ApiServer.Http;
 using Clusterpedia.ApiServer.Observability;
@@ -34,24 +35,56 @@ public static class ServerApp
 
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        args = SecuritySetup.NormalizeFlags(args);
-        var builder = WebApplication.CreateBuilder(args);
-        builder.Configuration.AddCommandLine(args, new Dictionary<string, string>(_switches.Concat(SecuritySetup.Switches), StringComparer.Ordinal));
-        configure?.Invoke(builder);
-        var roles = builder.Configuration.GetSection(ServerRoles.Section).Get<ServerRoles>() ?? new ServerRoles();
-        if (!roles.Api && !roles.Synchro)
+        var (builder, roles) = CreateBuilder(args, configure);
+        var app = builder.Build();
+        app.Services.GetRequiredService<ServerMetrics>();
+        app.UseMiddleware<MetricsMiddleware>();
+        app.UseMiddleware<StatusMiddleware>();
+        app.UseServerSecurity();
+        if (roles.Api)
         {
-            throw new InvalidOperationException("Roles: --api=false and --synchro=false together leave the process nothing to do; keep at least one");
+            app.MapClusterpedia();
+        }
+        else
+        {
+            // Synchro-only: health and metrics, and a 404 Status for everything else (search included).
+            app.MapHealth();
+            app.MapFallback(() => { throw ApiException.PathNotFound(); });
         }
 
-        builder.Services.AddStorage(o => builder.Configuration.GetSection("Storage").Bind(o));
+        return app;
+    }
+
+    /// <summary>The configuration read and checked and the services registered, nothing built yet (--print-config stops here).</summary>
+    internal static (WebApplicationBuilder Builder, ServerRoles Roles) CreateBuilder(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        args = SecuritySetup.NormalizeFlags(args);
+        var builder = WebApplication.CreateBuilder(args);
+        ClusterpediaConfig.Add(builder.Configuration, Environment.GetEnvironmentVariable(ClusterpediaConfig.EnvironmentVariable));
+        builder.Configuration.AddCommandLine(args, new Dictionary<string, string>(_switches.Concat(SecuritySetup.Switches), StringComparer.Ordinal));
+        configure?.Invoke(builder);
+
+        // These two sections are read before the services are registered; the whole check comes after.
+        ConfigurationChecker.ThrowIfInvalid(builder.Configuration, ConfigSchema.Of((ServerRoles.Section, typeof(ServerRoles)), (SecurityOptions.Section, typeof(SecurityOptions))), typesOnly: true);
+        var roles = builder.Configuration.GetSection(ServerRoles.Section).Get<ServerRoles>() ?? new ServerRoles();
+        builder.Services.AddOptions<ServerRoles>().Bind(builder.Configuration.GetSection(ServerRoles.Section));
+        if (!roles.Api && !roles.Synchro)
+        {
+            throw new InvalidConfigurationException("Roles: --api=false and --synchro=false together leave the process nothing to do; keep at least one");
+        }
+
+        // Bound (rather than configured by a callback) so that the configuration schema sees the section.
+        builder.Services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection("Storage"));
+        builder.Services.AddStorage(_ => { });
         builder.Services.AddClusterSynchro(builder.Configuration.GetSection("Synchro"), runSynchros: roles.Synchro);
         builder.Services.Configure<CredentialEncryptionOptions>(builder.Configuration.GetSection(CredentialEncryptionOptions.Section));
         builder.Services.AddRequestLimits(builder.Configuration.GetSection(RequestLimits.Section));
+
+        // Registered in every role: one configuration serves API and synchro processes alike, and is checked whole.
+        builder.Services.AddOptions<QueryLimits>().Bind(builder.Configuration.GetSection(QueryLimits.Section)).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<PerUserResultsOptions>().Bind(builder.Configuration.GetSection(PerUserResultsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         if (roles.Api)
         {
-            builder.Services.AddOptions<QueryLimits>().Bind(builder.Configuration.GetSection(QueryLimits.Section)).ValidateDataAnnotations().ValidateOnStart();
-            builder.Services.AddOptions<PerUserResultsOptions>().Bind(builder.Configuration.GetSection(PerUserResultsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
             builder.Services.AddSingleton<MemberAccess>();
             builder.Services.AddSingleton<SearchHandler>();
             builder.Services.AddSingleton<WatchHandler>();
@@ -75,22 +108,10 @@ public static class ServerApp
             metrics.AddView(instrument => ReferenceEquals(instrument.Meter.Scope, own) ? null : MetricStreamConfiguration.Drop);
         });
 
-        var app = builder.Build();
-        app.Services.GetRequiredService<ServerMetrics>();
-        app.UseMiddleware<MetricsMiddleware>();
-        app.UseMiddleware<StatusMiddleware>();
-        app.UseServerSecurity();
-        if (roles.Api)
-        {
-            app.MapClusterpedia();
-        }
-        else
-        {
-            // Synchro-only: health and metrics, and a 404 Status for everything else (search included).
-            app.MapHealth();
-            app.MapFallback(() => { throw ApiException.PathNotFound(); });
-        }
-
-        return app;
+        // Every options section is registered now: unknown keys and values of the wrong type fail the start here.
+        var schema = ConfigSchema.FromServices(builder.Services);
+        ConfigurationChecker.ThrowIfInvalid(builder.Configuration, schema);
+        builder.Services.AddSingleton(schema);
+        return (builder, roles);
     }
 }

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Clusterpedia.Storage;
 
 /// <summary>Which engine stores the resources and where. Bound from configuration (section <c>Storage</c>).</summary>
@@ -8,6 +10,8 @@ public sealed class StorageOptions
     public const string MySql = "mysql";
 
     /// <summary><c>sqlite</c> (embedded default), <c>postgres</c> or <c>mysql</c> (MySQL 8 or MariaDB 10.6+).</summary>
+    /// <remarks>The allowed values are also read by the server's configuration check, which names them when a value is not one.</remarks>
+    [AllowedValues(Sqlite, Postgres, MySql, "postgresql", "mariadb")]
     public string Engine { get; set; } = Sqlite;
 
     /// <summary>ADO.NET connection string of the engine.</summary>

@@ -12,15 +12,23 @@ namespace Clusterpedia.ClusterSynchro.Synchro;
 internal static class ClusterConnection
 {
     /// <summary>The options, after <paramref name="targets"/> allowed their server: every connection stays within the policy.</summary>
-    public static async Task<KubeClientOptions> CreateAsync(PediaClusterSpec spec, OutboundTargetPolicy targets, CancellationToken ct)
+    public static async Task<KubeClientOptions> CreateAsync(PediaClusterSpec spec, OutboundTargetPolicy targets, ExecPluginPolicy exec, CancellationToken ct)
     {
-        var options = await CreateAsync(spec, ct).ConfigureAwait(false);
+        var options = await CreateAsync(spec, exec, ct).ConfigureAwait(false);
         var field = spec.Kubeconfig is not null ? "spec.kubeconfig: server" : "spec.apiserver";
         var allow = await targets.CheckAsync(field, options.Server, ct).ConfigureAwait(false);
         return options.WithAllowAddress(allow);
     }
 
-    private static async Task<KubeClientOptions> CreateAsync(PediaClusterSpec spec, CancellationToken ct)
+    /// <summary>What <see cref="SynchroOptions.ExecPluginCommands"/> allows a PediaCluster's kubeconfig.</summary>
+    public static ExecPluginPolicy ExecPolicy(SynchroOptions options) => new()
+    {
+        Allowed = options.ExecPluginCommands.Count > 0,
+        AllowedCommands = [.. options.ExecPluginCommands],
+        Timeout = options.ExecPluginTimeout,
+    };
+
+    private static async Task<KubeClientOptions> CreateAsync(PediaClusterSpec spec, ExecPluginPolicy exec, CancellationToken ct)
     {
         if (spec.AuthenticationError is not null)
         {
@@ -34,7 +42,7 @@ internal static class ClusterConnection
 
         if (spec.Kubeconfig is not null)
         {
-            return await FromKubeconfigAsync(spec.Kubeconfig, ct).ConfigureAwait(false);
+            return await FromKubeconfigAsync(spec.Kubeconfig, exec, ct).ConfigureAwait(false);
         }
 
         if (spec.ApiServer is null)
@@ -57,7 +65,7 @@ internal static class ClusterConnection
         }
     }
 
-    private static async Task<KubeClientOptions> FromKubeconfigAsync(string base64, CancellationToken ct)
+    private static async Task<KubeClientOptions> FromKubeconfigAsync(string base64, ExecPluginPolicy exec, CancellationToken ct)
     {
         string yaml;
         try
@@ -74,7 +82,12 @@ internal static class ClusterConnection
             // No base directory: file references in a kubeconfig sent through the API must not read the server's disk
             // relative to its working directory by accident; absolute paths still resolve, as with Clusterpedia.
             var config = Kubeconfig.Parse(yaml);
+            config.ExecPlugins = exec;
             return await config.ToOptionsAsync(null, ct).ConfigureAwait(false);
+        }
+        catch (FormatException e) when (!exec.Allowed && e.Message.Contains("exec credential plugins", StringComparison.Ordinal))
+        {
+            throw new InvalidSpecException($"spec.kubeconfig: {e.Message}; Synchro:ExecPluginCommands lists the plugin commands PediaCluster kubeconfigs may run (docs/security.md)", e);
         }
         catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException or ArgumentException)
         {

@@ -22,6 +22,7 @@ internal sealed partial class HealthMonitor(string name, SynchroOptions options,
     {
         Server = o.Server,
         BearerToken = o.BearerToken,
+        BearerTokenSource = o.BearerTokenSource,
         CertificateAuthorityPem = o.CertificateAuthorityPem,
         ClientCertificatePem = o.ClientCertificatePem,
         ClientKeyPem = o.ClientKeyPem,

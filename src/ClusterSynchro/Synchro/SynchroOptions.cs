@@ -99,4 +99,15 @@ public sealed class SynchroOptions
     /// allowed above.
     /// </summary>
     public IList<string> AllowedTargets { get; } = [];
+
+    /// <summary>
+    /// Exec credential plugins a PediaCluster's <c>spec.kubeconfig</c> may run: absolute paths of the commands. Empty
+    /// (the default) refuses every kubeconfig with an <c>exec</c> user, since a plugin is a command the server runs
+    /// and anyone who may create PediaClusters would choose it. The host kubeconfig (<c>HostKubeconfig</c>) is the
+    /// operator's own file and may always use plugins.
+    /// </summary>
+    public IList<string> ExecPluginCommands { get; } = [];
+
+    /// <summary>Longest run of an exec credential plugin of a PediaCluster's kubeconfig; it is stopped after this.</summary>
+    public TimeSpan ExecPluginTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

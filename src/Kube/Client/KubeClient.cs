@@ -259,6 +259,34 @@ public sealed class KubeClient : IDisposable
     // repeated create or delete answers 409 or 404, so a retry after a lost answer never applies a change twice.
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, Uri uri, string accept, ReadOnlyMemory<byte>? body, CancellationToken cancellationToken)
     {
+        if (_options.BearerTokenSource is not { } source)
+        {
+            return await SendOnceAsync(method, uri, accept, body, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        var token = await source.GetTokenAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await SendOnceAsync(method, uri, accept, body, token, cancellationToken).ConfigureAwait(false);
+        }
+        catch (KubeApiException e) when (e.StatusCode == 401)
+        {
+            // An expired or rotated credential: as client-go does for exec plugins and token files, fetch it again
+            // and try once more.
+            source.Invalidate(token);
+            var fresh = await source.GetTokenAsync(cancellationToken).ConfigureAwait(false);
+            if (string.Equals(fresh, token, StringComparison.Ordinal))
+            {
+                throw;
+            }
+
+            return await SendOnceAsync(method, uri, accept, body, fresh, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendOnceAsync(HttpMethod method, Uri uri, string accept, ReadOnlyMemory<byte>? body, string? token, CancellationToken cancellationToken)
+    {
+        token ??= _options.BearerToken;
         HttpResponseMessage response;
         try
         {
@@ -273,14 +301,14 @@ public sealed class KubeClient : IDisposable
                         message.Content.Headers.ContentType = new MediaTypeHeaderValue(JsonAccept);
                     }
 
-                    if (!string.IsNullOrEmpty(state.self._options.BearerToken))
+                    if (!string.IsNullOrEmpty(state.token))
                     {
-                        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", state.self._options.BearerToken);
+                        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", state.token);
                     }
 
                     return await state.self._http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
                 },
-                (self: this, method, uri, accept, body),
+                (self: this, method, uri, accept, body, token),
                 cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutRejectedException e)

@@ -10,6 +10,9 @@ public sealed class KubeClientOptions
 
     public string? BearerToken { get; init; }
 
+    /// <summary>A token that can change (rotated token file, exec credential plugin); wins over <see cref="BearerToken"/>.</summary>
+    public IBearerTokenSource? BearerTokenSource { get; init; }
+
     /// <summary>PEM bundle of the CAs that sign the server certificate; null uses the system trust store.</summary>
     public string? CertificateAuthorityPem { get; init; }
 

@@ -32,6 +32,16 @@ public sealed class Kubeconfig
     /// <summary>Directory that relative file paths are resolved against (the kubeconfig's own directory).</summary>
     public string? BaseDirectory { get; }
 
+    /// <summary>
+    /// Whether a user's <c>exec</c> credential plugin may run. <see cref="Parse"/> gives
+    /// <see cref="ExecPluginPolicy.Disallowed"/> (text from elsewhere, e.g. a PediaCluster's spec.kubeconfig);
+    /// <see cref="LoadFileAsync"/> gives <see cref="ExecPluginPolicy.AllowAll"/> (a file the operator chose).
+    /// </summary>
+    public ExecPluginPolicy ExecPlugins { get; set; } = ExecPluginPolicy.Disallowed;
+
+    /// <summary>Clock of the token sources (exec plugin expiry, token file re-reads).</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
     public IReadOnlyCollection<string> ContextNames => _contexts.Keys;
 
     public IReadOnlyCollection<string> ClusterNames => _clusters.Keys;
@@ -67,7 +77,9 @@ public sealed class Kubeconfig
     {
         var full = Path.GetFullPath(path);
         var text = await File.ReadAllTextAsync(full, cancellationToken).ConfigureAwait(false);
-        return Parse(text, Path.GetDirectoryName(full));
+        var config = Parse(text, Path.GetDirectoryName(full));
+        config.ExecPlugins = ExecPluginPolicy.AllowAll;
+        return config;
     }
 
     /// <summary>Options for <paramref name="context"/> (the current context when null).</summary>
@@ -114,13 +126,24 @@ public sealed class Kubeconfig
 
         var ca = await DataOrFileAsync(cluster, "certificate-authority-data", "certificate-authority", cancellationToken).ConfigureAwait(false);
         string? token = null, cert = null, key = null;
+        IBearerTokenSource? tokenSource = null;
+        var insecure = string.Equals(Scalar(cluster, "insecure-skip-tls-verify"), "true", StringComparison.OrdinalIgnoreCase);
         if (user is not null)
         {
             token = Scalar(user, "token");
             var tokenFile = Scalar(user, "tokenFile");
             if (string.IsNullOrEmpty(token) && !string.IsNullOrEmpty(tokenFile))
             {
-                token = (await File.ReadAllTextAsync(Resolve(tokenFile), cancellationToken).ConfigureAwait(false)).Trim();
+                // Read now, so a missing file fails here, and again whenever it is rotated.
+                var file = new FileTokenSource(Resolve(tokenFile), TimeProvider);
+                await file.GetTokenAsync(cancellationToken).ConfigureAwait(false);
+                tokenSource = file;
+            }
+
+            if (string.IsNullOrEmpty(token) && user.Children.TryGetValue(new YamlScalarNode("exec"), out var execNode))
+            {
+                var info = new ExecClusterInfo(server, Scalar(cluster, "tls-server-name"), insecure, ca);
+                tokenSource = ExecSource(execNode as YamlMappingNode ?? throw new FormatException("user's exec must be a mapping"), info);
             }
 
             cert = await DataOrFileAsync(user, "client-certificate-data", "client-certificate", cancellationToken).ConfigureAwait(false);
@@ -131,12 +154,93 @@ public sealed class Kubeconfig
         {
             Server = serverUri,
             CertificateAuthorityPem = ca,
-            InsecureSkipTlsVerify = string.Equals(Scalar(cluster, "insecure-skip-tls-verify"), "true", StringComparison.OrdinalIgnoreCase),
+            InsecureSkipTlsVerify = insecure,
             TlsServerName = Scalar(cluster, "tls-server-name"),
             BearerToken = string.IsNullOrEmpty(token) ? null : token,
+            BearerTokenSource = tokenSource,
             ClientCertificatePem = cert,
             ClientKeyPem = key,
         };
+    }
+
+    private ExecCredentialSource ExecSource(YamlMappingNode exec, ExecClusterInfo cluster)
+    {
+        if (!ExecPlugins.Allowed)
+        {
+            throw new FormatException("user: exec credential plugins are not allowed in this kubeconfig (a plugin is a command the server would run)");
+        }
+
+        var command = Scalar(exec, "command");
+        if (string.IsNullOrWhiteSpace(command))
+        {
+            throw new FormatException("user: exec.command is required");
+        }
+
+        // As client-go: a relative command with a directory part is relative to the kubeconfig's directory.
+        if (!Path.IsPathRooted(command) && command.Contains('/', StringComparison.Ordinal))
+        {
+            command = Resolve(command);
+        }
+
+        if (ExecPlugins.AllowedCommands.Count > 0 && !ExecPlugins.AllowedCommands.Contains(FullCommandPath(command), StringComparer.Ordinal))
+        {
+            throw new FormatException($"user: exec.command {command} is not one of the allowed plugin commands");
+        }
+
+        var apiVersion = Scalar(exec, "apiVersion");
+        if (apiVersion is not ("client.authentication.k8s.io/v1" or "client.authentication.k8s.io/v1beta1"))
+        {
+            throw new FormatException($"user: exec.apiVersion \"{apiVersion}\" is not client.authentication.k8s.io/v1 or client.authentication.k8s.io/v1beta1");
+        }
+
+        // v1 requires interactiveMode; v1beta1 defaults it to IfAvailable.
+        var interactive = Scalar(exec, "interactiveMode");
+        if (string.IsNullOrEmpty(interactive))
+        {
+            interactive = apiVersion.EndsWith("/v1", StringComparison.Ordinal)
+                ? throw new FormatException("user: exec.interactiveMode is required with client.authentication.k8s.io/v1 (Never, IfAvailable or Always)")
+                : "IfAvailable";
+        }
+        else if (interactive is not ("Never" or "IfAvailable" or "Always"))
+        {
+            throw new FormatException($"user: exec.interactiveMode \"{interactive}\" is not Never, IfAvailable or Always");
+        }
+
+        var args = exec.Children.TryGetValue(new YamlScalarNode("args"), out var argsNode) && argsNode is YamlSequenceNode argList
+            ? argList.OfType<YamlScalarNode>().Select(a => a.Value ?? "").ToList()
+            : [];
+        var env = new List<KeyValuePair<string, string>>();
+        if (exec.Children.TryGetValue(new YamlScalarNode("env"), out var envNode) && envNode is YamlSequenceNode envList)
+        {
+            foreach (var item in envList.OfType<YamlMappingNode>())
+            {
+                var name = Scalar(item, "name") ?? throw new FormatException("user: every exec.env item needs a name");
+                env.Add(new(name, Scalar(item, "value") ?? ""));
+            }
+        }
+
+        var provide = string.Equals(Scalar(exec, "provideClusterInfo"), "true", StringComparison.OrdinalIgnoreCase);
+        return new ExecCredentialSource(new ExecCredentialConfig(command, args, env, apiVersion, interactive, provide, cluster), ExecPlugins, TimeProvider);
+    }
+
+    // The absolute path a command runs from: as given when it has a directory part, else the first match on PATH.
+    private static string FullCommandPath(string command)
+    {
+        if (command.Contains('/', StringComparison.Ordinal))
+        {
+            return Path.GetFullPath(command);
+        }
+
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Combine(dir, command);
+            if (File.Exists(candidate))
+            {
+                return Path.GetFullPath(candidate);
+            }
+        }
+
+        return command;
     }
 
     // "-data" (base64) wins over the file path, as in client-go.

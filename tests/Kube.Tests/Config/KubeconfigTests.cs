@@ -83,7 +83,8 @@ public sealed class KubeconfigTests
             var options = await (await Kubeconfig.LoadFileAsync(path, CancellationToken.None)).ToOptionsAsync(null, CancellationToken.None);
 
             options.CertificateAuthorityPem.ShouldBe("CA-FILE");
-            options.BearerToken.ShouldBe("tok-from-file");
+            options.BearerToken.ShouldBeNull("a token file is read again when it rotates, through the token source");
+            (await options.BearerTokenSource!.GetTokenAsync(CancellationToken.None)).ShouldBe("tok-from-file");
             options.ClientCertificatePem.ShouldBe("CERT-FILE");
             options.ClientKeyPem.ShouldBe("KEY-FILE");
         }

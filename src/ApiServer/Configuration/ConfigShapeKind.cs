@@ -1,0 +1,9 @@
+namespace Clusterpedia.ApiServer.Configuration;
+
+internal enum ConfigShapeKind
+{
+    Scalar,
+    Object,
+    List,
+    Map,
+}
