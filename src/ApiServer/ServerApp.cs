@@ -46,6 +46,7 @@ public static class ServerApp
         builder.Services.AddStorage(o => builder.Configuration.GetSection("Storage").Bind(o));
         builder.Services.AddClusterSynchro(builder.Configuration.GetSection("Synchro"), runSynchros: roles.Synchro);
         builder.Services.Configure<CredentialEncryptionOptions>(builder.Configuration.GetSection(CredentialEncryptionOptions.Section));
+        builder.Services.Configure<Clusterpedia.ClusterSynchro.Workloads.Lua.LuaPluginOptions>(builder.Configuration.GetSection(Clusterpedia.ClusterSynchro.Workloads.Lua.LuaPluginOptions.Section));
         builder.Services.AddRequestLimits(builder.Configuration.GetSection(RequestLimits.Section));
         if (roles.Api)
         {

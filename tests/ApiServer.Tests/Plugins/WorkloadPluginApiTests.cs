@@ -62,6 +62,29 @@ public sealed class WorkloadPluginApiTests(StandaloneServer server) : IClassFixt
     }
 
     [Fact]
+    public async Task Status_PluginLoopsForever_ErrorAndDisabledShown()
+    {
+        using var kubectl = await server.KubectlAsync(StandaloneServer.AdminToken);
+        var name = Unique("a-loop");
+        await kubectl.OkAsync("apply", "-f", Manifest(name, "function GetWorkloadTypeAndName(m)\n  while true do end\nend"));
+        await Eventually.UntilAsync(async () => (await kubectl.OkAsync("get", "workloadplugins", name, "-o", "jsonpath={.status.loaded}")) == "true",
+            TimeSpan.FromSeconds(20), "the plugin is loaded");
+
+        // Every call runs over its budget and answers "not handled"; the fifth in a row disables the plugin.
+        for (var i = 0; i < 5; i++)
+        {
+            Runtime.Resolve(Encoding.UTF8.GetBytes(_ogMetadata)).ShouldBeNull();
+        }
+
+        await Eventually.UntilAsync(async () => (await kubectl.OkAsync("get", "workloadplugins", name, "-o", "jsonpath={.status.disabled}")) == "true",
+            TimeSpan.FromSeconds(20), "the status says disabled");
+        var error = await kubectl.OkAsync("get", "workloadplugins", name, "-o", "jsonpath={.status.error} {.status.errorLine}");
+        // Which budget runs out first depends on the machine's speed: 5,000,000 instructions or 250 ms.
+        error.ShouldMatch($"^{name}:2: (instruction budget exceeded \\(5000000 instructions\\)|timeout exceeded) 2$");
+        await kubectl.OkAsync("delete", "workloadplugin", name);
+    }
+
+    [Fact]
     public async Task Create_SyntaxError_Is422WithTheLuaLine()
     {
         using var kubectl = await server.KubectlAsync(StandaloneServer.AdminToken);

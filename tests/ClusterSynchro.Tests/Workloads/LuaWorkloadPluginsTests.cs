@@ -140,6 +140,18 @@ public sealed class LuaWorkloadPluginsTests : IDisposable
     }
 
     [Fact]
+    public void Resolve_SlowLoop_StoppedByTheWallClock()
+    {
+        using var plugins = new LuaWorkloadPlugins(
+            Options.Create(new LuaPluginOptions { MaxInstructions = long.MaxValue / 2, Timeout = TimeSpan.FromMilliseconds(50) }), TimeProvider.System);
+        plugins.Load("slow", "function GetWorkloadTypeAndName(m)\n  while true do end\nend\n");
+
+        plugins.Resolve(Encoding.UTF8.GetBytes(_ogMetadata)).ShouldBeNull();
+
+        plugins.StatusOf("slow")!.LastError.ShouldBe("slow:2: timeout exceeded");
+    }
+
+    [Fact]
     public void Resolve_MemoryBomb_ReportsMemoryLimit()
     {
         _plugins.Load("mem", "function GetWorkloadTypeAndName(m)\n local t = {}\n for i = 1, 1e9 do t[i] = string.rep('y', 4096) .. i end\nend\n");
