@@ -15,7 +15,7 @@ public sealed class HostedWorkloadPluginTests : IAsyncLifetime
 {
     private const string _collection = "/apis/plugins.clusterpedia.io/v1alpha1/workloadplugins";
     private readonly TempDirectory _dir = new("clusterpedia-hosted-plugins-");
-    private readonly HttpClient _http = new();
+    private HttpClient Http { get; } = new();
     private SimulatedCluster _host = null!;
     private InProcessServer _server = null!;
 
@@ -54,14 +54,14 @@ public sealed class HostedWorkloadPluginTests : IAsyncLifetime
         var runtime = _server.Services.GetRequiredService<IWorkloadPlugins>();
         var og = Encoding.UTF8.GetBytes("""{"ownerReferences":[{"apiVersion":"opengauss.sig/v1","kind":"OpenGaussCluster","name":"ogtest"}]}""");
 
-        using (var created = await _http.PostAsync(new Uri(_server.Url, _collection), new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json")))
+        using (var created = await Http.PostAsync(new Uri(_server.Url, _collection), new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json")))
         {
             created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
         }
 
         await Eventually.TrueAsync(() => runtime.Resolve(og) == new WorkloadRef("StatefulSet", "ogtest"), "the plugin is loaded");
 
-        using (var deleted = await _http.DeleteAsync(new Uri(_server.Url, _collection + "/opengauss")))
+        using (var deleted = await Http.DeleteAsync(new Uri(_server.Url, _collection + "/opengauss")))
         {
             deleted.StatusCode.ShouldBe(HttpStatusCode.OK, await deleted.Content.ReadAsStringAsync());
         }
@@ -71,7 +71,7 @@ public sealed class HostedWorkloadPluginTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        _http.Dispose();
+        Http.Dispose();
         await _server.DisposeAsync();
         await _host.DisposeAsync();
         _dir.Delete();
