@@ -50,6 +50,12 @@ internal static class PluginBench
             Report("no plugin", none, deployment, iterations);
         }
 
+        using (var trivial = Create())
+        {
+            trivial.Load("trivial", "function GetWorkloadTypeAndName(m) return \"\", \"\" end");
+            Report("a plugin that decodes nothing (fixed cost of a call)", trivial, deployment, iterations);
+        }
+
         using (var one = Create())
         {
             one.Load("opengauss", seed);

@@ -106,6 +106,7 @@ public sealed class LuaWorkloadPluginsTests : IDisposable
     [InlineData("caught-loop", "while true do pcall(function() while true do end end) end")]
     [InlineData("deep-recursion", "local function f(n) return 1 + f(n + 1) end return f(1), 'y'")]
     [InlineData("memory-bomb", "local t = {} local i = 0 while true do i = i + 1 t[i] = tostring(i) .. string.rep('x', 1000) end")]
+    [InlineData("decode-bomb", "local dkjson = require('dkjson') local s = string.rep('[[],', 250000) .. '[]]' local t = {} for i = 1, 1e6 do local v, p, e = dkjson.decode(s) assert(v, e) t[i] = v end")]
     [InlineData("gc-finalizer", "setmetatable({}, { __gc = function() while true do end end }) return 'x', 'y'")]
     [InlineData("runtime-error", "local t = nil return t.x, 'y'")]
     [InlineData("wrong-types", "return 1, {}")]

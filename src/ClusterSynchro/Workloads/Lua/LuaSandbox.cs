@@ -11,8 +11,8 @@ namespace Clusterpedia.ClusterSynchro.Workloads.Lua;
 /// One plugin's Lua 5.4 state (KeraLua's liblua54), not thread-safe: callers serialize. The state's allocator is ours
 /// and refuses to grow it past <see cref="LuaPluginOptions.MaxMemoryBytes"/> while plugin code runs (Lua then raises
 /// "not enough memory" inside the protected call). The sandbox itself (environment, budget hook, JSON module) is the
-/// trusted Lua chunk sandbox.lua; the only managed code Lua calls is the clock, which never raises a Lua error, so
-/// no longjmp ever crosses a managed frame.
+/// trusted Lua chunk sandbox.lua; the managed code Lua calls (the clock, the JSON decoder in LuaSandbox.Json.cs)
+/// never raises a Lua error, so no longjmp ever crosses a managed frame.
 /// </summary>
 internal sealed partial class LuaSandbox : IDisposable
 {
@@ -23,6 +23,7 @@ internal sealed partial class LuaSandbox : IDisposable
     private readonly string _chunkName;
     private readonly LuaAlloc _allocator;
     private readonly LuaFunction _clock;
+    private readonly LuaFunction _decodeJson;
     private readonly Stopwatch _watch = Stopwatch.StartNew();
     private readonly LuaState _lua;
     private readonly int _compileRef;
@@ -38,6 +39,7 @@ internal sealed partial class LuaSandbox : IDisposable
         _chunkName = "=" + pluginName;
         _allocator = Allocate;
         _clock = Clock;
+        _decodeJson = DecodeJson;
         _lua = new LuaState(_allocator, IntPtr.Zero) { Encoding = Encoding.UTF8 };
         _lua.OpenLibs();
         if (_lua.LoadString(_sandboxSource, "=sandbox") != LuaStatus.OK)
@@ -49,7 +51,8 @@ internal sealed partial class LuaSandbox : IDisposable
         _lua.PushCFunction(_clock);
         _lua.PushInteger(options.HookEvery);
         _lua.PushInteger(options.MaxRepBytes);
-        if (_lua.PCall(4, 2, 0) != LuaStatus.OK)
+        _lua.PushCFunction(_decodeJson);
+        if (_lua.PCall(5, 2, 0) != LuaStatus.OK)
         {
             throw new InvalidOperationException("the Lua sandbox does not start: " + _lua.ToString(-1));
         }
@@ -203,5 +206,6 @@ internal sealed partial class LuaSandbox : IDisposable
         _lua.Dispose();
         GC.KeepAlive(_allocator);
         GC.KeepAlive(_clock);
+        GC.KeepAlive(_decodeJson);
     }
 }

@@ -4,10 +4,9 @@
 -- decode(str [, pos [, nullval]]): objects become tables keyed by name, arrays tables indexed from 1, JSON null
 -- becomes nullval (nil by default, so the key is absent); returns the value and the position after it, or nil, the
 -- position of the error and a message.
-local rawpcall, rawerror, type, tonumber, tostring, setmetatable, pairs, next = pcall, error, type, tonumber, tostring, setmetatable, pairs, next
-local byte, sub, find, format, gsub, char = string.byte, string.sub, string.find, string.format, string.gsub, string.char
+local rawerror, type, tonumber, tostring, setmetatable, pairs, ipairs = error, type, tonumber, tostring, setmetatable, pairs, ipairs
+local byte, format, gsub = string.byte, string.format, string.gsub
 local concat, sort = table.concat, table.sort
-local utf8char = utf8.char
 local mathtype, huge = math.type, math.huge
 
 local M = { version = "clusterpedia-json 1" }
@@ -15,122 +14,19 @@ local M = { version = "clusterpedia-json 1" }
 -- The value dkjson calls json.null: passed as nullval, it stands for null in decoded tables; encoded, it is null.
 M.null = setmetatable({}, { __tostring = function() return "null" end, __metatable = "json null" })
 
-local failure = {} -- marks errors raised by the decoder itself, as opposed to budget errors that must travel on
-
-local function fail(pos, message)
-  rawerror({ [failure] = true, pos = pos, message = message }, 0)
-end
-
-local escapes = { [34] = '"', [92] = "\\", [47] = "/", [98] = "\b", [102] = "\f", [110] = "\n", [114] = "\r", [116] = "\t" }
-
-local function skip(s, pos)
-  local _, last = find(s, "^[ \t\r\n]*", pos)
-  return last + 1
-end
-
-local function scanstring(s, pos)
-  local parts, n, i = {}, 0, pos + 1
-  while true do
-    local at = find(s, '["\\]', i)
-    if not at then fail(pos, "unterminated string") end
-    if at > i then
-      n = n + 1
-      parts[n] = sub(s, i, at - 1)
-    end
-    if byte(s, at) == 34 then
-      return concat(parts), at + 1
-    end
-    local e = byte(s, at + 1)
-    if e == 117 then -- \uXXXX, with a following low surrogate joined to its high one
-      local hex = sub(s, at + 2, at + 5)
-      if not find(hex, "^%x%x%x%x$") then fail(at, "invalid \\u escape") end
-      local code = tonumber(hex, 16)
-      i = at + 6
-      if code >= 0xD800 and code <= 0xDBFF and find(s, "^\\u[dD][c-fC-F]%x%x", i) then
-        code = 0x10000 + (code - 0xD800) * 0x400 + (tonumber(sub(s, i + 2, i + 5), 16) - 0xDC00)
-        i = i + 6
-      end
-      n = n + 1
-      parts[n] = utf8char(code)
-    else
-      local text = e and escapes[e]
-      if not text then fail(at, "invalid escape in string") end
-      n = n + 1
-      parts[n] = text
-      i = at + 2
-    end
-  end
-end
-
-local maxdepth = 200
-local value
-
-local function object(s, pos, nullval, depth)
-  local result = {}
-  pos = skip(s, pos + 1)
-  if byte(s, pos) == 125 then return result, pos + 1 end
-  while true do
-    if byte(s, pos) ~= 34 then fail(pos, "expected a string key") end
-    local key
-    key, pos = scanstring(s, pos)
-    pos = skip(s, pos)
-    if byte(s, pos) ~= 58 then fail(pos, "expected ':' after a key") end
-    result[key], pos = value(s, pos + 1, nullval, depth)
-    pos = skip(s, pos)
-    local c = byte(s, pos)
-    if c == 125 then return result, pos + 1 end
-    if c ~= 44 then fail(pos, "expected ',' or '}' in an object") end
-    pos = skip(s, pos + 1)
-  end
-end
-
-local function array(s, pos, nullval, depth)
-  local result, n = {}, 0
-  pos = skip(s, pos + 1)
-  if byte(s, pos) == 93 then return result, pos + 1 end
-  while true do
-    n = n + 1
-    result[n], pos = value(s, pos, nullval, depth)
-    pos = skip(s, pos)
-    local c = byte(s, pos)
-    if c == 93 then return result, pos + 1 end
-    if c ~= 44 then fail(pos, "expected ',' or ']' in an array") end
-    pos = pos + 1
-  end
-end
-
-function value(s, pos, nullval, depth)
-  pos = skip(s, pos)
-  local c = byte(s, pos)
-  if c == nil then fail(pos, "unexpected end of input") end
-  if c == 123 or c == 91 then
-    if depth >= maxdepth then fail(pos, "too deeply nested") end
-    if c == 123 then return object(s, pos, nullval, depth + 1) end
-    return array(s, pos, nullval, depth + 1)
-  end
-  if c == 34 then return scanstring(s, pos) end
-  local first, last = find(s, "^-?%d+%.?%d*[eE]?[-+]?%d*", pos)
-  if first then
-    local number = tonumber(sub(s, first, last))
-    if number == nil then fail(pos, "invalid number") end
-    return number, last + 1
-  end
-  if sub(s, pos, pos + 3) == "true" then return true, pos + 4 end
-  if sub(s, pos, pos + 4) == "false" then return false, pos + 5 end
-  if sub(s, pos, pos + 3) == "null" then return nullval, pos + 4 end
-  fail(pos, "unexpected character '" .. sub(s, pos, pos) .. "'")
-end
+-- The decoding itself is the host's (Utf8JsonReader, in LuaSandbox.Json.cs), handed to this chunk when it loads.
+local decodeJson = ...
 
 function M.decode(str, pos, nullval)
   if type(str) ~= "string" then
     return nil, pos or 1, "decode expects a string, got " .. type(str)
   end
-  local ok, result, nextpos = rawpcall(value, str, pos or 1, nullval, 0)
-  if ok then return result, nextpos end
-  if type(result) == "table" and result[failure] then
-    return nil, result.pos, result.message .. " at position " .. result.pos
+  if pos ~= nil and mathtype(pos) ~= "integer" then
+    pos = tonumber(pos)
+    if pos == nil or pos ~= pos // 1 then return nil, 1, "decode expects an integer position" end
+    pos = pos // 1
   end
-  rawerror(result, 0) -- not ours (an exhausted budget): it goes on up
+  return decodeJson(str, pos or 1, nullval)
 end
 
 local function quote(s)
@@ -145,6 +41,7 @@ local function quote(s)
   end) .. '"'
 end
 
+local maxdepth = 200
 local encodevalue
 
 local function encodetable(t, depth, out)

@@ -2,7 +2,7 @@
 -- environment a plugin sees (no io, os beyond time, debug, files, binary chunks, or finalizers; require gives only
 -- our JSON module) and returns the two entry points the host calls, each under an instruction budget and a deadline
 -- checked by a count hook. Plugin code never sees this chunk's locals or the real globals.
-local jsonSource, now, hookEvery, maxRepBytes = ...
+local jsonSource, now, hookEvery, maxRepBytes, decodeJson = ...
 
 local rawpcall, rawxpcall, rawerror, rawload, rawsetmetatable = pcall, xpcall, error, load, setmetatable
 local type, tostring, rawget, pairs = type, tostring, rawget, pairs
@@ -39,7 +39,7 @@ local function copy(t)
   return c
 end
 
-local json = rawload(jsonSource, "=dkjson", "t")()
+local json = rawload(jsonSource, "=dkjson", "t")(decodeJson)
 
 local safeString = copy(string)
 safeString.dump = nil
