@@ -35,6 +35,10 @@ dotnet publish "$ROOT/src/KubeSim/Clusterpedia.KubeSim.csproj" -c Release -o "$L
   || { cat "$LOCAL/logs/build.log"; die "building the simulator failed"; }
 dotnet publish "$ROOT/src/ApiServer/Clusterpedia.ApiServer.csproj" -c Release -o "$LOCAL/bin/apiserver" --nologo -v quiet >>"$LOCAL/logs/build.log" 2>&1 \
   || { cat "$LOCAL/logs/build.log"; die "building the server failed"; }
+# pediactl (plugins, diagnose): runnable as .local/bin/pediactl.
+dotnet publish "$ROOT/src/Ctl/Clusterpedia.Ctl.csproj" -c Release -o "$LOCAL/bin/pediactl-app" --nologo -v quiet >>"$LOCAL/logs/build.log" 2>&1 \
+  || { cat "$LOCAL/logs/build.log"; die "building pediactl failed"; }
+ln -sf pediactl-app/pediactl "$LOCAL/bin/pediactl"
 
 start() { # name command...: runs in its own session, output to .local/logs/<name>.log, pid in .local/<name>.pid
   local name=$1; shift

@@ -15,6 +15,13 @@ if (args.Contains("--help") || args.Contains("-h"))
     return 0;
 }
 
+// The cost of Lua workload plugins per pod (docs/benchmarks.md): a separate, quick measurement.
+if (args.Length > 0 && args[0] == "--plugins")
+{
+    return await Clusterpedia.Bench.Plugins.PluginBench.RunAsync(
+        args.Length > 1 ? args[1] : Path.Combine("examples", "plugins", "opengauss.lua"), args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 100_000);
+}
+
 BenchOptions options;
 try
 {

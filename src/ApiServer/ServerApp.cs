@@ -78,6 +78,7 @@ public static class ServerApp
         builder.Services.AddStorage(_ => { });
         builder.Services.AddClusterSynchro(builder.Configuration.GetSection("Synchro"), runSynchros: roles.Synchro);
         builder.Services.Configure<CredentialEncryptionOptions>(builder.Configuration.GetSection(CredentialEncryptionOptions.Section));
+        builder.Services.Configure<Clusterpedia.ClusterSynchro.Workloads.Lua.LuaPluginOptions>(builder.Configuration.GetSection(Clusterpedia.ClusterSynchro.Workloads.Lua.LuaPluginOptions.Section));
         builder.Services.AddRequestLimits(builder.Configuration.GetSection(RequestLimits.Section));
 
         // Registered in every role: one configuration serves API and synchro processes alike, and is checked whole.

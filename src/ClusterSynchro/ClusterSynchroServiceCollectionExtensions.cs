@@ -3,6 +3,7 @@ using Clusterpedia.ClusterSynchro.Hosted;
 using Clusterpedia.ClusterSynchro.Resources;
 using Clusterpedia.ClusterSynchro.Synchro;
 using Clusterpedia.ClusterSynchro.SyncState;
+using Clusterpedia.ClusterSynchro.Workloads;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -50,7 +51,7 @@ public static class ClusterSynchroServiceCollectionExtensions
         services.TryAddSingleton<CredentialProtector>();
         services.TryAddSingleton<SyncedResourceCatalog>();
         services.TryAddSingleton<SynchroMetrics>();
-        services.TryAddSingleton<Workloads.IWorkloadPlugins, Workloads.NoWorkloadPlugins>();
+        services.AddWorkloadPlugins(runSynchros);
         if (!runSynchros)
         {
             services.TryAddSingleton<StoredClusterSyncState>();

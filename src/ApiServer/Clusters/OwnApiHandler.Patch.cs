@@ -92,7 +92,7 @@ internal sealed partial class OwnApiHandler
             throw ApiException.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({name})");
         }
 
-        if (await store.GetAsync(resource.StorageKey, name, context.RequestAborted).ConfigureAwait(false) is null)
+        if (await StoreOf(resource).GetAsync(resource.StorageKey, name, context.RequestAborted).ConfigureAwait(false) is null)
         {
             var metadata = applied["metadata"] as JsonObject ?? [];
             applied["metadata"] = metadata;

@@ -21,7 +21,7 @@ internal sealed partial class OwnApiHandler
     private async Task WatchAsync(HttpContext context, OwnResource resource)
     {
         var credentials = await MaySeeCredentialsAsync(context, resource).ConfigureAwait(false);
-        if (store is not IApiObjectChangeFeed feed)
+        if (StoreOf(resource) is not IApiObjectChangeFeed feed)
         {
             await WatchBySnapshotsAsync(context, resource, credentials).ConfigureAwait(false);
             return;
@@ -47,7 +47,7 @@ internal sealed partial class OwnApiHandler
         var held = new HashSet<string>(StringComparer.Ordinal);
         var seen = new HashSet<string>(StringComparer.Ordinal);
 
-        using var changed = new StoreChangeSignal(store, resource.StorageKey);
+        using var changed = new StoreChangeSignal(StoreOf(resource), resource.StorageKey);
         using var timeoutCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeoutCts.CancelAfter(timeout);
         var token = timeoutCts.Token;
@@ -170,7 +170,7 @@ internal sealed partial class OwnApiHandler
         var timeout = watch.Timeout;
         var fromRevision = watch.FromRevision ?? 0;
 
-        using var changed = new StoreChangeSignal(store, resource.StorageKey);
+        using var changed = new StoreChangeSignal(StoreOf(resource), resource.StorageKey);
         using var timeoutCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeoutCts.CancelAfter(timeout);
         context.Response.StatusCode = 200;

@@ -79,7 +79,7 @@ internal sealed partial class OwnApiHandler
 
         if (!hasFinalizers)
         {
-            await store.DeleteAsync(resource.StorageKey, name, ct).ConfigureAwait(false);
+            await StoreOf(resource).DeleteAsync(resource.StorageKey, name, ct).ConfigureAwait(false);
             await WriteObjectAsync(context, resource, 200, existing).ConfigureAwait(false);
             return;
         }
@@ -90,7 +90,7 @@ internal sealed partial class OwnApiHandler
             metadata["deletionGracePeriodSeconds"] = 0;
             try
             {
-                existing = await store.UpdateAsync(resource.StorageKey, name, Serialize(obj), existing.Revision, ct).ConfigureAwait(false);
+                existing = await StoreOf(resource).UpdateAsync(resource.StorageKey, name, Serialize(obj), existing.Revision, ct).ConfigureAwait(false);
             }
             catch (ApiObjectConflictException)
             {
@@ -113,7 +113,7 @@ internal sealed partial class OwnApiHandler
         var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(10);
         while (time.GetUtcNow() < deadline)
         {
-            if (await store.GetAsync(resource.StorageKey, name, ct).ConfigureAwait(false) is null)
+            if (await StoreOf(resource).GetAsync(resource.StorageKey, name, ct).ConfigureAwait(false) is null)
             {
                 break;
             }
@@ -153,7 +153,10 @@ internal sealed partial class OwnApiHandler
         if (resource.HasStatus)
         {
             obj.Remove("status");
+        }
 
+        if (resource.StorageKey == PediaClusterResource.StorageKey)
+        {
             // PediaClusters carry the data finalizer: their objects are removed before they go.
             var finalizers = metadata["finalizers"] as JsonArray ?? [];
             if (!finalizers.Any(f => f?.GetValue<string>() == PediaClusterResource.Finalizer))
@@ -176,7 +179,7 @@ internal sealed partial class OwnApiHandler
         {
             try
             {
-                created = await store.CreateAsync(resource.StorageKey, name!, bytes, context.RequestAborted).ConfigureAwait(false);
+                created = await StoreOf(resource).CreateAsync(resource.StorageKey, name!, bytes, context.RequestAborted).ConfigureAwait(false);
             }
             catch (ApiObjectConflictException)
             {
@@ -275,14 +278,14 @@ internal sealed partial class OwnApiHandler
         else if (result["metadata"]?["deletionTimestamp"] is not null && result["metadata"]?["finalizers"] is not JsonArray { Count: > 0 })
         {
             // The last finalizer of a deleted object was removed: the object goes now.
-            await store.DeleteAsync(resource.StorageKey, name, ct).ConfigureAwait(false);
+            await StoreOf(resource).DeleteAsync(resource.StorageKey, name, ct).ConfigureAwait(false);
             updated = existing with { Object = bytes };
         }
         else
         {
             try
             {
-                updated = await store.UpdateAsync(resource.StorageKey, name, bytes, existing.Revision, ct).ConfigureAwait(false);
+                updated = await StoreOf(resource).UpdateAsync(resource.StorageKey, name, bytes, existing.Revision, ct).ConfigureAwait(false);
             }
             catch (ApiObjectConflictException) when (!retryConflict)
             {

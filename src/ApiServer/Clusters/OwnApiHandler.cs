@@ -8,6 +8,7 @@ using Clusterpedia.ApiServer.Security;
 using Clusterpedia.ClusterSynchro.Clusters;
 using Clusterpedia.ClusterSynchro.Encryption;
 using Clusterpedia.ClusterSynchro.Hosted;
+using Clusterpedia.ClusterSynchro.Workloads.Plugins;
 using Clusterpedia.Storage;
 using Microsoft.Extensions.Options;
 
@@ -22,7 +23,7 @@ namespace Clusterpedia.ApiServer.Clusters;
 /// the verbs are in OwnApiHandler.Reads.cs, .Writes.cs, .Patch.cs and .Watch.cs.
 /// </summary>
 internal sealed partial class OwnApiHandler(
-    IApiObjectStore store, OpenApiDocuments openApi, TimeProvider time, IOptions<HostClusterOptions> hosted, IOptions<RequestLimits> requestLimits, IOptions<QueryLimits> limits,
+    IApiObjectStore objects, IDatabaseObjectStore database, OpenApiDocuments openApi, TimeProvider time, IOptions<HostClusterOptions> hosted, IOptions<RequestLimits> requestLimits, IOptions<QueryLimits> limits,
     IAccessReviewer reviewer, CredentialProtector protector)
 {
     private static readonly JsonSerializerOptions _writeOptions = new() { WriteIndented = false };
@@ -36,15 +37,19 @@ internal sealed partial class OwnApiHandler(
 
     private RequestLimits Limits => requestLimits.Value;
 
+    /// <summary>Where the resource's objects live: the database for <see cref="OwnResource.InDatabase"/> kinds, else the cluster source.</summary>
+    private IApiObjectStore StoreOf(OwnResource resource) => resource.InDatabase ? database : objects;
+
     /// <summary>GET on the collection: a list, or a watch with <c>watch=true</c>.</summary>
     public Task ListOrWatchAsync(HttpContext context, OwnResource resource) =>
         context.Request.Query.IsWatch() ? WatchAsync(context, resource) : ListAsync(context, resource);
 
     /// <summary>POST on the collection.</summary>
-    public Task PostAsync(HttpContext context, OwnResource resource)
+    public async Task PostAsync(HttpContext context, OwnResource resource)
     {
         EnsureWritable(context, resource);
-        return CreateAsync(context, resource);
+        await EnsureMayWritePluginsAsync(context, resource).ConfigureAwait(false);
+        await CreateAsync(context, resource).ConfigureAwait(false);
     }
 
     /// <summary>GET of one object, or of its status subresource (the same object).</summary>
@@ -58,6 +63,7 @@ internal sealed partial class OwnApiHandler(
     public async Task PutAsync(HttpContext context, OwnResource resource, string name, bool statusSubresource)
     {
         EnsureWritable(context, resource);
+        await EnsureMayWritePluginsAsync(context, resource).ConfigureAwait(false);
         var body = await ReadObjectAsync(context, resource).ConfigureAwait(false);
         await UpdateAsync(context, resource, name, statusSubresource, NamesResourceVersion(body), _ => (JsonObject)body.DeepClone()).ConfigureAwait(false);
     }
@@ -66,6 +72,7 @@ internal sealed partial class OwnApiHandler(
     public async Task PatchAsync(HttpContext context, OwnResource resource, string name, bool statusSubresource)
     {
         EnsureWritable(context, resource);
+        await EnsureMayWritePluginsAsync(context, resource).ConfigureAwait(false);
         if (IsApplyPatch(context) && !statusSubresource)
         {
             await ServerSideApplyAsync(context, resource, name).ConfigureAwait(false);
@@ -77,10 +84,35 @@ internal sealed partial class OwnApiHandler(
     }
 
     /// <summary>DELETE of one object.</summary>
-    public Task DeleteObjectAsync(HttpContext context, OwnResource resource, string name)
+    public async Task DeleteObjectAsync(HttpContext context, OwnResource resource, string name)
     {
         EnsureWritable(context, resource);
-        return DeleteAsync(context, resource, name);
+        await EnsureMayWritePluginsAsync(context, resource).ConfigureAwait(false);
+        await DeleteAsync(context, resource, name).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A workload plugin runs code in every synchro, so writing one takes more than the right to write plugins: the
+    /// caller must also be allowed to update PediaClusters (who may already point the server at any cluster). A
+    /// server without authentication has no user and checks nothing more.
+    /// </summary>
+    private async Task EnsureMayWritePluginsAsync(HttpContext context, OwnResource resource)
+    {
+        if (resource.StorageKey != WorkloadPluginResource.StorageKey || RequestUser.Get(context) is not { } user)
+        {
+            return;
+        }
+
+        var attributes = new AccessAttributes("update", PediaClusterResource.Group, PediaClusterResource.Version, PediaClusterResource.Resource);
+        if (!await reviewer.IsAllowedAsync(user, attributes, context.RequestAborted).ConfigureAwait(false))
+        {
+            var denied = SecurityMiddleware.Forbidden(user, attributes);
+            throw new ApiException(403, "Forbidden", $"writing {resource.GroupResource} requires the right to update {PediaClusterResource.Resource}.{PediaClusterResource.Group}: {denied.Message}")
+            {
+                DetailsGroup = resource.Group,
+                DetailsKind = resource.Resource,
+            };
+        }
     }
 
     /// <summary>
@@ -107,7 +139,7 @@ internal sealed partial class OwnApiHandler(
     private void EnsureWritable(HttpContext context, OwnResource resource)
     {
         var method = context.Request.Method;
-        if (hosted.Value.Enabled && !HttpMethods.IsGet(method) && !HttpMethods.IsHead(method))
+        if (hosted.Value.Enabled && !resource.InDatabase && !HttpMethods.IsGet(method) && !HttpMethods.IsHead(method))
         {
             throw new ApiException(405, "MethodNotAllowed",
                 $"in hosted mode {resource.GroupResource} are read-only here: create, change and delete them in the host cluster (kubectl --kubeconfig <host kubeconfig> ...)");
@@ -115,7 +147,7 @@ internal sealed partial class OwnApiHandler(
     }
 
     private async Task<ApiObject> GetExistingAsync(OwnResource resource, string name, CancellationToken ct) =>
-        await store.GetAsync(resource.StorageKey, name, ct).ConfigureAwait(false)
+        await StoreOf(resource).GetAsync(resource.StorageKey, name, ct).ConfigureAwait(false)
         ?? throw ApiException.NotFound(resource.Group, resource.Resource, name);
 
     /// <summary>
@@ -204,14 +236,14 @@ internal sealed partial class OwnApiHandler(
         var nameFilter = ParseNameField(context.Request.Query["fieldSelector"].ToString());
         IReadOnlyList<ApiObject> all;
         long revision;
-        if (store is IApiObjectChangeFeed feed)
+        if (StoreOf(resource) is IApiObjectChangeFeed feed)
         {
             // The store's revision, not the newest object's: a watch from it must also be past every delete.
             (all, revision) = await feed.ListWithRevisionAsync(resource.StorageKey, context.RequestAborted).ConfigureAwait(false);
         }
         else
         {
-            all = await store.ListAsync(resource.StorageKey, context.RequestAborted).ConfigureAwait(false);
+            all = await StoreOf(resource).ListAsync(resource.StorageKey, context.RequestAborted).ConfigureAwait(false);
             revision = all.Count == 0 ? 0 : all.Max(o => o.Revision);
         }
 

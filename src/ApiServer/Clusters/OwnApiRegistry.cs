@@ -1,4 +1,5 @@
 using Clusterpedia.ClusterSynchro.Clusters;
+using Clusterpedia.ClusterSynchro.Workloads.Plugins;
 using Clusterpedia.Kube.Printing;
 
 namespace Clusterpedia.ApiServer.Clusters;
@@ -17,6 +18,8 @@ internal static class OwnApiRegistry
             PediaClusterResource.SyncResourcesStorageKey, HasStatus: false, o => o, o => o, PediaClusterValidation.ValidateSyncResources, TablePrinters.Default),
         new(PediaClusterResource.LegacyGroup, PediaClusterResource.LegacyVersion, PediaClusterResource.Resource, PediaClusterResource.Kind, PediaClusterResource.Singular, [],
             PediaClusterResource.StorageKey, HasStatus: true, PediaClusterConversion.ToV1Alpha2, PediaClusterConversion.ToV1Alpha1, PediaClusterValidation.ValidateV1Alpha1, PediaClusterPrinter.Instance),
+        new(WorkloadPluginResource.Group, WorkloadPluginResource.Version, WorkloadPluginResource.Resource, WorkloadPluginResource.Kind, WorkloadPluginResource.Singular, WorkloadPluginResource.ShortNames,
+            WorkloadPluginResource.StorageKey, HasStatus: true, o => o, o => o, WorkloadPluginValidation.Validate, WorkloadPluginPrinter.Instance, InDatabase: true),
     ];
 
     public static OwnResource? Find(string group, string version, string resource) =>

@@ -5,7 +5,9 @@ namespace Clusterpedia.ApiServer.Clusters;
 
 /// <summary>
 /// One resource of our own API (PediaCluster, ClusterSyncResources) as served in one group/version:
-/// how it is named, stored (always in the storage version), converted, validated and printed.
+/// how it is named, stored (always in the storage version), converted, validated and printed. <see cref="InDatabase"/>
+/// kinds live in the database's own-object table in both modes (hosted mode keeps only PediaClusters in the host),
+/// and are writable here in both.
 /// </summary>
 internal sealed record OwnResource(
     string Group,
@@ -19,7 +21,8 @@ internal sealed record OwnResource(
     Func<JsonObject, JsonObject> ToStorage,
     Func<JsonObject, JsonObject> FromStorage,
     Action<JsonObject, List<string>> Validate,
-    ITablePrinter Printer)
+    ITablePrinter Printer,
+    bool InDatabase = false)
 {
     public string ApiVersion => $"{Group}/{Version}";
 

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Clusterpedia.ApiServer.Clusters;
 using Clusterpedia.ApiServer.Http;
 using Clusterpedia.ClusterSynchro.Clusters;
+using Clusterpedia.ClusterSynchro.Workloads.Plugins;
 
 namespace Clusterpedia.ApiServer.Discovery;
 
@@ -29,6 +30,7 @@ internal sealed class OpenApiDocuments
                 var schema = r.Resource switch
                 {
                     PediaClusterResource.SyncResourcesResource => PediaClusterSchema.SyncResourcesV1Alpha2(),
+                    WorkloadPluginResource.Resource => WorkloadPluginSchema.V1Alpha1(),
                     _ when r.Version == PediaClusterResource.Version => PediaClusterSchema.V1Alpha2(),
                     _ => PediaClusterSchema.V1Alpha1(),
                 };

@@ -1,0 +1,3 @@
+using Clusterpedia.Ctl;
+
+return await PediactlCommands.RunAsync(args, Console.Out, Console.Error, CancellationToken.None);
