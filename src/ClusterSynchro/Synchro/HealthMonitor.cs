@@ -45,7 +45,12 @@ internal sealed partial class HealthMonitor(string name, SynchroOptions options,
         KubeClient probe, Func<CancellationToken, Task> reconcile, Func<bool> needsCrds, Func<CancellationToken, Task> watchCrds, CancellationToken ct)
     {
         using var crdCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var resolveCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         Task? crdWatch = null;
+
+        // A resolve runs beside the probes, never in their way: against a hung member its discovery calls wait out
+        // their timeouts and retries (minutes), and the outage must still be seen within the probe bound.
+        Task? resolving = null;
         var failed = 0;
         var nextProbe = time.GetUtcNow() + HealthDelay();
         try
@@ -64,15 +69,15 @@ internal sealed partial class HealthMonitor(string name, SynchroOptions options,
                 var woken = await WaitForWakeAsync(until - now, ct).ConfigureAwait(false);
                 if (woken == Wake.Resolve || time.GetUtcNow() >= resolveAt)
                 {
-                    Interlocked.Exchange(ref _resolveAgainAt, long.MaxValue);
-                    try
+                    if (resolving is { IsCompleted: false })
                     {
-                        await reconcile(ct).ConfigureAwait(false);
+                        // One resolve at a time: look again shortly, and resolve once the running one has ended.
+                        Interlocked.Exchange(ref _resolveAgainAt, (time.GetUtcNow() + _resolveBusyRecheck).UtcTicks);
                     }
-                    catch (Exception e) when (!ct.IsCancellationRequested)
+                    else
                     {
-                        LogResolveFailed(logger, name, e);
-                        ResolveAgainIn(TimeSpan.FromSeconds(5));
+                        Interlocked.Exchange(ref _resolveAgainAt, long.MaxValue);
+                        resolving = ResolveAsync(reconcile, resolveCts.Token);
                     }
 
                     continue;
@@ -114,6 +119,18 @@ internal sealed partial class HealthMonitor(string name, SynchroOptions options,
         }
         finally
         {
+            await resolveCts.CancelAsync().ConfigureAwait(false);
+            if (resolving is not null)
+            {
+                try
+                {
+                    await resolving.ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+
             await crdCts.CancelAsync().ConfigureAwait(false);
             if (crdWatch is not null)
             {
@@ -125,6 +142,24 @@ internal sealed partial class HealthMonitor(string name, SynchroOptions options,
                 {
                 }
             }
+        }
+    }
+
+    private static readonly TimeSpan _resolveBusyRecheck = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>One resolve; a failure is logged, retried in a few seconds, and probed for at once (it may be an outage).</summary>
+    private async Task ResolveAsync(Func<CancellationToken, Task> reconcile, CancellationToken ct)
+    {
+        await Task.Yield();
+        try
+        {
+            await reconcile(ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            LogResolveFailed(logger, name, e);
+            ResolveAgainIn(TimeSpan.FromSeconds(5));
+            _probeNow.Writer.TryWrite(true);
         }
     }
 

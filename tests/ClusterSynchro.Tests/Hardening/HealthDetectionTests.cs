@@ -79,4 +79,26 @@ public sealed class HealthDetectionTests(ITestOutputHelper output)
         harness.Manager.NotReadyClusters().ShouldNotContain("hung");
         await harness.WaitConsistentAsync("hung", sim, [SimResources.Pods, SimResources.Namespaces], _readyTimeout);
     }
+
+    [Fact]
+    public async Task HungMember_WhileResourcesResolve_StillUnhealthyWithinTenSeconds()
+    {
+        await using var sim = await SimulatedCluster.StartAsync(SimOptions("hung-resolve"));
+        await using var harness = await SynchroHarness.StartAsync(StorageEngineKind.Sqlite, new SynchroOptions { AllowLoopbackTargets = true });
+        await harness.ApplyAsync("hung-resolve", SynchroHarness.SpecFor(sim, [SimResources.Pods, SimResources.Namespaces]));
+        await harness.WaitForConditionAsync("hung-resolve", "Ready", "True", _readyTimeout);
+
+        // The member hangs just as a spec change makes the synchro resolve its resources again: that resolve's
+        // discovery calls wait out their timeouts and retries (minutes), and must not hold up the health probes.
+        var clock = Stopwatch.StartNew();
+        sim.Faults.Hang();
+        await harness.ApplyAsync("hung-resolve", SynchroHarness.SpecFor(sim, [SimResources.Pods, SimResources.Namespaces, SimResources.ConfigMaps]));
+        var unhealthyAfter = await TimeUntilNotReadyAsync(harness, "hung-resolve", clock, TimeSpan.FromSeconds(30));
+        output.WriteLine($"hung during a resolve: not ready after {unhealthyAfter.TotalMilliseconds:0} ms");
+        unhealthyAfter.ShouldBeLessThan(TimeSpan.FromSeconds(10));
+
+        sim.Faults.ComeUp();
+        await harness.WaitForConditionAsync("hung-resolve", "Ready", "True", _readyTimeout);
+        await harness.WaitConsistentAsync("hung-resolve", sim, [SimResources.Pods, SimResources.Namespaces, SimResources.ConfigMaps], _readyTimeout);
+    }
 }
