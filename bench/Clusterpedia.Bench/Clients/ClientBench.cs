@@ -203,7 +203,7 @@ internal static class ClientBench
         {
             if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
             {
-                throw new ArgumentException($"--clients: '{args[i]}' needs a value ({Usage})");
+                throw new ArgumentException($"--clients: '{args[i]}' is not an option followed by its value");
             }
 
             options[args[i]] = args[++i];
