@@ -71,6 +71,9 @@ internal sealed class BenchOptions
           --churn          S4: member writes a second across the clusters (default 1000), for --churn-seconds
                            (default 30; quick 8)
           --output         results JSON (default: bench/results/<UTC date>-<mode>.json under the current directory)
+        separate measurements (first argument): --plugins [PLUGIN.lua] [CALLS] (Lua plugin cost per pod);
+          --clients [--objects N] [--changes M] [--paths raw,generic,typed] [--limit 500] [--output FILE]
+          (our list/watch client against KubernetesClient's, each path in its own process; bench/README.md)
         """;
 
     public static BenchOptions Parse(IReadOnlyList<string> args)

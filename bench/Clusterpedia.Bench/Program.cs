@@ -22,6 +22,20 @@ if (args.Length > 0 && args[0] == "--plugins")
         args.Length > 1 ? args[1] : Path.Combine("examples", "plugins", "opengauss.lua"), args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 100_000);
 }
 
+// KubernetesClient against our raw list/watch client (issue 16, docs/benchmarks.md "Clients"): a separate measurement.
+if (args.Length > 0 && args[0] == "--clients")
+{
+    try
+    {
+        return await Clusterpedia.Bench.Clients.ClientBench.RunAsync(args);
+    }
+    catch (ArgumentException e)
+    {
+        await Console.Error.WriteLineAsync(e.Message + Environment.NewLine + Clusterpedia.Bench.Clients.ClientBench.Usage);
+        return 2;
+    }
+}
+
 BenchOptions options;
 try
 {
