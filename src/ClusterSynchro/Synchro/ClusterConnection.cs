@@ -79,9 +79,11 @@ internal static class ClusterConnection
 
         try
         {
-            // No base directory: file references in a kubeconfig sent through the API must not read the server's disk
-            // relative to its working directory by accident; absolute paths still resolve, as with Clusterpedia.
+            // A kubeconfig sent through the API reads no file of the server (tokenFile, certificate-authority,
+            // client-certificate, client-key): a path there would send the server's own files (its ServiceAccount
+            // token, the encryption key) as credentials to a server the API user chose. Clusterpedia resolves them.
             var config = Kubeconfig.Parse(yaml);
+            config.AllowFileReferences = false;
             config.ExecPlugins = exec;
             return await config.ToOptionsAsync(null, ct).ConfigureAwait(false);
         }

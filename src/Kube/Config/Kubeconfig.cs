@@ -25,6 +25,7 @@ public sealed class Kubeconfig
         _contexts = contexts;
         CurrentContext = currentContext;
         BaseDirectory = baseDirectory;
+        AllowFileReferences = baseDirectory is not null;
     }
 
     public string? CurrentContext { get; }
@@ -38,6 +39,15 @@ public sealed class Kubeconfig
     /// <see cref="LoadFileAsync"/> gives <see cref="ExecPluginPolicy.AllowAll"/> (a file the operator chose).
     /// </summary>
     public ExecPluginPolicy ExecPlugins { get; set; } = ExecPluginPolicy.Disallowed;
+
+    /// <summary>
+    /// Whether the kubeconfig may read files of this machine (tokenFile, certificate-authority, client-certificate,
+    /// client-key). True for a kubeconfig with a directory of its own (<see cref="LoadFileAsync"/>, or
+    /// <see cref="Parse"/> given one); false for text without one, such as a PediaCluster's spec.kubeconfig: it comes
+    /// from an API user, and a path there would send a file of the server (its own ServiceAccount token, a key) as a
+    /// credential to a server that user chose.
+    /// </summary>
+    public bool AllowFileReferences { get; set; }
 
     /// <summary>Clock of the token sources (exec plugin expiry, token file re-reads).</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
@@ -135,7 +145,7 @@ public sealed class Kubeconfig
             if (string.IsNullOrEmpty(token) && !string.IsNullOrEmpty(tokenFile))
             {
                 // Read now, so a missing file fails here, and again whenever it is rotated.
-                var file = new FileTokenSource(Resolve(tokenFile), TimeProvider);
+                var file = new FileTokenSource(Resolve(RequireFileReferences("user: tokenFile", "token", tokenFile)), TimeProvider);
                 await file.GetTokenAsync(cancellationToken).ConfigureAwait(false);
                 tokenSource = file;
             }
@@ -262,8 +272,12 @@ public sealed class Kubeconfig
         var file = Scalar(node, fileKey);
         return string.IsNullOrWhiteSpace(file)
             ? null
-            : await File.ReadAllTextAsync(Resolve(file), cancellationToken).ConfigureAwait(false);
+            : await File.ReadAllTextAsync(Resolve(RequireFileReferences(fileKey, dataKey, file)), cancellationToken).ConfigureAwait(false);
     }
+
+    private string RequireFileReferences(string field, string inline, string path) => AllowFileReferences
+        ? path
+        : throw new FormatException($"{field}: this kubeconfig may not read files of the server; give the value inline in {inline}");
 
     private string Resolve(string path) =>
         Path.IsPathRooted(path) || BaseDirectory is null ? path : Path.Combine(BaseDirectory, path);
