@@ -23,6 +23,7 @@ public static class StorageServiceCollectionExtensions
             .Configure(configure)
             .Validate(o => o.Engine.ToLowerInvariant() is StorageOptions.Sqlite or StorageOptions.Postgres or "postgresql" or StorageOptions.MySql or "mariadb", "Storage:Engine must be 'sqlite', 'postgres' or 'mysql'")
             .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString), "Storage:ConnectionString is required")
+            .Validate(o => o.WatchPollInterval > TimeSpan.Zero && o.ListeningWatchPollInterval > TimeSpan.Zero, "Storage:WatchPollInterval and Storage:ListeningWatchPollInterval must be positive durations")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new StorageEngine(
