@@ -67,9 +67,15 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect
 
     public override string Engine => StorageOptions.Postgres;
 
-    /// <summary>A dedicated connection outside the pool, for LISTEN (a pooled one would be reset on return).</summary>
+    /// <summary>
+    /// A dedicated connection outside the pool, for LISTEN (a pooled one would be reset on return), named
+    /// <c>clusterpedia-listen</c> in pg_stat_activity.
+    /// </summary>
     public NpgsqlConnection CreateListenConnection() =>
-        new(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, Enlist = false }.ConnectionString);
+        new(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, Enlist = false, ApplicationName = ListenApplicationName }.ConnectionString);
+
+    /// <summary>The application_name of the LISTEN connection.</summary>
+    public const string ListenApplicationName = "clusterpedia-listen";
 
     public override async Task<long> ReserveRevisionsAsync(DbConnection connection, DbTransaction transaction, long count, CancellationToken cancellationToken)
     {
