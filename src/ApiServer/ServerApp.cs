@@ -93,6 +93,7 @@ public static class ServerApp
             builder.Services.AddSingleton<OwnApiHandler>();
             builder.Services.AddSingleton<OpenApiDocuments>();
             builder.Services.AddSingleton<AdmissionHandler>();
+            builder.Services.AddStorageChangeListener();
         }
 
         builder.AddServerSecurity();

@@ -13,4 +13,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 5003, Level = LogLevel.Information, Message = "Storage {Engine}: {Server}")]
     public static partial void ServerFeatures(ILogger logger, string engine, string server);
+
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Information, Message = "Storage postgres: listening on channel {Channel}; watches are woken by other processes' commits")]
+    public static partial void ListenStarted(ILogger logger, string channel);
+
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Warning, Message = "Storage postgres: LISTEN on channel {Channel} failed; watches fall back to the short poll, retrying in {RetrySeconds} s")]
+    public static partial void ListenFailed(ILogger logger, string channel, double retrySeconds, Exception exception);
 }

@@ -22,6 +22,9 @@ public sealed class StorageHandle : IAsyncDisposable
 
     public IDatabaseObjectStore ApiObjects { get; }
 
+    /// <summary>Wakes change-feed readers after this handle's writes (no LISTEN connection outside dependency injection).</summary>
+    public StoreChangeNotifier Notifier => _engine.Notifier;
+
     /// <summary>sqlite or postgres.</summary>
     public string Engine => _engine.Dialect.Engine;
 

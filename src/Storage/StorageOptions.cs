@@ -21,6 +21,18 @@ public sealed class StorageOptions
     public TimeSpan TombstoneRetention { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>
+    /// How often a watch reads the change feed when nothing wakes it and the store has no LISTEN connection up (SQLite,
+    /// MySQL, PostgreSQL while its LISTEN connection is down). Writes of the same process wake watches at once.
+    /// </summary>
+    public TimeSpan WatchPollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// The same fallback poll while the PostgreSQL LISTEN connection is up: other processes' commits wake watches
+    /// through NOTIFY, so this poll only bounds the delay if a notification were lost.
+    /// </summary>
+    public TimeSpan ListeningWatchPollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// Custom collection resources: name → types, each <c>group</c>, <c>group/version</c>, <c>group/resource</c> or
     /// <c>group/version/resource</c> (core group: empty, e.g. <c>/pods</c>).
     /// </summary>

@@ -23,6 +23,7 @@ public static class StorageServiceCollectionExtensions
             .Configure(configure)
             .Validate(o => o.Engine.ToLowerInvariant() is StorageOptions.Sqlite or StorageOptions.Postgres or "postgresql" or StorageOptions.MySql or "mariadb", "Storage:Engine must be 'sqlite', 'postgres' or 'mysql'")
             .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString), "Storage:ConnectionString is required")
+            .Validate(o => o.WatchPollInterval > TimeSpan.Zero && o.ListeningWatchPollInterval > TimeSpan.Zero, "Storage:WatchPollInterval and Storage:ListeningWatchPollInterval must be positive durations")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new StorageEngine(
@@ -34,7 +35,19 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IResourceChangeFeed>(sp => sp.GetRequiredService<SqlResourceStorage>());
         services.TryAddSingleton<IDatabaseObjectStore>(sp => new SqlApiObjectStore(sp.GetRequiredService<StorageEngine>()));
         services.TryAddSingleton<IApiObjectStore>(sp => sp.GetRequiredService<IDatabaseObjectStore>());
+        services.TryAddSingleton(sp => sp.GetRequiredService<StorageEngine>().Notifier);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StorageSchemaService>());
+        return services;
+    }
+
+    /// <summary>
+    /// Keeps one PostgreSQL LISTEN connection in this process, so that <see cref="StoreChangeNotifier"/> wakes watches
+    /// when any process commits a write (call it in processes that serve watches; a no-op on SQLite and MySQL).
+    /// </summary>
+    public static IServiceCollection AddStorageChangeListener(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PostgresChangeListener>());
         return services;
     }
 

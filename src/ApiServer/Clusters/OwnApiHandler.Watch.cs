@@ -16,7 +16,7 @@ internal sealed partial class OwnApiHandler
     /// current objects, then every change after the list's revision in revision order: ADDED for objects created
     /// since, MODIFIED, and DELETED from tombstones, so a delete between a client's list and its watch is replayed.
     /// A resourceVersion older than the kept tombstones ends the stream with a 410 Expired Status: relist. Woken by
-    /// this process's writes, and polled for those of other replicas sharing the store.
+    /// this process's writes and, on PostgreSQL, other replicas' commits (NOTIFY); polled as the fallback.
     /// </summary>
     private async Task WatchAsync(HttpContext context, OwnResource resource)
     {
@@ -77,6 +77,8 @@ internal sealed partial class OwnApiHandler
             var lastBookmark = time.GetUtcNow();
             while (!token.IsCancellationRequested)
             {
+                // Taken before the read: a commit of another process during the read wakes the wait below.
+                var wake = storeChanges.NextChange;
                 var changes = await feed.GetChangesAsync(resource.StorageKey, revision, token).ConfigureAwait(false);
                 if (changes.Expired)
                 {
@@ -102,17 +104,13 @@ internal sealed partial class OwnApiHandler
                 }
 
                 await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
-                using var poll = new CancellationTokenSource(_watchPollInterval, time);
+                using var poll = new CancellationTokenSource(storeChanges.Listening ? storeChanges.PollInterval : _watchPollInterval, time);
                 using var wait = CancellationTokenSource.CreateLinkedTokenSource(token, poll.Token);
-                try
-                {
-                    await changed.Reader.WaitToReadAsync(wait.Token).ConfigureAwait(false);
-                    changed.Reader.TryRead(out _);
-                }
-                catch (OperationCanceledException) when (!token.IsCancellationRequested)
-                {
-                    // The poll interval passed: look for other replicas' writes.
-                }
+
+                // Woken by this process's write of the resource, by any commit NOTIFYed through PostgreSQL, or the poll
+                // interval (other replicas' writes when nothing notifies).
+                await Task.WhenAny(changed.Reader.WaitToReadAsync(wait.Token).AsTask(), wake.WaitAsync(wait.Token)).ConfigureAwait(false);
+                changed.Reader.TryRead(out _);
             }
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)

@@ -24,7 +24,7 @@ namespace Clusterpedia.ApiServer.Clusters;
 /// </summary>
 internal sealed partial class OwnApiHandler(
     IApiObjectStore objects, IDatabaseObjectStore database, OpenApiDocuments openApi, TimeProvider time, IOptions<HostClusterOptions> hosted, IOptions<RequestLimits> requestLimits, IOptions<QueryLimits> limits,
-    IAccessReviewer reviewer, CredentialProtector protector)
+    IAccessReviewer reviewer, CredentialProtector protector, StoreChangeNotifier storeChanges)
 {
     private static readonly JsonSerializerOptions _writeOptions = new() { WriteIndented = false };
 

@@ -1,10 +1,11 @@
 using System.Diagnostics.Metrics;
 using Clusterpedia.ClusterSynchro.Resources;
 using Clusterpedia.ClusterSynchro.SyncState;
+using Clusterpedia.Storage;
 
 namespace Clusterpedia.ApiServer.Observability;
 
-/// <summary>The server's own instruments: requests by verb and code, request latency, and cluster readiness.</summary>
+/// <summary>The server's own instruments: requests by verb and code, request latency, cluster readiness, and whether watches are woken by PostgreSQL NOTIFY.</summary>
 internal sealed class ServerMetrics
 {
     public const string MeterName = "Clusterpedia.ApiServer";
@@ -15,7 +16,7 @@ internal sealed class ServerMetrics
     private readonly Counter<long> _requests;
     private readonly Histogram<double> _duration;
 
-    public ServerMetrics(IMeterFactory meters, SyncedResourceCatalog catalog, IClusterSyncState synchros)
+    public ServerMetrics(IMeterFactory meters, SyncedResourceCatalog catalog, IClusterSyncState synchros, StoreChangeNotifier changes)
     {
         var meter = meters.Create(MeterName);
         _requests = meter.CreateCounter<long>("clusterpedia_apiserver_requests", description: "HTTP requests served, by verb and status code.");
@@ -23,6 +24,10 @@ internal sealed class ServerMetrics
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = _latencyBuckets });
         meter.CreateObservableGauge("clusterpedia_clusters", () => (long)catalog.Clusters.Count, description: "Clusters whose resources are being synced.");
         meter.CreateObservableGauge("clusterpedia_clusters_not_ready", () => (long)synchros.NotReadyClusters().Count, description: "Clusters whose initial sync is not complete or that are unhealthy.");
+        meter.CreateObservableGauge("clusterpedia_storage_listen_healthy", () => changes.Listening ? 1L : 0L,
+            description: "1 while this process's PostgreSQL LISTEN connection is up (watches woken by any process's commit), 0 otherwise (watches poll).");
+        meter.CreateObservableCounter("clusterpedia_storage_watch_wakeups", () => changes.WakeUps,
+            description: "Times this process's watches were woken: its own commits and PostgreSQL notifications.");
     }
 
     public void Record(string verb, int code, TimeSpan elapsed)

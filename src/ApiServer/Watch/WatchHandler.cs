@@ -12,12 +12,12 @@ namespace Clusterpedia.ApiServer.Watch;
 /// Serves <c>?watch=true</c> on search paths from the store's revision log: ADDED for the current objects when no
 /// resourceVersion is given, then ADDED (objects created since), MODIFIED and DELETED as the synchros write, BOOKMARKs while idle, and an ERROR
 /// event with a 410 Status when the requested revision is older than the kept history. Every replica reading the
-/// same store serves the same stream, because it is read from the store and not from process memory.
+/// same store serves the same stream, because it is read from the store and not from process memory; the
+/// <see cref="StoreChangeNotifier"/> only says when to read again.
 /// </summary>
-internal sealed class WatchHandler(IResourceStorage storage, IResourceChangeFeed feed, IOptions<QueryLimits> limits, TimeProvider time)
+internal sealed class WatchHandler(IResourceStorage storage, IResourceChangeFeed feed, IOptions<QueryLimits> limits, StoreChangeNotifier changed, TimeProvider time)
 {
     private const int _pageSize = 500;
-    private static readonly TimeSpan _pollInterval = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan _bookmarkInterval = TimeSpan.FromSeconds(15);
 
     public async Task WatchAsync(HttpContext context, SyncedResource synced, ResourceQuery query, ResponseFormat format, ResourceWriter writer)
@@ -57,6 +57,8 @@ internal sealed class WatchHandler(IResourceStorage storage, IResourceChangeFeed
             var lastBookmark = time.GetUtcNow();
             while (!token.IsCancellationRequested)
             {
+                // Taken before the read: a commit during the read wakes the wait below instead of being missed.
+                var wake = changed.NextChange;
                 var changes = await feed.GetChangesAsync(query, revision, _pageSize, token).ConfigureAwait(false);
                 if (changes.Expired)
                 {
@@ -89,7 +91,8 @@ internal sealed class WatchHandler(IResourceStorage storage, IResourceChangeFeed
                     lastBookmark = time.GetUtcNow();
                 }
 
-                await Task.Delay(_pollInterval, time, token).ConfigureAwait(false);
+                // Woken by a commit (this process's, or any process's through PostgreSQL NOTIFY), else the fallback poll.
+                await changed.WaitAsync(wake, token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)

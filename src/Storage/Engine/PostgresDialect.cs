@@ -55,7 +55,43 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect
 
     private readonly NpgsqlDataSource _dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
 
+    /// <summary>The channel every write transaction NOTIFYs (payload: the last revision it took) and watch processes LISTEN on.</summary>
+    public const string ChangeChannel = "clusterpedia_changes";
+
+    // Takes the revisions and queues the notification in one round trip. NOTIFY is transactional: listeners get it
+    // only when the transaction commits, never for a rollback; one per transaction (one reservation per transaction).
+    private const string _reserveAndNotifyText = $"""
+        WITH r AS (UPDATE storage_revision SET value = value + @count WHERE id = 1 RETURNING value)
+        SELECT r.value, pg_notify('{ChangeChannel}', r.value::text) FROM r
+        """;
+
     public override string Engine => StorageOptions.Postgres;
+
+    /// <summary>
+    /// A dedicated connection outside the pool, for LISTEN (a pooled one would be reset on return), named
+    /// <c>clusterpedia-listen</c> in pg_stat_activity.
+    /// </summary>
+    public NpgsqlConnection CreateListenConnection() =>
+        new(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, Enlist = false, ApplicationName = ListenApplicationName }.ConnectionString);
+
+    /// <summary>The application_name of the LISTEN connection.</summary>
+    public const string ListenApplicationName = "clusterpedia-listen";
+
+    public override async Task<long> ReserveRevisionsAsync(DbConnection connection, DbTransaction transaction, long count, CancellationToken cancellationToken)
+    {
+        if (count == 0)
+        {
+            // Only holds the counter row (workload column updates): nothing for watches.
+            return await base.ReserveRevisionsAsync(connection, transaction, count, cancellationToken).ConfigureAwait(false);
+        }
+
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = _reserveAndNotifyText;
+        AddParameter(command, "@count", count);
+        var last = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        return last - count + 1;
+    }
 
     public override IReadOnlyList<Migration> Migrations => PostgresSchema.Migrations;
 

@@ -31,6 +31,7 @@ internal sealed class StorageEngine : IAsyncDisposable
         };
         Time = timeProvider;
         TombstoneRetention = options.TombstoneRetention;
+        Notifier = new StoreChangeNotifier(options, timeProvider);
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Clusterpedia.Storage");
     }
 
@@ -39,6 +40,9 @@ internal sealed class StorageEngine : IAsyncDisposable
     public TimeProvider Time { get; }
 
     public TimeSpan TombstoneRetention { get; }
+
+    /// <summary>Wakes this process's change-feed readers after each committed write (and on NOTIFY, PostgreSQL).</summary>
+    public StoreChangeNotifier Notifier { get; }
 
     public Task EnsureSchemaAsync(CancellationToken cancellationToken)
     {
@@ -112,6 +116,7 @@ internal sealed class StorageEngine : IAsyncDisposable
             {
                 var result = await write(connection, transaction).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                Notifier.Signal();
                 return result;
             }
         }
