@@ -21,7 +21,7 @@ internal static class WorkloadAnnotation
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var isMetadata = reader.ValueTextEquals("metadata"u8);
-            WriteName(json, ref reader);
+            RawJson.WritePropertyName(json, ref reader);
             reader.Read();
             if (isMetadata && reader.TokenType == JsonTokenType.StartObject)
             {
@@ -30,7 +30,7 @@ internal static class WorkloadAnnotation
             }
             else
             {
-                Copy(json, obj, ref reader);
+                RawJson.CopyValue(json, obj, ref reader);
             }
         }
 
@@ -67,9 +67,9 @@ internal static class WorkloadAnnotation
                 continue;
             }
 
-            WriteName(json, ref reader);
+            RawJson.WritePropertyName(json, ref reader);
             reader.Read();
-            Copy(json, obj, ref reader);
+            RawJson.CopyValue(json, obj, ref reader);
         }
 
         if (!wroteAnnotations)
@@ -92,31 +92,12 @@ internal static class WorkloadAnnotation
                 continue;
             }
 
-            WriteName(json, ref reader);
+            RawJson.WritePropertyName(json, ref reader);
             reader.Read();
-            Copy(json, obj, ref reader);
+            RawJson.CopyValue(json, obj, ref reader);
         }
 
         json.WriteString(Key, workload);
         json.WriteEndObject();
-    }
-
-    private static void WriteName(Utf8JsonWriter json, ref Utf8JsonReader reader)
-    {
-        if (reader.ValueIsEscaped)
-        {
-            json.WritePropertyName(reader.GetString()!);
-        }
-        else
-        {
-            json.WritePropertyName(reader.ValueSpan);
-        }
-    }
-
-    private static void Copy(Utf8JsonWriter json, ReadOnlySpan<byte> obj, ref Utf8JsonReader reader)
-    {
-        var start = (int)reader.TokenStartIndex;
-        reader.Skip();
-        json.WriteRawValue(obj[start..(int)reader.BytesConsumed], skipInputValidation: true);
     }
 }

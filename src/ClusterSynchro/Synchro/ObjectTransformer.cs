@@ -69,7 +69,7 @@ public sealed class ObjectTransformer(
                 }
 
                 var isMetadata = reader.ValueTextEquals("metadata"u8);
-                WritePropertyName(w, ref reader);
+                RawJson.WritePropertyName(w, ref reader);
                 reader.Read();
                 if (isMetadata && reader.TokenType == JsonTokenType.StartObject)
                 {
@@ -79,7 +79,7 @@ public sealed class ObjectTransformer(
                 }
                 else
                 {
-                    CopyValue(w, json, ref reader);
+                    RawJson.CopyValue(w, json, ref reader);
                 }
             }
 
@@ -145,7 +145,7 @@ public sealed class ObjectTransformer(
                 : reader.ValueTextEquals("ownerReferences"u8) ? 6
                 : _workloads is not null && reader.ValueTextEquals("labels"u8) ? 7
                 : 0;
-            WritePropertyName(w, ref reader);
+            RawJson.WritePropertyName(w, ref reader);
             reader.Read();
             var isString = reader.TokenType == JsonTokenType.String;
             switch (field)
@@ -185,7 +185,7 @@ public sealed class ObjectTransformer(
                 continue;
             }
 
-            CopyValue(w, json, ref reader);
+            RawJson.CopyValue(w, json, ref reader);
         }
 
         if (!wroteAnnotations)
@@ -211,33 +211,13 @@ public sealed class ObjectTransformer(
                 continue;
             }
 
-            WritePropertyName(w, ref reader);
+            RawJson.WritePropertyName(w, ref reader);
             reader.Read();
-            CopyValue(w, json, ref reader);
+            RawJson.CopyValue(w, json, ref reader);
         }
 
         w.WriteString(ClusterAnnotation, cluster);
         w.WriteEndObject();
-    }
-
-    private static void WritePropertyName(Utf8JsonWriter w, ref Utf8JsonReader reader)
-    {
-        if (reader.ValueIsEscaped)
-        {
-            w.WritePropertyName(reader.GetString()!);
-        }
-        else
-        {
-            w.WritePropertyName(reader.ValueSpan);
-        }
-    }
-
-    /// <summary>Copies the value at the reader's token verbatim; the reader ends on its last token.</summary>
-    private static void CopyValue(Utf8JsonWriter w, ReadOnlySpan<byte> json, ref Utf8JsonReader reader)
-    {
-        var start = (int)reader.TokenStartIndex;
-        reader.Skip();
-        w.WriteRawValue(json[start..(int)reader.BytesConsumed], skipInputValidation: true);
     }
 
     private struct Identity
