@@ -78,6 +78,16 @@ for f in files:
     failed += sum(int(c.get(k, 0)) for k in
                   ("failed", "error", "timeout", "aborted", "disconnected", "passedButRunAborted", "inconclusive"))
     skipped += int(c.get("notExecuted", 0))
+# Each failure's message and the head of its stack trace, so a CI log alone says what broke.
+for f in files:
+    for r in ET.parse(f).getroot().iterfind(".//t:UnitTestResult", ns):
+        if r.get("outcome") in ("Passed", "NotExecuted"):
+            continue
+        print(f"--- {r.get('outcome')}: {r.get('testName')} ({r.get('duration')})")
+        for tag in ("t:Output/t:ErrorInfo/t:Message", "t:Output/t:ErrorInfo/t:StackTrace"):
+            e = r.find(tag, ns)
+            if e is not None and e.text:
+                print("\n".join(e.text.strip().splitlines()[:25]))
 print(f"{passed} passed, {failed} failed, {skipped} skipped")
 if not files or passed == 0 or failed > 0:
     sys.exit(1)
