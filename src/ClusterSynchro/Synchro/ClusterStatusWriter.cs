@@ -172,31 +172,56 @@ internal sealed partial class ClusterStatusWriter : IDisposable
     /// Writes the status whenever a condition changed (at most a few times a second), and while object counts move,
     /// every CountRefreshInterval.
     /// </summary>
+    /// <remarks>
+    /// A write that fails (a database error, or conflicts on every attempt) keeps the status owed: it is tried again
+    /// after a growing pause (200 ms doubling to CountRefreshInterval, the pace of status refreshes anyway) even when
+    /// nothing changes meanwhile,
+    /// since the change that was not written (Ready turning False, say) may be the last one for a long time.
+    /// </remarks>
     public async Task RunAsync(CancellationToken ct)
     {
         var writtenCounts = "";
+        var owed = false;
+        var pause = _writePause;
         while (!ct.IsCancellationRequested)
         {
-            var signalled = await _dirty.WaitAsync(_options.CountRefreshInterval, ct).ConfigureAwait(false);
+            var signalled = await _dirty.WaitAsync(owed ? TimeSpan.Zero : _options.CountRefreshInterval, ct).ConfigureAwait(false);
             var counts = CountsKey();
-            if (!signalled && counts == writtenCounts)
+            if (!signalled && !owed && counts == writtenCounts)
             {
                 continue;
             }
 
             try
             {
-                await WriteStatusAsync(ct).ConfigureAwait(false);
-                writtenCounts = counts;
+                owed = !await WriteStatusAsync(ct).ConfigureAwait(false);
+                if (owed)
+                {
+                    LogStatusConflicted(_logger, _name, _conflictAttempts);
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
+                owed = true;
                 LogStatusFailed(_logger, _name, e);
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(200), _time, ct).ConfigureAwait(false);
+            if (owed)
+            {
+                pause = pause * 2 > _options.CountRefreshInterval ? _options.CountRefreshInterval : pause * 2;
+            }
+            else
+            {
+                writtenCounts = counts;
+                pause = _writePause;
+            }
+
+            await Task.Delay(pause, _time, ct).ConfigureAwait(false);
         }
     }
+
+    private const int _conflictAttempts = 5;
+    private static readonly TimeSpan _writePause = TimeSpan.FromMilliseconds(200);
 
     private string CountsKey()
     {
@@ -209,28 +234,29 @@ internal sealed partial class ClusterStatusWriter : IDisposable
         return string.Join(',', states.Select(s => s.ObjectCount.ToString(CultureInfo.InvariantCulture)));
     }
 
-    private async Task WriteStatusAsync(CancellationToken ct)
+    /// <summary>Writes the status; false when every attempt met a concurrent update (the status is still owed).</summary>
+    private async Task<bool> WriteStatusAsync(CancellationToken ct)
     {
-        for (var attempt = 0; attempt < 5; attempt++)
+        for (var attempt = 0; attempt < _conflictAttempts; attempt++)
         {
             var stored = await _objects.GetAsync(PediaClusterResource.StorageKey, _name, ct).ConfigureAwait(false);
             if (stored is null)
             {
-                return;
+                return true;
             }
 
             var obj = JsonNode.Parse(stored.Object.Span)!.AsObject();
             var status = BuildStatus();
             if (obj["status"] is JsonNode old && JsonNode.DeepEquals(old, status))
             {
-                return;
+                return true;
             }
 
             obj["status"] = status;
             try
             {
                 await _objects.UpdateAsync(PediaClusterResource.StorageKey, _name, JsonSerializer.SerializeToUtf8Bytes(obj), stored.Revision, ct).ConfigureAwait(false);
-                return;
+                return true;
             }
             catch (ApiObjectConflictException)
             {
@@ -238,9 +264,11 @@ internal sealed partial class ClusterStatusWriter : IDisposable
             }
             catch (ApiObjectNotFoundException)
             {
-                return;
+                return true;
             }
         }
+
+        return false;
     }
 
     private JsonObject BuildStatus()
@@ -344,4 +372,7 @@ internal sealed partial class ClusterStatusWriter : IDisposable
 
     [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "Cluster {Cluster}: writing status failed")]
     private static partial void LogStatusFailed(ILogger logger, string cluster, Exception exception);
+
+    [LoggerMessage(EventId = 209, Level = LogLevel.Warning, Message = "Cluster {Cluster}: writing status met a concurrent update {Attempts} times in a row; trying again")]
+    private static partial void LogStatusConflicted(ILogger logger, string cluster, int attempts);
 }

@@ -53,12 +53,12 @@ public abstract class ProcessRolesTestBase : IAsyncLifetime
         created.Code.ShouldBe(HttpStatusCode.Created, created.Body);
         await Eventually.UntilAsync(
             async () => await SendAsync(_api, HttpMethod.Get, "/readyz") is { Code: HttpStatusCode.ServiceUnavailable } r && r.Body.Contains("waiting for member", StringComparison.Ordinal),
-            Timeout, "/readyz of the API-only server never named the unsynced cluster member", TimeSpan.FromMilliseconds(50));
+            Timeout, () => SeenAsync("/readyz of the API-only server never named the unsynced cluster member"), TimeSpan.FromMilliseconds(50));
 
         // The member answers: the synchro process syncs it, writes Ready, and the API-only server follows.
         _member.Faults.ComeUp();
         await PediaClusterReadiness.WaitAsync(Http, _api.Url, "member", Timeout);
-        await Eventually.UntilAsync(async () => (await SendAsync(_api, HttpMethod.Get, "/readyz")).Code == HttpStatusCode.OK, Timeout, "/readyz of the API-only server stayed unready");
+        await Eventually.UntilAsync(async () => (await SendAsync(_api, HttpMethod.Get, "/readyz")).Code == HttpStatusCode.OK, Timeout, () => SeenAsync("/readyz of the API-only server stayed unready"));
         var expected = await MemberDeploymentNamesAsync();
         expected.ShouldNotBeEmpty();
         await Eventually.UntilAsync(
@@ -67,14 +67,14 @@ public abstract class ProcessRolesTestBase : IAsyncLifetime
 
         // The member hangs again: the synchro writes Ready False, and searches through the API-only server warn.
         _member.Faults.Hang();
-        await Eventually.UntilAsync(async () => (await SearchAsync()).Warned, Timeout, "no Warning header for member from the API-only server", TimeSpan.FromMilliseconds(50));
+        await Eventually.UntilAsync(async () => (await SearchAsync()).Warned, Timeout, () => SeenAsync("no Warning header for member from the API-only server"), TimeSpan.FromMilliseconds(50));
         _member.Faults.ComeUp();
-        await Eventually.UntilAsync(async () => await SearchAsync() is { Code: HttpStatusCode.OK, Warned: false }, Timeout, "the Warning for member stayed");
+        await Eventually.UntilAsync(async () => await SearchAsync() is { Code: HttpStatusCode.OK, Warned: false }, Timeout, () => SeenAsync("the Warning for member stayed"));
 
         // Deleted through the API-only server: the synchro process removes the data and the finalizer.
         (await SendAsync(_api, HttpMethod.Delete, PediaClusters + "/member")).Code.ShouldBe(HttpStatusCode.OK);
         await Eventually.UntilAsync(async () => (await SendAsync(_api, HttpMethod.Get, PediaClusters + "/member")).Code == HttpStatusCode.NotFound,
-            Timeout, "the deleted PediaCluster was never finalized by the synchro process");
+            Timeout, () => SeenAsync("the deleted PediaCluster was never finalized by the synchro process"));
     }
 
     public async Task DisposeAsync()
@@ -96,6 +96,16 @@ public abstract class ProcessRolesTestBase : IAsyncLifetime
 
         using var response = await Http.SendAsync(request);
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>What a failed wait saw: the PediaCluster as the API-only server shows it, and both servers' /readyz.</summary>
+    private async Task<string> SeenAsync(string what)
+    {
+        var cluster = await SendAsync(_api, HttpMethod.Get, PediaClusters + "/member");
+        var status = cluster.Body.IndexOf("\"status\"", StringComparison.Ordinal) is var at and >= 0 ? cluster.Body[at..] : cluster.Body;
+        var apiReady = await SendAsync(_api, HttpMethod.Get, "/readyz?verbose");
+        var synchroReady = await SendAsync(Synchro, HttpMethod.Get, "/readyz?verbose");
+        return $"{what}; PediaCluster ({cluster.Code}): {status}; API /readyz ({apiReady.Code}): {apiReady.Body}; synchro /readyz ({synchroReady.Code}): {synchroReady.Body}";
     }
 
     private async Task<RoleSearchResult> SearchAsync()

@@ -27,9 +27,10 @@ public sealed class SynchroHarness : IAsyncDisposable
     private readonly IWorkloadPlugins? _plugins;
     private ClusterSynchroManager? _manager;
 
-    private SynchroHarness(StorageHandle handle, string? sqliteDirectory, SynchroOptions options, IWorkloadPlugins? plugins = null)
+    private SynchroHarness(StorageHandle handle, string connectionString, string? sqliteDirectory, SynchroOptions options, IWorkloadPlugins? plugins = null)
     {
         _plugins = plugins;
+        ConnectionString = connectionString;
         _handle = handle;
         _sqliteDirectory = sqliteDirectory;
         _options = options;
@@ -37,6 +38,9 @@ public sealed class SynchroHarness : IAsyncDisposable
     }
 
     public CountingResourceStorage Storage { get; }
+
+    /// <summary>The store's connection string, for a test that works on the database directly.</summary>
+    public string ConnectionString { get; }
 
     public IApiObjectStore Objects => _handle.ApiObjects;
 
@@ -76,7 +80,7 @@ public sealed class SynchroHarness : IAsyncDisposable
         }
 
         var handle = await StorageFactory.OpenAsync(storage, CancellationToken.None);
-        var harness = new SynchroHarness(handle, directory, options ?? FastOptions(), plugins);
+        var harness = new SynchroHarness(handle, storage.ConnectionString, directory, options ?? FastOptions(), plugins);
         await harness.StartSynchroAsync();
         return harness;
     }
