@@ -1,12 +1,10 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 using Clusterpedia.ClusterSynchro.Clusters;
 using Clusterpedia.ClusterSynchro.Resources;
 using Clusterpedia.ClusterSynchro.Synchro;
 using Clusterpedia.Storage;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -25,9 +23,8 @@ public sealed partial class StoredClusterSyncState(
     SyncedResourceCatalog catalog,
     IOptions<SynchroOptions> options,
     TimeProvider time,
-    ILogger<StoredClusterSyncState> logger) : BackgroundService, IClusterSyncState
+    ILogger<StoredClusterSyncState> logger) : StoreFollower(options.Value.StorePollInterval, time, objects, database), IClusterSyncState
 {
-    private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly HashSet<string> _everReady = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _rowRevisions = new(StringComparer.Ordinal);
     private volatile State? _state;
@@ -42,59 +39,11 @@ public sealed partial class StoredClusterSyncState(
     /// <inheritdoc/>
     public IReadOnlyList<string> NotReadyClusters() => _state is { } state ? state.NotReady : [];
 
-    /// <summary>Listens before returning: ExecuteAsync runs on its own, later.</summary>
-    public override Task StartAsync(CancellationToken cancellationToken)
-    {
-        objects.Changed += OnChanged;
-        database.Changed += OnChanged;
-        return base.StartAsync(cancellationToken);
-    }
+    protected override bool Follows(string resource) => resource is PediaClusterResource.StorageKey or SyncedResourcePublisher.StorageKey;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                try
-                {
-                    await RefreshAsync(stoppingToken).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-                {
-                    LogRefreshFailed(logger, e);
-                }
+    protected override void RefreshFailed(Exception exception) => LogRefreshFailed(logger, exception);
 
-                using var interval = new CancellationTokenSource(options.Value.StorePollInterval, time);
-                using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, interval.Token);
-                try
-                {
-                    await _signal.Reader.ReadAsync(wait.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-                {
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-        finally
-        {
-            objects.Changed -= OnChanged;
-            database.Changed -= OnChanged;
-        }
-    }
-
-    private void OnChanged(string resource)
-    {
-        if (resource is PediaClusterResource.StorageKey or SyncedResourcePublisher.StorageKey)
-        {
-            _signal.Writer.TryWrite(true);
-        }
-    }
-
-    private async Task RefreshAsync(CancellationToken ct)
+    protected override async Task RefreshAsync(CancellationToken ct)
     {
         var clusters = await objects.ListAsync(PediaClusterResource.StorageKey, ct).ConfigureAwait(false);
         var notReady = new List<string>();

@@ -1,11 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 using Clusterpedia.ClusterSynchro.Synchro;
+using Clusterpedia.ClusterSynchro.SyncState;
 using Clusterpedia.ClusterSynchro.Workloads.Lua;
 using Clusterpedia.Kube;
 using Clusterpedia.Storage;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -18,63 +17,16 @@ namespace Clusterpedia.ClusterSynchro.Workloads.Plugins;
 /// <c>kubectl get workloadplugins</c> and <c>pediactl plugin list</c> show how the plugins fare.
 /// </summary>
 public sealed partial class WorkloadPluginLoader(
-    IDatabaseObjectStore store, LuaWorkloadPlugins plugins, IOptions<SynchroOptions> options, TimeProvider time, ILogger<WorkloadPluginLoader> logger) : BackgroundService
+    IDatabaseObjectStore store, LuaWorkloadPlugins plugins, IOptions<SynchroOptions> options, TimeProvider time, ILogger<WorkloadPluginLoader> logger) : StoreFollower(options.Value.StorePollInterval, time, store)
 {
     private static readonly JsonSerializerOptions _json = new() { WriteIndented = false };
 
-    private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    protected override bool Follows(string resource) => resource == WorkloadPluginResource.StorageKey;
 
-    public override Task StartAsync(CancellationToken cancellationToken)
-    {
-        store.Changed += OnChanged;
-        return base.StartAsync(cancellationToken);
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                try
-                {
-                    await RefreshAsync(stoppingToken).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-                {
-                    LogRefreshFailed(logger, e);
-                }
-
-                using var interval = new CancellationTokenSource(options.Value.StorePollInterval, time);
-                using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, interval.Token);
-                try
-                {
-                    await _signal.Reader.ReadAsync(wait.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-                {
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-        finally
-        {
-            store.Changed -= OnChanged;
-        }
-    }
-
-    private void OnChanged(string resource)
-    {
-        if (resource == WorkloadPluginResource.StorageKey)
-        {
-            _signal.Writer.TryWrite(true);
-        }
-    }
+    protected override void RefreshFailed(Exception exception) => LogRefreshFailed(logger, exception);
 
     /// <summary>One pass: load what is stored, unload what is gone, write changed statuses.</summary>
-    public async Task RefreshAsync(CancellationToken ct)
+    protected override async Task RefreshAsync(CancellationToken ct)
     {
         var stored = await store.ListAsync(WorkloadPluginResource.StorageKey, ct).ConfigureAwait(false);
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -123,7 +75,7 @@ public sealed partial class WorkloadPluginLoader(
         if (status.LastError is not null)
         {
             desired["error"] = status.LastError;
-            desired["lastErrorTime"] = KubeTime.Format(status.LastErrorTime ?? time.GetUtcNow());
+            desired["lastErrorTime"] = KubeTime.Format(status.LastErrorTime ?? Time.GetUtcNow());
         }
 
         if (status.LastErrorLine is { } line)
@@ -145,7 +97,7 @@ public sealed partial class WorkloadPluginLoader(
         catch (ApiObjectConflictException)
         {
             // Changed meanwhile: the next pass sees the new object and writes again.
-            _signal.Writer.TryWrite(true);
+            RefreshSoon();
         }
         catch (ApiObjectNotFoundException)
         {
