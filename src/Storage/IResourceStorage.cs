@@ -25,6 +25,14 @@ public interface IResourceStorage
     /// <summary>Searches one resource type. Bad input throws <see cref="InvalidQueryException"/>.</summary>
     Task<ResourceListResult> ListAsync(ResourceQuery query, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Searches one resource type and hands the items over as they are read, for lists without a limit: memory then
+    /// stays bounded by one row however many match. Bad input throws <see cref="InvalidQueryException"/> before any
+    /// item. A query with a limit is read as one page (it is bounded, and its continue token follows its last row).
+    /// </summary>
+    async Task<ResourceListReader> OpenListAsync(ResourceQuery query, CancellationToken cancellationToken) =>
+        ResourceListReader.FromResult(await ListAsync(query, cancellationToken).ConfigureAwait(false));
+
     /// <summary>Stored resourceVersions of one resource of one cluster, to resume syncing after a restart.</summary>
     Task<IReadOnlyDictionary<(string Namespace, string Name), string>> GetResourceVersionsAsync(
         string cluster, GroupVersionResource resource, CancellationToken cancellationToken);

@@ -124,7 +124,7 @@ internal static class EndToEndBench
             string connectionString;
             if (engine == Storage.StorageOptions.Postgres)
             {
-                postgres = await PrivatePostgres.StartAsync(["shared_buffers=1GB", "max_connections=100"], cancellationToken);
+                postgres = await PrivatePostgres.StartAsync(["shared_buffers=1GB", "max_connections=100", "shared_preload_libraries=pg_stat_statements"], cancellationToken);
                 connectionString = postgres.ConnectionString("postgres");
             }
             else
@@ -175,6 +175,7 @@ internal static class EndToEndBench
             run.StoredBytesPerObject = Math.Round(run.StoredBytes / (double)Math.Max(1, run.StoredRows));
             Console.Error.WriteLine($"  S5: server RSS {run.EmptyServerRssBytes / 1048576.0:N0} MiB empty, {run.ServerRssAfterSyncBytes / 1048576.0:N0} MiB after sync = {run.RssBytesPerObject:N0} bytes/object; stored {run.StoredBytesPerObject:N0} bytes/object against {run.RawJsonBytesPerObject:N0} of raw JSON");
 
+            await ListCost.RunAsync(us, server, postgres is null ? null : connectionString, run, options, cancellationToken);
             await MergeAgainstUsAsync(us, members, run, options, cancellationToken);
             if (options.ChurnPerSecond > 0)
             {

@@ -50,4 +50,13 @@ internal sealed class EndToEndRun
     public double? UsOverDirectP50 { get; set; }
     public List<string> Failures { get; } = [];
     public double TotalSeconds { get; set; }
+
+    /// <summary>Issue 18: every pod listed without a limit, several times, with the server's RSS per round.</summary>
+    public List<UnpagedListRound> UnpagedLists { get; } = [];
+
+    /// <summary>Issue 18 (PostgreSQL): statements per list request, from pg_stat_statements.</summary>
+    public List<StatementCount> StatementsPerList { get; } = [];
+
+    /// <summary>Issue 18's targets on this engine: idle RSS, memory across unpaged lists, statements per list.</summary>
+    public List<CheckResult> Checks { get; } = [];
 }

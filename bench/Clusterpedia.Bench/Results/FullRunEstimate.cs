@@ -30,7 +30,9 @@ internal sealed class FullRunEstimate
             try
             {
                 using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(file.FullName));
-                if (document.RootElement.TryGetProperty("fullRunEstimate", out var estimate)
+                // Other modes write other shapes (--clients: an array); only a run's report has an estimate.
+                if (document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                    && document.RootElement.TryGetProperty("fullRunEstimate", out var estimate)
                     && estimate.TryGetProperty("totalSeconds", out var total))
                 {
                     return string.Create(System.Globalization.CultureInfo.InvariantCulture,

@@ -107,6 +107,21 @@ internal static class SummaryPrinter
                 text.AppendLine(c, $"| S4 churn: {churn.Writes:N0} pod writes at {churn.AchievedPerSecond:N0}/s (asked {churn.RequestedPerSecond:N0}/s) over {churn.Seconds:N0} s, {churn.Visible:N0} visible through our watch | lag p50 {churn.LagP50Ms:N0} ms, p95 {churn.LagP95Ms:N0} ms, **p99 {churn.LagP99Ms:N0} ms**, max {churn.LagMaxMs:N0} ms{Target(churn.MeetsTarget, "target p99 ≤ 1,000 ms")} |");
             }
 
+            foreach (var round in e2e.UnpagedLists)
+            {
+                text.AppendLine(c, $"| unpaged list {round.Round} of every pod ({round.Bytes / 1048576.0:N0} MiB of JSON, {round.Seconds:N1} s) | server RSS {round.RssBeforeBytes / 1048576.0:N0} MiB → peak {round.PeakRssBytes / 1048576.0:N0} MiB → {round.RssAfterBytes / 1048576.0:N0} MiB after |");
+            }
+
+            foreach (var statements in e2e.StatementsPerList)
+            {
+                text.AppendLine(c, $"| statements per list `{statements.Name}` (pg_stat_statements, {statements.Requests} requests) | {statements.StatementsPerList:N2}: {string.Join("; ", statements.Statements.Select(t => t.Replace("|", "\\|", StringComparison.Ordinal)))} |");
+            }
+
+            foreach (var check in e2e.Checks)
+            {
+                text.AppendLine(c, $"Check {check.Name}: {check.Value:N2} (limit {check.Limit:N1}) {(check.Passed ? "passed" : "**failed**")}.");
+            }
+
             foreach (var failure in e2e.Failures)
             {
                 text.AppendLine(c, $"FAILURE: {failure}");

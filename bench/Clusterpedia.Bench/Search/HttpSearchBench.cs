@@ -23,7 +23,7 @@ internal static class HttpSearchBench
 {
     public const int HighConcurrency = 16;
     private const string _search = "/apis/clusterpedia.io/v1beta1/resources";
-    private const double _apiOverSqlLimit = 1.5;
+    private const double _apiOverSqlLimit = 1.3;
     private const double _deepPageMaxRatio = 2;
 
     public static async Task<SearchRun> RunAsync(string connectionString, WorkloadShape shape, BenchOptions options, CancellationToken cancellationToken)

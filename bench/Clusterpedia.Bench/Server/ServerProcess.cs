@@ -87,6 +87,10 @@ internal sealed class ServerProcess : IAsyncDisposable
                 {
                     // not listening yet
                 }
+                catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // listening but not answering within the client's timeout yet (a loaded machine): ask again
+                }
 
                 if (clock.Elapsed > _startDeadline)
                 {

@@ -116,14 +116,29 @@ internal sealed class SearchHandler(
             return;
         }
 
-        var result = await storage.ListAsync(query, ct).ConfigureAwait(false);
-        AddHealthWarnings(context, path.Cluster is null ? query.Clusters : [path.Cluster]);
         if (query.OnlyMetadata && format.Kind == ResponseKind.Object)
         {
             format = new ResponseFormat(ResponseKind.PartialObjectMetadata, "v1");
         }
 
         var writer = CreateWriter(context, format, synced);
+        if (query.Limit is null or 0)
+        {
+            // Unlimited: the rows go from the database reader to the response as they are read, never all in memory.
+            var rows = await storage.OpenListAsync(query, ct).ConfigureAwait(false);
+            await using (rows.ConfigureAwait(false))
+            {
+                AddHealthWarnings(context, path.Cluster is null ? query.Clusters : [path.Cluster]);
+                context.Response.StatusCode = 200;
+                context.Response.ContentType = "application/json";
+                await writer.WriteListAsync(context.Response.BodyWriter, rows, ct).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        var result = await storage.ListAsync(query, ct).ConfigureAwait(false);
+        AddHealthWarnings(context, path.Cluster is null ? query.Clusters : [path.Cluster]);
         await JsonResponse.WriteAsync(
             context,
             200,

@@ -8,4 +8,11 @@ internal sealed record ListPlan(
     int CountParameterCount,
     IReadOnlyList<SortKey> Sort,
     int? Limit,
-    long? Offset);
+    long? Offset)
+{
+    /// <summary>The statement selects the count of the rows after the page (at <see cref="ListQueryBuilder.RemainingOrdinal"/>).</summary>
+    public bool CountsRemaining { get; init; }
+
+    /// <summary>That count is of every row after the offset (withRemainingCount), not bounded after the page.</summary>
+    public bool CountsAll { get; init; }
+}

@@ -15,6 +15,17 @@ internal static class ListQueryBuilder
     /// <summary>The ordinal of the object, selected after <see cref="Columns"/>.</summary>
     public const int ObjectOrdinal = 13;
 
+    /// <summary>
+    /// The ordinal of the store's revision in a list statement, read by the same statement as the rows (one snapshot),
+    /// so a list needs neither a transaction nor a second round trip for its resourceVersion.
+    /// </summary>
+    public const int RevisionOrdinal = ObjectOrdinal + 1;
+
+    /// <summary>The ordinal of the count of the rows after a limited page, when the plan counts them.</summary>
+    public const int RemainingOrdinal = ObjectOrdinal + 2;
+
+    private const string _revision = "(SELECT value FROM storage_revision WHERE id = 1)";
+
     private const int _maxOwnerSeniority = 8;
 
     public static ListPlan Build(ResourceQuery query, SqlDialect dialect)
@@ -47,11 +58,20 @@ internal static class ListQueryBuilder
         var whereText = string.Join(" AND ", where);
         var countBody = $"SELECT 1 FROM {from} WHERE {whereText}";
         var countParameters = sql.Parameters.Count;
+        var limit = query.Limit is > 0 ? query.Limit : null;
 
+        // The rows after a full page are counted in the same statement (an uncorrelated subquery, evaluated once over
+        // the same filters and WITH clause): a page is then one round trip, its count included. It is only read when
+        // the page turns out to have a next one, and then the page holds exactly `limit` rows, so what to skip is
+        // known before the rows are.
+        var countBound = query.WithRemainingCount ? (long?)null : query.RemainingCountBound;
+        var remaining = limit is { } pageSize && countBound is null or > 0
+            ? $", (SELECT COUNT(*) FROM ({CountRows(countBody, countBound, (offset ?? 0) + pageSize)}) c) AS remaining_count"
+            : "";
         sql.Append(with).Append("SELECT ").Append(Columns).Append(", ").Append(dialect.ObjectColumn)
+            .Append(", ").Append(_revision).Append(" AS store_revision").Append(remaining)
             .Append(" FROM ").Append(from).Append(" WHERE ").Append(whereText)
             .Append(" ORDER BY ").Append(string.Join(", ", sort.Select(k => k.Sql + (k.Descending ? " DESC" : " ASC"))));
-        var limit = query.Limit is > 0 ? query.Limit : null;
         if (limit is not null || offset is not null)
         {
             // One extra row tells whether there is a next page.
@@ -62,8 +82,28 @@ internal static class ListQueryBuilder
             }
         }
 
-        return new ListPlan(sql, with, countBody, countParameters, sort, limit, offset);
+        return new ListPlan(sql, with, countBody, countParameters, sort, limit, offset)
+        {
+            CountsRemaining = remaining.Length > 0,
+            CountsAll = remaining.Length > 0 && countBound is null,
+        };
     }
+
+    /// <summary>
+    /// The statement that tells an empty page from a race: in one snapshot, the store's revision and whether any row
+    /// of the page's filters lies past the offset. Zero rows there means the empty page was exact at that revision.
+    /// </summary>
+    public static string EmptyCheck(ListPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        return $"{plan.CountWith}SELECT {_revision}, (SELECT COUNT(*) FROM ({CountRows(plan.CountBody, 1, plan.Offset ?? 0)}) c)";
+    }
+
+    /// <summary>The counted rows: all of them, or at most <paramref name="bound"/> after the first <paramref name="skip"/>.</summary>
+    private static string CountRows(string countBody, long? bound, long skip) =>
+        bound is { } b
+            ? $"{countBody} LIMIT {b.ToString(CultureInfo.InvariantCulture)} OFFSET {skip.ToString(CultureInfo.InvariantCulture)}"
+            : countBody;
 
     /// <summary>
     /// The change feed of a query: rows of resources and of tombstones (same columns) written after a revision,

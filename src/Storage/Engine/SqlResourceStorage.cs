@@ -145,70 +145,148 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
         var connection = await engine.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            var transaction = await engine.Dialect.BeginReadTransactionAsync(connection, cancellationToken).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
+            // One statement outside any transaction: it reads the rows, the store's revision and the count after the
+            // page in one snapshot, so a page is one round trip.
+            return await ReadPageAsync(plan, query, connection, transaction: null, cancellationToken).ConfigureAwait(false)
+                ?? await ReadEmptyPageAsync(plan, query, connection, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task<ResourceListReader> OpenListAsync(ResourceQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.Limit is > 0)
+        {
+            // A page is bounded (Limits:Query:MaxLimit) and its continue token is known only after its last row.
+            return ResourceListReader.FromResult(await ListAsync(query, cancellationToken).ConfigureAwait(false));
+        }
+
+        var plan = ListQueryBuilder.Build(query, engine.Dialect);
+        var connection = await engine.OpenAsync(cancellationToken).ConfigureAwait(false);
+        DbCommand? command = null;
+        DbDataReader? reader = null;
+        var handedOver = false;
+        try
+        {
+            command = plan.Statement.CreateCommand(connection, transaction: null);
+            reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                var revision = await StorageEngine.ReadRevisionAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-                var items = new List<StoredResource>(plan.Limit is { } l ? Math.Min(l, 1023) + 1 : 64);
-                using (var command = plan.Statement.CreateCommand(connection, transaction))
+                var revision = ReadInt64(reader, ListQueryBuilder.RevisionOrdinal);
+                var first = Read(reader, query.OnlyMetadata);
+                var rows = new SqlListReader(connection, command, reader, first, revision, r => Read(r, query.OnlyMetadata));
+                handedOver = true;
+                return rows;
+            }
+
+            await reader.DisposeAsync().ConfigureAwait(false);
+            reader = null;
+            return ResourceListReader.FromResult(await ReadEmptyPageAsync(plan, query, connection, cancellationToken).ConfigureAwait(false));
+        }
+        finally
+        {
+            if (!handedOver)
+            {
+                if (reader is not null)
                 {
-                    var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                    await using (reader.ConfigureAwait(false))
-                    {
-                        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                        {
-                            items.Add(Read(reader, query.OnlyMetadata));
-                        }
-                    }
+                    await reader.DisposeAsync().ConfigureAwait(false);
                 }
 
-                var more = plan.Limit is { } limit && items.Count > limit;
-                if (more)
-                {
-                    items.RemoveAt(items.Count - 1);
-                }
-
-                long? remaining = null;
-                if (more && (query.WithRemainingCount || query.RemainingCountBound > 0))
-                {
-                    remaining = await CountRemainingAsync(plan, query, items.Count, connection, transaction, cancellationToken).ConfigureAwait(false);
-                }
-
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                string? next = null;
-                if (more && query.WithContinue != false)
-                {
-                    next = plan.Offset is { } offset
-                        ? (offset + items.Count).ToString(CultureInfo.InvariantCulture)
-                        : ContinueToken.Encode(plan.Sort, items[^1]);
-                }
-
-                return new ResourceListResult { Items = items, Continue = next, RemainingItemCount = remaining, Revision = revision };
+                command?.Dispose();
+                await connection.DisposeAsync().ConfigureAwait(false);
             }
         }
     }
 
-    /// <summary>
-    /// The rows after the page: the count's filters include the page's own keyset condition, so the page's rows (and an
-    /// integer offset) are skipped. Unasked, at most <see cref="ResourceQuery.RemainingCountBound"/> rows are read, and
-    /// a count that reaches the bound is unknown (null), as kube-apiserver allows.
-    /// </summary>
-    private static async Task<long?> CountRemainingAsync(
-        ListPlan plan, ResourceQuery query, int pageCount, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    /// <summary>Reads a page with the plan's statement; null when it has no row (an empty page carries no revision).</summary>
+    private async Task<ResourceListResult?> ReadPageAsync(
+        ListPlan plan, ResourceQuery query, DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
     {
-        // Both numbers are computed here, never taken from request text.
-        var skip = (plan.Offset ?? 0) + pageCount;
-        var bound = query.WithRemainingCount ? (long?)null : query.RemainingCountBound;
-        var rows = bound is { } b
-            ? $"{plan.CountBody} LIMIT {b.ToString(CultureInfo.InvariantCulture)} OFFSET {skip.ToString(CultureInfo.InvariantCulture)}"
-            : plan.CountBody;
-        var text = $"{plan.CountWith}SELECT COUNT(*) FROM ({rows}) c";
-        using var count = plan.Statement.CreateCommand(connection, transaction, text, plan.CountParameterCount);
-        var counted = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
-        return bound is { } limit
-            ? counted < limit ? counted : null
-            : Math.Max(0, counted - skip);
+        var items = new List<StoredResource>(plan.Limit is { } l ? Math.Min(l, 1023) + 1 : 64);
+        long revision = 0;
+        long? counted = null;
+        using (var command = plan.Statement.CreateCommand(connection, transaction))
+        {
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    if (items.Count == 0)
+                    {
+                        revision = ReadInt64(reader, ListQueryBuilder.RevisionOrdinal);
+                        counted = plan.CountsRemaining ? ReadInt64(reader, ListQueryBuilder.RemainingOrdinal) : null;
+                    }
+
+                    items.Add(Read(reader, query.OnlyMetadata));
+                }
+            }
+        }
+
+        if (items.Count == 0)
+        {
+            return null;
+        }
+
+        var more = plan.Limit is { } limit && items.Count > limit;
+        if (more)
+        {
+            items.RemoveAt(items.Count - 1);
+        }
+
+        // The count's filters include the page's own keyset condition, so it skipped the page's rows (and an integer
+        // offset). Unasked, it read at most RemainingCountBound rows, and a count that reaches the bound is unknown
+        // (null), as kube-apiserver allows.
+        long? remaining = null;
+        if (more && counted is { } count)
+        {
+            remaining = plan.CountsAll
+                ? Math.Max(0, count - ((plan.Offset ?? 0) + items.Count))
+                : count < query.RemainingCountBound ? count : null;
+        }
+
+        string? next = null;
+        if (more && query.WithContinue != false)
+        {
+            next = plan.Offset is { } offset
+                ? (offset + items.Count).ToString(CultureInfo.InvariantCulture)
+                : ContinueToken.Encode(plan.Sort, items[^1]);
+        }
+
+        return new ResourceListResult { Items = items, Continue = next, RemainingItemCount = remaining, Revision = revision };
     }
+
+    /// <summary>
+    /// The revision of a page that came back empty. One more statement reads the revision and re-checks the page's
+    /// filters in one snapshot; only when rows were written in between is the page read again, in a read transaction.
+    /// </summary>
+    private async Task<ResourceListResult> ReadEmptyPageAsync(ListPlan plan, ResourceQuery query, DbConnection connection, CancellationToken cancellationToken)
+    {
+        using (var check = plan.Statement.CreateCommand(connection, transaction: null, ListQueryBuilder.EmptyCheck(plan), plan.CountParameterCount))
+        {
+            var reader = await check.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                if (ReadInt64(reader, 1) == 0)
+                {
+                    return new ResourceListResult { Items = [], Revision = ReadInt64(reader, 0) };
+                }
+            }
+        }
+
+        var transaction = await engine.Dialect.BeginReadTransactionAsync(connection, cancellationToken).ConfigureAwait(false);
+        await using (transaction.ConfigureAwait(false))
+        {
+            var page = await ReadPageAsync(plan, query, connection, transaction, cancellationToken).ConfigureAwait(false)
+                ?? new ResourceListResult { Items = [], Revision = await StorageEngine.ReadRevisionAsync(connection, transaction, cancellationToken).ConfigureAwait(false) };
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return page;
+        }
+    }
+
+    private static long ReadInt64(DbDataReader reader, int ordinal) =>
+        Convert.ToInt64(reader.GetValue(ordinal), CultureInfo.InvariantCulture);
 
     public async Task<ResourceChanges> GetChangesAsync(ResourceQuery query, long afterRevision, int limit, CancellationToken cancellationToken)
     {
