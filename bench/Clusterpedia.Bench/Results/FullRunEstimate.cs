@@ -31,7 +31,8 @@ internal sealed class FullRunEstimate
             try
             {
                 using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(file.FullName));
-                if (document.RootElement.TryGetProperty("fullRunEstimate", out var estimate)
+                if (document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                    && document.RootElement.TryGetProperty("fullRunEstimate", out var estimate)
                     && estimate.TryGetProperty("totalSeconds", out var total))
                 {
                     return string.Create(System.Globalization.CultureInfo.InvariantCulture,
