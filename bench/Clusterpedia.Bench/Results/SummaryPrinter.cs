@@ -30,7 +30,7 @@ internal static class SummaryPrinter
             if (run.Load is { } load)
             {
                 text.AppendLine(c, $"Upsert, batches of {load.BatchSize}: **{load.ObjectsPerSecond:N0} objects/s** over {load.Objects:N0} objects ({load.Seconds:N1} s inside UpsertAsync; last tenth {load.LastTenthObjectsPerSecond:N0}/s; batch p50 {load.BatchP50Ms:N1} ms, p95 {load.BatchP95Ms:N1} ms, p99 {load.BatchP99Ms:N1} ms){Target(load.MeetsTarget, $"target ≥ {load.TargetObjectsPerSecond:N0}/s")}.");
-                text.AppendLine(c, $"Average pod JSON {load.AveragePodJsonBytes:N0} bytes; raw JSON {load.RawJsonBytes / 1048576.0:N0} MiB; stored {run.StoredBytes / 1048576.0:N0} MiB with indexes ({run.StoredBytesPerObject:N0} bytes/object){(run.AnalyzeSeconds is { } a ? string.Create(c, $"; VACUUM ANALYZE after the load {a:N1} s") : "")}.");
+                text.AppendLine(c, $"Average pod JSON {load.AveragePodJsonBytes:N0} bytes; raw JSON {load.RawJsonBytes / 1048576.0:N0} MiB; stored {run.StoredBytes / 1048576.0:N0} MiB with indexes ({run.StoredBytesPerObject:N0} bytes/object){(run.AnalyzeSeconds is { } a ? string.Create(c, $"; {(run.Engine == "mysql" ? "ANALYZE TABLE" : "VACUUM ANALYZE")} after the load {a:N1} s") : "")}.");
                 text.AppendLine();
             }
 
