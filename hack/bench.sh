@@ -3,10 +3,10 @@
 #   storage load + S2 search through the HTTP API (the real server as a child process, beside the raw-SQL floor) on a
 #   private PostgreSQL 15 it starts and stops itself, the storage mix in-process on SQLite, then S1 sync / S3
 #   members-direct / S4 churn lag / S5 memory and disk per object against simulated member clusters, on SQLite and
-#   on PostgreSQL.
-#   hack/bench.sh            full run: 1,000,000 rows on PostgreSQL, 200,000 on SQLite, 5 members × ~18,400 objects
+#   on PostgreSQL; the same load, S2 and end-to-end scenarios on MySQL (a private MariaDB 10.11 it starts and stops).
+#   hack/bench.sh            full run: 1,000,000 rows on PostgreSQL and on MySQL, 200,000 on SQLite, 5 members × ~18,400 objects
 #                            (the program prints its own estimate at the end; budget: under 30 minutes on an idle 2-core machine)
-#   hack/bench.sh --quick    20,000 rows per engine, 3 small members, 8 s of churn (under 3 minutes)
+#   hack/bench.sh --quick    20,000 rows per engine, 3 small members, 8 s of churn (under 4 minutes on an idle machine)
 # Any other arguments go to the bench program (see `hack/bench.sh --help`).
 # Writes bench/results/<date>[-quick].json, prints the summary tables, and exits non-zero if a scenario did not
 # complete or the data set was not fully stored or synced before measuring.
@@ -20,6 +20,16 @@ if [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 >/dev/null
   else
     die "PostgreSQL 15 server binaries are required (apt-get install postgresql-15)"
+  fi
+fi
+
+# The MySQL column runs on a private MariaDB (Debian 12 has no MySQL 8 server); --mysql-rows 0 skips it.
+if [ ! -x /usr/sbin/mariadbd ] || [ ! -x /usr/bin/mariadb-install-db ]; then
+  if [ "$(id -u)" = 0 ]; then
+    log "MariaDB server binaries not found; installing Debian's mariadb-server"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mariadb-server >/dev/null
+  else
+    die "MariaDB server binaries are required for the MySQL column (apt-get install mariadb-server)"
   fi
 fi
 

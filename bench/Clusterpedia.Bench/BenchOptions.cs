@@ -10,6 +10,9 @@ internal sealed class BenchOptions
     /// <summary>Rows loaded into PostgreSQL; 0 skips the engine.</summary>
     public int PostgresRows { get; private set; } = 1_000_000;
 
+    /// <summary>Rows loaded into MySQL (a private MariaDB); 0 skips the engine.</summary>
+    public int MySqlRows { get; private set; } = 1_000_000;
+
     /// <summary>Rows loaded into SQLite; 0 skips the engine.</summary>
     public int SqliteRows { get; private set; } = 200_000;
     public int Clusters { get; private set; } = 5;
@@ -41,7 +44,7 @@ internal sealed class BenchOptions
     public double ChurnSeconds { get; private set; } = 30;
 
     /// <summary>Engines behind the server in the end-to-end scenarios.</summary>
-    public List<string> EndToEndEngines { get; private set; } = ["sqlite", "postgres"];
+    public List<string> EndToEndEngines { get; private set; } = ["sqlite", "postgres", "mysql"];
 
     /// <summary>Extra <c>name=value</c> server settings of the private PostgreSQL (ablation: e.g. synchronous_commit=off).</summary>
     public List<string> PostgresSettings { get; } = [];
@@ -50,24 +53,25 @@ internal sealed class BenchOptions
     public List<string> DropIndexes { get; } = [];
 
     public static string Usage => """
-        usage: Clusterpedia.Bench [--quick] [--postgres-rows N] [--sqlite-rows N] [--clusters N] [--namespaces N]
+        usage: Clusterpedia.Bench [--quick] [--postgres-rows N] [--mysql-rows N] [--sqlite-rows N] [--clusters N] [--namespaces N]
                                   [--batch N] [--warmup N] [--reps N] [--budget SECONDS] [--seed N] [--output FILE]
                                   [--drop-index NAME]... [--postgres-setting NAME=VALUE]... [--e2e-clusters N] [--e2e-namespaces N] [--e2e-deployments N]
-                                  [--e2e-pods N] [--e2e-engines sqlite,postgres] [--churn N] [--churn-seconds S]
+                                  [--e2e-pods N] [--e2e-engines sqlite,postgres,mysql] [--churn N] [--churn-seconds S]
                                   [--s2-budget SECONDS] [--no-s2-http] [--postgres-inprocess]
-          --quick          20k rows on PostgreSQL and on SQLite, 30 repetitions, small end-to-end (under 3 minutes)
+          --quick          20k rows on PostgreSQL, MySQL and SQLite, 30 repetitions, small end-to-end (under 4 minutes)
           --postgres-rows  rows on PostgreSQL (default 1000000; 0 skips PostgreSQL)
+          --mysql-rows     rows on MySQL, a private MariaDB (default 1000000; 0 skips MySQL); S2 through HTTP as on PostgreSQL
           --sqlite-rows    rows on SQLite (default 200000; 0 skips SQLite)
           --reps           timed repetitions per query (default 200), within --budget seconds each (default 10; quick 1.5)
           --drop-index     drop this index of the PostgreSQL resources table before loading (ablation; repeatable)
           --postgres-setting  extra server setting of the private PostgreSQL (ablation; repeatable)
           --s2-budget      seconds of timed runs per S2 query through HTTP, per mode and concurrency (default 6; quick 1)
-          --no-s2-http     skip S2 through the HTTP API (server child process + raw-SQL floor) on PostgreSQL
+          --no-s2-http     skip S2 through the HTTP API (server child process + raw-SQL floor) on PostgreSQL and MySQL
           --postgres-inprocess  also time the query mix in-process against the storage on PostgreSQL (issue 5)
           --e2e-clusters   simulated members of the end-to-end scenarios S1/S3/S4/S5 (default 5; quick 3; 0 skips
                            them), each with --e2e-namespaces (20; quick 10) × --e2e-deployments (40; quick 20) ×
                            --e2e-pods (20; quick 10), behind the server (child process) on --e2e-engines (default
-                           sqlite,postgres)
+                           sqlite,postgres,mysql)
           --churn          S4: member writes a second across the clusters (default 1000), for --churn-seconds
                            (default 30; quick 8)
           --output         results JSON (default: bench/results/<UTC date>-<mode>.json under the current directory)
@@ -83,6 +87,7 @@ internal sealed class BenchOptions
         {
             options.Quick = true;
             options.PostgresRows = 20_000;
+            options.MySqlRows = 20_000;
             options.SqliteRows = 20_000;
             options.Warmup = 3;
             options.Repetitions = 30;
@@ -103,6 +108,9 @@ internal sealed class BenchOptions
                     break;
                 case "--postgres-rows":
                     options.PostgresRows = Int(args, ++i);
+                    break;
+                case "--mysql-rows":
+                    options.MySqlRows = Int(args, ++i);
                     break;
                 case "--sqlite-rows":
                     options.SqliteRows = Int(args, ++i);
@@ -157,9 +165,9 @@ internal sealed class BenchOptions
                     break;
                 case "--e2e-engines":
                     options.EndToEndEngines = [.. Value(args, ++i).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
-                    if (options.EndToEndEngines.Any(e => e is not ("sqlite" or "postgres")))
+                    if (options.EndToEndEngines.Any(e => e is not ("sqlite" or "postgres" or "mysql")))
                     {
-                        throw new ArgumentException("--e2e-engines takes sqlite, postgres or both (comma-separated)");
+                        throw new ArgumentException("--e2e-engines takes sqlite, postgres, mysql or several (comma-separated)");
                     }
 
                     break;

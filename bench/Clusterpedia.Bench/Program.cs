@@ -74,7 +74,7 @@ if (!options.Quick && FullRunEstimate.FromEarlierRun(Path.Combine("bench", "resu
 
 try
 {
-    foreach (var (engine, rows) in new[] { (StorageOptions.Postgres, options.PostgresRows), (StorageOptions.Sqlite, options.SqliteRows) })
+    foreach (var (engine, rows) in new[] { (StorageOptions.Postgres, options.PostgresRows), (StorageOptions.MySql, options.MySqlRows), (StorageOptions.Sqlite, options.SqliteRows) })
     {
         if (rows > 0)
         {

@@ -14,13 +14,46 @@ public sealed class MySqlSchemaTests(MariaDbStorageFixture fixture) : IClassFixt
         await using var connection = new MySqlConnection(fixture.Options.ConnectionString);
         await connection.OpenAsync();
 
-        (await SqliteSchemaTests.ScalarAsync(connection, "SELECT GROUP_CONCAT(version ORDER BY version) FROM schema_migrations")).ShouldBe("1,2,3");
+        (await SqliteSchemaTests.ScalarAsync(connection, "SELECT GROUP_CONCAT(version ORDER BY version) FROM schema_migrations")).ShouldBe("1,2,3,4");
         (await SqliteSchemaTests.ScalarAsync(connection, "SELECT collation_name FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'resources' AND column_name = 'name'")).ShouldBe("utf8mb4_nopad_bin");
         (await SqliteSchemaTests.ScalarAsync(connection, "SELECT data_type FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'resources' AND column_name = 'object'")).ShouldBe("longtext");
         (await SqliteSchemaTests.ScalarAsync(connection, """
             SELECT COUNT(DISTINCT index_name) FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = 'resources'
               AND index_name IN ('ux_resources_key', 'ix_resources_gvr_order', 'ix_resources_gvr_namespace', 'ix_resources_gvr_cluster_name', 'ix_resources_owner_uid', 'ix_resources_name', 'ix_resources_workload')
             """)).ShouldBe("7");
+    }
+
+    [Fact]
+    public async Task Schema_AfterOpen_LabelsAndPhaseStoredColumnsAndNameOrderIndexes()
+    {
+        await using var connection = new MySqlConnection(fixture.Options.ConnectionString);
+        await connection.OpenAsync();
+
+        (await SqliteSchemaTests.ScalarAsync(connection, """
+            SELECT COUNT(*) FROM information_schema.columns
+            WHERE table_schema = DATABASE() AND table_name IN ('resources', 'resource_tombstones') AND column_name IN ('labels', 'phase')
+              AND extra = 'STORED GENERATED'
+            """)).ShouldBe("4");
+        (await SqliteSchemaTests.ScalarAsync(connection, """
+            SELECT GROUP_CONCAT(CONCAT(index_name, '.', column_name, IF(collation = 'D', ' desc', '')) ORDER BY index_name, seq_in_index)
+            FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = 'resources'
+              AND index_name IN ('ix_resources_gvr_name', 'ix_resources_gvr_name_desc') AND seq_in_index > 3
+            """)).ShouldBe("ix_resources_gvr_name.name,ix_resources_gvr_name.cluster,ix_resources_gvr_name.namespace,ix_resources_gvr_name_desc.name desc,ix_resources_gvr_name_desc.cluster,ix_resources_gvr_name_desc.namespace");
+    }
+
+    [Fact]
+    public async Task Upsert_PhaseLongerThanItsIndexedColumn_StoredWithPhaseColumnNull()
+    {
+        // A custom resource may carry any text in status.phase: the stored column must never refuse the row.
+        var longPhase = new string('p', 200);
+        var record = TestObjects.Pod("c", "ns", "long-phase", phase: longPhase, group: "phase.test");
+        var nullPhase = TestObjects.Object("c", "phase.test", "v1", "pods", "Pod", "ns", "null-phase", body: o => o["status"] = new System.Text.Json.Nodes.JsonObject { ["phase"] = null });
+        await fixture.Resources.UpsertAsync([record, nullPhase], CancellationToken.None);
+        await using var connection = new MySqlConnection(fixture.Options.ConnectionString);
+        await connection.OpenAsync();
+
+        (await SqliteSchemaTests.ScalarAsync(connection, "SELECT COUNT(*) FROM resources WHERE `group` = 'phase.test' AND phase IS NULL")).ShouldBe("2");
+        (await fixture.Resources.GetAsync(record.Key, CancellationToken.None)).ShouldNotBeNull().Object.ToArray().ShouldBe(record.Object.ToArray());
     }
 
     [Fact]

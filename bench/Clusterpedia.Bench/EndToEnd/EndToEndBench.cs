@@ -3,12 +3,14 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Clusterpedia.Bench.MariaDb;
 using Clusterpedia.Bench.Measurement;
 using Clusterpedia.Bench.Postgres;
 using Clusterpedia.Bench.Results;
 using Clusterpedia.Bench.Server;
 using Clusterpedia.Kube;
 using Clusterpedia.KubeSim;
+using Clusterpedia.TestSupport.MariaDb;
 using Npgsql;
 
 namespace Clusterpedia.Bench.EndToEnd;
@@ -118,6 +120,7 @@ internal static class EndToEndBench
         var clock = Stopwatch.StartNew();
         var directory = Directory.CreateTempSubdirectory("clusterpedia-bench-e2e-").FullName;
         PrivatePostgres? postgres = null;
+        MariaDbServer? mariaDb = null;
         ServerProcess? server = null;
         try
         {
@@ -126,6 +129,11 @@ internal static class EndToEndBench
             {
                 postgres = await PrivatePostgres.StartAsync(["shared_buffers=1GB", "max_connections=100", "shared_preload_libraries=pg_stat_statements"], cancellationToken);
                 connectionString = postgres.ConnectionString("postgres");
+            }
+            else if (engine == Storage.StorageOptions.MySql)
+            {
+                mariaDb = await MariaDbServer.StartAsync(MariaDbBench.EndToEndSettings, cancellationToken);
+                connectionString = await MariaDbBench.CreateStorageDatabaseAsync(mariaDb);
             }
             else
             {
@@ -166,6 +174,10 @@ internal static class EndToEndBench
                 run.StoredBytes = reader.GetInt64(0);
                 run.StoredRows = reader.GetInt64(1);
             }
+            else if (mariaDb is not null)
+            {
+                (run.StoredBytes, run.StoredRows) = await MariaDbBench.TableSizeAsync(connectionString, cancellationToken);
+            }
             else
             {
                 run.StoredBytes = Directory.EnumerateFiles(directory, "clusterpedia.db*").Sum(f => new FileInfo(f).Length);
@@ -201,6 +213,11 @@ internal static class EndToEndBench
             if (postgres is not null)
             {
                 await postgres.DisposeAsync();
+            }
+
+            if (mariaDb is not null)
+            {
+                await mariaDb.DisposeAsync();
             }
 
             Directory.Delete(directory, recursive: true);

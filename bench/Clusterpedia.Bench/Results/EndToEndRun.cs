@@ -33,7 +33,7 @@ internal sealed class EndToEndRun
     public double TargetRssBytesPerObject { get; init; } = 2048;
     public bool? RssMeetsTarget => RssBytesPerObject is { } b ? b <= TargetRssBytesPerObject : null;
 
-    /// <summary>S5: resources table with its indexes (PostgreSQL) or the database files (SQLite), over its rows.</summary>
+    /// <summary>S5: resources table with its indexes (PostgreSQL, MySQL) or the database files (SQLite), over its rows.</summary>
     public long StoredBytes { get; set; }
     public long StoredRows { get; set; }
     public double? StoredBytesPerObject { get; set; }

@@ -16,13 +16,13 @@ internal sealed class EngineRun
     public int PodsPerDeployment { get; init; }
     public LoadResult? Load { get; set; }
 
-    /// <summary>Time spent in VACUUM ANALYZE (PostgreSQL) or ANALYZE (SQLite) after the load, before the queries.</summary>
+    /// <summary>Time spent in VACUUM ANALYZE (PostgreSQL) or ANALYZE TABLE (MySQL) after the load, before the queries.</summary>
     public double? AnalyzeSeconds { get; set; }
     public long? StoredBytes { get; set; }
     public double? StoredBytesPerObject { get; set; }
     public List<QueryResult> Queries { get; } = [];
 
-    /// <summary>Issue 8's S2 through the HTTP API on this database (PostgreSQL only).</summary>
+    /// <summary>Issue 8's S2 through the HTTP API on this database (PostgreSQL and MySQL).</summary>
     public SearchRun? HttpSearch { get; set; }
     public List<CheckResult> Checks { get; } = [];
     public List<string> Failures { get; } = [];

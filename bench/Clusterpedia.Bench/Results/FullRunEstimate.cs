@@ -11,6 +11,7 @@ internal sealed class FullRunEstimate
 
     public double PostgresLoadSeconds { get; init; }
     public double PostgresVacuumSeconds { get; init; }
+    public double MySqlLoadSeconds { get; init; }
     public double SearchOverHttpSeconds { get; init; }
     public double SqliteSeconds { get; init; }
     public double EndToEndSeconds { get; init; }
@@ -53,6 +54,7 @@ internal sealed class FullRunEstimate
         var full = BenchOptions.Parse([]);
         var pg = report.Runs.FirstOrDefault(r => r.Engine == "postgres" && r.Load is not null);
         var sqlite = report.Runs.FirstOrDefault(r => r.Engine == "sqlite" && r.Load is not null);
+        var mysql = report.Runs.FirstOrDefault(r => r.Engine == "mysql" && r.Load is not null);
         if (pg?.Load is not { ObjectsPerSecond: > 0 } pgLoad)
         {
             return null;
@@ -67,6 +69,12 @@ internal sealed class FullRunEstimate
         // S2: 11 queries, 4 modes each (API and SQL at two concurrencies), each bounded by its budget plus a quarter
         // for warm-up; page 1 and page 1000 share a budget each; plus the walk to page 1000 (~10 ms a page) and start-up.
         var search = 12 * 4 * full.SearchBudgetSeconds * 1.25 + 1000 * 0.012 + 15;
+
+        // MySQL: its load as PostgreSQL's (same slow-down with size), ANALYZE included, plus its own S2.
+        var mysqlSeconds = mysql?.Load is { ObjectsPerSecond: > 0 } mysqlLoad
+            ? full.MySqlRows / (mysqlLoad.ObjectsPerSecond * (mysql.Rows >= full.MySqlRows / 2 ? 1.0 : _largeTableSlowdown)) * 1.1
+                + (mysql.AnalyzeSeconds ?? 0) * full.MySqlRows / mysql.Rows
+            : 0;
         var sqliteSeconds = sqlite?.Load is { ObjectsPerSecond: > 0 } sqliteLoad
             ? full.SqliteRows / sqliteLoad.ObjectsPerSecond * 1.1 + 13 * full.ScenarioBudgetSeconds * 1.25 + 30
             : 0;
@@ -83,16 +91,17 @@ internal sealed class FullRunEstimate
             endToEnd += run.MembersGenerationSeconds * scale;
         }
 
-        var total = pgLoadSeconds + vacuum + search + sqliteSeconds + endToEnd + 60; // + the build
+        var total = pgLoadSeconds + vacuum + search + (mysqlSeconds > 0 ? mysqlSeconds + search : 0) + sqliteSeconds + endToEnd + 60; // + the build
         return new FullRunEstimate
         {
             PostgresLoadSeconds = Math.Round(pgLoadSeconds),
             PostgresVacuumSeconds = Math.Round(vacuum),
+            MySqlLoadSeconds = Math.Round(mysqlSeconds),
             SearchOverHttpSeconds = Math.Round(search),
             SqliteSeconds = Math.Round(sqliteSeconds),
             EndToEndSeconds = Math.Round(endToEnd),
             TotalSeconds = Math.Round(total),
-            Basis = $"from this run's rates: PostgreSQL {pgLoad.ObjectsPerSecond:N0} objects/s (taken ×{scaleDown:N2} for a full table), SQLite {sqlite?.Load?.ObjectsPerSecond ?? 0:N0}/s, " +
+            Basis = $"from this run's rates: PostgreSQL {pgLoad.ObjectsPerSecond:N0} objects/s (taken ×{scaleDown:N2} for a full table), SQLite {sqlite?.Load?.ObjectsPerSecond ?? 0:N0}/s, MySQL {mysql?.Load?.ObjectsPerSecond ?? 0:N0}/s, " +
                 $"S1 {string.Join(", ", report.EndToEnd.Select(r => $"{r.Engine} {r.SyncObjectsPerSecond:N0}/s"))}; load average at start {report.Machine.LoadAverageAtStart}",
         };
     }

@@ -1,12 +1,15 @@
 namespace Clusterpedia.Bench.Results;
 
 /// <summary>
-/// Issue 8's S2: the search mix through the HTTP API of the server (a child process) on the loaded PostgreSQL
+/// Issue 8's S2: the search mix through the HTTP API of the server (a child process) on the loaded PostgreSQL or MySQL
 /// database, at concurrency 1 and 16, each query beside its raw SQL (the statement the storage emits) as the floor.
 /// </summary>
 internal sealed class SearchRun
 {
     public long Rows { get; set; }
+
+    /// <summary>The engine behind the server and the SQL floor: postgres or mysql.</summary>
+    public string Engine { get; set; } = "postgres";
     public int DeepPage { get; set; }
 
     /// <summary>Time to reach the deep page by following continue tokens over HTTP, once.</summary>

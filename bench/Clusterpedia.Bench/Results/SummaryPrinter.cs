@@ -30,7 +30,7 @@ internal static class SummaryPrinter
             if (run.Load is { } load)
             {
                 text.AppendLine(c, $"Upsert, batches of {load.BatchSize}: **{load.ObjectsPerSecond:N0} objects/s** over {load.Objects:N0} objects ({load.Seconds:N1} s inside UpsertAsync; last tenth {load.LastTenthObjectsPerSecond:N0}/s; batch p50 {load.BatchP50Ms:N1} ms, p95 {load.BatchP95Ms:N1} ms, p99 {load.BatchP99Ms:N1} ms){Target(load.MeetsTarget, $"target ≥ {load.TargetObjectsPerSecond:N0}/s")}.");
-                text.AppendLine(c, $"Average pod JSON {load.AveragePodJsonBytes:N0} bytes; raw JSON {load.RawJsonBytes / 1048576.0:N0} MiB; stored {run.StoredBytes / 1048576.0:N0} MiB with indexes ({run.StoredBytesPerObject:N0} bytes/object){(run.AnalyzeSeconds is { } a ? string.Create(c, $"; VACUUM ANALYZE after the load {a:N1} s") : "")}.");
+                text.AppendLine(c, $"Average pod JSON {load.AveragePodJsonBytes:N0} bytes; raw JSON {load.RawJsonBytes / 1048576.0:N0} MiB; stored {run.StoredBytes / 1048576.0:N0} MiB with indexes ({run.StoredBytesPerObject:N0} bytes/object){(run.AnalyzeSeconds is { } a ? string.Create(c, $"; {(run.Engine == "mysql" ? "ANALYZE TABLE" : "VACUUM ANALYZE")} after the load {a:N1} s") : "")}.");
                 text.AppendLine();
             }
 
@@ -81,12 +81,12 @@ internal static class SummaryPrinter
             text.AppendLine();
             text.AppendLine("| scenario | figure |");
             text.AppendLine("|---|---|");
-            text.AppendLine(c, $"| S1 initial sync: PediaClusters created → all Ready and every member object searchable | {e2e.SyncedObjects:N0} of {e2e.MemberObjects:N0} objects in {e2e.SyncSeconds:N2} s = **{e2e.SyncObjectsPerSecond:N0} objects/s**{(e2e.Engine == "postgres" ? Target(e2e.SyncObjectsPerSecond >= 10_000, "target ≥ 10,000/s") : "")} |");
+            text.AppendLine(c, $"| S1 initial sync: PediaClusters created → all Ready and every member object searchable | {e2e.SyncedObjects:N0} of {e2e.MemberObjects:N0} objects in {e2e.SyncSeconds:N2} s = **{e2e.SyncObjectsPerSecond:N0} objects/s**{(e2e.Engine is "postgres" or "mysql" ? Target(e2e.SyncObjectsPerSecond >= 10_000, "target ≥ 10,000/s") : "")} |");
             text.AppendLine(c, $"| S1 peak RSS of the server process (VmHWM) | {e2e.ServerPeakRssBytes / 1048576.0:N0} MiB |");
             if (e2e.RssBytesPerObject is { } rss)
             {
                 text.AppendLine(c, $"| S5 server RSS: empty → after sync | {e2e.EmptyServerRssBytes / 1048576.0:N0} MiB → {e2e.ServerRssAfterSyncBytes / 1048576.0:N0} MiB = **{rss:N0} bytes/object**{Target(e2e.RssMeetsTarget, "target ≤ 2,048")} |");
-                text.AppendLine(c, $"| S5 disk: {(e2e.Engine == "postgres" ? "resources table with indexes" : "database files")} over rows | {e2e.StoredBytes / 1048576.0:N1} MiB / {e2e.StoredRows:N0} = **{e2e.StoredBytesPerObject:N0} bytes/object**, raw JSON from the members {e2e.RawJsonBytesPerObject:N0} bytes/object ({e2e.StoredBytesPerObject / Math.Max(1, e2e.RawJsonBytesPerObject):N2}×) |");
+                text.AppendLine(c, $"| S5 disk: {(e2e.Engine is "postgres" or "mysql" ? "resources table with indexes" : "database files")} over rows | {e2e.StoredBytes / 1048576.0:N1} MiB / {e2e.StoredRows:N0} = **{e2e.StoredBytesPerObject:N0} bytes/object**, raw JSON from the members {e2e.RawJsonBytesPerObject:N0} bytes/object ({e2e.StoredBytesPerObject / Math.Max(1, e2e.RawJsonBytesPerObject):N2}×) |");
             }
 
             foreach (var q in new[] { e2e.DirectMerge, e2e.OneRequestToUs })
@@ -131,7 +131,7 @@ internal static class SummaryPrinter
         if (report.FullRunEstimate is { } estimate)
         {
             text.AppendLine();
-            text.AppendLine(c, $"Full run estimate: **{estimate.TotalSeconds / 60:N0} minutes** (PostgreSQL load {estimate.PostgresLoadSeconds:N0} s, VACUUM {estimate.PostgresVacuumSeconds:N0} s, S2 through HTTP ≤ {estimate.SearchOverHttpSeconds:N0} s, SQLite {estimate.SqliteSeconds:N0} s, end to end {estimate.EndToEndSeconds:N0} s, build 60 s), {estimate.Basis}.");
+            text.AppendLine(c, $"Full run estimate: **{estimate.TotalSeconds / 60:N0} minutes** (PostgreSQL load {estimate.PostgresLoadSeconds:N0} s, VACUUM {estimate.PostgresVacuumSeconds:N0} s, MySQL load {estimate.MySqlLoadSeconds:N0} s, S2 through HTTP ≤ {estimate.SearchOverHttpSeconds:N0} s per engine, SQLite {estimate.SqliteSeconds:N0} s, end to end {estimate.EndToEndSeconds:N0} s, build 60 s), {estimate.Basis}.");
         }
 
         text.AppendLine();
@@ -142,7 +142,7 @@ internal static class SummaryPrinter
     private static void RenderSearch(StringBuilder text, SearchRun search)
     {
         var c = CultureInfo.InvariantCulture;
-        text.AppendLine(c, $"S2 through the HTTP API (server child process on this database, loopback HTTP), beside the statement the storage emits run straight on PostgreSQL; page {search.DeepPage} reached once by following continue tokens ({search.DeepPageWalkSeconds:N1} s). Server RSS {search.ServerRssBytes / 1048576.0:N0} MiB (peak {search.ServerPeakRssBytes / 1048576.0:N0} MiB). Milliseconds:");
+        text.AppendLine(c, $"S2 through the HTTP API (server child process on this database, loopback HTTP), beside the statement the storage emits run straight on {(search.Engine == "mysql" ? "MySQL" : "PostgreSQL")}; page {search.DeepPage} reached once by following continue tokens ({search.DeepPageWalkSeconds:N1} s). Server RSS {search.ServerRssBytes / 1048576.0:N0} MiB (peak {search.ServerPeakRssBytes / 1048576.0:N0} MiB). Milliseconds:");
         text.AppendLine();
         text.AppendLine(c, $"| query | API p50 | API p95 | API p99 | SQL p50 | SQL p95 | API/SQL p50 | c{HttpSearchBench.HighConcurrency} API p50 | p95 | p99 | c{HttpSearchBench.HighConcurrency} SQL p50 | c{HttpSearchBench.HighConcurrency} API/SQL p50 | p95 ≤ 50 (c1) |");
         text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");

@@ -10,14 +10,13 @@ using Clusterpedia.Bench.Server;
 using Clusterpedia.Bench.Workload;
 using Clusterpedia.KubeSim;
 using Clusterpedia.Storage;
-using Npgsql;
 
 namespace Clusterpedia.Bench.Search;
 
 /// <summary>
-/// Issue 8's S2 through the HTTP API: the real server started as a child process on the already loaded PostgreSQL
-/// database, the fixed query mix sent over loopback HTTP (the Clusterpedia URL forms), each query also run as the
-/// statement the storage emits straight against PostgreSQL (the floor), at concurrency 1 and 16.
+/// Issue 8's S2 through the HTTP API: the real server started as a child process on the already loaded PostgreSQL or
+/// MySQL database, the fixed query mix sent over loopback HTTP (the Clusterpedia URL forms), each query also run as the
+/// statement the storage emits straight against the database (the floor), at concurrency 1 and 16.
 /// </summary>
 internal static class HttpSearchBench
 {
@@ -26,9 +25,9 @@ internal static class HttpSearchBench
     private const double _apiOverSqlLimit = 1.3;
     private const double _deepPageMaxRatio = 2;
 
-    public static async Task<SearchRun> RunAsync(string connectionString, WorkloadShape shape, BenchOptions options, CancellationToken cancellationToken)
+    public static async Task<SearchRun> RunAsync(string engine, string connectionString, WorkloadShape shape, BenchOptions options, CancellationToken cancellationToken)
     {
-        var run = new SearchRun { Rows = shape.Rows };
+        var run = new SearchRun { Rows = shape.Rows, Engine = engine };
         var clock = Stopwatch.StartNew();
         var log = Path.Combine(Path.GetTempPath(), $"clusterpedia-bench-s2-server-{Environment.ProcessId}.log");
         Console.Error.WriteLine($"  S2 through HTTP: starting the server (child process, log {log})");
@@ -37,7 +36,7 @@ internal static class HttpSearchBench
         MemberClient? catalogMember = null;
         try
         {
-            server = await ServerProcess.StartAsync(StorageOptions.Postgres, connectionString, log, cancellationToken);
+            server = await ServerProcess.StartAsync(engine, connectionString, log, cancellationToken);
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 })
             {
                 BaseAddress = server.Address,
@@ -55,8 +54,7 @@ internal static class HttpSearchBench
             }, cancellationToken);
             catalogMember = new MemberClient(catalog);
             await MakeResourcesSearchableAsync(http, catalogMember, cancellationToken);
-            await using var database = NpgsqlDataSource.Create(connectionString);
-            var sqlBuilder = new StorageSql(connectionString);
+            await using var sqlBuilder = new StorageSql(engine, connectionString);
 
             run.DeepPage = StorageScenarios.DeepPage(shape);
             var walk = Stopwatch.StartNew();
@@ -87,7 +85,7 @@ internal static class HttpSearchBench
                 {
                     var reps = concurrency == 1 ? options.Repetitions : options.Repetitions * 2;
                     var api = await LoadRunner.RunAsync([.. group.Select(s => ApiOperation(http, s))], concurrency, options.Warmup, reps, budget, cancellationToken);
-                    var floor = await LoadRunner.RunAsync([.. group.Select(s => SqlOperation(database, sqlBuilder, s))], concurrency, options.Warmup, reps, budget, cancellationToken);
+                    var floor = await LoadRunner.RunAsync([.. group.Select(s => SqlOperation(sqlBuilder, s))], concurrency, options.Warmup, reps, budget, cancellationToken);
                     for (var i = 0; i < group.Count; i++)
                     {
                         var apiResult = ToResult(group[i], api[i], options.Warmup, concurrency == 1);
@@ -239,18 +237,22 @@ internal static class HttpSearchBench
             return new(CountItems(body), ms);
         };
 
-    private static Func<int, CancellationToken, Task<LoadRunner.Sample>> SqlOperation(NpgsqlDataSource database, StorageSql builder, QueryScenario scenario) =>
+    private static Func<int, CancellationToken, Task<LoadRunner.Sample>> SqlOperation(StorageSql builder, QueryScenario scenario) =>
         async (rep, cancellationToken) =>
         {
             var (text, parameters) = builder.Build(Parse(scenario, rep));
             var start = Stopwatch.GetTimestamp();
-            await using var connection = await database.OpenConnectionAsync(cancellationToken);
+            await using var connection = await builder.OpenConnectionAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
 #pragma warning disable CA2100 // The storage's own statement: constants and allow-listed columns, every value a parameter.
-            await using var command = new NpgsqlCommand(text, connection);
+            command.CommandText = text;
 #pragma warning restore CA2100
             foreach (var (name, value) in parameters)
             {
-                command.Parameters.AddWithValue(name.TrimStart('@'), value);
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = name;
+                parameter.Value = value;
+                command.Parameters.Add(parameter);
             }
 
             var rows = 0;

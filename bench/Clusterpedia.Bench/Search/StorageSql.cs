@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Reflection;
 using System.Text;
 using Clusterpedia.Storage;
@@ -5,24 +6,34 @@ using Clusterpedia.Storage;
 namespace Clusterpedia.Bench.Search;
 
 /// <summary>
-/// The exact page statement the storage emits for a search on PostgreSQL: <c>ListQueryBuilder.Build</c> with the
-/// PostgreSQL dialect, reached by reflection because both are internal to the storage assembly. Using the builder
-/// itself (not a hand copy) keeps the SQL floor faithful while the storage's SQL changes.
+/// The exact page statement the storage emits for a search on a server engine: <c>ListQueryBuilder.Build</c> with the
+/// engine's dialect (PostgreSQL or MySQL), reached by reflection because both are internal to the storage assembly,
+/// and connections opened by that same dialect (so a MySQL session gets the storage's sql_mode and collation). Using
+/// the builder itself (not a hand copy) keeps the SQL floor faithful while the storage's SQL changes.
 /// </summary>
-internal sealed class StorageSql
+internal sealed class StorageSql : IAsyncDisposable
 {
     private readonly MethodInfo _build;
+    private readonly MethodInfo _open;
     private readonly object _dialect;
 
-    public StorageSql(string connectionString)
+    public StorageSql(string engine, string connectionString)
     {
         var assembly = typeof(StorageFactory).Assembly;
         var builder = assembly.GetType("Clusterpedia.Storage.Engine.ListQueryBuilder", throwOnError: true)!;
-        var dialectType = assembly.GetType("Clusterpedia.Storage.Engine.PostgresDialect", throwOnError: true)!;
+        var dialectName = engine switch
+        {
+            StorageOptions.Postgres => "PostgresDialect",
+            StorageOptions.MySql => "MySqlDialect",
+            _ => throw new ArgumentException($"no SQL floor for engine {engine}", nameof(engine)),
+        };
+        var dialectType = assembly.GetType("Clusterpedia.Storage.Engine." + dialectName, throwOnError: true)!;
         _build = builder.GetMethod("Build", BindingFlags.Public | BindingFlags.Static)
             ?? throw new InvalidOperationException("ListQueryBuilder.Build not found");
+        _open = dialectType.GetMethod("OpenConnectionAsync", BindingFlags.Public | BindingFlags.Instance)
+            ?? throw new InvalidOperationException($"{dialectName}.OpenConnectionAsync not found");
         _dialect = Activator.CreateInstance(dialectType, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance, null, [connectionString], null)
-            ?? throw new InvalidOperationException("PostgresDialect could not be created");
+            ?? throw new InvalidOperationException($"{dialectName} could not be created");
     }
 
     /// <summary>The SQL text and its parameters (<c>@p0</c>, <c>@p1</c>, ...) for a parsed query.</summary>
@@ -43,4 +54,10 @@ internal sealed class StorageSql
         var parameters = (IReadOnlyList<KeyValuePair<string, object>>)statement.GetType().GetProperty("Parameters")!.GetValue(statement)!;
         return (text.ToString(), parameters);
     }
+
+    /// <summary>A pooled connection as the storage opens it (session settings included).</summary>
+    public Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
+        (Task<DbConnection>)_open.Invoke(_dialect, [cancellationToken])!;
+
+    public ValueTask DisposeAsync() => ((IAsyncDisposable)_dialect).DisposeAsync();
 }

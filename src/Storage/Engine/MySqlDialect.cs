@@ -221,21 +221,31 @@ internal sealed class MySqlDialect : SqlDialect
     // exactly, on both servers.
     public override string FieldText(SqlStatement sql, IReadOnlyList<string> path)
     {
+        if (path is ["status", "phase"])
+        {
+            // The stored column (schema 4) holds this same text, bytes and all, and is indexed.
+            return "r.phase";
+        }
+
         var p = sql.Param(SqliteDialect.JsonPath(path));
         return $"(CASE JSON_TYPE(JSON_EXTRACT(r.object, {p})) WHEN 'NULL' THEN NULL ELSE CAST(JSON_UNQUOTE(JSON_EXTRACT(r.object, {p})) AS BINARY) END)";
     }
 
+    // The labels column (schema 4) is the object's metadata.labels: a few hundred bytes to parse instead of the object.
     public override string LabelText(SqlStatement sql, string key) =>
-        $"CAST(JSON_UNQUOTE(JSON_EXTRACT(r.object, {sql.Param(SqliteDialect.JsonPath(["metadata", "labels", key]))})) AS BINARY)";
+        $"CAST(JSON_UNQUOTE(JSON_EXTRACT(r.labels, {sql.Param(SqliteDialect.JsonPath([key]))})) AS BINARY)";
 
     public override string IntegerOrNull(string textExpression) =>
         $"(CASE WHEN {textExpression} REGEXP '^-?[0-9]{{1,18}}$' THEN CAST({textExpression} AS SIGNED) END)";
 
     public override string JsonValue(string placeholder) => placeholder;
 
-    // LOCATE compares in the binary collation: case-sensitive, and no LIKE wildcards to escape.
+    // LOCATE compares in the binary collation: case-sensitive, and no LIKE wildcards to escape. The always-true bound
+    // on r.cluster (NOT NULL; '' sorts first) is for MariaDB's optimizer: with a condition on a key part after the type
+    // it pushes the whole test down to the order index (index condition pushdown) and reads only matching rows; without
+    // it, walking the type's rows in order, it read every row to test its name (3 pages a row instead of ~0).
     public override string ContainsText(SqlStatement sql, string expression, string substring) =>
-        $"LOCATE({sql.Param(substring)}, {expression}) > 0";
+        $"(LOCATE({sql.Param(substring)}, {expression}) > 0 AND r.cluster >= '')";
 
     public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 

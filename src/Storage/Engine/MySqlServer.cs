@@ -29,7 +29,12 @@ internal sealed record MySqlServer(bool IsMariaDb, Version Version, string Versi
                 $"Storage mysql: {server.Flavour} {versionText} is too old; the engine needs MySQL 8.0+ or MariaDB 10.6+ (CTEs, CHECK constraints, no-pad binary collations).");
     }
 
+    /// <summary>Descending index key parts (MySQL 8.0, MariaDB 10.8); older MariaDB parses DESC and builds the part ascending.</summary>
+    public bool DescendingIndexes => !IsMariaDb || Version >= new Version(10, 8);
+
     public string Describe() =>
         $"{Flavour} {VersionText}; collation {Collation}; objects as LONGTEXT checked by JSON_VALID (read verbatim); " +
-        "revisions by LAST_INSERT_ID; label and field selectors by JSON_EXTRACT; fuzzy-name scans within the resource (no trigram index)";
+        "revisions by LAST_INSERT_ID; label selectors on the stored labels column, status.phase on an indexed stored column, other fields by JSON_EXTRACT; " +
+        (DescendingIndexes ? "descending name index on" : "descending name index off (orderby=name desc sorts)") +
+        "; fuzzy-name scans the type's order index with the test pushed down (no trigram index)";
 }

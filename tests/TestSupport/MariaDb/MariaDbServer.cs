@@ -7,28 +7,40 @@ using MySqlConnector;
 namespace Clusterpedia.TestSupport.MariaDb;
 
 /// <summary>
-/// A private MariaDB for the test run: mariadb-install-db in a temporary directory, mariadbd started on a free loopback
-/// port once per test process (never a system service) and stopped by <see cref="MariaDbServerLifetime"/> when the last
-/// test collection using it is done. As root the server runs with --user=root (mariadbd refuses root otherwise). A
-/// server left behind by a killed test host (its pid in <c>owner.pid</c> is gone) is stopped by the next run.
+/// A private MariaDB: mariadb-install-db in a temporary directory, mariadbd started on a free loopback port (never a
+/// system service). The tests share one per test process (<see cref="SharedAsync"/>, stopped by
+/// <see cref="MariaDbServerLifetime"/> when the last collection using it is done); the benchmark starts its own with
+/// production-like settings (<see cref="StartAsync"/>) and disposes it. As root the server runs with --user=root
+/// (mariadbd refuses root otherwise). A server left behind by a killed owner (its pid in <c>owner.pid</c> is gone) is
+/// stopped by the next start.
 /// </summary>
-public sealed class MariaDbServer
+public sealed class MariaDbServer : IAsyncDisposable
 {
     private const string _serverBinary = "/usr/sbin/mariadbd";
     private const string _installBinary = "/usr/bin/mariadb-install-db";
-    private static readonly SharedInstance<MariaDbServer> _shared = new(StartAsync, server => server.StopAsync());
+    // The tests' server: small, and without flushing at commit (durability is not under test, speed is).
+    private static readonly string[] _testSettings =
+        ["innodb-flush-log-at-trx-commit=0", "innodb-doublewrite=0", "innodb-buffer-pool-size=128M", "max-connections=300"];
+
+    private static readonly SharedInstance<MariaDbServer> _shared =
+        new(() => StartAsync(_testSettings, CancellationToken.None), server => server.DisposeAsync().AsTask());
 
     private readonly string _directory;
     private readonly Process _process;
+    private bool _stopped;
 
-    private MariaDbServer(string directory, int port, Process process)
+    private MariaDbServer(string directory, int port, Process process, IReadOnlyList<string> settings)
     {
         _directory = directory;
         Port = port;
         _process = process;
+        Settings = settings;
     }
 
     public int Port { get; }
+
+    /// <summary>The <c>name=value</c> server settings it runs with (each passed as <c>--name=value</c>).</summary>
+    public IReadOnlyList<string> Settings { get; }
 
     public string ConnectionString(string database) =>
         $"Server=127.0.0.1;Port={Port};User ID=root;Database={database};Pooling=true;Maximum Pool Size=20;Connection Timeout=30;Default Command Timeout=120";
@@ -53,8 +65,13 @@ public sealed class MariaDbServer
         return name;
     }
 
-    private static async Task<MariaDbServer> StartAsync()
+    /// <summary>
+    /// Starts a server of its own for the caller, who disposes it. <paramref name="settings"/> are <c>name=value</c>
+    /// mariadbd options (e.g. <c>innodb-buffer-pool-size=4G</c>); the binary log and performance schema are off.
+    /// </summary>
+    public static async Task<MariaDbServer> StartAsync(IReadOnlyList<string> settings, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(settings);
         if (!File.Exists(_serverBinary) || !File.Exists(_installBinary))
         {
             throw new InvalidOperationException(
@@ -67,10 +84,10 @@ public sealed class MariaDbServer
         var directory = Path.Combine(Path.GetTempPath(), "clusterpedia-mariadb-" + Guid.NewGuid().ToString("N")[..12]);
         var data = Path.Combine(directory, "data");
         Directory.CreateDirectory(directory);
-        await File.WriteAllTextAsync(Path.Combine(directory, "owner.pid"), Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        await File.WriteAllTextAsync(Path.Combine(directory, "owner.pid"), Environment.ProcessId.ToString(CultureInfo.InvariantCulture), cancellationToken);
         List<string> user = asRoot ? ["--user=root"] : [];
         await RunAsync(_installBinary,
-            ["--no-defaults", $"--datadir={data}", "--auth-root-authentication-method=normal", "--skip-test-db", .. user]);
+            ["--no-defaults", $"--datadir={data}", "--auth-root-authentication-method=normal", "--skip-test-db", .. user], cancellationToken);
 
         var port = FreePort();
         var info = new ProcessStartInfo(_serverBinary)
@@ -83,9 +100,8 @@ public sealed class MariaDbServer
         [
             "--no-defaults", $"--datadir={data}", $"--port={port}", "--bind-address=127.0.0.1",
             $"--socket={Path.Combine(directory, "sock")}", $"--pid-file={Path.Combine(directory, "mariadbd.pid")}",
-            $"--log-error={Path.Combine(directory, "server.log")}", "--skip-log-bin", "--innodb-flush-log-at-trx-commit=0",
-            "--innodb-doublewrite=0", "--innodb-buffer-pool-size=128M", "--max-connections=300", "--skip-performance-schema",
-            .. user,
+            $"--log-error={Path.Combine(directory, "server.log")}", "--skip-log-bin", "--skip-performance-schema",
+            .. settings.Select(setting => "--" + setting), .. user,
         ];
         foreach (var argument in arguments)
         {
@@ -93,12 +109,31 @@ public sealed class MariaDbServer
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {_serverBinary}");
-        var server = new MariaDbServer(directory, port, process);
-        await server.WaitReadyAsync();
+        var server = new MariaDbServer(directory, port, process, settings);
+        try
+        {
+            await server.WaitReadyAsync(cancellationToken);
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+
         return server;
     }
 
-    private async Task WaitReadyAsync()
+    /// <summary>VERSION() of the server, e.g. <c>10.11.19-MariaDB-0+deb12u1</c>.</summary>
+    public async Task<string> VersionAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = new MySqlConnection(ConnectionString(""));
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT VERSION()";
+        return Convert.ToString(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) ?? "";
+    }
+
+    private async Task WaitReadyAsync(CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
@@ -106,24 +141,31 @@ public sealed class MariaDbServer
             try
             {
                 await using var connection = new MySqlConnection(ConnectionString("") + ";Pooling=false");
-                await connection.OpenAsync();
+                await connection.OpenAsync(cancellationToken);
                 return;
             }
             catch (MySqlException) when (DateTime.UtcNow < deadline && !_process.HasExited)
             {
-                await Task.Delay(100);
+                await Task.Delay(100, cancellationToken);
             }
             catch (MySqlException e)
             {
                 var log = Path.Combine(_directory, "server.log");
                 throw new InvalidOperationException(
-                    $"mariadbd did not accept connections on port {Port}: {e.Message}\n{(File.Exists(log) ? await File.ReadAllTextAsync(log) : "")}", e);
+                    $"mariadbd did not accept connections on port {Port}: {e.Message}\n{(File.Exists(log) ? await File.ReadAllTextAsync(log, CancellationToken.None) : "")}", e);
             }
         }
     }
 
-    private async Task StopAsync()
+    /// <summary>Stops the server (killed by its own process handle) and deletes its directory; runs once.</summary>
+    public async ValueTask DisposeAsync()
     {
+        if (_stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
         MySqlConnection.ClearAllPools();
         if (!_process.HasExited)
         {
@@ -185,7 +227,7 @@ public sealed class MariaDbServer
         }
     }
 
-    private static async Task RunAsync(string program, IReadOnlyList<string> arguments)
+    private static async Task RunAsync(string program, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
         var info = new ProcessStartInfo(program)
         {
@@ -199,9 +241,9 @@ public sealed class MariaDbServer
         }
 
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {program}");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed with {process.ExitCode}: {await stdout}{await stderr}");

@@ -1,0 +1,138 @@
+using System.Text.RegularExpressions;
+using Clusterpedia.Storage.Engine;
+using Clusterpedia.Storage.Tests.Fixtures;
+using MySqlConnector;
+using Xunit.Abstractions;
+
+namespace Clusterpedia.Storage.Tests;
+
+/// <summary>
+/// Query plans of the S2 page shapes on MariaDB (docs/benchmarks.md, "MySQL"): what the engine's own statement reads
+/// for a first page of 100, from ANALYZE FORMAT=JSON (the rows the server actually examined), so an index that stops
+/// serving its shape fails here rather than as a slow benchmark at 1M rows.
+/// </summary>
+[Collection(MariaDbCollection.Name)]
+public sealed class MySqlAccessPlanTests(MySqlAccessPlanTests.Fixture fixture, ITestOutputHelper output) : IClassFixture<MySqlAccessPlanTests.Fixture>
+{
+    private const string _group = "plan.test";
+
+    [Fact]
+    public async Task ListAsync_NameDescendingAcrossClusters_WalksDescendingNameIndexWithoutSort()
+    {
+        var plan = await AnalyzeAsync(Pods() with { OrderBy = [new OrderByKey(OrderByField.Name, Descending: true)] });
+
+        plan.Key.ShouldBe("ix_resources_gvr_name_desc");
+        plan.Sorted.ShouldBeFalse();
+        plan.RowsExamined.ShouldBeLessThanOrEqualTo(101);
+    }
+
+    [Fact]
+    public async Task ListAsync_NameAscendingAcrossClusters_WalksNameIndexWithoutSort()
+    {
+        var plan = await AnalyzeAsync(Pods() with { OrderBy = [new OrderByKey(OrderByField.Name, Descending: false)] });
+
+        plan.Key.ShouldBe("ix_resources_gvr_name");
+        plan.Sorted.ShouldBeFalse();
+        plan.RowsExamined.ShouldBeLessThanOrEqualTo(101);
+    }
+
+    [Fact]
+    public async Task ListAsync_PhaseFieldSelectorEveryCluster_SeeksPhaseIndexInDefaultOrder()
+    {
+        var plan = await AnalyzeAsync(Pods() with { FieldSelector = [new FieldMatch(["status", "phase"], MatchOperator.Equals, ["Failed"])] });
+
+        plan.Key.ShouldBe("ix_resources_gvr_phase");
+        plan.Sorted.ShouldBeFalse();
+        plan.RowsExamined.ShouldBeLessThanOrEqualTo(101);
+    }
+
+    [Fact]
+    public async Task ListAsync_LabelSelector_ReadsLabelsColumnNotObject()
+    {
+        var plan = await AnalyzeAsync(Pods() with { LabelSelector = [new LabelMatch("app", MatchOperator.Equals, ["app-3"])] });
+
+        plan.Condition.ShouldContain("r.labels");
+        plan.Condition.ShouldNotContain("r.object");
+        plan.Sorted.ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task ListAsync_FuzzyName_NameTestPushedDownToTheIndex()
+    {
+        var plan = await AnalyzeAsync(Pods() with { FuzzyName = "pod-007" });
+
+        // Pushed down, the name is tested on index entries and only matching rows are read: a handful of pages per
+        // matching row, not three for every row of the type.
+        plan.IndexCondition.ShouldContain("locate");
+        plan.Sorted.ShouldBeFalse();
+        plan.PagesAccessed.ShouldBeLessThan(fixture.Pods);
+    }
+
+    private static ResourceQuery Pods() => new() { Group = _group, Version = "v1", Resource = "pods", Limit = 100 };
+
+    private async Task<Plan> AnalyzeAsync(ResourceQuery query)
+    {
+        await using var dialect = new MySqlDialect(fixture.Options.ConnectionString);
+        await using var connection = await dialect.OpenConnectionAsync(CancellationToken.None);
+        var built = ListQueryBuilder.Build(query, dialect).Statement;
+        await using var command = built.CreateCommand(connection, null, "ANALYZE FORMAT=JSON " + built.Text, built.Parameters.Count);
+        var json = Convert.ToString(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture)!;
+        output.WriteLine(built.Text + "\n" + json);
+
+        // Read line by line: MariaDB writes the conditions into the JSON with ANSI-quoted names unescaped (r."group").
+        return new Plan(
+            Value(json, "key") ?? "",
+            json.Contains("filesort", StringComparison.Ordinal),
+            double.Parse(Value(json, "r_rows") ?? "0", System.Globalization.CultureInfo.InvariantCulture),
+            double.Parse(Value(json, "pages_accessed") ?? "0", System.Globalization.CultureInfo.InvariantCulture),
+            Value(json, "attached_condition") ?? "",
+            Value(json, "index_condition") ?? "");
+    }
+
+    /// <summary>The value of the first <c>"name": value</c> line of the plan, without quotes and trailing comma.</summary>
+    private static string? Value(string json, string name)
+    {
+        var match = Regex.Match(json, "^\\s*\"" + name + "\": (.*?),?$", RegexOptions.Multiline);
+        return match.Success ? match.Groups[1].Value.Trim('"') : null;
+    }
+
+    private sealed record Plan(string Key, bool Sorted, double RowsExamined, double PagesAccessed, string Condition, string IndexCondition);
+
+    /// <summary>10 clusters × 10 namespaces × 40 pods of one type (4,000 rows), labels and phases varied, statistics fresh.</summary>
+    public sealed class Fixture : IAsyncLifetime
+    {
+        private readonly MariaDbStorageFixture _storage = new();
+
+        public StorageOptions Options => _storage.Options;
+
+        public int Pods { get; private set; }
+
+        public async Task InitializeAsync()
+        {
+            await _storage.InitializeAsync();
+            var records = new List<ResourceRecord>();
+            string[] phases = ["Running", "Running", "Running", "Pending", "Failed"];
+            for (var c = 0; c < 10; c++)
+            {
+                for (var n = 0; n < 10; n++)
+                {
+                    for (var i = 0; i < 40; i++)
+                    {
+                        records.Add(TestObjects.Pod($"cluster-{c:D2}", $"ns-{n:D2}", $"pod-{i:D3}",
+                            labels: new Dictionary<string, string> { ["app"] = $"app-{i % 8}", ["env"] = i % 2 == 0 ? "prod" : "dev" },
+                            phase: phases[i % phases.Length], group: _group));
+                    }
+                }
+            }
+
+            await _storage.Resources.UpsertAsync(records, CancellationToken.None);
+            Pods = records.Count;
+            await using var connection = new MySqlConnection(Options.ConnectionString);
+            await connection.OpenAsync();
+            await using var analyze = new MySqlCommand("ANALYZE TABLE resources", connection);
+            await analyze.ExecuteNonQueryAsync();
+        }
+
+        public Task DisposeAsync() => _storage.DisposeAsync();
+    }
+}
