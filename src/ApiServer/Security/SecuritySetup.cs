@@ -1,3 +1,4 @@
+using Clusterpedia.ClusterSynchro.Hosted;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -29,7 +30,7 @@ internal static class SecuritySetup
         ["--requestheader-extra-headers-prefix"] = "Security:RequestHeaderExtraHeadersPrefix",
     };
 
-    private static readonly string[] _booleanFlags = ["--insecure-http", "--insecure-skip-auth"];
+    private static readonly string[] _booleanFlags = ["--insecure-http", "--insecure-skip-auth", "--host-in-cluster"];
 
     /// <summary>A bare boolean flag (<c>--insecure-http</c>) means true; the configuration reader would take the next argument as its value.</summary>
     public static string[] NormalizeFlags(string[] args) =>
@@ -48,12 +49,11 @@ internal static class SecuritySetup
             return;
         }
 
-        var hostKubeconfig = builder.Configuration["Synchro:HostKubeconfig"];
-        var hosted = !string.IsNullOrWhiteSpace(hostKubeconfig);
+        var host = HostOptions(builder);
+        var hosted = host.Enabled;
         if (hosted)
         {
-            var hostContext = builder.Configuration["Synchro:HostContext"];
-            builder.Services.TryAddSingleton(sp => new HostApi(hostKubeconfig!, hostContext, sp.GetRequiredService<TimeProvider>()));
+            builder.Services.TryAddSingleton(sp => new HostApi(host, sp.GetRequiredService<TimeProvider>()));
             builder.Services.AddSingleton<IAccessReviewer, HostAccessReviewer>();
         }
         else
@@ -77,6 +77,10 @@ internal static class SecuritySetup
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AuthenticationConfigSource>());
         builder.Services.AddSingleton(sp => new RequestAuthenticator(sp.GetRequiredService<AuthenticationConfigSource>(), sp.GetService<ITokenAuthenticator>()));
     }
+
+    /// <summary>Hosted mode as the synchro reads it (the Synchro section): whether it is on, and how the host is reached.</summary>
+    internal static HostClusterOptions HostOptions(WebApplicationBuilder builder) =>
+        builder.Configuration.GetSection("Synchro").Get<HostClusterOptions>() ?? new HostClusterOptions();
 
     /// <summary>Authentication and authorization, after the Status writer (so a 401/403 is a Status) and before routing's handlers.</summary>
     public static void UseServerSecurity(this WebApplication app)
