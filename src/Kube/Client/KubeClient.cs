@@ -23,6 +23,7 @@ public sealed class KubeClient : IDisposable
     private readonly KubeTls _tls;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
     private readonly string _base;
+    private readonly string? _hostHeader;
 
     /// <summary>Connects to the first address of the endpoint the filter allows; refused when it allows none.</summary>
     private static async ValueTask<Stream> ConnectAllowedAsync(DnsEndPoint endpoint, Func<IPAddress, bool> allow, CancellationToken ct)
@@ -70,7 +71,7 @@ public sealed class KubeClient : IDisposable
             KeepAlivePingTimeout = TimeSpan.FromSeconds(15),
             KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
             EnableMultipleHttp2Connections = true,
-            SslOptions = _tls.CreateSslOptions(options.TlsServerName),
+            SslOptions = _tls.CreateSslOptions(),
         };
         if (options.AllowAddress is { } allow)
         {
@@ -87,7 +88,16 @@ public sealed class KubeClient : IDisposable
         _http.DefaultRequestHeaders.UserAgent.ParseAdd(options.UserAgent);
         _pipeline = KubeRetryPipeline.Create(options, _timeProvider);
         _base = options.Server.GetLeftPart(UriPartial.Path).TrimEnd('/');
+        _hostHeader = TlsServerNameHost(options);
     }
+
+    // SocketsHttpHandler takes the TLS server name (SNI, and the name it verifies) from the Host header and overwrites
+    // SslOptions.TargetHost with it, so tls-server-name can only be sent as SNI by naming it in the Host header.
+    // client-go keeps the URL's host in the Host header; an API server does not look at it.
+    private static string? TlsServerNameHost(KubeClientOptions options) =>
+        options.Server.Scheme == Uri.UriSchemeHttps && !string.IsNullOrEmpty(options.TlsServerName)
+            ? options.Server.IsDefaultPort ? options.TlsServerName : $"{options.TlsServerName}:{options.Server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
+            : null;
 
     public Uri Server => _options.Server;
 
@@ -299,6 +309,11 @@ public sealed class KubeClient : IDisposable
                     {
                         message.Content = new ReadOnlyMemoryContent(content);
                         message.Content.Headers.ContentType = new MediaTypeHeaderValue(JsonAccept);
+                    }
+
+                    if (state.self._hostHeader is { } host)
+                    {
+                        message.Headers.Host = host;
                     }
 
                     if (!string.IsNullOrEmpty(state.token))
