@@ -26,7 +26,7 @@ public sealed class KubeClient : IDisposable
     private readonly string? _hostHeader;
 
     /// <summary>Connects to the first address of the endpoint the filter allows; refused when it allows none.</summary>
-    private static async ValueTask<Stream> ConnectAllowedAsync(DnsEndPoint endpoint, Func<IPAddress, bool> allow, CancellationToken ct)
+    internal static async ValueTask<Stream> ConnectAllowedAsync(DnsEndPoint endpoint, Func<IPAddress, bool> allow, CancellationToken ct)
     {
         var addresses = IPAddress.TryParse(endpoint.Host, out var literal)
             ? [literal]
@@ -58,6 +58,11 @@ public sealed class KubeClient : IDisposable
             throw new ArgumentException($"server URL must be http or https: {options.Server}", nameof(options));
         }
 
+        if (options.ProxyUrl is { } proxy && proxy.Scheme is not ("http" or "https" or "socks5"))
+        {
+            throw new ArgumentException($"proxy URL must be http, https or socks5: {proxy.Scheme}://...", nameof(options));
+        }
+
         _options = options;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _tls = new KubeTls(options);
@@ -73,8 +78,15 @@ public sealed class KubeClient : IDisposable
             EnableMultipleHttp2Connections = true,
             SslOptions = _tls.CreateSslOptions(),
         };
+        if (options.ProxyUrl is { } proxyUrl)
+        {
+            handler.Proxy = new KubeProxy(proxyUrl);
+            handler.UseProxy = true;
+        }
+
         if (options.AllowAddress is { } allow)
         {
+            // With a proxy the handler calls this for the proxy's endpoint: the policy then guards the proxy.
             handler.ConnectCallback = (context, ct) => ConnectAllowedAsync(context.DnsEndPoint, allow, ct);
         }
 
