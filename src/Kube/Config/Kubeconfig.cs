@@ -152,7 +152,7 @@ public sealed class Kubeconfig
 
             if (string.IsNullOrEmpty(token) && user.Children.TryGetValue(new YamlScalarNode("exec"), out var execNode))
             {
-                var info = new ExecClusterInfo(server, Scalar(cluster, "tls-server-name"), insecure, ca);
+                var info = new ExecClusterInfo(server, Scalar(cluster, "tls-server-name"), insecure, ca, Scalar(cluster, "proxy-url"));
                 tokenSource = ExecSource(execNode as YamlMappingNode ?? throw new FormatException("user's exec must be a mapping"), info);
             }
 

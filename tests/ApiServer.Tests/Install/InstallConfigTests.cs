@@ -23,10 +23,8 @@ public sealed class InstallConfigTests : IDisposable
         var data = ConfigMapData(await kubectl.OkAsync("kustomize", InstallManifests.PathOf(kustomization)));
         var config = JsonNode.Parse(data["config.json"])!.AsObject();
 
-        // The host kubeconfig is a file the pod mounts from the same ConfigMap; here it is a file of the test's.
-        var hostKubeconfig = _dir.File("host.kubeconfig");
-        await File.WriteAllTextAsync(hostKubeconfig, data["host.kubeconfig"]);
-        config["Synchro"]!["HostKubeconfig"] = hostKubeconfig;
+        // The host is reached in-cluster (the pod's ServiceAccount): no kubeconfig ships with the install.
+        data.ShouldNotContainKey("host.kubeconfig");
         var run = await ServerCommandRun.RunAsync(new Dictionary<string, string> { ["CLUSTERPEDIA_CONFIG"] = config.ToJsonString() }, "--print-config");
 
         run.ExitCode.ShouldBe(0, run.Stderr);
@@ -36,6 +34,7 @@ public sealed class InstallConfigTests : IDisposable
         effective["Install"]!["WebhookConfiguration"]!.GetValue<string>().ShouldBe("clusterpedia");
         effective["Storage"]!["Engine"]!.GetValue<string>().ShouldBe(config["Storage"]!["Engine"]!.GetValue<string>());
         effective["Synchro"]!["SecretNamespace"]!.GetValue<string>().ShouldBe("clusterpedia-system");
+        effective["Synchro"]!["HostInCluster"]!.GetValue<bool>().ShouldBeTrue();
     }
 
     private static Dictionary<string, string> ConfigMapData(string manifests)
