@@ -78,9 +78,26 @@ internal static class SecuritySetup
         builder.Services.AddSingleton(sp => new RequestAuthenticator(sp.GetRequiredService<AuthenticationConfigSource>(), sp.GetService<ITokenAuthenticator>()));
     }
 
-    /// <summary>Hosted mode as the synchro reads it (the Synchro section): whether it is on, and how the host is reached.</summary>
-    internal static HostClusterOptions HostOptions(WebApplicationBuilder builder) =>
-        builder.Configuration.GetSection("Synchro").Get<HostClusterOptions>() ?? new HostClusterOptions();
+    /// <summary>
+    /// Hosted mode as the synchro reads it (the Synchro section): whether it is on, and how the host is reached. Only
+    /// these keys are read, so that a wrong value elsewhere in the section is reported by the configuration check.
+    /// </summary>
+    internal static HostClusterOptions HostOptions(WebApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection("Synchro");
+        var host = new HostClusterOptions
+        {
+            HostKubeconfig = section[nameof(HostClusterOptions.HostKubeconfig)],
+            HostContext = section[nameof(HostClusterOptions.HostContext)],
+            HostInCluster = bool.TryParse(section[nameof(HostClusterOptions.HostInCluster)], out var inCluster) && inCluster,
+        };
+        if (section[nameof(HostClusterOptions.InClusterDirectory)] is { Length: > 0 } directory)
+        {
+            host.InClusterDirectory = directory;
+        }
+
+        return host;
+    }
 
     /// <summary>Authentication and authorization, after the Status writer (so a 401/403 is a Status) and before routing's handlers.</summary>
     public static void UseServerSecurity(this WebApplication app)

@@ -10,10 +10,10 @@ namespace Clusterpedia.ClusterSynchro.Hosted;
 /// </summary>
 public static class HostConnection
 {
-    /// <summary>Client options for the host; <paramref name="environment"/> replaces the process environment (tests).</summary>
+    /// <summary>Client options for the host.</summary>
     /// <exception cref="InvalidOperationException">Hosted mode is off.</exception>
     /// <exception cref="FormatException">The kubeconfig or the in-cluster configuration is incomplete.</exception>
-    public static async Task<KubeClientOptions> LoadAsync(HostClusterOptions options, TimeProvider time, CancellationToken ct, Func<string, string?>? environment = null)
+    public static async Task<KubeClientOptions> LoadAsync(HostClusterOptions options, TimeProvider time, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (!string.IsNullOrWhiteSpace(options.HostKubeconfig))
@@ -27,7 +27,6 @@ public static class HostConnection
             var inCluster = new InClusterConfig
             {
                 Directory = options.InClusterDirectory,
-                Environment = environment ?? Environment.GetEnvironmentVariable,
                 TimeProvider = time,
             };
             return await inCluster.ToOptionsAsync(ct).ConfigureAwait(false);

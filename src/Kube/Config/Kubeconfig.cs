@@ -150,6 +150,12 @@ public sealed class Kubeconfig
                 tokenSource = file;
             }
 
+            if (user.Children.ContainsKey(new YamlScalarNode("exec")) && user.Children.ContainsKey(new YamlScalarNode("auth-provider")))
+            {
+                // As client-go's validation: the two ways of getting a token exclude each other.
+                throw new FormatException("user: exec and auth-provider are mutually exclusive; keep one");
+            }
+
             if (string.IsNullOrEmpty(token) && user.Children.TryGetValue(new YamlScalarNode("exec"), out var execNode))
             {
                 var info = new ExecClusterInfo(server, Scalar(cluster, "tls-server-name"), insecure, ca, Scalar(cluster, "proxy-url"));

@@ -25,7 +25,14 @@ public sealed class InstallConfigTests : IDisposable
 
         // The host is reached in-cluster (the pod's ServiceAccount): no kubeconfig ships with the install.
         data.ShouldNotContainKey("host.kubeconfig");
-        var run = await ServerCommandRun.RunAsync(new Dictionary<string, string> { ["CLUSTERPEDIA_CONFIG"] = config.ToJsonString() }, "--print-config");
+        // As in a pod: the kubelet sets the service variables the in-cluster host configuration needs.
+        var environment = new Dictionary<string, string>
+        {
+            ["CLUSTERPEDIA_CONFIG"] = config.ToJsonString(),
+            ["KUBERNETES_SERVICE_HOST"] = "10.96.0.1",
+            ["KUBERNETES_SERVICE_PORT"] = "443",
+        };
+        var run = await ServerCommandRun.RunAsync(environment, "--print-config");
 
         run.ExitCode.ShouldBe(0, run.Stderr);
         var effective = JsonNode.Parse(run.Stdout)!;

@@ -111,6 +111,17 @@ public sealed class OidcAuthProviderTests : IAsyncLifetime
         e.Message.ShouldContain("idp-issuer-url");
     }
 
+    [Fact]
+    public async Task ToOptionsAsync_ExecAndAuthProvider_RefusedAsMutuallyExclusive()
+    {
+        var config = Kubeconfig.Parse(KubeconfigYaml("{exec: {apiVersion: client.authentication.k8s.io/v1, command: /bin/true, interactiveMode: Never}, auth-provider: {name: oidc, config: {}}}"));
+        config.ExecPlugins = ExecPluginPolicy.AllowAll;
+
+        var e = await Should.ThrowAsync<FormatException>(() => config.ToOptionsAsync(null, CancellationToken.None));
+
+        e.Message.ShouldContain("mutually exclusive");
+    }
+
     private async Task<KubeClient> ClientAsync(string idToken, string? refreshToken)
     {
         var ca = Convert.ToBase64String(Encoding.UTF8.GetBytes(_issuer.CaPem));
