@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using Clusterpedia.Kube.Client;
 using Clusterpedia.ClusterSynchro.Hosted;
+using Clusterpedia.Kube.Client;
 
 namespace Clusterpedia.ApiServer.Security;
 
