@@ -28,6 +28,7 @@ public static class ServerApp
     {
         ["--host-kubeconfig"] = "Synchro:HostKubeconfig",
         ["--host-context"] = "Synchro:HostContext",
+        ["--host-in-cluster"] = "Synchro:HostInCluster",
         ["--secret-namespace"] = "Synchro:SecretNamespace",
         ["--api"] = ServerRoles.Section + ":" + nameof(ServerRoles.Api),
         ["--synchro"] = ServerRoles.Section + ":" + nameof(ServerRoles.Synchro),

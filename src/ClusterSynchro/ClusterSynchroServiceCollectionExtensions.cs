@@ -37,7 +37,10 @@ public static class ClusterSynchroServiceCollectionExtensions
             configuration.Bind(hostedOptions);
         }
 
-        hosted.Validate(o => !o.Enabled || File.Exists(o.HostKubeconfig), "Synchro:HostKubeconfig: the kubeconfig file of the host cluster does not exist")
+        hosted.Validate(o => string.IsNullOrWhiteSpace(o.HostKubeconfig) || File.Exists(o.HostKubeconfig), "Synchro:HostKubeconfig: the kubeconfig file of the host cluster does not exist")
+            .Validate(
+                o => !o.UsesInCluster || new Kube.Config.InClusterConfig().IsAvailable,
+                "Synchro:HostInCluster: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set, so this process does not run in a pod; give --host-kubeconfig instead")
             .Validate(o => !string.IsNullOrWhiteSpace(o.SecretNamespace), "Synchro:SecretNamespace is required")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);

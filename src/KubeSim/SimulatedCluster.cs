@@ -28,6 +28,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
     private ChurnGenerator? _churn;
     private long _churnOperations;
     private FrontProxy? _frontProxy;
+    private System.Collections.Concurrent.ConcurrentQueue<string> _serverNames = new();
     private RequestHeaderAuthenticator? _requestHeader;
     private ApiServiceAvailabilityController? _availability;
 
@@ -63,6 +64,9 @@ public sealed class SimulatedCluster : IAsyncDisposable
     /// </summary>
     public string? FrontProxyCaPem => _frontProxy?.CaPem;
 
+    /// <summary>The TLS server names (SNI) clients sent, one per handshake in order; empty for a client that sent none.</summary>
+    public IReadOnlyCollection<string> ServerNamesSeen => _serverNames;
+
     /// <summary>The objects; writes here are seen by list and watch clients at once.</summary>
     public SimulatorStore Store { get; }
 
@@ -89,6 +93,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
 
         var authority = options.Tls ? new CertificateAuthority(options.ClusterName, options.TimeProvider) : null;
         var serving = authority?.IssueServing(options.ServingDnsNames);
+        var serverNames = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var frontProxy = authority is not null && options.FrontProxy ? new FrontProxy(options.ClusterName, options.TimeProvider) : null;
         if (frontProxy is not null)
         {
@@ -117,7 +122,12 @@ public sealed class SimulatedCluster : IAsyncDisposable
                 {
                     listen.UseHttps(https =>
                     {
-                        https.ServerCertificate = serving;
+                        // A selector rather than a fixed certificate: it is told the SNI name each client sent.
+                        https.ServerCertificateSelector = (_, name) =>
+                        {
+                            serverNames.Enqueue(name ?? "");
+                            return serving;
+                        };
                         https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
                         // Checked per request against our CA: an unknown certificate is unauthenticated (401), not a failed handshake.
                         https.AllowAnyClientCertificate();
@@ -178,6 +188,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
         {
             _frontProxy = frontProxy,
             _requestHeader = requestHeader,
+            _serverNames = serverNames,
             _availability = availability,
         };
         started = cluster;

@@ -1,15 +1,15 @@
 using System.Text.Json.Nodes;
+using Clusterpedia.ClusterSynchro.Hosted;
 using Clusterpedia.Kube.Client;
-using Clusterpedia.Kube.Config;
 
 namespace Clusterpedia.ApiServer.Security;
 
 /// <summary>
-/// The host cluster as the server's own ServiceAccount sees it (<c>Synchro:HostKubeconfig</c>): where TokenReviews and
+/// The host cluster as the server's own ServiceAccount sees it (<c>Synchro:HostKubeconfig</c>, or in-cluster with <c>Synchro:HostInCluster</c>): where TokenReviews and
 /// SubjectAccessReviews are posted, the extension-apiserver-authentication ConfigMap is read, and (installed) the serving
 /// certificate Secret and the registrations that carry its CA are kept.
 /// </summary>
-internal sealed class HostApi(string kubeconfig, string? context, TimeProvider time) : IDisposable
+internal sealed class HostApi(HostClusterOptions host, TimeProvider time) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private KubeClient? _client;
@@ -46,8 +46,7 @@ internal sealed class HostApi(string kubeconfig, string? context, TimeProvider t
         {
             if (_client is null)
             {
-                var config = await Kubeconfig.LoadFileAsync(kubeconfig, cancellationToken).ConfigureAwait(false);
-                _client = new KubeClient(await config.ToOptionsAsync(context, cancellationToken).ConfigureAwait(false), time);
+                _client = new KubeClient(await HostConnection.LoadAsync(host, time, cancellationToken).ConfigureAwait(false), time);
             }
 
             return _client;

@@ -33,11 +33,11 @@ internal static class InstallSetup
             return;
         }
 
-        var hostKubeconfig = builder.Configuration["Synchro:HostKubeconfig"];
-        if (string.IsNullOrWhiteSpace(hostKubeconfig))
+        var host = SecuritySetup.HostOptions(builder);
+        if (!host.Enabled)
         {
             throw new InvalidOperationException(
-                $"{InstallOptions.Section}:{nameof(InstallOptions.CertSecret)} keeps the serving certificate in the host cluster: it needs hosted mode (--host-kubeconfig)");
+                $"{InstallOptions.Section}:{nameof(InstallOptions.CertSecret)} keeps the serving certificate in the host cluster: it needs hosted mode (--host-kubeconfig or --host-in-cluster)");
         }
 
         var ns = builder.Configuration["POD_NAMESPACE"] is { Length: > 0 } pod ? pod
@@ -47,8 +47,7 @@ internal static class InstallSetup
         options.TlsCertFile = paths.CertFile;
         options.TlsPrivateKeyFile = paths.KeyFile;
 
-        var hostContext = builder.Configuration["Synchro:HostContext"];
-        builder.Services.TryAddSingleton(sp => new HostApi(hostKubeconfig, hostContext, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.TryAddSingleton(sp => new HostApi(host, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(paths);
         builder.Services.AddSingleton<ServingCa>();
         // Hosted services start before Kestrel binds and reads the files the bootstrap writes.

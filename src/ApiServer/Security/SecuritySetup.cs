@@ -1,3 +1,4 @@
+using Clusterpedia.ClusterSynchro.Hosted;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -29,7 +30,7 @@ internal static class SecuritySetup
         ["--requestheader-extra-headers-prefix"] = "Security:RequestHeaderExtraHeadersPrefix",
     };
 
-    private static readonly string[] _booleanFlags = ["--insecure-http", "--insecure-skip-auth"];
+    private static readonly string[] _booleanFlags = ["--insecure-http", "--insecure-skip-auth", "--host-in-cluster"];
 
     /// <summary>A bare boolean flag (<c>--insecure-http</c>) means true; the configuration reader would take the next argument as its value.</summary>
     public static string[] NormalizeFlags(string[] args) =>
@@ -48,12 +49,11 @@ internal static class SecuritySetup
             return;
         }
 
-        var hostKubeconfig = builder.Configuration["Synchro:HostKubeconfig"];
-        var hosted = !string.IsNullOrWhiteSpace(hostKubeconfig);
+        var host = HostOptions(builder);
+        var hosted = host.Enabled;
         if (hosted)
         {
-            var hostContext = builder.Configuration["Synchro:HostContext"];
-            builder.Services.TryAddSingleton(sp => new HostApi(hostKubeconfig!, hostContext, sp.GetRequiredService<TimeProvider>()));
+            builder.Services.TryAddSingleton(sp => new HostApi(host, sp.GetRequiredService<TimeProvider>()));
             builder.Services.AddSingleton<IAccessReviewer, HostAccessReviewer>();
         }
         else
@@ -76,6 +76,27 @@ internal static class SecuritySetup
             sp.GetRequiredService<ILogger<AuthenticationConfigSource>>(), sp.GetService<HostApi>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AuthenticationConfigSource>());
         builder.Services.AddSingleton(sp => new RequestAuthenticator(sp.GetRequiredService<AuthenticationConfigSource>(), sp.GetService<ITokenAuthenticator>()));
+    }
+
+    /// <summary>
+    /// Hosted mode as the synchro reads it (the Synchro section): whether it is on, and how the host is reached. Only
+    /// these keys are read, so that a wrong value elsewhere in the section is reported by the configuration check.
+    /// </summary>
+    internal static HostClusterOptions HostOptions(WebApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection("Synchro");
+        var host = new HostClusterOptions
+        {
+            HostKubeconfig = section[nameof(HostClusterOptions.HostKubeconfig)],
+            HostContext = section[nameof(HostClusterOptions.HostContext)],
+            HostInCluster = bool.TryParse(section[nameof(HostClusterOptions.HostInCluster)], out var inCluster) && inCluster,
+        };
+        if (section[nameof(HostClusterOptions.InClusterDirectory)] is { Length: > 0 } directory)
+        {
+            host.InClusterDirectory = directory;
+        }
+
+        return host;
     }
 
     /// <summary>Authentication and authorization, after the Status writer (so a 401/403 is a Status) and before routing's handlers.</summary>

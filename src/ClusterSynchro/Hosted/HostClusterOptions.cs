@@ -9,6 +9,15 @@ public sealed class HostClusterOptions
     /// <summary>Path of a kubeconfig for the host cluster; set, it switches the synchro to hosted mode.</summary>
     public string? HostKubeconfig { get; set; }
 
+    /// <summary>
+    /// Hosted mode in the cluster this pod runs in, without a kubeconfig (client-go's in-cluster configuration: the
+    /// ServiceAccount token and CA, <c>KUBERNETES_SERVICE_HOST</c>). <see cref="HostKubeconfig"/> wins when both are set.
+    /// </summary>
+    public bool HostInCluster { get; set; }
+
+    /// <summary>The ServiceAccount directory <see cref="HostInCluster"/> reads (token, ca.crt, namespace).</summary>
+    public string InClusterDirectory { get; set; } = Kube.Config.InClusterConfig.DefaultDirectory;
+
     /// <summary>Context of <see cref="HostKubeconfig"/> to use; its current context when unset.</summary>
     public string? HostContext { get; set; }
 
@@ -30,5 +39,8 @@ public sealed class HostClusterOptions
     /// <summary>How often a resource the host does not serve (e.g. the v1alpha1 CRD not installed) is looked for again.</summary>
     public TimeSpan UnservedRecheckInterval { get; set; } = TimeSpan.FromMinutes(1);
 
-    public bool Enabled => !string.IsNullOrWhiteSpace(HostKubeconfig);
+    public bool Enabled => !string.IsNullOrWhiteSpace(HostKubeconfig) || HostInCluster;
+
+    /// <summary>Whether the host is reached through the in-cluster configuration: asked for, and no kubeconfig given (an explicit kubeconfig wins, as in kube components).</summary>
+    public bool UsesInCluster => HostInCluster && string.IsNullOrWhiteSpace(HostKubeconfig);
 }

@@ -1,5 +1,4 @@
 using Clusterpedia.ClusterSynchro.Clusters;
-using Clusterpedia.Kube.Config;
 using Clusterpedia.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -13,7 +12,7 @@ public static class HostClusterServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="HostClusterObjectStore"/> as the <see cref="IApiObjectStore"/> (replacing the database's)
-    /// and as the <see cref="IClusterSecretSource"/>, connected through <see cref="HostClusterOptions.HostKubeconfig"/>.
+    /// and as the <see cref="IClusterSecretSource"/>, connected through <see cref="HostConnection"/> (the host kubeconfig, or in-cluster).
     /// Call it before the synchro manager is registered, so the store starts before it and stops after it.
     /// </summary>
     public static IServiceCollection AddHostClusterSource(this IServiceCollection services)
@@ -22,7 +21,7 @@ public static class HostClusterServiceCollectionExtensions
         {
             var options = sp.GetRequiredService<IOptions<HostClusterOptions>>();
             return new HostClusterObjectStore(
-                ct => LoadAsync(options.Value, ct),
+                ct => HostConnection.LoadAsync(options.Value, sp.GetRequiredService<TimeProvider>(), ct),
                 options,
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetService<ILogger<HostClusterObjectStore>>() ?? Microsoft.Extensions.Logging.Abstractions.NullLogger<HostClusterObjectStore>.Instance);
@@ -32,11 +31,5 @@ public static class HostClusterServiceCollectionExtensions
         services.TryAddSingleton<IClusterSecretSource>(sp => sp.GetRequiredService<HostClusterObjectStore>());
         services.AddHostedService(sp => sp.GetRequiredService<HostClusterObjectStore>());
         return services;
-    }
-
-    private static async Task<Kube.Client.KubeClientOptions> LoadAsync(HostClusterOptions options, CancellationToken ct)
-    {
-        var config = await Kubeconfig.LoadFileAsync(options.HostKubeconfig!, ct).ConfigureAwait(false);
-        return await config.ToOptionsAsync(options.HostContext, ct).ConfigureAwait(false);
     }
 }

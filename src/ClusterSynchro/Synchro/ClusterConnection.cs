@@ -17,6 +17,21 @@ internal static class ClusterConnection
         var options = await CreateAsync(spec, exec, ct).ConfigureAwait(false);
         var field = spec.Kubeconfig is not null ? "spec.kubeconfig: server" : "spec.apiserver";
         var allow = await targets.CheckAsync(field, options.Server, ct).ConfigureAwait(false);
+
+        // An oidc user's issuer is a target the spec chose too: its connections (discovery and token endpoint) pass
+        // the same policy.
+        if (options.BearerTokenSource is OidcTokenSource oidc)
+        {
+            oidc.AllowAddress = await targets.CheckAsync("spec.kubeconfig: auth-provider oidc idp-issuer-url", oidc.IssuerUrl, ct).ConfigureAwait(false);
+        }
+
+        // Through a proxy, the proxy is the only address we connect to: the per-connection check guards it, while the
+        // member's own address is checked above, once, as this machine resolves it (the proxy resolves it itself).
+        if (options.ProxyUrl is { } proxy)
+        {
+            allow = await targets.CheckAsync("spec.kubeconfig: proxy-url", proxy, ct).ConfigureAwait(false);
+        }
+
         return options.WithAllowAddress(allow);
     }
 

@@ -23,9 +23,10 @@ public sealed class KubeClient : IDisposable
     private readonly KubeTls _tls;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
     private readonly string _base;
+    private readonly string? _hostHeader;
 
     /// <summary>Connects to the first address of the endpoint the filter allows; refused when it allows none.</summary>
-    private static async ValueTask<Stream> ConnectAllowedAsync(DnsEndPoint endpoint, Func<IPAddress, bool> allow, CancellationToken ct)
+    internal static async ValueTask<Stream> ConnectAllowedAsync(DnsEndPoint endpoint, Func<IPAddress, bool> allow, CancellationToken ct)
     {
         var addresses = IPAddress.TryParse(endpoint.Host, out var literal)
             ? [literal]
@@ -57,6 +58,11 @@ public sealed class KubeClient : IDisposable
             throw new ArgumentException($"server URL must be http or https: {options.Server}", nameof(options));
         }
 
+        if (options.ProxyUrl is { } proxy && proxy.Scheme is not ("http" or "https" or "socks5"))
+        {
+            throw new ArgumentException($"proxy URL must be http, https or socks5: {proxy.Scheme}://...", nameof(options));
+        }
+
         _options = options;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _tls = new KubeTls(options);
@@ -70,10 +76,17 @@ public sealed class KubeClient : IDisposable
             KeepAlivePingTimeout = TimeSpan.FromSeconds(15),
             KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
             EnableMultipleHttp2Connections = true,
-            SslOptions = _tls.CreateSslOptions(options.TlsServerName),
+            SslOptions = _tls.CreateSslOptions(),
         };
+        if (options.ProxyUrl is { } proxyUrl)
+        {
+            handler.Proxy = new KubeProxy(proxyUrl);
+            handler.UseProxy = true;
+        }
+
         if (options.AllowAddress is { } allow)
         {
+            // With a proxy the handler calls this for the proxy's endpoint: the policy then guards the proxy.
             handler.ConnectCallback = (context, ct) => ConnectAllowedAsync(context.DnsEndPoint, allow, ct);
         }
 
@@ -87,7 +100,16 @@ public sealed class KubeClient : IDisposable
         _http.DefaultRequestHeaders.UserAgent.ParseAdd(options.UserAgent);
         _pipeline = KubeRetryPipeline.Create(options, _timeProvider);
         _base = options.Server.GetLeftPart(UriPartial.Path).TrimEnd('/');
+        _hostHeader = TlsServerNameHost(options);
     }
+
+    // SocketsHttpHandler takes the TLS server name (SNI, and the name it verifies) from the Host header and overwrites
+    // SslOptions.TargetHost with it, so tls-server-name can only be sent as SNI by naming it in the Host header.
+    // client-go keeps the URL's host in the Host header; an API server does not look at it.
+    private static string? TlsServerNameHost(KubeClientOptions options) =>
+        options.Server.Scheme == Uri.UriSchemeHttps && !string.IsNullOrEmpty(options.TlsServerName)
+            ? options.Server.IsDefaultPort ? options.TlsServerName : $"{options.TlsServerName}:{options.Server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
+            : null;
 
     public Uri Server => _options.Server;
 
@@ -299,6 +321,11 @@ public sealed class KubeClient : IDisposable
                     {
                         message.Content = new ReadOnlyMemoryContent(content);
                         message.Content.Headers.ContentType = new MediaTypeHeaderValue(JsonAccept);
+                    }
+
+                    if (state.self._hostHeader is { } host)
+                    {
+                        message.Headers.Host = host;
                     }
 
                     if (!string.IsNullOrEmpty(state.token))

@@ -26,6 +26,13 @@ public sealed class KubeClientOptions
     /// <summary>Name to verify the server certificate against (and SNI) instead of the host of <see cref="Server"/>.</summary>
     public string? TlsServerName { get; init; }
 
+    /// <summary>
+    /// A kubeconfig cluster's <c>proxy-url</c> (http, https or socks5): every connection goes through it, whatever the
+    /// environment's proxy variables say; null uses the environment's (HTTPS_PROXY, NO_PROXY), as client-go does.
+    /// <see cref="AllowAddress"/> then applies to the proxy's address, the only one this process connects to.
+    /// </summary>
+    public Uri? ProxyUrl { get; init; }
+
     /// <summary>Timeout of one attempt of an ordinary request (a watch only until its response headers).</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -44,16 +44,13 @@ internal sealed class KubeTls
     /// <summary>Why the last server certificate was rejected, for the error message.</summary>
     public string? LastFailure => _lastFailure;
 
-    public SslClientAuthenticationOptions CreateSslOptions(string? serverName)
+    /// <remarks>No TargetHost: the handler sets it per connection from the Host header (see KubeClient for tls-server-name).</remarks>
+    public SslClientAuthenticationOptions CreateSslOptions()
     {
         var ssl = new SslClientAuthenticationOptions
         {
             RemoteCertificateValidationCallback = Validate,
         };
-        if (!string.IsNullOrEmpty(serverName))
-        {
-            ssl.TargetHost = serverName;
-        }
 
         if (ClientCertificate is not null)
         {
@@ -79,8 +76,7 @@ internal sealed class KubeTls
             return true;
         }
 
-        // SocketsHttpHandler verifies against the URL host whatever TargetHost says: with tls-server-name we check
-        // the name ourselves and ignore the platform's mismatch verdict.
+        // With tls-server-name the name is checked here, whatever host the platform compared against.
         if (_serverName is not null && certificate is X509Certificate2 named)
         {
             if (!named.MatchesHostname(_serverName))

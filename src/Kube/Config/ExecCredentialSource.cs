@@ -200,6 +200,11 @@ public sealed class ExecCredentialSource(ExecCredentialConfig config, ExecPlugin
                     writer.WriteBoolean("insecure-skip-tls-verify", true);
                 }
 
+                if (cluster.ProxyUrl is { Length: > 0 } proxy)
+                {
+                    writer.WriteString("proxy-url", proxy);
+                }
+
                 if (cluster.CertificateAuthorityPem is { Length: > 0 } ca)
                 {
                     writer.WriteString("certificate-authority-data", Convert.ToBase64String(Encoding.UTF8.GetBytes(ca)));

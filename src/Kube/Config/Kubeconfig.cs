@@ -150,10 +150,21 @@ public sealed class Kubeconfig
                 tokenSource = file;
             }
 
+            if (user.Children.ContainsKey(new YamlScalarNode("exec")) && user.Children.ContainsKey(new YamlScalarNode("auth-provider")))
+            {
+                // As client-go's validation: the two ways of getting a token exclude each other.
+                throw new FormatException("user: exec and auth-provider are mutually exclusive; keep one");
+            }
+
             if (string.IsNullOrEmpty(token) && user.Children.TryGetValue(new YamlScalarNode("exec"), out var execNode))
             {
-                var info = new ExecClusterInfo(server, Scalar(cluster, "tls-server-name"), insecure, ca);
+                var info = new ExecClusterInfo(server, Scalar(cluster, "tls-server-name"), insecure, ca, Scalar(cluster, "proxy-url"));
                 tokenSource = ExecSource(execNode as YamlMappingNode ?? throw new FormatException("user's exec must be a mapping"), info);
+            }
+
+            if (string.IsNullOrEmpty(token) && tokenSource is null && user.Children.TryGetValue(new YamlScalarNode("auth-provider"), out var providerNode))
+            {
+                tokenSource = await AuthProviderSourceAsync(providerNode as YamlMappingNode ?? throw new FormatException("user: auth-provider must be a mapping"), cancellationToken).ConfigureAwait(false);
             }
 
             cert = await DataOrFileAsync(user, "client-certificate-data", "client-certificate", cancellationToken).ConfigureAwait(false);
@@ -166,11 +177,63 @@ public sealed class Kubeconfig
             CertificateAuthorityPem = ca,
             InsecureSkipTlsVerify = insecure,
             TlsServerName = Scalar(cluster, "tls-server-name"),
+            ProxyUrl = ProxyUrl(clusterName, cluster),
             BearerToken = string.IsNullOrEmpty(token) ? null : token,
             BearerTokenSource = tokenSource,
             ClientCertificatePem = cert,
             ClientKeyPem = key,
         };
+    }
+
+    // client-go accepts http, https and socks5 proxies.
+    private static Uri? ProxyUrl(string clusterName, YamlMappingNode cluster)
+    {
+        var text = Scalar(cluster, "proxy-url");
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        return Uri.TryCreate(text.Trim(), UriKind.Absolute, out var proxy) && proxy.Scheme is "http" or "https" or "socks5" && proxy.Host.Length > 0
+            ? proxy
+            : throw new FormatException($"cluster \"{clusterName}\": proxy-url must be an http, https or socks5 URL");
+    }
+
+    // client-go's in-tree auth-providers: oidc remains; gcp and azure were removed in Kubernetes 1.26 for exec plugins.
+    private async Task<IBearerTokenSource> AuthProviderSourceAsync(YamlMappingNode provider, CancellationToken cancellationToken)
+    {
+        var name = Scalar(provider, "name");
+        switch (name)
+        {
+            case "oidc":
+                break;
+            case "gcp":
+                throw new FormatException("user: auth-provider gcp was removed from Kubernetes clients in 1.26; use the exec credential plugin gke-gcloud-auth-plugin instead (user: exec: command: gke-gcloud-auth-plugin)");
+            case "azure":
+                throw new FormatException("user: auth-provider azure was removed from Kubernetes clients in 1.26; use the exec credential plugin kubelogin instead (kubelogin convert-kubeconfig writes the exec user)");
+            default:
+                throw new FormatException($"user: auth-provider \"{name}\" is not supported; oidc is, and an exec credential plugin serves other identity providers");
+        }
+
+        var config = provider.Children.TryGetValue(new YamlScalarNode("config"), out var configNode) && configNode is YamlMappingNode map
+            ? map
+            : new YamlMappingNode();
+        var issuer = Scalar(config, "idp-issuer-url");
+        if (string.IsNullOrWhiteSpace(issuer) || !Uri.TryCreate(issuer, UriKind.Absolute, out var issuerUrl) || issuerUrl.Scheme is not ("https" or "http"))
+        {
+            throw new FormatException("user: auth-provider oidc: config.idp-issuer-url must be an http(s) URL");
+        }
+
+        var clientId = Scalar(config, "client-id");
+        if (string.IsNullOrWhiteSpace(clientId))
+        {
+            throw new FormatException("user: auth-provider oidc: config.client-id is required");
+        }
+
+        var ca = await DataOrFileAsync(config, "idp-certificate-authority-data", "idp-certificate-authority", cancellationToken).ConfigureAwait(false);
+        return new OidcTokenSource(
+            new OidcProviderConfig(issuerUrl, clientId, Scalar(config, "client-secret"), Scalar(config, "id-token"), Scalar(config, "refresh-token"), ca),
+            TimeProvider);
     }
 
     private ExecCredentialSource ExecSource(YamlMappingNode exec, ExecClusterInfo cluster)

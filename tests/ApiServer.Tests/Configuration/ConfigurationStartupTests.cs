@@ -106,6 +106,16 @@ public sealed class ConfigurationStartupTests : IDisposable
     }
 
     [Fact]
+    public async Task Start_HostInClusterOutsideAPod_FailsNamingTheServiceVariables()
+    {
+        // Empty, whatever the machine running the tests has: this process is not in a pod.
+        var run = await StartAsync(new() { ["KUBERNETES_SERVICE_HOST"] = "", ["KUBERNETES_SERVICE_PORT"] = "" }, "--host-in-cluster");
+
+        run.ExitCode.ShouldBe(ServerCommand.InvalidConfigurationExitCode, run.ToString());
+        run.Stderr.ShouldContain("Synchro:HostInCluster: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set", Case.Sensitive, run.ToString());
+    }
+
+    [Fact]
     public async Task Start_RefusedWhileAssembling_MessageWithoutStackTrace()
     {
         var run = await StartAsync([], "--urls", "http://127.0.0.1:0");

@@ -6,8 +6,10 @@ namespace Clusterpedia.ApiServer.Tests.EndToEnd;
 
 /// <summary>
 /// <c>--host-kubeconfig</c> whose user has no token in the file: an exec credential plugin (a real script printing
-/// the host's token) or a token file. The server reads the host's PediaClusters and writes their status through it.
+/// the host's token) or a token file; or no kubeconfig at all, <c>--host-in-cluster</c> (a ServiceAccount directory and
+/// the service variables). The server reads the host's PediaClusters and writes their status through it.
 /// </summary>
+[Collection(ProcessEnvironmentCollection.Name)]
 public sealed class HostKubeconfigCredentialTests : IAsyncLifetime
 {
     private static readonly TimeSpan _timeout = TimeSpan.FromSeconds(30);
@@ -66,11 +68,38 @@ public sealed class HostKubeconfigCredentialTests : IAsyncLifetime
         await AssertHostedWorksAsync(Kubeconfig("{tokenFile: host-token}"));
     }
 
+    [Fact]
+    public async Task HostInCluster_ServiceAccountDirectory_ReadsAndWritesTheHost()
+    {
+        var serviceAccount = Directory.CreateDirectory(_dir.File("serviceaccount")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(serviceAccount, "token"), _host.Token);
+        await File.WriteAllTextAsync(Path.Combine(serviceAccount, "ca.crt"), _host.CaCertificatePem);
+        await File.WriteAllTextAsync(Path.Combine(serviceAccount, "namespace"), "clusterpedia-system");
+        // The variables the kubelet sets in every pod; the server reads the process environment, so this class runs
+        // alone (ProcessEnvironmentCollection).
+        Environment.SetEnvironmentVariable("KUBERNETES_SERVICE_HOST", _host.Url.Host);
+        Environment.SetEnvironmentVariable("KUBERNETES_SERVICE_PORT", _host.Url.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        try
+        {
+            await AssertHostedWorksAsync("--host-in-cluster", "--Synchro:InClusterDirectory", serviceAccount);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("KUBERNETES_SERVICE_HOST", null);
+            Environment.SetEnvironmentVariable("KUBERNETES_SERVICE_PORT", null);
+        }
+    }
+
     private async Task AssertHostedWorksAsync(string hostKubeconfig)
     {
         var path = _dir.File("host.kubeconfig");
         await File.WriteAllTextAsync(path, hostKubeconfig);
-        _server = await InProcessServer.StartAsync(_dir.Path, "--host-kubeconfig", path, "--Synchro:ResyncInterval", "00:00:01");
+        await AssertHostedWorksAsync("--host-kubeconfig", path);
+    }
+
+    private async Task AssertHostedWorksAsync(params string[] hostArgs)
+    {
+        _server = await InProcessServer.StartAsync(_dir.Path, [.. hostArgs, "--Synchro:ResyncInterval", "00:00:01"]);
 
         // Read from the host: our server serves the host's PediaCluster.
         using var http = new HttpClient();

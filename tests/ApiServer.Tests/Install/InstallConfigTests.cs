@@ -23,11 +23,16 @@ public sealed class InstallConfigTests : IDisposable
         var data = ConfigMapData(await kubectl.OkAsync("kustomize", InstallManifests.PathOf(kustomization)));
         var config = JsonNode.Parse(data["config.json"])!.AsObject();
 
-        // The host kubeconfig is a file the pod mounts from the same ConfigMap; here it is a file of the test's.
-        var hostKubeconfig = _dir.File("host.kubeconfig");
-        await File.WriteAllTextAsync(hostKubeconfig, data["host.kubeconfig"]);
-        config["Synchro"]!["HostKubeconfig"] = hostKubeconfig;
-        var run = await ServerCommandRun.RunAsync(new Dictionary<string, string> { ["CLUSTERPEDIA_CONFIG"] = config.ToJsonString() }, "--print-config");
+        // The host is reached in-cluster (the pod's ServiceAccount): no kubeconfig ships with the install.
+        data.ShouldNotContainKey("host.kubeconfig");
+        // As in a pod: the kubelet sets the service variables the in-cluster host configuration needs.
+        var environment = new Dictionary<string, string>
+        {
+            ["CLUSTERPEDIA_CONFIG"] = config.ToJsonString(),
+            ["KUBERNETES_SERVICE_HOST"] = "10.96.0.1",
+            ["KUBERNETES_SERVICE_PORT"] = "443",
+        };
+        var run = await ServerCommandRun.RunAsync(environment, "--print-config");
 
         run.ExitCode.ShouldBe(0, run.Stderr);
         var effective = JsonNode.Parse(run.Stdout)!;
@@ -36,6 +41,7 @@ public sealed class InstallConfigTests : IDisposable
         effective["Install"]!["WebhookConfiguration"]!.GetValue<string>().ShouldBe("clusterpedia");
         effective["Storage"]!["Engine"]!.GetValue<string>().ShouldBe(config["Storage"]!["Engine"]!.GetValue<string>());
         effective["Synchro"]!["SecretNamespace"]!.GetValue<string>().ShouldBe("clusterpedia-system");
+        effective["Synchro"]!["HostInCluster"]!.GetValue<bool>().ShouldBeTrue();
     }
 
     private static Dictionary<string, string> ConfigMapData(string manifests)

@@ -188,6 +188,24 @@ public sealed class KubeClientTlsTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task ListPageAsync_TlsServerName_IsTheSniTheServerSees()
+    {
+        using var named = new KubeClient(new KubeClientOptions
+        {
+            Server = Cluster.Url,
+            CertificateAuthorityPem = Cluster.CaCertificatePem,
+            BearerToken = _token,
+            TlsServerName = "kubernetes.default.svc",
+        });
+
+        var page = await named.ListPageAsync(_namespaces, new ListRequest(), CancellationToken.None);
+
+        page.Kind.ShouldBe("NamespaceList");
+        Cluster.ServerNamesSeen.ShouldNotBeEmpty();
+        Cluster.ServerNamesSeen.ShouldAllBe(name => name == "kubernetes.default.svc");
+    }
+
+    [Fact]
     public async Task ListPageAsync_TlsServerNameNotInCertificate_FailsNamingIt()
     {
         using var client = new KubeClient(new KubeClientOptions
