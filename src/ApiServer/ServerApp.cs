@@ -29,6 +29,7 @@ public static class ServerApp
         ["--host-kubeconfig"] = "Synchro:HostKubeconfig",
         ["--host-context"] = "Synchro:HostContext",
         ["--secret-namespace"] = "Synchro:SecretNamespace",
+        ["--sharding-name"] = "Synchro:Sharding:Name",
         ["--api"] = ServerRoles.Section + ":" + nameof(ServerRoles.Api),
         ["--synchro"] = ServerRoles.Section + ":" + nameof(ServerRoles.Synchro),
     };

@@ -114,5 +114,25 @@ internal static class MySqlSchema
         [
             "ALTER TABLE resource_tombstones ADD COLUMN workload_kind varchar(63) NULL, ADD COLUMN workload_name varchar(253) NULL",
         ]),
+        new(4, "synchro leases (holder, expiry and the fence generation per cluster) and live synchro replicas",
+        [
+            // Times are UTC (UTC_TIMESTAMP), the database clock.
+            $"""
+            CREATE TABLE IF NOT EXISTS synchro_leases (
+                cluster varchar(128) NOT NULL PRIMARY KEY,
+                holder varchar(253) NOT NULL,
+                renewed_at datetime(3) NOT NULL,
+                expires_at datetime(3) NOT NULL,
+                generation bigint NOT NULL
+            ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = {collation}
+            """,
+            $"""
+            CREATE TABLE IF NOT EXISTS synchro_replicas (
+                holder varchar(253) NOT NULL PRIMARY KEY,
+                sharding_name varchar(253) NOT NULL,
+                expires_at datetime(3) NOT NULL
+            ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = {collation}
+            """,
+        ]),
     ];
 }
