@@ -39,6 +39,12 @@ internal sealed partial class ShardLeaseKeeper
     /// <summary>Raised (on the keeper's loop) when a lease was won or lost.</summary>
     public event Action? Changed;
 
+    /// <summary>
+    /// Waits until the cluster's synchro stopped in this process (the manager's); a lease given up on purpose is
+    /// released in the store only then, so the next holder never overlaps with us.
+    /// </summary>
+    public Func<string, CancellationToken, Task>? WaitStoppedAsync { get; set; }
+
     /// <summary>This replica's name in the leases.</summary>
     public string Identity { get; }
 
@@ -328,6 +334,12 @@ internal sealed partial class ShardLeaseKeeper
 
         // Forgotten first: the synchro stops on the change; the store keeps the lease ours until it is released.
         Lost(cluster, generation, "released: " + why);
+        Changed?.Invoke();
+        if (WaitStoppedAsync is { } stopped)
+        {
+            await stopped(cluster, ct).ConfigureAwait(false);
+        }
+
         await _store.ReleaseAsync(cluster, Identity, ct).ConfigureAwait(false);
         return true;
     }

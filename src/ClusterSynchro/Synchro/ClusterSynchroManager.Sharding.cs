@@ -43,7 +43,26 @@ public sealed partial class ClusterSynchroManager
         }
 
         _keeper.Changed += () => _signal.Writer.TryWrite(true);
+        _keeper.WaitStoppedAsync = WaitStoppedAsync;
         return Task.Run(() => _keeper.RunAsync(ct), CancellationToken.None);
+    }
+
+    /// <summary>Waits (a few seconds at most) until the cluster's synchro is no longer running here.</summary>
+    private async Task WaitStoppedAsync(string cluster, CancellationToken ct)
+    {
+        var started = time.GetTimestamp();
+        while (time.GetElapsedTime(started) < TimeSpan.FromSeconds(5))
+        {
+            lock (_running)
+            {
+                if (!_running.ContainsKey(cluster) && !_stopping.Contains(cluster))
+                {
+                    return;
+                }
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(20), time, ct).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Tells the keeper which clusters this replica's shard takes: readable ones, and unreadable ones it runs.</summary>

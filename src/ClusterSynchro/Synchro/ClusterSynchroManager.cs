@@ -38,6 +38,9 @@ public sealed partial class ClusterSynchroManager(
     private readonly ShardLeaseKeeper? _keeper = CreateKeeper(sharding?.Value, leases, metrics, time, logger);
 
     private readonly Dictionary<string, ClusterSynchro> _running = new(StringComparer.Ordinal);
+
+    // Taken out of _running and being disposed (guarded by the _running lock).
+    private readonly HashSet<string> _stopping = new(StringComparer.Ordinal);
     private readonly HashSet<(string Name, long Revision, string Step)> _failuresLogged = [];
     private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private volatile bool _reconciledOnce;
@@ -220,6 +223,7 @@ public sealed partial class ClusterSynchroManager(
             foreach (var (name, _, _) in toStop)
             {
                 _running.Remove(name);
+                _stopping.Add(name);
             }
         }
 
@@ -233,7 +237,18 @@ public sealed partial class ClusterSynchroManager(
         {
             try
             {
-                await synchro.DisposeAsync().ConfigureAwait(false);
+                try
+                {
+                    await synchro.DisposeAsync().ConfigureAwait(false);
+                }
+                finally
+                {
+                    lock (_running)
+                    {
+                        _stopping.Remove(name);
+                    }
+                }
+
                 if (deleted)
                 {
                     catalog.Remove(name);

@@ -47,7 +47,7 @@ internal sealed class StorageWriter(IResourceStorage storage, string cluster, Sy
         var started = time.GetTimestamp();
         try
         {
-            await _retry.ExecuteAsync(static (state, token) => new ValueTask(state.storage.UpsertAsync(state.records, state.Fence, token)), (storage, records, Fence), ct).ConfigureAwait(false);
+            await _retry.ExecuteAsync(static (state, token) => new ValueTask(state.storage.UpsertFencedAsync(state.records, state.Fence, token)), (storage, records, Fence), ct).ConfigureAwait(false);
         }
         catch (FencedWriteException e)
         {
@@ -64,7 +64,7 @@ internal sealed class StorageWriter(IResourceStorage storage, string cluster, Sy
         var started = time.GetTimestamp();
         try
         {
-            await _retry.ExecuteAsync(static (state, token) => new ValueTask(state.storage.DeleteAsync(state.keys, state.Fence, token)), (storage, keys, Fence), ct).ConfigureAwait(false);
+            await _retry.ExecuteAsync(static (state, token) => new ValueTask(state.storage.DeleteFencedAsync(state.keys, state.Fence, token)), (storage, keys, Fence), ct).ConfigureAwait(false);
         }
         catch (FencedWriteException e)
         {

@@ -16,9 +16,9 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
     private readonly WriteCombiner _combiner = new(writes => WriteCombinedAsync(engine, writes));
 
     public Task UpsertAsync(IReadOnlyList<ResourceRecord> records, CancellationToken cancellationToken) =>
-        UpsertAsync(records, fence: null, cancellationToken);
+        UpsertFencedAsync(records, fence: null, cancellationToken);
 
-    public Task UpsertAsync(IReadOnlyList<ResourceRecord> records, WriteFence? fence, CancellationToken cancellationToken)
+    public Task UpsertFencedAsync(IReadOnlyList<ResourceRecord> records, WriteFence? fence, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
         return records.Count == 0
@@ -27,9 +27,9 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
     }
 
     public Task DeleteAsync(IReadOnlyList<ResourceKey> keys, CancellationToken cancellationToken) =>
-        DeleteAsync(keys, fence: null, cancellationToken);
+        DeleteFencedAsync(keys, fence: null, cancellationToken);
 
-    public Task DeleteAsync(IReadOnlyList<ResourceKey> keys, WriteFence? fence, CancellationToken cancellationToken)
+    public Task DeleteFencedAsync(IReadOnlyList<ResourceKey> keys, WriteFence? fence, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(keys);
 

@@ -27,22 +27,22 @@ public sealed class CountingResourceStorage(IResourceStorage inner) : IResourceS
     }
 
     public Task UpsertAsync(IReadOnlyList<ResourceRecord> records, CancellationToken cancellationToken) =>
-        UpsertAsync(records, fence: null, cancellationToken);
+        UpsertFencedAsync(records, fence: null, cancellationToken);
 
-    public async Task UpsertAsync(IReadOnlyList<ResourceRecord> records, WriteFence? fence, CancellationToken cancellationToken)
+    public async Task UpsertFencedAsync(IReadOnlyList<ResourceRecord> records, WriteFence? fence, CancellationToken cancellationToken)
     {
         Interlocked.Add(ref _upserted, records.Count);
-        await inner.UpsertAsync(records, fence, cancellationToken);
+        await inner.UpsertFencedAsync(records, fence, cancellationToken);
         AfterUpsert?.Invoke(records);
     }
 
     public Task DeleteAsync(IReadOnlyList<ResourceKey> keys, CancellationToken cancellationToken) =>
-        DeleteAsync(keys, fence: null, cancellationToken);
+        DeleteFencedAsync(keys, fence: null, cancellationToken);
 
-    public Task DeleteAsync(IReadOnlyList<ResourceKey> keys, WriteFence? fence, CancellationToken cancellationToken)
+    public Task DeleteFencedAsync(IReadOnlyList<ResourceKey> keys, WriteFence? fence, CancellationToken cancellationToken)
     {
         Interlocked.Add(ref _deleted, keys.Count);
-        return inner.DeleteAsync(keys, fence, cancellationToken);
+        return inner.DeleteFencedAsync(keys, fence, cancellationToken);
     }
 
     public Task UpdateWorkloadsAsync(IReadOnlyList<WorkloadUpdate> updates, CancellationToken cancellationToken) => inner.UpdateWorkloadsAsync(updates, cancellationToken);

@@ -98,7 +98,7 @@ public abstract class SynchroLeaseSpecification<TFixture>(TFixture fixture) : IC
         var generation = (await Leases.TryAcquireAsync("fence-current", "replica-a", _long, Ct))!.Value;
         var pod = TestObjects.Pod("fence-current", "default", "p1");
 
-        await Storage.UpsertAsync([pod], new WriteFence("fence-current", generation), Ct);
+        await Storage.UpsertFencedAsync([pod], new WriteFence("fence-current", generation), Ct);
 
         (await Storage.GetAsync(pod.Key, Ct)).ShouldNotBeNull();
     }
@@ -111,7 +111,7 @@ public abstract class SynchroLeaseSpecification<TFixture>(TFixture fixture) : IC
         (await Leases.TryAcquireAsync("fence-stale", "replica-b", _long, Ct)).ShouldBe(old + 1);
         var pod = TestObjects.Pod("fence-stale", "default", "p1");
 
-        var refused = await Should.ThrowAsync<FencedWriteException>(() => Storage.UpsertAsync([pod], new WriteFence("fence-stale", old), Ct));
+        var refused = await Should.ThrowAsync<FencedWriteException>(() => Storage.UpsertFencedAsync([pod], new WriteFence("fence-stale", old), Ct));
 
         refused.StoredGeneration.ShouldBe(old + 1);
         refused.Message.ShouldContain("fence-stale");
@@ -123,10 +123,10 @@ public abstract class SynchroLeaseSpecification<TFixture>(TFixture fixture) : IC
     {
         var old = (await Leases.TryAcquireAsync("fence-delete", "replica-a", _long, Ct))!.Value;
         var pod = TestObjects.Pod("fence-delete", "default", "p1");
-        await Storage.UpsertAsync([pod], new WriteFence("fence-delete", old), Ct);
+        await Storage.UpsertFencedAsync([pod], new WriteFence("fence-delete", old), Ct);
         await Leases.SetAsync("fence-delete", "replica-b", old + 1, _long, Ct);
 
-        await Should.ThrowAsync<FencedWriteException>(() => Storage.DeleteAsync([pod.Key], new WriteFence("fence-delete", old), Ct));
+        await Should.ThrowAsync<FencedWriteException>(() => Storage.DeleteFencedAsync([pod.Key], new WriteFence("fence-delete", old), Ct));
 
         (await Storage.GetAsync(pod.Key, Ct)).ShouldNotBeNull();
     }
@@ -136,7 +136,7 @@ public abstract class SynchroLeaseSpecification<TFixture>(TFixture fixture) : IC
     {
         var pod = TestObjects.Pod("fence-missing", "default", "p1");
 
-        var refused = await Should.ThrowAsync<FencedWriteException>(() => Storage.UpsertAsync([pod], new WriteFence("fence-missing", 1), Ct));
+        var refused = await Should.ThrowAsync<FencedWriteException>(() => Storage.UpsertFencedAsync([pod], new WriteFence("fence-missing", 1), Ct));
 
         refused.StoredGeneration.ShouldBeNull();
     }
@@ -150,8 +150,8 @@ public abstract class SynchroLeaseSpecification<TFixture>(TFixture fixture) : IC
         var stale = Enumerable.Range(0, 20).Select(i => TestObjects.Pod("fence-group-stale", "default", $"p{i}")).ToList();
 
         // Queued together, the combiner may put them in one transaction: the stale ones must fail alone.
-        var writes = good.Select(p => Storage.UpsertAsync([p], new WriteFence("fence-group-ok", current), Ct))
-            .Concat(stale.Select(p => Storage.UpsertAsync([p], new WriteFence("fence-group-stale", 4), Ct)))
+        var writes = good.Select(p => Storage.UpsertFencedAsync([p], new WriteFence("fence-group-ok", current), Ct))
+            .Concat(stale.Select(p => Storage.UpsertFencedAsync([p], new WriteFence("fence-group-stale", 4), Ct)))
             .Select(async t =>
             {
                 try
