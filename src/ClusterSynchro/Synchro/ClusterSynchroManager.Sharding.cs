@@ -1,4 +1,5 @@
 using Clusterpedia.ClusterSynchro.Clusters;
+using Clusterpedia.ClusterSynchro.Hosted;
 using Clusterpedia.ClusterSynchro.Sharding;
 using Clusterpedia.Storage;
 using Microsoft.Extensions.Logging;
@@ -34,6 +35,12 @@ public sealed partial class ClusterSynchroManager
             leases ?? throw new InvalidOperationException("Synchro:Sharding:Enabled needs the storage's lease store (AddStorage)"),
             sharding, metrics, time, logger);
     }
+
+    /// <summary>Hosted mode: Lease objects in the host cluster, the fence copied into the database; standalone: the database's leases.</summary>
+    private static ISynchroLeaseStore? LeasesOf(ISynchroLeaseStore? database, HostClusterObjectStore? host, HostClusterOptions? hostOptions, TimeProvider time) =>
+        database is not null && host is not null && hostOptions is { Enabled: true }
+            ? new HostLeaseStore(host.HostClientAsync, database, hostOptions.SecretNamespace, time)
+            : database;
 
     private Task StartKeeper(CancellationToken ct)
     {

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Clusterpedia.ClusterSynchro.Clusters;
 using Clusterpedia.ClusterSynchro.Encryption;
+using Clusterpedia.ClusterSynchro.Hosted;
 using Clusterpedia.ClusterSynchro.Resources;
 using Clusterpedia.ClusterSynchro.Sharding;
 using Clusterpedia.ClusterSynchro.SyncState;
@@ -32,10 +33,12 @@ public sealed partial class ClusterSynchroManager(
     CredentialProtector? protector = null,
     IWorkloadPlugins? workloadPlugins = null,
     IOptions<SynchroShardingOptions>? sharding = null,
-    ISynchroLeaseStore? leases = null) : BackgroundService, IClusterSyncState
+    ISynchroLeaseStore? leases = null,
+    HostClusterObjectStore? host = null,
+    IOptions<HostClusterOptions>? hostOptions = null) : BackgroundService, IClusterSyncState
 {
     private readonly WorkloadResolver _workloads = new(workloadPlugins ?? new NoWorkloadPlugins());
-    private readonly ShardLeaseKeeper? _keeper = CreateKeeper(sharding?.Value, leases, metrics, time, logger);
+    private readonly ShardLeaseKeeper? _keeper = CreateKeeper(sharding?.Value, LeasesOf(leases, host, hostOptions?.Value, time), metrics, time, logger);
 
     private readonly Dictionary<string, ClusterSynchro> _running = new(StringComparer.Ordinal);
 
