@@ -22,7 +22,8 @@ public sealed class SynchroShardingOptions
 
     /// <summary>
     /// How long a lease lasts without renewal. Leases are renewed every third of it; a replica that cannot renew stops
-    /// its synchros at four fifths of it; a dead replica's clusters are taken after at most four thirds of it.
+    /// its synchros at four fifths of it; a dead replica's clusters are taken after at most four thirds of it (hosted
+    /// mode: five thirds).
     /// </summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
 
