@@ -8,6 +8,7 @@ using Clusterpedia.KubeSim;
 using Clusterpedia.Storage;
 using Clusterpedia.TestSupport.Postgres;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Xunit.Abstractions;
 
 namespace Clusterpedia.ApiServer.Tests.Roles.Sharding;
@@ -31,6 +32,8 @@ public sealed class SynchroShardingPostgresTests(ITestOutputHelper output) : IAs
     private readonly List<SimulatedCluster> _members = [];
     private readonly List<ShardedReplica> _replicas = [];
     private string[] _store = [];
+    private PostgresServer _postgres = null!;
+    private string _database = "";
     private InProcessServer _api = null!;
 
     public async Task InitializeAsync()
@@ -40,9 +43,9 @@ public sealed class SynchroShardingPostgresTests(ITestOutputHelper output) : IAs
             _members.Add(await SimulatedCluster.StartAsync(new SimulatorOptions { ClusterName = $"member-{i}", Token = $"token-{i}", Namespaces = 2, Seed = i }));
         }
 
-        var server = await PostgresServer.SharedAsync();
-        var database = await server.CreateDatabaseAsync("sharding");
-        _store = ["--Storage:Engine", "postgres", "--Storage:ConnectionString", server.ConnectionString(database), "--Synchro:StorePollInterval", "00:00:00.200"];
+        _postgres = await PostgresServer.SharedAsync();
+        _database = await _postgres.CreateDatabaseAsync("sharding");
+        _store = ["--Storage:Engine", "postgres", "--Storage:ConnectionString", _postgres.ConnectionString(_database), "--Synchro:StorePollInterval", "00:00:00.200"];
         _api = await InProcessServer.StartAsync(_dir.Path, ["--synchro=false", .. _store]);
     }
 
@@ -134,6 +137,33 @@ public sealed class SynchroShardingPostgresTests(ITestOutputHelper output) : IAs
         blue.Running.ShouldBe(["member-2"]);
     }
 
+    [Fact]
+    public async Task Sharding_ReplicaCannotRenew_StopsItsClustersBeforeTheLeaseExpires()
+    {
+        // The replica connects as its own role; taking its write rights on the lease tables away makes every renewal
+        // fail while the rest of the database (and the other processes) keep working.
+        var role = "renew_" + Guid.NewGuid().ToString("N")[..8];
+        await AsPostgresAsync($"""CREATE ROLE "{role}" LOGIN; GRANT USAGE, CREATE ON SCHEMA public TO "{role}"; GRANT ALL ON ALL TABLES IN SCHEMA public TO "{role}"; GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO "{role}";""");
+        var duration = TimeSpan.FromSeconds(10);
+        var connection = new NpgsqlConnectionStringBuilder(_postgres.ConnectionString(_database)) { Username = role }.ConnectionString;
+        var replica = await StartReplicaAsync("cut-off", duration, storeOverride: ["--Storage:ConnectionString", connection]);
+        await CreatePediaClusterAsync(1, shardingName: null);
+        await Eventually.UntilAsync(() => Task.FromResult(replica.Running.Count == 1), _timeout, "the replica never took member-1");
+
+        await AsPostgresAsync($"""REVOKE INSERT, UPDATE ON synchro_leases, synchro_replicas FROM "{role}";""");
+        var stopwatch = Stopwatch.StartNew();
+        await Eventually.UntilAsync(() => Task.FromResult(replica.Running.Count == 0), TimeSpan.FromSeconds(30),
+            () => Task.FromResult($"the replica still runs [{string.Join(", ", replica.Running)}] {stopwatch.ElapsedMilliseconds} ms after it lost the right to renew"), TimeSpan.FromMilliseconds(20));
+        var stoppedAfter = stopwatch.Elapsed;
+
+        // Stopped while its lease, by the database clock, was still its own and unexpired: never two writers.
+        var lease = (await _api.Services.GetRequiredService<ISynchroLeaseStore>().ListAsync(CancellationToken.None)).Single(l => l.Cluster == "member-1");
+        output.WriteLine($"stopped {stoppedAfter.TotalMilliseconds:F0} ms after renewals began to fail (lease duration {duration.TotalSeconds} s)");
+        lease.Holder.ShouldBe("cut-off");
+        lease.Expired.ShouldBeFalse("the replica stopped only after its lease had expired");
+        stoppedAfter.ShouldBeLessThan(duration);
+    }
+
     public async Task DisposeAsync()
     {
         foreach (var replica in _replicas)
@@ -151,7 +181,16 @@ public sealed class SynchroShardingPostgresTests(ITestOutputHelper output) : IAs
         _dir.Delete();
     }
 
-    private async Task<ShardedReplica> StartReplicaAsync(string identity, TimeSpan duration, string? shardingName = null)
+    private async Task AsPostgresAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(_postgres.ConnectionString(_database));
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private async Task<ShardedReplica> StartReplicaAsync(string identity, TimeSpan duration, string? shardingName = null, string[]? storeOverride = null)
     {
         string[] sharding =
         [
@@ -159,7 +198,7 @@ public sealed class SynchroShardingPostgresTests(ITestOutputHelper output) : IAs
             "--Synchro:Sharding:LeaseDuration", duration.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
             "--Synchro:Sharding:ReleaseOnStop", "false",
         ];
-        var server = await InProcessServer.StartAsync(_dir.Path, ["--api=false", .. _store, .. sharding, .. shardingName is null ? Array.Empty<string>() : ["--sharding-name", shardingName]]);
+        var server = await InProcessServer.StartAsync(_dir.Path, ["--api=false", .. _store, .. storeOverride ?? [], .. sharding, .. shardingName is null ? Array.Empty<string>() : ["--sharding-name", shardingName]]);
         var replica = new ShardedReplica(identity, server);
         _replicas.Add(replica);
         return replica;
