@@ -30,6 +30,7 @@ public static class ServerApp
         ["--host-context"] = "Synchro:HostContext",
         ["--host-in-cluster"] = "Synchro:HostInCluster",
         ["--secret-namespace"] = "Synchro:SecretNamespace",
+        ["--sharding-name"] = "Synchro:Sharding:Name",
         ["--api"] = ServerRoles.Section + ":" + nameof(ServerRoles.Api),
         ["--synchro"] = ServerRoles.Section + ":" + nameof(ServerRoles.Synchro),
     };

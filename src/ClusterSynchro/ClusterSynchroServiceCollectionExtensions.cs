@@ -1,6 +1,7 @@
 using Clusterpedia.ClusterSynchro.Encryption;
 using Clusterpedia.ClusterSynchro.Hosted;
 using Clusterpedia.ClusterSynchro.Resources;
+using Clusterpedia.ClusterSynchro.Sharding;
 using Clusterpedia.ClusterSynchro.Synchro;
 using Clusterpedia.ClusterSynchro.SyncState;
 using Clusterpedia.ClusterSynchro.Workloads;
@@ -28,6 +29,16 @@ public static class ClusterSynchroServiceCollectionExtensions
 
         builder.Validate(o => o.PageSize > 0 && o.MaxBatch > 0 && o.WatchTimeoutSeconds > 0, "Synchro: PageSize, MaxBatch and WatchTimeoutSeconds must be positive")
             .Validate(o => o.StorePollInterval > TimeSpan.Zero, "Synchro:StorePollInterval must be positive")
+            .ValidateOnStart();
+        var sharding = services.AddOptions<SynchroShardingOptions>();
+        if (configuration is not null)
+        {
+            sharding.Bind(configuration.GetSection(SynchroShardingOptions.Section));
+        }
+
+        sharding.Validate(o => o.LeaseDuration >= TimeSpan.FromSeconds(1), "Synchro:Sharding:LeaseDuration must be at least one second")
+            .Validate(o => o.Identity is null || o.Identity.Length is > 0 and <= 253, "Synchro:Sharding:Identity must be 1 to 253 characters")
+            .Validate(o => o.Name is null || o.Name.Length <= 253, "Synchro:Sharding:Name must be at most 253 characters")
             .ValidateOnStart();
         var hosted = services.AddOptions<HostClusterOptions>();
         var hostedOptions = new HostClusterOptions();

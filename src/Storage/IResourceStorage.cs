@@ -11,8 +11,17 @@ public interface IResourceStorage
     /// </summary>
     Task UpsertAsync(IReadOnlyList<ResourceRecord> records, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <see cref="UpsertAsync"/> of a sharded synchro: refused with
+    /// <see cref="FencedWriteException"/> (nothing written) unless the cluster's stored lease generation is the fence's.
+    /// </summary>
+    Task UpsertFencedAsync(IReadOnlyList<ResourceRecord> records, WriteFence? fence, CancellationToken cancellationToken);
+
     /// <summary>Deletes the rows of the keys (missing ones are ignored) in one transaction.</summary>
     Task DeleteAsync(IReadOnlyList<ResourceKey> keys, CancellationToken cancellationToken);
+
+    /// <summary><see cref="DeleteAsync"/> under a fence, as <see cref="UpsertFencedAsync"/>.</summary>
+    Task DeleteFencedAsync(IReadOnlyList<ResourceKey> keys, WriteFence? fence, CancellationToken cancellationToken);
 
     /// <summary>
     /// Rewrites the workload columns of stored rows (missing keys are ignored) in one transaction, without touching the

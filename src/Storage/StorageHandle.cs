@@ -14,6 +14,7 @@ public sealed class StorageHandle : IAsyncDisposable
         Resources = resources;
         Changes = resources;
         ApiObjects = new SqlApiObjectStore(engine);
+        Leases = new SqlSynchroLeaseStore(engine);
     }
 
     public IResourceStorage Resources { get; }
@@ -21,6 +22,9 @@ public sealed class StorageHandle : IAsyncDisposable
     public IResourceChangeFeed Changes { get; }
 
     public IDatabaseObjectStore ApiObjects { get; }
+
+    /// <summary>Leases of sharded synchro replicas, and the generations that fence their writes.</summary>
+    public ISynchroLeaseStore Leases { get; }
 
     /// <summary>Wakes change-feed readers after this handle's writes (no LISTEN connection outside dependency injection).</summary>
     public StoreChangeNotifier Notifier => _engine.Notifier;

@@ -36,6 +36,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IDatabaseObjectStore>(sp => new SqlApiObjectStore(sp.GetRequiredService<StorageEngine>()));
         services.TryAddSingleton<IApiObjectStore>(sp => sp.GetRequiredService<IDatabaseObjectStore>());
         services.TryAddSingleton(sp => sp.GetRequiredService<StorageEngine>().Notifier);
+        services.TryAddSingleton<ISynchroLeaseStore>(sp => new SqlSynchroLeaseStore(sp.GetRequiredService<StorageEngine>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StorageSchemaService>());
         return services;
     }

@@ -41,7 +41,7 @@ public static class PediaClusterSchema
                     ("group", Str("API group; \"\" is the core group.")),
                     ("resources", Strings("Resources of the group; \"*\" means all of them."))).Require("group", "resources"))),
             ("syncResourcesRefName", Str("Name of a ClusterSyncResources whose syncResources are merged in.")),
-            ("shardingName", Str("Accepted for compatibility with Clusterpedia (the synchro shard that owns this cluster); every synchro syncs every cluster today.")))),
+            ("shardingName", Str("The synchro shard that takes this cluster (as in Clusterpedia): with sharding on, only synchro replicas started with this Synchro:Sharding:Name sync it; unset, replicas without a name do.")))),
         ("status", Status()));
 
     /// <summary>PediaCluster in the seed's clusters.clusterpedia.io/v1alpha1 form (converted by <see cref="PediaClusterConversion"/>).</summary>

@@ -46,6 +46,12 @@ public sealed record PediaClusterSpec
     /// <summary>Beyond Clusterpedia: resources never synced, whatever syncResources says (<c>spec.excludeResources</c>).</summary>
     public IReadOnlyList<ExcludeResourceSpec> ExcludeResources { get; init; } = [];
 
+    /// <summary>
+    /// Clusterpedia's <c>spec.shardingName</c>: only synchro replicas of this shard take the cluster (docs/scale-out.md).
+    /// Not part of the fingerprints: a change moves the cluster between replicas rather than restarting its synchro.
+    /// </summary>
+    public string? ShardingName { get; init; }
+
     /// <summary>A stable fingerprint of everything above, for change detection.</summary>
     public string Fingerprint => string.Join('\u001e', ConnectionFingerprint, ResourcesFingerprint);
 
@@ -102,6 +108,7 @@ public sealed record PediaClusterSpec
             SyncResourcesRefName = Str(spec["syncResourcesRefName"]),
             ExcludeNamespaces = [.. Strings(spec["excludeNamespaces"]).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
             ExcludeResources = exclude,
+            ShardingName = Str(spec["shardingName"]),
         };
     }
 

@@ -386,6 +386,9 @@ public sealed partial class HostClusterObjectStore : BackgroundService, IApiObje
         }
     }
 
+    /// <summary>The client of the host cluster, once its kubeconfig loaded (sharding's Lease objects use it too).</summary>
+    internal Task<KubeClient> HostClientAsync(CancellationToken ct) => ClientAsync(ct);
+
     private async Task<KubeClient> ClientAsync(CancellationToken ct)
     {
         try

@@ -31,12 +31,15 @@ internal sealed partial class ClusterSynchro : IAsyncDisposable
     private readonly ResiliencePipeline _connectBackoff;
     private readonly WorkloadResolver? _workloads;
 
+    private readonly Action<FencedWriteException>? _onFenced;
     private PediaClusterSpec _spec;
     private bool _failedOnce;
     private Task? _run;
 
-    public ClusterSynchro(PediaClusterSpec spec, IResourceStorage storage, IApiObjectStore objects, SyncedResourceCatalog catalog, SynchroMetrics metrics, SynchroOptions options, TimeProvider time, ILogger logger, WorkloadResolver? workloads = null)
+    public ClusterSynchro(PediaClusterSpec spec, IResourceStorage storage, IApiObjectStore objects, SyncedResourceCatalog catalog, SynchroMetrics metrics, SynchroOptions options, TimeProvider time, ILogger logger, WorkloadResolver? workloads = null, WriteFence? fence = null, Action<FencedWriteException>? onFenced = null)
     {
+        Fence = fence;
+        _onFenced = onFenced;
         _workloads = workloads;
         _spec = spec;
         _name = spec.Name;
@@ -53,6 +56,9 @@ internal sealed partial class ClusterSynchro : IAsyncDisposable
     }
 
     public PediaClusterSpec Spec => Volatile.Read(ref _spec);
+
+    /// <summary>The lease generation this synchro writes under (sharding); null: unsharded.</summary>
+    public WriteFence? Fence { get; }
 
     /// <summary>True while the Ready condition is True: every resource finished its first full list and the cluster is healthy.</summary>
     public bool IsReady => _status.IsReady;
@@ -110,7 +116,7 @@ internal sealed partial class ClusterSynchro : IAsyncDisposable
 
             using var client = new KubeClient(connection, _time);
             using var probe = new KubeClient(_monitor.ProbeOptions(connection), _time);
-            var writer = new StorageWriter(_storage, _name, _metrics, _time) { Workloads = _workloads };
+            var writer = new StorageWriter(_storage, _name, _metrics, _time) { Workloads = _workloads, Fence = Fence, OnFenced = _onFenced };
             await SyncWhileRunningAsync(client, probe, writer, ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

@@ -2,7 +2,9 @@ using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Clusterpedia.ClusterSynchro.Clusters;
 using Clusterpedia.ClusterSynchro.Encryption;
+using Clusterpedia.ClusterSynchro.Hosted;
 using Clusterpedia.ClusterSynchro.Resources;
+using Clusterpedia.ClusterSynchro.Sharding;
 using Clusterpedia.ClusterSynchro.SyncState;
 using Clusterpedia.ClusterSynchro.Workloads;
 using Clusterpedia.Storage;
@@ -15,7 +17,9 @@ namespace Clusterpedia.ClusterSynchro.Synchro;
 /// <summary>
 /// Runs one ClusterSynchro per PediaCluster. Reconciles whenever a PediaCluster is written (and on a slow timer):
 /// starts new clusters, restarts those whose spec changed, stops deleted ones and removes their data. Writes of other
-/// processes on the same database (an API-only server) are noticed through the store's change feed.
+/// processes on the same database (an API-only server) are noticed through the store's change feed. With sharding
+/// (<see cref="SynchroShardingOptions"/>), only the clusters whose lease this replica holds run here, each writing
+/// under its lease generation.
 /// </summary>
 public sealed partial class ClusterSynchroManager(
     IApiObjectStore objects,
@@ -27,11 +31,19 @@ public sealed partial class ClusterSynchroManager(
     ILogger<ClusterSynchroManager> logger,
     IClusterSecretSource? secrets = null,
     CredentialProtector? protector = null,
-    IWorkloadPlugins? workloadPlugins = null) : BackgroundService, IClusterSyncState
+    IWorkloadPlugins? workloadPlugins = null,
+    IOptions<SynchroShardingOptions>? sharding = null,
+    ISynchroLeaseStore? leases = null,
+    HostClusterObjectStore? host = null,
+    IOptions<HostClusterOptions>? hostOptions = null) : BackgroundService, IClusterSyncState
 {
     private readonly WorkloadResolver _workloads = new(workloadPlugins ?? new NoWorkloadPlugins());
+    private readonly ShardLeaseKeeper? _keeper = CreateKeeper(sharding?.Value, LeasesOf(leases, host, hostOptions?.Value, time), metrics, time, logger);
 
     private readonly Dictionary<string, ClusterSynchro> _running = new(StringComparer.Ordinal);
+
+    // Taken out of _running and being disposed (guarded by the _running lock).
+    private readonly HashSet<string> _stopping = new(StringComparer.Ordinal);
     private readonly HashSet<(string Name, long Revision, string Step)> _failuresLogged = [];
     private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private volatile bool _reconciledOnce;
@@ -66,6 +78,10 @@ public sealed partial class ClusterSynchroManager(
     {
         objects.Changed += OnChanged;
         using var polling = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+
+        // Not linked to the stop: the leases are released only after the synchros stopped (below).
+        using var keeping = new CancellationTokenSource();
+        var keeper = StartKeeper(keeping.Token);
         var poll = objects is IApiObjectChangeFeed feed
             ? new StoreChangePoller(feed, [PediaClusterResource.StorageKey, PediaClusterResource.SyncResourcesStorageKey], options.Value.StorePollInterval, time, logger)
                 .RunAsync(OnChanged, polling.Token)
@@ -121,6 +137,9 @@ public sealed partial class ClusterSynchroManager(
             {
                 await s.DisposeAsync().ConfigureAwait(false);
             }
+
+            await keeping.CancelAsync().ConfigureAwait(false);
+            await keeper.ConfigureAwait(false);
         }
     }
 
@@ -175,18 +194,23 @@ public sealed partial class ClusterSynchroManager(
 
         List<(string Name, ClusterSynchro Synchro, bool Deleted)> toStop = [];
         List<(ClusterSynchro Synchro, PediaClusterSpec Spec)> toUpdate = [];
+        OfferCandidates(specs, unreadable);
         lock (_running)
         {
             foreach (var (name, synchro) in _running)
             {
-                if (unreadable.Contains(name))
-                {
-                    continue;
-                }
-
-                if (!specs.TryGetValue(name, out var spec))
+                if (!specs.TryGetValue(name, out var spec) && !unreadable.Contains(name))
                 {
                     toStop.Add((name, synchro, true));
+                }
+                else if (!Owns(name, synchro.Fence))
+                {
+                    // The lease was lost or released (its new holder relists): stop, keep the rows.
+                    toStop.Add((name, synchro, false));
+                }
+                else if (spec is null)
+                {
+                    continue;
                 }
                 else if (spec.ConnectionFingerprint != synchro.Spec.ConnectionFingerprint)
                 {
@@ -202,6 +226,7 @@ public sealed partial class ClusterSynchroManager(
             foreach (var (name, _, _) in toStop)
             {
                 _running.Remove(name);
+                _stopping.Add(name);
             }
         }
 
@@ -215,7 +240,18 @@ public sealed partial class ClusterSynchroManager(
         {
             try
             {
-                await synchro.DisposeAsync().ConfigureAwait(false);
+                try
+                {
+                    await synchro.DisposeAsync().ConfigureAwait(false);
+                }
+                finally
+                {
+                    lock (_running)
+                    {
+                        _stopping.Remove(name);
+                    }
+                }
+
                 if (deleted)
                 {
                     catalog.Remove(name);
@@ -254,9 +290,14 @@ public sealed partial class ClusterSynchroManager(
                 }
             }
 
+            if (!TryFence(name, out var fence))
+            {
+                continue;
+            }
+
             try
             {
-                var synchro = new ClusterSynchro(spec, storage, objects, catalog, metrics, options.Value, time, logger, _workloads);
+                var synchro = new ClusterSynchro(spec, storage, objects, catalog, metrics, options.Value, time, logger, _workloads, fence, OnFenced(fence));
                 lock (_running)
                 {
                     _running[name] = synchro;

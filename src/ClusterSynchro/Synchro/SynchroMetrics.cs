@@ -20,6 +20,8 @@ public sealed class SynchroMetrics
     private readonly Counter<long> _deleted;
     private readonly Counter<long> _watchRestarts;
     private readonly Histogram<double> _writeDuration;
+    private readonly UpDownCounter<long> _leasesHeld;
+    private readonly Counter<long> _takeovers;
 
     public SynchroMetrics(IMeterFactory meters)
     {
@@ -31,6 +33,18 @@ public sealed class SynchroMetrics
         _watchRestarts = meter.CreateCounter<long>("clusterpedia.synchro.watch.restarts", "{restart}", "Relists after an expired resourceVersion or a failure.");
         _writeDuration = meter.CreateHistogram("clusterpedia.synchro.write.duration", "s", "Duration of one batched storage write.",
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = _writeBuckets });
+        _leasesHeld = meter.CreateUpDownCounter<long>("clusterpedia.synchro.leases.held", "{lease}", "Cluster leases this synchro replica holds (sharding).");
+        _takeovers = meter.CreateCounter<long>("clusterpedia.synchro.lease.takeovers", "{lease}", "Cluster leases taken over from another replica (expired or released).");
+    }
+
+    /// <summary>A cluster lease was won (<paramref name="takeover"/>: from another holder) or lost.</summary>
+    public void LeaseHeld(bool held, bool takeover = false)
+    {
+        _leasesHeld.Add(held ? 1 : -1);
+        if (held && takeover)
+        {
+            _takeovers.Add(1);
+        }
     }
 
     public void Added(string cluster, string resource, long n) => Add(_added, cluster, resource, n);

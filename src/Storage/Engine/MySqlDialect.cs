@@ -52,6 +52,37 @@ internal sealed class MySqlDialect : SqlDialect
 
     public override bool SingleWriter => false;
 
+    public override string LeaseClock => "UTC_TIMESTAMP(3)";
+
+    public override string LeaseClockPlus(string milliseconds) => $"(UTC_TIMESTAMP(3) + INTERVAL ({milliseconds} * 1000) MICROSECOND)";
+
+    // MariaDB knows no FOR SHARE; both servers know this older spelling.
+    public override string FenceLock => " LOCK IN SHARE MODE";
+
+    // ON DUPLICATE KEY UPDATE assigns left to right, each assignment seeing the ones before it: generation and holder
+    // are decided on the old row (the same condition twice), then the times follow the holder just set.
+    public override string AcquireLeaseText => $"""
+        INSERT INTO synchro_leases (cluster, holder, renewed_at, expires_at, generation)
+        VALUES (@cluster, @holder, {LeaseClock}, {LeaseClockPlus("@ms")}, 1)
+        ON DUPLICATE KEY UPDATE
+            generation = IF(holder = @holder OR expires_at < {LeaseClock}, IF(holder = @holder, generation, generation + 1), generation),
+            holder = IF(holder = @holder OR expires_at < {LeaseClock}, @holder, holder),
+            renewed_at = IF(holder = @holder, {LeaseClock}, renewed_at),
+            expires_at = IF(holder = @holder, {LeaseClockPlus("@ms")}, expires_at)
+        """;
+
+    public override string SetLeaseText => $"""
+        INSERT INTO synchro_leases (cluster, holder, renewed_at, expires_at, generation)
+        VALUES (@cluster, @holder, {LeaseClock}, {LeaseClockPlus("@ms")}, @generation)
+        ON DUPLICATE KEY UPDATE holder = @holder, renewed_at = {LeaseClock}, expires_at = {LeaseClockPlus("@ms")}, generation = @generation
+        """;
+
+    public override string HeartbeatText => $"""
+        INSERT INTO synchro_replicas (holder, sharding_name, expires_at)
+        VALUES (@holder, @shard, {LeaseClockPlus("@ms")})
+        ON DUPLICATE KEY UPDATE sharding_name = @shard, expires_at = {LeaseClockPlus("@ms")}
+        """;
+
     public override string ObjectColumn => "CAST(r.object AS BINARY)";
 
     public override string? ServerDescription => _server?.Describe();

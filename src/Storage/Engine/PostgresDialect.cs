@@ -97,6 +97,10 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect
 
     public override bool SingleWriter => false;
 
+    public override string LeaseClock => "clock_timestamp()";
+
+    public override string LeaseClockPlus(string milliseconds) => $"(clock_timestamp() + {milliseconds} * interval '1 millisecond')";
+
     public override string ObjectColumn => "convert_to(r.object::text, 'UTF8')";
 
     public override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>

@@ -8,7 +8,7 @@ namespace Clusterpedia.Storage.Engine;
 /// Fragments take values only through <see cref="SqlStatement.Param"/>; the SQL text they return is our own.
 /// Another engine (MySQL, once a driver is available) plugs in here.
 /// </summary>
-internal abstract class SqlDialect : IAsyncDisposable
+internal abstract partial class SqlDialect : IAsyncDisposable
 {
     private const string _keyCondition = """cluster = @c AND "group" = @g AND version = @v AND resource = @r AND namespace = @ns AND name = @n""";
 

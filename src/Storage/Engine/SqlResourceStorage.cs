@@ -8,28 +8,35 @@ namespace Clusterpedia.Storage.Engine;
 /// <see cref="IResourceStorage"/> over a SQL engine. Writes are raw parameterized SQL in one transaction that also
 /// takes the revisions; reads by key and searches are our own SQL (searches through <see cref="ListQueryBuilder"/>.
 /// A delete moves the row to resource_tombstones under a new revision (kept for the retention, for the change feed);
-/// on PostgreSQL one statement per batch.
+/// on PostgreSQL one statement per batch. A fenced batch (a sharded synchro's) is written only while its cluster's
+/// lease generation is still the batch's.
 /// </summary>
 internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorage, IResourceChangeFeed
 {
     private readonly WriteCombiner _combiner = new(writes => WriteCombinedAsync(engine, writes));
 
-    public Task UpsertAsync(IReadOnlyList<ResourceRecord> records, CancellationToken cancellationToken)
+    public Task UpsertAsync(IReadOnlyList<ResourceRecord> records, CancellationToken cancellationToken) =>
+        UpsertFencedAsync(records, fence: null, cancellationToken);
+
+    public Task UpsertFencedAsync(IReadOnlyList<ResourceRecord> records, WriteFence? fence, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
         return records.Count == 0
             ? Task.CompletedTask
-            : _combiner.WriteAsync(WriteCombiner.PendingWrite.Upsert(LastPerKey(records)), cancellationToken);
+            : _combiner.WriteAsync(WriteCombiner.PendingWrite.Upsert(LastPerKey(records), fence), cancellationToken);
     }
 
-    public Task DeleteAsync(IReadOnlyList<ResourceKey> keys, CancellationToken cancellationToken)
+    public Task DeleteAsync(IReadOnlyList<ResourceKey> keys, CancellationToken cancellationToken) =>
+        DeleteFencedAsync(keys, fence: null, cancellationToken);
+
+    public Task DeleteFencedAsync(IReadOnlyList<ResourceKey> keys, WriteFence? fence, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(keys);
 
         // A key named twice is deleted once: its first mention takes the tombstone, as a per-key loop would.
         return keys.Count == 0
             ? Task.CompletedTask
-            : _combiner.WriteAsync(WriteCombiner.PendingWrite.Delete(keys.Distinct().ToList()), cancellationToken);
+            : _combiner.WriteAsync(WriteCombiner.PendingWrite.Delete(keys.Distinct().ToList(), fence), cancellationToken);
     }
 
     /// <summary>
@@ -48,6 +55,11 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
                 var deleted = false;
                 foreach (var write in writes)
                 {
+                    if (write.Fence is { } fence)
+                    {
+                        await SqlSynchroLeaseStore.CheckFenceAsync(engine.Dialect, connection, transaction, fence, CancellationToken.None).ConfigureAwait(false);
+                    }
+
                     if (write.Upserts is { } records)
                     {
                         await engine.Dialect.UpsertAsync(connection, transaction, records, next, now, CancellationToken.None).ConfigureAwait(false);

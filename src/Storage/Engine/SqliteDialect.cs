@@ -30,6 +30,14 @@ internal sealed class SqliteDialect(string connectionString) : SqlDialect
 
     public override bool SingleWriter => true;
 
+    // Unix milliseconds, as every time column of this engine. The process's clock: every SQLite writer is on this machine.
+    public override string LeaseClock => "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
+
+    public override string LeaseClockPlus(string milliseconds) => $"({LeaseClock} + {milliseconds})";
+
+    // Writes are serialized by the database lock: the fence read needs no row lock.
+    public override string FenceLock => "";
+
     public override string ObjectColumn => "CAST(r.object AS BLOB)";
 
     public override string OwnerIndexHint => " INDEXED BY ix_resources_owner_uid";

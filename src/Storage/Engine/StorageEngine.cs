@@ -103,7 +103,14 @@ internal sealed class StorageEngine : IAsyncDisposable
     }
 
     /// <summary>Runs a write in one transaction, in turn with other writers on single-writer engines.</summary>
-    public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken)
+    public Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken) =>
+        WriteAsync(write, signal: true, cancellationToken);
+
+    /// <summary>
+    /// <see cref="WriteAsync{T}(Func{DbConnection, DbTransaction, Task{T}}, CancellationToken)"/>; without
+    /// <paramref name="signal"/> the commit does not wake this process's watches (lease renewals: nothing to watch).
+    /// </summary>
+    public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, bool signal, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(write);
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
@@ -116,7 +123,11 @@ internal sealed class StorageEngine : IAsyncDisposable
             {
                 var result = await write(connection, transaction).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                Notifier.Signal();
+                if (signal)
+                {
+                    Notifier.Signal();
+                }
+
                 return result;
             }
         }

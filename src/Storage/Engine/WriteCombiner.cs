@@ -117,15 +117,19 @@ internal sealed class WriteCombiner(Func<IReadOnlyList<WriteCombiner.PendingWrit
         private const int _withdrawn = 2;
         private int _state;
 
-        private PendingWrite(IReadOnlyList<ResourceRecord>? upserts, IReadOnlyList<ResourceKey>? deletes)
+        private PendingWrite(IReadOnlyList<ResourceRecord>? upserts, IReadOnlyList<ResourceKey>? deletes, WriteFence? fence)
         {
             Upserts = upserts;
             Deletes = deletes;
+            Fence = fence;
         }
 
         public IReadOnlyList<ResourceRecord>? Upserts { get; }
 
         public IReadOnlyList<ResourceKey>? Deletes { get; }
+
+        /// <summary>The lease generation the batch must still hold when it is written; null: unfenced.</summary>
+        public WriteFence? Fence { get; }
 
         public int Rows => Upserts?.Count ?? Deletes?.Count ?? 0;
 
@@ -137,8 +141,8 @@ internal sealed class WriteCombiner(Func<IReadOnlyList<WriteCombiner.PendingWrit
         /// <summary>Withdraws the write, unless a transaction already took it.</summary>
         public bool TryWithdraw() => Interlocked.CompareExchange(ref _state, _withdrawn, _queued) == _queued;
 
-        public static PendingWrite Upsert(IReadOnlyList<ResourceRecord> records) => new(records, null);
+        public static PendingWrite Upsert(IReadOnlyList<ResourceRecord> records, WriteFence? fence = null) => new(records, null, fence);
 
-        public static PendingWrite Delete(IReadOnlyList<ResourceKey> keys) => new(null, keys);
+        public static PendingWrite Delete(IReadOnlyList<ResourceKey> keys, WriteFence? fence = null) => new(null, keys, fence);
     }
 }

@@ -152,5 +152,25 @@ internal static class MySqlSchema
                 ADD KEY ix_resources_gvr_name_desc ("group", version, resource, name DESC, cluster, namespace)
             """,
         ]),
+        new(5, "synchro leases (holder, expiry and the fence generation per cluster) and live synchro replicas",
+        [
+            // Times are UTC (UTC_TIMESTAMP), the database clock.
+            $"""
+            CREATE TABLE IF NOT EXISTS synchro_leases (
+                cluster varchar(128) NOT NULL PRIMARY KEY,
+                holder varchar(253) NOT NULL,
+                renewed_at datetime(3) NOT NULL,
+                expires_at datetime(3) NOT NULL,
+                generation bigint NOT NULL
+            ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = {collation}
+            """,
+            $"""
+            CREATE TABLE IF NOT EXISTS synchro_replicas (
+                holder varchar(253) NOT NULL PRIMARY KEY,
+                sharding_name varchar(253) NOT NULL,
+                expires_at datetime(3) NOT NULL
+            ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = {collation}
+            """,
+        ]),
     ];
 }

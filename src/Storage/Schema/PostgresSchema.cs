@@ -178,5 +178,22 @@ internal static class PostgresSchema
             // so one index serves the keys with or without a cluster or namespace. Objects without a workload are left out.
             "CREATE INDEX IF NOT EXISTS ix_resources_workload ON resources (workload_name, workload_kind, cluster, namespace) WHERE workload_name IS NOT NULL",
         ]),
+        new(9, "synchro leases (holder, expiry and the fence generation per cluster) and live synchro replicas",
+        [
+            """
+            CREATE TABLE IF NOT EXISTS synchro_leases (
+                cluster text COLLATE "C" PRIMARY KEY,
+                holder text COLLATE "C" NOT NULL,
+                renewed_at timestamptz NOT NULL,
+                expires_at timestamptz NOT NULL,
+                generation bigint NOT NULL)
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS synchro_replicas (
+                holder text COLLATE "C" PRIMARY KEY,
+                sharding_name text COLLATE "C" NOT NULL,
+                expires_at timestamptz NOT NULL)
+            """,
+        ]),
     ];
 }

@@ -102,5 +102,18 @@ internal static class SqliteSchema
             // so one index serves the keys with or without a cluster or namespace.
             "CREATE INDEX IF NOT EXISTS ix_resources_workload ON resources (workload_name, workload_kind, cluster, namespace) WHERE workload_name IS NOT NULL",
         ]),
+        new(6, "synchro leases (holder, expiry and the fence generation per cluster) and live synchro replicas",
+        [
+            // Times are unix milliseconds of the database clock (see SqlDialect.LeaseClock).
+            """
+            CREATE TABLE IF NOT EXISTS synchro_leases (
+                cluster TEXT PRIMARY KEY,
+                holder TEXT NOT NULL,
+                renewed_at INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL,
+                generation INTEGER NOT NULL)
+            """,
+            "CREATE TABLE IF NOT EXISTS synchro_replicas (holder TEXT PRIMARY KEY, sharding_name TEXT NOT NULL, expires_at INTEGER NOT NULL)",
+        ]),
     ];
 }

@@ -26,17 +26,23 @@ public sealed class CountingResourceStorage(IResourceStorage inner) : IResourceS
         }
     }
 
-    public async Task UpsertAsync(IReadOnlyList<ResourceRecord> records, CancellationToken cancellationToken)
+    public Task UpsertAsync(IReadOnlyList<ResourceRecord> records, CancellationToken cancellationToken) =>
+        UpsertFencedAsync(records, fence: null, cancellationToken);
+
+    public async Task UpsertFencedAsync(IReadOnlyList<ResourceRecord> records, WriteFence? fence, CancellationToken cancellationToken)
     {
         Interlocked.Add(ref _upserted, records.Count);
-        await inner.UpsertAsync(records, cancellationToken);
+        await inner.UpsertFencedAsync(records, fence, cancellationToken);
         AfterUpsert?.Invoke(records);
     }
 
-    public Task DeleteAsync(IReadOnlyList<ResourceKey> keys, CancellationToken cancellationToken)
+    public Task DeleteAsync(IReadOnlyList<ResourceKey> keys, CancellationToken cancellationToken) =>
+        DeleteFencedAsync(keys, fence: null, cancellationToken);
+
+    public Task DeleteFencedAsync(IReadOnlyList<ResourceKey> keys, WriteFence? fence, CancellationToken cancellationToken)
     {
         Interlocked.Add(ref _deleted, keys.Count);
-        return inner.DeleteAsync(keys, cancellationToken);
+        return inner.DeleteFencedAsync(keys, fence, cancellationToken);
     }
 
     public Task UpdateWorkloadsAsync(IReadOnlyList<WorkloadUpdate> updates, CancellationToken cancellationToken) => inner.UpdateWorkloadsAsync(updates, cancellationToken);
