@@ -116,7 +116,7 @@ internal sealed class SearchHandler(
             return;
         }
 
-        var result = await storage.ListAsync(query, ct).ConfigureAwait(false);
+        var result = await storage.ListAsync(query with { MinRevision = ListRevision.Parse(context.Request.Query) }, ct).ConfigureAwait(false);
         AddHealthWarnings(context, path.Cluster is null ? query.Clusters : [path.Cluster]);
         if (query.OnlyMetadata && format.Kind == ResponseKind.Object)
         {
