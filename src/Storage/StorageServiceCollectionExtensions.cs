@@ -25,7 +25,7 @@ public static class StorageServiceCollectionExtensions
             .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString), "Storage:ConnectionString is required")
             .Validate(o => o.WatchPollInterval > TimeSpan.Zero && o.ListeningWatchPollInterval > TimeSpan.Zero, "Storage:WatchPollInterval and Storage:ListeningWatchPollInterval must be positive durations")
             .Validate(o => o.ReadConnectionStrings.Count == 0 || o.Engine.ToLowerInvariant() is StorageOptions.Postgres or "postgresql", "Storage:ReadConnectionStrings needs Storage:Engine postgres: read replicas are PostgreSQL hot standbys")
-            .Validate(o => o.ReadConnectionStrings.All(c => !string.IsNullOrWhiteSpace(c)), "Storage:ReadConnectionStrings: every entry must be a connection string")
+            .Validate(o => o.ReadConnectionStrings.All(IsPostgresConnectionString), "Storage:ReadConnectionStrings: every entry must be a PostgreSQL connection string (Host=...;Port=...;Database=...)")
             .Validate(o => o.ReadReplicaMaxWait >= TimeSpan.Zero && o.ReadReplicaRetryInterval > TimeSpan.Zero, "Storage:ReadReplicaMaxWait must not be negative and Storage:ReadReplicaRetryInterval must be a positive duration")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
@@ -48,6 +48,18 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton(sp => sp.GetRequiredService<StorageEngine>().Notifier);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StorageSchemaService>());
         return services;
+    }
+
+    private static bool IsPostgresConnectionString(string text)
+    {
+        try
+        {
+            return !string.IsNullOrWhiteSpace(new Npgsql.NpgsqlConnectionStringBuilder(text).Host);
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     /// <summary>
