@@ -92,7 +92,11 @@ internal sealed class ReadReplicaRouter : IResourceStorage, IResourceChangeFeed,
         return ReadAsync(floor, s => s.GetChangesAsync(query, afterRevision, limit, cancellationToken), r => r.Revision, cancellationToken);
     }
 
-    private async Task<T> ReadAsync<T>(long floor, Func<SqlResourceStorage, Task<T>> read, Func<T, long?> revisionOf, CancellationToken cancellationToken)
+    /// <remarks>
+    /// <paramref name="discard"/> releases a result read from a standby but refused as older than the floor (a
+    /// streaming reader holding a connection); plain results need none.
+    /// </remarks>
+    private async Task<T> ReadAsync<T>(long floor, Func<SqlResourceStorage, Task<T>> read, Func<T, long?> revisionOf, CancellationToken cancellationToken, Func<T, ValueTask>? discard = null)
     {
         ReadReplica? lagging = null;
         long lagApplied = 0;
@@ -119,6 +123,11 @@ internal sealed class ReadReplicaRouter : IResourceStorage, IResourceChangeFeed,
                         }
 
                         return result;
+                    }
+
+                    if (discard is not null)
+                    {
+                        await discard(result).ConfigureAwait(false);
                     }
                 }
 
