@@ -30,52 +30,8 @@ mkdir -p "$LOCAL/bin" "$LOCAL/logs" "$LOCAL/pki"
 # The simulators start with fresh objects every time, so the demo starts with a fresh database too.
 rm -f "$LOCAL"/clusterpedia.db* "$LOCAL"/*.kubeconfig
 
-log "building (Release)"
-dotnet publish "$ROOT/src/KubeSim/Clusterpedia.KubeSim.csproj" -c Release -o "$LOCAL/bin/kubesim" --nologo -v quiet >"$LOCAL/logs/build.log" 2>&1 \
-  || { cat "$LOCAL/logs/build.log"; die "building the simulator failed"; }
-dotnet publish "$ROOT/src/ApiServer/Clusterpedia.ApiServer.csproj" -c Release -o "$LOCAL/bin/apiserver" --nologo -v quiet >>"$LOCAL/logs/build.log" 2>&1 \
-  || { cat "$LOCAL/logs/build.log"; die "building the server failed"; }
-# pediactl (plugins, diagnose): runnable as .local/bin/pediactl.
-dotnet publish "$ROOT/src/Ctl/Clusterpedia.Ctl.csproj" -c Release -o "$LOCAL/bin/pediactl-app" --nologo -v quiet >>"$LOCAL/logs/build.log" 2>&1 \
-  || { cat "$LOCAL/logs/build.log"; die "building pediactl failed"; }
-ln -sf pediactl-app/pediactl "$LOCAL/bin/pediactl"
-
-start() { # name command...: runs in its own session, output to .local/logs/<name>.log, pid in .local/<name>.pid
-  local name=$1; shift
-  setsid "$@" >"$LOCAL/logs/$name.log" 2>&1 < /dev/null &
-  echo $! >"$LOCAL/$name.pid"
-}
-random_token() { head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
-b64() { base64 -w0 "$@"; }
-
-# One static token file for every simulated apiserver, as kube-apiserver's --token-auth-file: the same users exist
-# in the host and the members, so one kubeconfig user works against all of them.
-ADMIN_TOKEN=$(random_token); VIEWER_TOKEN=$(random_token); SYNCHRO_TOKEN=$(random_token); SERVER_TOKEN=$(random_token)
-TOKENS="$LOCAL/pki/tokens.csv"
-umask 077
-cat >"$TOKENS" <<CSV
-$ADMIN_TOKEN,admin,uid-admin,"system:masters"
-$VIEWER_TOKEN,viewer,uid-viewer
-$SYNCHRO_TOKEN,clusterpedia-synchro,uid-clusterpedia-synchro
-$SERVER_TOKEN,system:serviceaccount:clusterpedia-system:clusterpedia-apiserver,uid-clusterpedia-apiserver,"system:serviceaccounts,system:serviceaccounts:clusterpedia-system"
-CSV
-umask 022
-
-start_sim() { # name port seed extra-args...: an HTTPS simulator; waits until it answers, sets SIM_URL and SIM_CA (file)
-  local name=$1 port=$2 seed=$3; shift 3
-  log "starting simulated cluster $name on port $port"
-  start "$name" dotnet "$LOCAL/bin/kubesim/Clusterpedia.KubeSim.dll" --name "$name" --port "$port" --seed "$seed" --tls \
-    --token-auth-file "$TOKENS" --kubeconfig-out "$LOCAL/$name.kubeconfig" "$@"
-  local deadline=$((SECONDS + 60))
-  until [ -s "$LOCAL/$name.kubeconfig" ]; do
-    [ $SECONDS -lt $deadline ] || { tail -20 "$LOCAL/logs/$name.log"; die "$name did not start"; }
-    sleep 0.3
-  done
-  sed -n 's/^ *certificate-authority-data: *//p' "$LOCAL/$name.kubeconfig" | base64 -d >"$LOCAL/pki/$name-ca.crt"
-  [ -s "$LOCAL/pki/$name-ca.crt" ] || die "$name wrote no CA to $LOCAL/$name.kubeconfig"
-  wait_http_ca "https://127.0.0.1:$port/livez" "$LOCAL/pki/$name-ca.crt" 60 || { tail -20 "$LOCAL/logs/$name.log"; die "$name did not start"; }
-  SIM_URL="https://127.0.0.1:$port"
-}
+build_binaries
+write_tokens
 
 declare -A URL
 i=0
@@ -97,26 +53,7 @@ kc_admin() { # cluster kubectl-args...
 
 log "member RBAC: clusterpedia-synchro reads everything; viewer may view namespace default of cluster-1 only"
 for cluster in cluster-1 cluster-2; do
-  kc_admin "$cluster" apply -f - >/dev/null <<'YAML'
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRole
-metadata:
-  name: clusterpedia-synchro
-rules:
-- apiGroups: ["*"]
-  resources: ["*"]
-  verbs: ["get", "list", "watch"]
-- nonResourceURLs: ["*"]
-  verbs: ["get"]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata:
-  name: clusterpedia-synchro
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: clusterpedia-synchro}
-subjects:
-- {apiGroup: rbac.authorization.k8s.io, kind: User, name: clusterpedia-synchro}
-YAML
+  synchro_rbac_yaml | kc_admin "$cluster" apply -f - >/dev/null
 done
 kc_admin cluster-1 create rolebinding viewer-view --clusterrole view --user viewer -n default >/dev/null
 # Something for the viewer to see there: a small deployment in cluster-1's default namespace (the simulated controller
@@ -126,15 +63,7 @@ kc_admin cluster-1 create deployment hello --image=nginx:1.27 --replicas=2 -n de
 SERVER_PORT=$(free_port "${CLUSTERPEDIA_PORT:-8443}")
 SERVER="https://127.0.0.1:$SERVER_PORT"
 SERVICE=clusterpedia-apiserver; SERVICE_NS=clusterpedia-system
-log "serving certificate for our server ($SERVICE.$SERVICE_NS.svc, 127.0.0.1)"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 365 -subj "/CN=clusterpedia-local-ca" \
-  -keyout "$LOCAL/pki/server-ca.key" -out "$LOCAL/pki/server-ca.crt" \
-  -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
-openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=$SERVICE.$SERVICE_NS.svc" \
-  -keyout "$LOCAL/pki/server.key" -out "$LOCAL/pki/server.csr" 2>/dev/null
-openssl x509 -req -in "$LOCAL/pki/server.csr" -CA "$LOCAL/pki/server-ca.crt" -CAkey "$LOCAL/pki/server-ca.key" -CAcreateserial -days 365 \
-  -out "$LOCAL/pki/server.crt" -extfile <(printf 'subjectAltName=DNS:%s.%s.svc,DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' "$SERVICE" "$SERVICE_NS") 2>/dev/null
-chmod 600 "$LOCAL/pki/"*.key
+server_cert
 
 # Security is on in both modes (docs/security.md): HTTPS with this certificate (reloaded when the files change);
 # hosted, the host authenticates (front proxy, TokenReview) and authorizes (SubjectAccessReview); standalone, the

@@ -87,6 +87,12 @@ public sealed record ResourceQuery
     /// </summary>
     public IReadOnlyList<AccessGrant>? Access { get; init; }
 
+    /// <summary>
+    /// Serve from a state of the store at least this new (a list's resourceVersion): a read replica that has not
+    /// replayed it does not answer. Null: no older than what this process already served.
+    /// </summary>
+    public long? MinRevision { get; init; }
+
     /// <summary>Return only apiVersion, kind and metadata of each object.</summary>
     public bool OnlyMetadata { get; init; }
 }

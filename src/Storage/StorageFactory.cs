@@ -15,7 +15,7 @@ public static class StorageFactory
         try
         {
             await engine.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-            return new StorageHandle(engine);
+            return new StorageHandle(engine, options, loggerFactory);
         }
         catch
         {

@@ -1,4 +1,5 @@
 using Clusterpedia.Storage.Engine;
+using Microsoft.Extensions.Logging;
 
 namespace Clusterpedia.Storage;
 
@@ -7,12 +8,14 @@ public sealed class StorageHandle : IAsyncDisposable
 {
     private readonly StorageEngine _engine;
 
-    internal StorageHandle(StorageEngine engine)
+    private readonly ReadReplicaRouter _resources;
+
+    internal StorageHandle(StorageEngine engine, StorageOptions options, ILoggerFactory? loggerFactory)
     {
         _engine = engine;
-        var resources = new SqlResourceStorage(engine);
-        Resources = resources;
-        Changes = resources;
+        _resources = new ReadReplicaRouter(engine, options, ReadReplicas, loggerFactory);
+        Resources = _resources;
+        Changes = _resources;
         ApiObjects = new SqlApiObjectStore(engine);
         Leases = new SqlSynchroLeaseStore(engine);
     }
@@ -29,8 +32,15 @@ public sealed class StorageHandle : IAsyncDisposable
     /// <summary>Wakes change-feed readers after this handle's writes (no LISTEN connection outside dependency injection).</summary>
     public StoreChangeNotifier Notifier => _engine.Notifier;
 
+    /// <summary>What the read replicas (<see cref="StorageOptions.ReadConnectionStrings"/>) served.</summary>
+    public ReadReplicaStatus ReadReplicas { get; } = new();
+
     /// <summary>sqlite or postgres.</summary>
     public string Engine => _engine.Dialect.Engine;
 
-    public ValueTask DisposeAsync() => _engine.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _resources.DisposeAsync().ConfigureAwait(false);
+        await _engine.DisposeAsync().ConfigureAwait(false);
+    }
 }

@@ -17,6 +17,22 @@ public sealed class StorageOptions
     /// <summary>ADO.NET connection string of the engine.</summary>
     public string ConnectionString { get; set; } = "Data Source=clusterpedia.db";
 
+    /// <summary>
+    /// PostgreSQL hot standbys (streaming replicas of the primary in <see cref="ConnectionString"/>) that serve the API's
+    /// reads: searches, gets and the watch change feed. Writes and the own-object store stay on the primary. Empty:
+    /// every read goes to the primary. See docs/scale-out.md, "Read replicas".
+    /// </summary>
+    public IList<string> ReadConnectionStrings { get; } = [];
+
+    /// <summary>
+    /// How long a read waits for a standby to replay the revision it must not go below (a continue token's, a
+    /// resourceVersion, the highest this process served) before the primary serves it and the standby is skipped.
+    /// </summary>
+    public TimeSpan ReadReplicaMaxWait { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How long a standby that was down or lagging is skipped (reads go to the primary) before it is tried again.</summary>
+    public TimeSpan ReadReplicaRetryInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long tombstones of deleted objects are kept for the change feed; older watches must relist.</summary>
     public TimeSpan TombstoneRetention { get; set; } = TimeSpan.FromMinutes(15);
 

@@ -24,6 +24,9 @@ public static class StorageServiceCollectionExtensions
             .Validate(o => o.Engine.ToLowerInvariant() is StorageOptions.Sqlite or StorageOptions.Postgres or "postgresql" or StorageOptions.MySql or "mariadb", "Storage:Engine must be 'sqlite', 'postgres' or 'mysql'")
             .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString), "Storage:ConnectionString is required")
             .Validate(o => o.WatchPollInterval > TimeSpan.Zero && o.ListeningWatchPollInterval > TimeSpan.Zero, "Storage:WatchPollInterval and Storage:ListeningWatchPollInterval must be positive durations")
+            .Validate(o => o.ReadConnectionStrings.Count == 0 || o.Engine.ToLowerInvariant() is StorageOptions.Postgres or "postgresql", "Storage:ReadConnectionStrings needs Storage:Engine postgres: read replicas are PostgreSQL hot standbys")
+            .Validate(o => o.ReadConnectionStrings.All(IsPostgresConnectionString), "Storage:ReadConnectionStrings: every entry must be a PostgreSQL connection string (Host=...;Port=...;Database=...)")
+            .Validate(o => o.ReadReplicaMaxWait >= TimeSpan.Zero && o.ReadReplicaRetryInterval > TimeSpan.Zero, "Storage:ReadReplicaMaxWait must not be negative and Storage:ReadReplicaRetryInterval must be a positive duration")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new StorageEngine(
@@ -31,14 +34,33 @@ public static class StorageServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILoggerFactory>()));
         services.TryAddSingleton(sp => new SqlResourceStorage(sp.GetRequiredService<StorageEngine>()));
-        services.TryAddSingleton<IResourceStorage>(sp => sp.GetRequiredService<SqlResourceStorage>());
-        services.TryAddSingleton<IResourceChangeFeed>(sp => sp.GetRequiredService<SqlResourceStorage>());
+        services.TryAddSingleton<ReadReplicaStatus>();
+        services.TryAddSingleton(sp => new ReadReplicaRouter(
+            sp.GetRequiredService<SqlResourceStorage>(),
+            sp.GetRequiredService<StorageEngine>(),
+            sp.GetRequiredService<IOptions<StorageOptions>>().Value,
+            sp.GetRequiredService<ReadReplicaStatus>(),
+            sp.GetService<ILoggerFactory>()));
+        services.TryAddSingleton<IResourceStorage>(sp => sp.GetRequiredService<ReadReplicaRouter>());
+        services.TryAddSingleton<IResourceChangeFeed>(sp => sp.GetRequiredService<ReadReplicaRouter>());
         services.TryAddSingleton<IDatabaseObjectStore>(sp => new SqlApiObjectStore(sp.GetRequiredService<StorageEngine>()));
         services.TryAddSingleton<IApiObjectStore>(sp => sp.GetRequiredService<IDatabaseObjectStore>());
         services.TryAddSingleton(sp => sp.GetRequiredService<StorageEngine>().Notifier);
         services.TryAddSingleton<ISynchroLeaseStore>(sp => new SqlSynchroLeaseStore(sp.GetRequiredService<StorageEngine>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StorageSchemaService>());
         return services;
+    }
+
+    private static bool IsPostgresConnectionString(string text)
+    {
+        try
+        {
+            return !string.IsNullOrWhiteSpace(new Npgsql.NpgsqlConnectionStringBuilder(text).Host);
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     /// <summary>

@@ -15,6 +15,7 @@ public sealed class StoreChangeNotifier
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _listening;
     private long _wakeUps;
+    private long _latestRevision;
 
     public StoreChangeNotifier(StorageOptions options, TimeProvider time)
     {
@@ -36,6 +37,30 @@ public sealed class StoreChangeNotifier
 
     /// <summary>Wake-ups so far (local commits and notifications).</summary>
     public long WakeUps => Interlocked.Read(ref _wakeUps);
+
+    /// <summary>
+    /// The highest revision a PostgreSQL notification announced as committed (0 before the first): a change-feed read
+    /// on a read replica waits until the replica has replayed it, so a wake-up is never answered with older data.
+    /// </summary>
+    public long LatestRevision => Interlocked.Read(ref _latestRevision);
+
+    /// <summary>Records a revision announced as committed (a notification's payload), then wakes the readers.</summary>
+    public void Signal(long committedRevision)
+    {
+        var seen = Interlocked.Read(ref _latestRevision);
+        while (committedRevision > seen)
+        {
+            var previous = Interlocked.CompareExchange(ref _latestRevision, committedRevision, seen);
+            if (previous == seen)
+            {
+                break;
+            }
+
+            seen = previous;
+        }
+
+        Signal();
+    }
 
     /// <summary>
     /// Completes at the next wake-up. Take it BEFORE reading the store, then wait on it with

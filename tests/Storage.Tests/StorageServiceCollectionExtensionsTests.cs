@@ -47,6 +47,26 @@ public sealed class StorageServiceCollectionExtensionsTests : IDisposable
         services.Count(d => d.ServiceType == typeof(IHostedService)).ShouldBe(1);
     }
 
+    [Theory]
+    [InlineData("sqlite", "Host=standby;Database=c", "needs Storage:Engine postgres")]
+    [InlineData("postgres", "Data Source=clusterpedia.db", "must be a PostgreSQL connection string")]
+    [InlineData("postgres", "Host=standby;NoSuchKey=1", "must be a PostgreSQL connection string")]
+    public void AddStorage_BadReadConnectionStrings_ValidationNamesTheKey(string engine, string replica, string why)
+    {
+        var services = new ServiceCollection();
+        services.AddStorage(o =>
+        {
+            o.Engine = engine;
+            o.ReadConnectionStrings.Add(replica);
+        });
+        using var provider = services.BuildServiceProvider();
+
+        var e = Should.Throw<Microsoft.Extensions.Options.OptionsValidationException>(() => provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value);
+
+        e.Message.ShouldContain("Storage:ReadConnectionStrings");
+        e.Message.ShouldContain(why);
+    }
+
     [Fact]
     public async Task OpenAsync_UnknownEngine_ArgumentException() =>
         await Should.ThrowAsync<ArgumentException>(() => StorageFactory.OpenAsync(new StorageOptions { Engine = "oracle" }, CancellationToken.None));

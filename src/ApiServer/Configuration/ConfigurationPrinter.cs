@@ -120,7 +120,7 @@ internal static partial class ConfigurationPrinter
         return value switch
         {
             string text when IsSecret(path, name) => text.Length == 0 ? text : Redacted,
-            string text when name.EndsWith("ConnectionString", StringComparison.OrdinalIgnoreCase) => RedactConnectionString(text),
+            string text when name.EndsWith("ConnectionString", StringComparison.OrdinalIgnoreCase) || name.EndsWith("ConnectionStrings", StringComparison.OrdinalIgnoreCase) => RedactConnectionString(text),
             string text => text,
             bool flag => flag,
             TimeSpan span => span.ToString("c", CultureInfo.InvariantCulture),

@@ -5,7 +5,7 @@ using Clusterpedia.Storage;
 
 namespace Clusterpedia.ApiServer.Observability;
 
-/// <summary>The server's own instruments: requests by verb and code, request latency, cluster readiness, and whether watches are woken by PostgreSQL NOTIFY.</summary>
+/// <summary>The server's own instruments: requests by verb and code, request latency, cluster readiness, and whether watches are woken by PostgreSQL NOTIFY, and what read replicas serve.</summary>
 internal sealed class ServerMetrics
 {
     public const string MeterName = "Clusterpedia.ApiServer";
@@ -16,7 +16,7 @@ internal sealed class ServerMetrics
     private readonly Counter<long> _requests;
     private readonly Histogram<double> _duration;
 
-    public ServerMetrics(IMeterFactory meters, SyncedResourceCatalog catalog, IClusterSyncState synchros, StoreChangeNotifier changes)
+    public ServerMetrics(IMeterFactory meters, SyncedResourceCatalog catalog, IClusterSyncState synchros, StoreChangeNotifier changes, ReadReplicaStatus replicas)
     {
         var meter = meters.Create(MeterName);
         _requests = meter.CreateCounter<long>("clusterpedia_apiserver_requests", description: "HTTP requests served, by verb and status code.");
@@ -28,6 +28,14 @@ internal sealed class ServerMetrics
             description: "1 while this process's PostgreSQL LISTEN connection is up (watches woken by any process's commit), 0 otherwise (watches poll).");
         meter.CreateObservableCounter("clusterpedia_storage_watch_wakeups", () => changes.WakeUps,
             description: "Times this process's watches were woken: its own commits and PostgreSQL notifications.");
+        meter.CreateObservableGauge("clusterpedia_storage_read_replicas", () => (long)replicas.Configured,
+            description: "PostgreSQL read replicas configured (Storage:ReadConnectionStrings).");
+        meter.CreateObservableGauge("clusterpedia_storage_read_replicas_in_use", () => (long)replicas.InUse,
+            description: "Read replicas serving reads now; the others are skipped (down or lagging) until their retry time.");
+        meter.CreateObservableCounter("clusterpedia_storage_read_replica_reads", () => replicas.StandbyReads,
+            description: "Reads (lists, gets, change-feed reads) a read replica served.");
+        meter.CreateObservableCounter("clusterpedia_storage_read_replica_fallbacks", () => replicas.PrimaryFallbacks,
+            description: "Reads the primary served although read replicas are configured, because every replica was down, lagging or skipped.");
     }
 
     public void Record(string verb, int code, TimeSpan elapsed)

@@ -116,6 +116,8 @@ internal sealed class SearchHandler(
             return;
         }
 
+        // A list never answers from a state older than the resourceVersion it names (a read replica may lag).
+        query = query with { MinRevision = ListRevision.Parse(context.Request.Query) };
         if (query.OnlyMetadata && format.Kind == ResponseKind.Object)
         {
             format = new ResponseFormat(ResponseKind.PartialObjectMetadata, "v1");

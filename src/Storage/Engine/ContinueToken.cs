@@ -5,8 +5,10 @@ using System.Text.Json;
 namespace Clusterpedia.Storage.Engine;
 
 /// <summary>
-/// The opaque keyset position of a page: base64url of {"s": sort signature, "k": [last row's sort values]}. The next
-/// page starts strictly after that row, so concurrent inserts and deletes never shift it (no duplicates, no gaps).
+/// The opaque keyset position of a page: base64url of {"s": sort signature, "k": [last row's sort values], "r": the
+/// store's revision the page was read at}. The next page starts strictly after that row, so concurrent inserts and
+/// deletes never shift it (no duplicates, no gaps); "r" lets any replica serve the next page from a state no older
+/// than the previous page's (<see cref="RevisionOf"/>).
 /// </summary>
 internal static class ContinueToken
 {
@@ -14,7 +16,7 @@ internal static class ContinueToken
     private static readonly long _minUnixMilliseconds = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
     private static readonly long _maxUnixMilliseconds = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
 
-    public static string Encode(IReadOnlyList<SortKey> sort, StoredResource last)
+    public static string Encode(IReadOnlyList<SortKey> sort, StoredResource last, long revision)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
@@ -36,6 +38,7 @@ internal static class ContinueToken
             }
 
             writer.WriteEndArray();
+            writer.WriteNumber("r", revision);
             writer.WriteEndObject();
         }
 
@@ -91,6 +94,33 @@ internal static class ContinueToken
         {
             // Invalid UTF-8 and escaped lone surrogates surface here (GetString cannot transcode them).
             throw Invalid("it is not a continue token from a previous page");
+        }
+    }
+
+    /// <summary>
+    /// The revision a token's page was read at; null for an offset, a token of an older server or anything else (the
+    /// token itself is validated by <see cref="Decode"/> where the list is built).
+    /// </summary>
+    public static long? RevisionOf(string? token)
+    {
+        if (string.IsNullOrEmpty(token) || token.Length > _maxLength)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(Base64Url.DecodeFromChars(token));
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("r", out var revision)
+                && revision.ValueKind == JsonValueKind.Number
+                && revision.TryGetInt64(out var value) && value >= 0
+                ? value
+                : null;
+        }
+        catch (Exception e) when (e is FormatException or JsonException or ArgumentException)
+        {
+            return null;
         }
     }
 

@@ -35,7 +35,18 @@ internal sealed class PostgresChangeListener(StorageEngine engine, ILoggerFactor
                 var connection = dialect.CreateListenConnection();
                 await using (connection.ConfigureAwait(false))
                 {
-                    connection.Notification += (_, _) => notifier.Signal();
+                    connection.Notification += (_, e) =>
+                    {
+                        // The payload is the last revision the transaction took (see PostgresDialect).
+                        if (long.TryParse(e.Payload, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var committed))
+                        {
+                            notifier.Signal(committed);
+                        }
+                        else
+                        {
+                            notifier.Signal();
+                        }
+                    };
                     await connection.OpenAsync(stoppingToken).ConfigureAwait(false);
                     await using (var listen = new NpgsqlCommand($"LISTEN {PostgresDialect.ChangeChannel}", connection))
                     {

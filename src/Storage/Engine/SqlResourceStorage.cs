@@ -262,7 +262,7 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
         {
             next = plan.Offset is { } offset
                 ? (offset + items.Count).ToString(CultureInfo.InvariantCulture)
-                : ContinueToken.Encode(plan.Sort, items[^1]);
+                : ContinueToken.Encode(plan.Sort, items[^1], revision);
         }
 
         return new ResourceListResult { Items = items, Continue = next, RemainingItemCount = remaining, Revision = revision };

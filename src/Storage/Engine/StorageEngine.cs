@@ -20,19 +20,32 @@ internal sealed class StorageEngine : IAsyncDisposable
     private long _nextAnalyzeAt = 10_000;
 
     public StorageEngine(StorageOptions options, TimeProvider timeProvider, ILoggerFactory? loggerFactory)
+        : this(options, options?.ConnectionString!, timeProvider, loggerFactory, standby: false)
+    {
+    }
+
+    /// <summary>
+    /// An engine on <paramref name="connectionString"/>; a <paramref name="standby"/> (a read-only hot standby) never
+    /// migrates the schema: it replays the primary's.
+    /// </summary>
+    public StorageEngine(StorageOptions options, string connectionString, TimeProvider timeProvider, ILoggerFactory? loggerFactory, bool standby)
     {
         ArgumentNullException.ThrowIfNull(options);
         Dialect = options.Engine.ToLowerInvariant() switch
         {
-            StorageOptions.Sqlite => new SqliteDialect(options.ConnectionString),
-            StorageOptions.Postgres or "postgresql" => new PostgresDialect(options.ConnectionString),
-            StorageOptions.MySql or "mariadb" => new MySqlDialect(options.ConnectionString),
+            StorageOptions.Sqlite => new SqliteDialect(connectionString),
+            StorageOptions.Postgres or "postgresql" => new PostgresDialect(connectionString),
+            StorageOptions.MySql or "mariadb" => new MySqlDialect(connectionString),
             _ => throw new ArgumentException($"Storage engine '{options.Engine}' is not supported: use 'sqlite', 'postgres' or 'mysql'.", nameof(options)),
         };
         Time = timeProvider;
         TombstoneRetention = options.TombstoneRetention;
         Notifier = new StoreChangeNotifier(options, timeProvider);
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Clusterpedia.Storage");
+        if (standby)
+        {
+            _schema = Task.CompletedTask;
+        }
     }
 
     public SqlDialect Dialect { get; }

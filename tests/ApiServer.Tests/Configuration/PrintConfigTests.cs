@@ -68,6 +68,18 @@ public sealed class PrintConfigTests
     }
 
     [Fact]
+    public async Task PrintConfig_ReadConnectionStrings_PasswordsRedacted()
+    {
+        var run = await ServerCommandRun.PrintConfigAsync(
+            """{"Storage":{"Engine":"postgres","ConnectionString":"Host=db","ReadConnectionStrings":["Host=standby-1;Password=s3cret","Host=standby-2"]}}""");
+
+        run.ExitCode.ShouldBe(0, run.ToString());
+        run.Stdout.ShouldNotContain("s3cret");
+        var replicas = JsonNode.Parse(run.Stdout)!["Storage"]!["ReadConnectionStrings"]!.AsArray().Select(n => n!.GetValue<string>());
+        replicas.ShouldBe([$"Host=standby-1;Password={ConfigurationPrinter.Redacted}", "Host=standby-2"]);
+    }
+
+    [Fact]
     public async Task PrintConfig_WrongType_FailsLikeTheStart()
     {
         var run = await ServerCommandRun.PrintConfigAsync("""{"Roles":{"Api":"maybe"}}""");

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Clusterpedia.ApiServer.Tests.Demo;
 
 /// <summary>
@@ -14,7 +12,7 @@ public sealed class LocalDemo : IAsyncLifetime
 
     public string Kubeconfig => _dir.File("kubeconfig");
 
-    public string Root { get; } = FindRoot();
+    public string Root { get; } = HackScript.Root;
 
     public string UpOutput { get; private set; } = string.Empty;
 
@@ -34,40 +32,5 @@ public sealed class LocalDemo : IAsyncLifetime
         _dir.Delete();
     }
 
-    private async Task<(int Code, string Output)> RunAsync(string script, TimeSpan timeout)
-    {
-        var start = new ProcessStartInfo("bash", [Path.Combine(Root, script)])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Root,
-        };
-        start.Environment["CLUSTERPEDIA_LOCAL_DIR"] = _dir.Path;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{script} did not finish within {timeout}:\n{await stdout}\n{await stderr}");
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
-    }
-
-    private static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Clusterpedia.slnx")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("repository root not found above " + AppContext.BaseDirectory);
-    }
+    private Task<(int Code, string Output)> RunAsync(string script, TimeSpan timeout) => HackScript.RunAsync(script, _dir.Path, timeout);
 }

@@ -13,7 +13,7 @@ namespace Clusterpedia.TestSupport.Postgres;
 /// </summary>
 public sealed class PostgresServer
 {
-    private const string _binDirectory = "/usr/lib/postgresql/15/bin";
+    internal const string BinDirectory = "/usr/lib/postgresql/15/bin";
     private static readonly SharedInstance<PostgresServer> _shared = new(StartAsync, server => server.StopAsync());
 
     private readonly string _directory;
@@ -32,6 +32,14 @@ public sealed class PostgresServer
 
     public string ConnectionString(string database) =>
         $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=true;Maximum Pool Size=20;Timeout=30;Command Timeout=120";
+
+    /// <summary>
+    /// A hot standby of this server (pg_basebackup -R, streaming replication through its own slot) on its own port,
+    /// stopped and removed, slot included, when disposed. Every database of this server, created before or after, is on it.
+    /// </summary>
+    public Task<PostgresStandby> StartStandbyAsync() => PostgresStandby.StartAsync(this);
+
+    internal bool AsRoot => _asRoot;
 
     /// <summary>The server of this test process, started on first use.</summary>
     public static Task<PostgresServer> SharedAsync() => _shared.GetAsync();
@@ -55,19 +63,17 @@ public sealed class PostgresServer
 
     private static async Task<PostgresServer> StartAsync()
     {
-        var initdb = Path.Combine(_binDirectory, "initdb");
-        if (!File.Exists(initdb) || !File.Exists(Path.Combine(_binDirectory, "pg_ctl")))
+        var initdb = Path.Combine(BinDirectory, "initdb");
+        if (!File.Exists(initdb) || !File.Exists(Path.Combine(BinDirectory, "pg_ctl")))
         {
             throw new InvalidOperationException(
-                $"PostgreSQL 15 server binaries are missing ({_binDirectory}/initdb, pg_ctl): the PostgreSQL storage tests need them. " +
+                $"PostgreSQL 15 server binaries are missing ({BinDirectory}/initdb, pg_ctl): the PostgreSQL storage tests need them. " +
                 "Install them with: apt-get install -y postgresql-15");
         }
 
         var asRoot = Environment.UserName == "root";
         await RemoveStaleServersAsync(asRoot);
-        var directory = Path.Combine(Path.GetTempPath(), "clusterpedia-pg-" + Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(directory);
-        await File.WriteAllTextAsync(Path.Combine(directory, "owner.pid"), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var directory = await CreateOwnedDirectoryAsync();
         var server = new PostgresServer(directory, FreePort(), asRoot);
         if (asRoot)
         {
@@ -75,7 +81,7 @@ public sealed class PostgresServer
         }
 
         await server.RunPostgresAsync(initdb, ["-D", server._dataDirectory, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync"]);
-        await server.RunPostgresAsync(Path.Combine(_binDirectory, "pg_ctl"),
+        await server.RunPostgresAsync(Path.Combine(BinDirectory, "pg_ctl"),
         [
             "-D", server._dataDirectory, "-l", Path.Combine(directory, "server.log"), "-w", "-t", "60",
             "-o", $"-p {server.Port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
@@ -84,9 +90,18 @@ public sealed class PostgresServer
         return server;
     }
 
+    /// <summary>A new temporary directory marked with this process as its owner (see <see cref="RemoveStaleServersAsync"/>).</summary>
+    internal static async Task<string> CreateOwnedDirectoryAsync()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "clusterpedia-pg-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(directory);
+        await File.WriteAllTextAsync(Path.Combine(directory, "owner.pid"), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return directory;
+    }
+
     private async Task StopAsync()
     {
-        await RunPostgresAsync(Path.Combine(_binDirectory, "pg_ctl"), ["-D", _dataDirectory, "-m", "immediate", "-w", "stop"]);
+        await RunPostgresAsync(Path.Combine(BinDirectory, "pg_ctl"), ["-D", _dataDirectory, "-m", "immediate", "-w", "stop"]);
         Directory.Delete(_directory, recursive: true);
     }
 
@@ -110,7 +125,7 @@ public sealed class PostgresServer
             {
                 try
                 {
-                    await RunAsync(Path.Combine(_binDirectory, "pg_ctl"), ["-D", data, "-m", "immediate", "-w", "stop"], asRoot);
+                    await RunAsync(Path.Combine(BinDirectory, "pg_ctl"), ["-D", data, "-m", "immediate", "-w", "stop"], asRoot);
                 }
                 catch (InvalidOperationException)
                 {
@@ -144,7 +159,7 @@ public sealed class PostgresServer
 
     private Task RunPostgresAsync(string program, IReadOnlyList<string> arguments) => RunAsync(program, arguments, _asRoot);
 
-    private static async Task RunAsync(string program, IReadOnlyList<string> arguments, bool asPostgres)
+    internal static async Task RunAsync(string program, IReadOnlyList<string> arguments, bool asPostgres)
     {
         using var process = Start(program, arguments, asPostgres);
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -180,7 +195,7 @@ public sealed class PostgresServer
         return Process.Start(info) ?? throw new InvalidOperationException($"could not start {program}");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
