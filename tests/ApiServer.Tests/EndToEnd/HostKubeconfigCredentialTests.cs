@@ -7,7 +7,8 @@ namespace Clusterpedia.ApiServer.Tests.EndToEnd;
 /// <summary>
 /// <c>--host-kubeconfig</c> whose user has no token in the file: an exec credential plugin (a real script printing
 /// the host's token) or a token file; or no kubeconfig at all, <c>--host-in-cluster</c> (a ServiceAccount directory and
-/// the service variables). The server reads the host's PediaClusters and writes their status through it.
+/// the service variables), also after its ServiceAccount token is rotated. The server reads the host's PediaClusters
+/// and writes their status through it.
 /// </summary>
 [Collection(ProcessEnvironmentCollection.Name)]
 public sealed class HostKubeconfigCredentialTests : IAsyncLifetime
@@ -82,6 +83,55 @@ public sealed class HostKubeconfigCredentialTests : IAsyncLifetime
         try
         {
             await AssertHostedWorksAsync("--host-in-cluster", "--Synchro:InClusterDirectory", serviceAccount);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("KUBERNETES_SERVICE_HOST", null);
+            Environment.SetEnvironmentVariable("KUBERNETES_SERVICE_PORT", null);
+        }
+    }
+
+    [Fact]
+    public async Task HostInCluster_ServiceAccountTokenRotated_KeepsWritingTheHostWithTheNewToken()
+    {
+        // A real ServiceAccount token of the host (TokenRequest, as the kubelet's projected volume gets one).
+        var admin = new Kubectl("kubectl", _dir.File("admin.kubeconfig"));
+        await admin.OkAsync("create", "namespace", "clusterpedia-system");
+        await admin.OkAsync("create", "serviceaccount", "clusterpedia", "-n", "clusterpedia-system");
+        await admin.OkAsync("create", "clusterrolebinding", "clusterpedia", "--clusterrole=cluster-admin", "--serviceaccount=clusterpedia-system:clusterpedia");
+        var first = (await admin.OkAsync("create", "token", "clusterpedia", "-n", "clusterpedia-system")).Trim();
+        var serviceAccount = Directory.CreateDirectory(_dir.File("serviceaccount")).FullName;
+        var tokenFile = Path.Combine(serviceAccount, "token");
+        await File.WriteAllTextAsync(tokenFile, first);
+        await File.WriteAllTextAsync(Path.Combine(serviceAccount, "ca.crt"), _host.CaCertificatePem);
+        await File.WriteAllTextAsync(Path.Combine(serviceAccount, "namespace"), "clusterpedia-system");
+        Environment.SetEnvironmentVariable("KUBERNETES_SERVICE_HOST", _host.Url.Host);
+        Environment.SetEnvironmentVariable("KUBERNETES_SERVICE_PORT", _host.Url.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        try
+        {
+            await AssertHostedWorksAsync("--host-in-cluster", "--Synchro:InClusterDirectory", serviceAccount);
+
+            // The token rotates and the old one stops working: the ServiceAccount is recreated (every token of the old
+            // one is refused from then on), and the new token replaces the file's content the way the kubelet swaps it.
+            await admin.OkAsync("delete", "serviceaccount", "clusterpedia", "-n", "clusterpedia-system");
+            await admin.OkAsync("create", "serviceaccount", "clusterpedia", "-n", "clusterpedia-system");
+            var rotated = (await admin.OkAsync("create", "token", "clusterpedia", "-n", "clusterpedia-system")).Trim();
+            await File.WriteAllTextAsync(tokenFile + ".new", rotated);
+            File.Move(tokenFile + ".new", tokenFile, overwrite: true);
+            var oldKubeconfig = _dir.File("old-token.kubeconfig");
+            await File.WriteAllTextAsync(oldKubeconfig, Kubeconfig($"{{token: \"{first}\"}}"));
+            var old = await new Kubectl("kubectl", oldKubeconfig).RunAsync("get", "pediaclusters");
+            old.ExitCode.ShouldNotBe(0, "the first token must no longer work");
+            old.Stderr.ShouldContain("Unauthorized");
+
+            // A spec change only the host knows: its status, written back to the host, needs the rotated token.
+            await admin.OkAsync("patch", "pediacluster", "member", "--type=merge", "-p",
+                """{"spec":{"syncResources":[{"group":"apps","resources":["deployments","replicasets"]}]}}""");
+            await Eventually.UntilAsync(
+                async () => (await admin.RunAsync("get", "pediacluster", "member", "-o", "jsonpath={.status.syncResources[*].resources[*].name}")).Stdout.Contains("replicasets", StringComparison.Ordinal),
+                _timeout,
+                async () => "the status in the host never showed the added resource: " + (await admin.RunAsync("get", "pediacluster", "member", "-o", "yaml")).Stdout,
+                TimeSpan.FromMilliseconds(200));
         }
         finally
         {
