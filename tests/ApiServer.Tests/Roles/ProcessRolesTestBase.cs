@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using Clusterpedia.KubeSim;
 
@@ -14,12 +13,12 @@ namespace Clusterpedia.ApiServer.Tests.Roles;
 /// </summary>
 public abstract class ProcessRolesTestBase : IAsyncLifetime
 {
-    protected const string PediaClusters = "/apis/cluster.clusterpedia.io/v1alpha2/pediaclusters";
+    protected const string PediaClusters = RoleHttp.PediaClusters;
     protected const string Deployments = "/apis/clusterpedia.io/v1beta1/resources/clusters/member/apis/apps/v1/deployments";
     protected static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     private readonly TempDirectory _dir = new("clusterpedia-roles-");
-    private HttpClient Http { get; } = new();
+    private RoleHttp Http { get; } = new();
     private SimulatedCluster _member = null!;
     private InProcessServer _api = null!;
 
@@ -45,19 +44,14 @@ public abstract class ProcessRolesTestBase : IAsyncLifetime
     {
         // A member that hangs cannot finish its initial sync: the API-only server's readiness names it.
         _member.Faults.Hang();
-        var created = await SendAsync(_api, HttpMethod.Post, PediaClusters, $$$"""
-            {"apiVersion":"cluster.clusterpedia.io/v1alpha2","kind":"PediaCluster","metadata":{"name":"member"},
-             "spec":{"apiserver":"{{{_member.Url.ToString().TrimEnd('/')}}}","tokenData":"{{{Convert.ToBase64String(Encoding.UTF8.GetBytes(_member.Token!))}}}",
-                     "syncResources":[{"group":"apps","resources":["deployments"]}]}}
-            """);
-        created.Code.ShouldBe(HttpStatusCode.Created, created.Body);
+        await Http.CreatePediaClusterAsync(_api, _member);
         await Eventually.UntilAsync(
             async () => await SendAsync(_api, HttpMethod.Get, "/readyz") is { Code: HttpStatusCode.ServiceUnavailable } r && r.Body.Contains("waiting for member", StringComparison.Ordinal),
             Timeout, () => SeenAsync("/readyz of the API-only server never named the unsynced cluster member"), TimeSpan.FromMilliseconds(50));
 
         // The member answers: the synchro process syncs it, writes Ready, and the API-only server follows.
         _member.Faults.ComeUp();
-        await PediaClusterReadiness.WaitAsync(Http, _api.Url, "member", Timeout);
+        await PediaClusterReadiness.WaitAsync(Http.Client, _api.Url, "member", Timeout);
         await Eventually.UntilAsync(async () => (await SendAsync(_api, HttpMethod.Get, "/readyz")).Code == HttpStatusCode.OK, Timeout, () => SeenAsync("/readyz of the API-only server stayed unready"));
         var expected = await MemberDeploymentNamesAsync();
         expected.ShouldNotBeEmpty();
@@ -86,17 +80,8 @@ public abstract class ProcessRolesTestBase : IAsyncLifetime
         _dir.Delete();
     }
 
-    protected async Task<(HttpStatusCode Code, string Body)> SendAsync(InProcessServer server, HttpMethod method, string path, string? json = null)
-    {
-        using var request = new HttpRequestMessage(method, new Uri(server.Url, path));
-        if (json is not null)
-        {
-            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
-        }
-
-        using var response = await Http.SendAsync(request);
-        return (response.StatusCode, await response.Content.ReadAsStringAsync());
-    }
+    protected Task<(HttpStatusCode Code, string Body)> SendAsync(InProcessServer server, HttpMethod method, string path, string? json = null) =>
+        Http.SendAsync(server, method, path, json);
 
     /// <summary>What a failed wait saw: the PediaCluster as the API-only server shows it, and both servers' /readyz.</summary>
     private async Task<string> SeenAsync(string what)
@@ -112,7 +97,7 @@ public abstract class ProcessRolesTestBase : IAsyncLifetime
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_api.Url, Deployments));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        using var response = await Http.SendAsync(request);
+        using var response = await Http.Client.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
         var warned = response.Headers.TryGetValues("Warning", out var warnings) && warnings.Any(w => w.Contains("cluster member is not ready", StringComparison.Ordinal));
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -130,11 +115,9 @@ public abstract class ProcessRolesTestBase : IAsyncLifetime
 
     private async Task<HashSet<string>> MemberDeploymentNamesAsync()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_member.Url, "/apis/apps/v1/deployments"));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _member.Token);
-        using var response = await Http.SendAsync(request);
-        response.EnsureSuccessStatusCode();
-        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var (code, body) = await Http.GetAsync(_member, "/apis/apps/v1/deployments");
+        code.ShouldBe(HttpStatusCode.OK, body);
+        using var doc = JsonDocument.Parse(body);
         return [.. doc.RootElement.GetProperty("items").EnumerateArray()
             .Select(i => i.GetProperty("metadata").GetProperty("namespace").GetString() + "/" + i.GetProperty("metadata").GetProperty("name").GetString())];
     }

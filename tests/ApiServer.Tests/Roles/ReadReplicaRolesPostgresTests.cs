@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text;
 using System.Text.Json.Nodes;
 using Clusterpedia.Kube;
 using Clusterpedia.KubeSim;
@@ -19,14 +18,13 @@ namespace Clusterpedia.ApiServer.Tests.Roles;
 [Collection(PostgresRolesCollection.Name)]
 public sealed class ReadReplicaRolesPostgresTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private const string _pediaClusters = "/apis/cluster.clusterpedia.io/v1alpha2/pediaclusters";
     private const string _deployments = "/apis/clusterpedia.io/v1beta1/resources/clusters/member/apis/apps/v1/deployments";
     private static readonly GroupVersionResource _deployment = new("apps", "v1", "deployments");
     private static readonly TimeSpan _timeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan _bound = TimeSpan.FromSeconds(1);
 
     private readonly TempDirectory _dir = new("clusterpedia-replica-");
-    private HttpClient Http { get; } = new();
+    private RoleHttp Http { get; } = new();
     private SimulatedCluster _member = null!;
     private PostgresStandby _standby = null!;
     private InProcessServer _api = null!;
@@ -55,31 +53,26 @@ public sealed class ReadReplicaRolesPostgresTests(ITestOutputHelper output) : IA
     public async Task ApiReplicaOnStandby_SearchWatchAndStandbyKilled_MatchesMemberAndKeepsServing()
     {
         await Eventually.UntilAsync(
-            async () => (await GetAsync(_api, "/metrics")).Body.Contains("clusterpedia_storage_listen_healthy 1", StringComparison.Ordinal),
+            async () => (await Http.GetAsync(_api, "/metrics")).Body.Contains("clusterpedia_storage_listen_healthy 1", StringComparison.Ordinal),
             _timeout, "the API replica's LISTEN connection never came up (clusterpedia_storage_listen_healthy)");
-        var created = await SendAsync(_api, HttpMethod.Post, _pediaClusters, $$$"""
-            {"apiVersion":"cluster.clusterpedia.io/v1alpha2","kind":"PediaCluster","metadata":{"name":"member"},
-             "spec":{"apiserver":"{{{_member.Url.ToString().TrimEnd('/')}}}","tokenData":"{{{Convert.ToBase64String(Encoding.UTF8.GetBytes(_member.Token!))}}}",
-                     "syncResources":[{"group":"apps","resources":["deployments"]}]}}
-            """);
-        created.Code.ShouldBe(HttpStatusCode.Created, created.Body);
-        await PediaClusterReadiness.WaitAsync(Http, _api.Url, "member", _timeout);
+        await Http.CreatePediaClusterAsync(_api, _member);
+        await PediaClusterReadiness.WaitAsync(Http.Client, _api.Url, "member", _timeout);
 
         // Search through the API replica (read from the standby) equals the member.
-        var expected = Keys((await GetAsync(_member, "/apis/apps/v1/deployments")).Body);
+        var expected = Keys((await Http.GetAsync(_member, "/apis/apps/v1/deployments")).Body);
         expected.Count.ShouldBeGreaterThan(0);
         var last = "";
         await Eventually.UntilAsync(
-            async () => (last = (await GetAsync(_api, _deployments)).Body) is var body && Keys(body).SequenceEqual(expected),
+            async () => (last = (await Http.GetAsync(_api, _deployments)).Body) is var body && Keys(body).SequenceEqual(expected),
             _timeout, () => Task.FromResult($"the API replica's search never equalled the member: {(last.Length > 300 ? last[..300] : last)}"));
         (await MetricAsync("clusterpedia_storage_read_replica_reads")).ShouldBeGreaterThan(0, "the standby served no read");
 
         // A member change reaches a watch on the API replica within a second.
         var (ns, name) = expected[0];
-        var listed = JsonNode.Parse((await GetAsync(_api, _deployments)).Body)!["metadata"]!["resourceVersion"]!.GetValue<string>();
+        var listed = JsonNode.Parse((await Http.GetAsync(_api, _deployments)).Body)!["metadata"]!["resourceVersion"]!.GetValue<string>();
         using (var cts = new CancellationTokenSource(_timeout))
         {
-            using var response = await Http.GetAsync(new Uri(_api.Url, $"{_deployments}?watch=true&resourceVersion={listed}"), HttpCompletionOption.ResponseHeadersRead, cts.Token);
+            using var response = await Http.Client.GetAsync(new Uri(_api.Url, $"{_deployments}?watch=true&resourceVersion={listed}"), HttpCompletionOption.ResponseHeadersRead, cts.Token);
             response.StatusCode.ShouldBe(HttpStatusCode.OK);
             using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cts.Token));
             var written = Stopwatch.StartNew();
@@ -90,15 +83,12 @@ public sealed class ReadReplicaRolesPostgresTests(ITestOutputHelper output) : IA
                 return d;
             });
             TimeSpan? delay = null;
-            while (await reader.ReadLineAsync(cts.Token) is { } line)
+            var e = await RoleHttp.NextEventAsync(reader,
+                e => e["object"]?["metadata"]?["name"]?.GetValue<string>() == name && e["object"]?["metadata"]?["labels"]?["replica-test"] is not null, cts.Token);
+            if (e is not null)
             {
-                var e = JsonNode.Parse(line)!;
-                if (e["object"]?["metadata"]?["name"]?.GetValue<string>() == name && e["object"]?["metadata"]?["labels"]?["replica-test"] is not null)
-                {
-                    e["type"]!.GetValue<string>().ShouldBe("MODIFIED");
-                    delay = written.Elapsed;
-                    break;
-                }
+                e["type"]!.GetValue<string>().ShouldBe("MODIFIED");
+                delay = written.Elapsed;
             }
 
             output.WriteLine($"member write to watch event on the API replica reading the standby: {delay?.TotalMilliseconds:F0} ms");
@@ -116,12 +106,12 @@ public sealed class ReadReplicaRolesPostgresTests(ITestOutputHelper output) : IA
         await Eventually.UntilAsync(
             async () =>
             {
-                var (code, body) = await GetAsync(_api, _deployments);
+                var (code, body) = await Http.GetAsync(_api, _deployments);
                 code.ShouldBe(HttpStatusCode.OK, body);
                 return JsonNode.Parse(body)!["items"]!.AsArray().Any(i => i?["metadata"]?["labels"]?["replica-test"]?.GetValue<string>() == "after-standby");
             },
             _timeout, "searches did not see the change after the standby was killed");
-        Keys((await GetAsync(_api, _deployments)).Body).ShouldBe(expected);
+        Keys((await Http.GetAsync(_api, _deployments)).Body).ShouldBe(expected);
         (await MetricAsync("clusterpedia_storage_read_replica_fallbacks")).ShouldBeGreaterThan(0);
         (await MetricAsync("clusterpedia_storage_read_replicas_in_use")).ShouldBe(0);
     }
@@ -144,32 +134,10 @@ public sealed class ReadReplicaRolesPostgresTests(ITestOutputHelper output) : IA
 
     private async Task<double> MetricAsync(string name)
     {
-        var body = (await GetAsync(_api, "/metrics")).Body;
+        var body = (await Http.GetAsync(_api, "/metrics")).Body;
         // Counters carry the _total suffix in the Prometheus text format; labels, if any, come in braces.
         var line = body.Split('\n').FirstOrDefault(l => !l.StartsWith('#') && (l.StartsWith(name + " ", StringComparison.Ordinal) || l.StartsWith(name + "_total", StringComparison.Ordinal) || l.StartsWith(name + "{", StringComparison.Ordinal)))
             ?? throw new InvalidOperationException($"metric {name} is not on /metrics: {string.Join(" | ", body.Split('\n').Where(l => l.Contains("storage", StringComparison.Ordinal)))}");
         return double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private async Task<(HttpStatusCode Code, string Body)> GetAsync(InProcessServer server, string path) => await SendAsync(server, HttpMethod.Get, path);
-
-    private async Task<(HttpStatusCode Code, string Body)> GetAsync(SimulatedCluster member, string path)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(member.Url, path));
-        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", member.Token);
-        using var response = await Http.SendAsync(request);
-        return (response.StatusCode, await response.Content.ReadAsStringAsync());
-    }
-
-    private async Task<(HttpStatusCode Code, string Body)> SendAsync(InProcessServer server, HttpMethod method, string path, string? json = null)
-    {
-        using var request = new HttpRequestMessage(method, new Uri(server.Url, path));
-        if (json is not null)
-        {
-            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
-        }
-
-        using var response = await Http.SendAsync(request);
-        return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 }
