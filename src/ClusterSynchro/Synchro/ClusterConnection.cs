@@ -12,9 +12,11 @@ namespace Clusterpedia.ClusterSynchro.Synchro;
 internal static class ClusterConnection
 {
     /// <summary>The options, after <paramref name="targets"/> allowed their server: every connection stays within the policy.</summary>
-    public static async Task<KubeClientOptions> CreateAsync(PediaClusterSpec spec, OutboundTargetPolicy targets, ExecPluginPolicy exec, CancellationToken ct)
+    /// <remarks><paramref name="credentialFiles"/>: the files a spec.kubeconfig may read (<see cref="SynchroOptions.CredentialFiles"/>).</remarks>
+    public static async Task<KubeClientOptions> CreateAsync(
+        PediaClusterSpec spec, OutboundTargetPolicy targets, ExecPluginPolicy exec, CancellationToken ct, IReadOnlyCollection<string>? credentialFiles = null)
     {
-        var options = await CreateAsync(spec, exec, ct).ConfigureAwait(false);
+        var options = await CreateAsync(spec, exec, credentialFiles ?? [], ct).ConfigureAwait(false);
         var field = spec.Kubeconfig is not null ? "spec.kubeconfig: server" : "spec.apiserver";
         var allow = await targets.CheckAsync(field, options.Server, ct).ConfigureAwait(false);
 
@@ -43,7 +45,7 @@ internal static class ClusterConnection
         Timeout = options.ExecPluginTimeout,
     };
 
-    private static async Task<KubeClientOptions> CreateAsync(PediaClusterSpec spec, ExecPluginPolicy exec, CancellationToken ct)
+    private static async Task<KubeClientOptions> CreateAsync(PediaClusterSpec spec, ExecPluginPolicy exec, IReadOnlyCollection<string> credentialFiles, CancellationToken ct)
     {
         if (spec.AuthenticationError is not null)
         {
@@ -57,7 +59,7 @@ internal static class ClusterConnection
 
         if (spec.Kubeconfig is not null)
         {
-            return await FromKubeconfigAsync(spec.Kubeconfig, exec, ct).ConfigureAwait(false);
+            return await FromKubeconfigAsync(spec.Kubeconfig, exec, credentialFiles, ct).ConfigureAwait(false);
         }
 
         if (spec.ApiServer is null)
@@ -80,7 +82,7 @@ internal static class ClusterConnection
         }
     }
 
-    private static async Task<KubeClientOptions> FromKubeconfigAsync(string base64, ExecPluginPolicy exec, CancellationToken ct)
+    private static async Task<KubeClientOptions> FromKubeconfigAsync(string base64, ExecPluginPolicy exec, IReadOnlyCollection<string> credentialFiles, CancellationToken ct)
     {
         string yaml;
         try
@@ -97,14 +99,20 @@ internal static class ClusterConnection
             // A kubeconfig sent through the API reads no file of the server (tokenFile, certificate-authority,
             // client-certificate, client-key): a path there would send the server's own files (its ServiceAccount
             // token, the encryption key) as credentials to a server the API user chose. Clusterpedia resolves them.
+            // Only the files the operator listed (Synchro:CredentialFiles) may be read, e.g. a rotated token.
             var config = Kubeconfig.Parse(yaml);
             config.AllowFileReferences = false;
+            config.AllowedFiles = credentialFiles.Where(Path.IsPathFullyQualified).Select(Path.GetFullPath).ToHashSet(StringComparer.Ordinal);
             config.ExecPlugins = exec;
             return await config.ToOptionsAsync(null, ct).ConfigureAwait(false);
         }
         catch (FormatException e) when (!exec.Allowed && e.Message.Contains("exec credential plugins", StringComparison.Ordinal))
         {
             throw new InvalidSpecException($"spec.kubeconfig: {e.Message}; Synchro:ExecPluginCommands lists the plugin commands PediaCluster kubeconfigs may run (docs/security.md)", e);
+        }
+        catch (FormatException e) when (e.Message.Contains("may not read files of the server", StringComparison.Ordinal))
+        {
+            throw new InvalidSpecException($"spec.kubeconfig: {e.Message}; Synchro:CredentialFiles lists the files PediaCluster kubeconfigs may read (docs/security.md)", e);
         }
         catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException or ArgumentException)
         {

@@ -101,7 +101,7 @@ internal sealed partial class ClusterSynchro : IAsyncDisposable
             KubeClientOptions connection;
             try
             {
-                connection = await ClusterConnection.CreateAsync(Spec, new OutboundTargetPolicy(_options), ClusterConnection.ExecPolicy(_options), ct).ConfigureAwait(false);
+                connection = await ClusterConnection.CreateAsync(Spec, new OutboundTargetPolicy(_options), ClusterConnection.ExecPolicy(_options), ct, [.. _options.CredentialFiles]).ConfigureAwait(false);
                 _status.SetCondition("Validated", true, "Validated", "");
             }
             catch (InvalidSpecException e)

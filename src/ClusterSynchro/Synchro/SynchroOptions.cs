@@ -108,6 +108,14 @@ public sealed class SynchroOptions
     /// </summary>
     public IList<string> ExecPluginCommands { get; } = [];
 
+    /// <summary>
+    /// Files of the server a PediaCluster's <c>spec.kubeconfig</c> may read (tokenFile, certificate-authority,
+    /// client-certificate, client-key): absolute paths, such as a projected token for a member cluster that the kubelet
+    /// rotates. Empty (the default) refuses every file reference, since anyone who may create PediaClusters would
+    /// otherwise choose a file of the server (its own ServiceAccount token) to send to a server of their choosing.
+    /// </summary>
+    public IList<string> CredentialFiles { get; } = [];
+
     /// <summary>Longest run of an exec credential plugin of a PediaCluster's kubeconfig; it is stopped after this.</summary>
     public TimeSpan ExecPluginTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -49,6 +49,13 @@ public sealed class Kubeconfig
     /// </summary>
     public bool AllowFileReferences { get; set; }
 
+    /// <summary>
+    /// Files a kubeconfig without <see cref="AllowFileReferences"/> may still read: absolute paths the operator named
+    /// (e.g. a projected, rotated token for a member cluster). A reference matches only when its full path (with
+    /// <c>.</c> and <c>..</c> resolved) is one of these.
+    /// </summary>
+    public IReadOnlySet<string> AllowedFiles { get; set; } = new HashSet<string>(StringComparer.Ordinal);
+
     /// <summary>Clock of the token sources (exec plugin expiry, token file re-reads).</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
@@ -338,9 +345,10 @@ public sealed class Kubeconfig
             : await File.ReadAllTextAsync(Resolve(RequireFileReferences(fileKey, dataKey, file)), cancellationToken).ConfigureAwait(false);
     }
 
-    private string RequireFileReferences(string field, string inline, string path) => AllowFileReferences
-        ? path
-        : throw new FormatException($"{field}: this kubeconfig may not read files of the server; give the value inline in {inline}");
+    private string RequireFileReferences(string field, string inline, string path) =>
+        AllowFileReferences || (Path.IsPathFullyQualified(path) && AllowedFiles.Contains(Path.GetFullPath(path)))
+            ? path
+            : throw new FormatException($"{field}: this kubeconfig may not read files of the server; give the value inline in {inline}");
 
     private string Resolve(string path) =>
         Path.IsPathRooted(path) || BaseDirectory is null ? path : Path.Combine(BaseDirectory, path);
