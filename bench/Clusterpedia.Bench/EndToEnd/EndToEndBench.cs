@@ -357,7 +357,7 @@ internal static class EndToEndBench
         Console.Error.WriteLine($"  S3: direct+merge p50 {run.DirectMerge.P50Ms:N2} ms, us p50 {run.OneRequestToUs.P50Ms:N2} ms (ratio {run.UsOverDirectP50:N2})");
     }
 
-    private static async Task<bool> IsReadyAsync(HttpClient us, string name, CancellationToken cancellationToken)
+    public static async Task<bool> IsReadyAsync(HttpClient us, string name, CancellationToken cancellationToken)
     {
         using var response = await us.GetAsync($"{_pediaClusters}/{name}", cancellationToken);
         if (!response.IsSuccessStatusCode)
@@ -373,7 +373,7 @@ internal static class EndToEndBench
                 && c.TryGetProperty("status", out var value) && value.GetString() == "True");
     }
 
-    private static async Task<(int Count, long Total)> CountAsync(HttpClient http, string path, CancellationToken cancellationToken)
+    public static async Task<(int Count, long Total)> CountAsync(HttpClient http, string path, CancellationToken cancellationToken)
     {
         using var response = await http.GetAsync(path, cancellationToken);
         response.EnsureSuccessStatusCode();
