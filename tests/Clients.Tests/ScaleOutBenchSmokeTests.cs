@@ -7,7 +7,8 @@ namespace Clusterpedia.Clients.Tests;
 /// The bench's <c>--scale-out</c> mode (bench/README.md) at its quick size, so that it keeps running: server child
 /// processes in roles on a private PostgreSQL; every member object becomes searchable with one and with two synchro
 /// replicas, a SIGKILLed replica's clusters end up held by the other with the stored set equal to the members' by uid
-/// and resourceVersion, and searches through one and two API replicas answer without errors. Only correctness is
+/// and resourceVersion, and searches through one and two API replicas (and two reading a hot standby) answer the
+/// same objects without errors. Only correctness is
 /// checked, never a timing.
 /// </summary>
 public sealed class ScaleOutBenchSmokeTests
@@ -66,8 +67,10 @@ public sealed class ScaleOutBenchSmokeTests
 
             var search = root.GetProperty("search").EnumerateArray()
                 .Select(s => (Replicas: s.GetProperty("replicas").GetInt32(), Concurrency: s.GetProperty("concurrency").GetInt32(),
-                    Requests: s.GetProperty("requests").GetInt64(), Errors: s.GetProperty("errors").GetInt64())).ToList();
-            search.Select(s => (s.Replicas, s.Concurrency)).ShouldBe([(1, 16), (1, 64), (2, 16), (2, 64)], log);
+                    Standby: s.GetProperty("readsFromStandby").GetBoolean(), Requests: s.GetProperty("requests").GetInt64(),
+                    Errors: s.GetProperty("errors").GetInt64())).ToList();
+            search.Select(s => (s.Replicas, s.Concurrency, s.Standby))
+                .ShouldBe([(1, 16, false), (1, 64, false), (2, 16, false), (2, 64, false), (2, 16, true), (2, 64, true)], log);
             search.ShouldAllBe(s => s.Requests > 0 && s.Errors == 0, log);
         }
         finally

@@ -106,7 +106,7 @@ internal static partial class ScaleOutBench
     }
 
     /// <summary>Search throughput at concurrency 16 and 64 through one, then two API replicas (round robin).</summary>
-    private static async Task SearchAsync(RunContext context, ServerProcess api1, ServerProcess api2, CancellationToken cancellationToken)
+    private static async Task SearchAsync(RunContext context, ServerProcess api1, ServerProcess api2, string suffix, CancellationToken cancellationToken)
     {
         using var first = Client(api1);
         using var second = Client(api2);
@@ -125,12 +125,14 @@ internal static partial class ScaleOutBench
             }
         }
 
-        foreach (var replicas in new[] { new[] { first }, [first, second] })
+        foreach (var replicas in suffix.Length == 0 ? new[] { new[] { first }, [first, second] } : [[first, second]])
         {
             foreach (var concurrency in new[] { 16, 64 })
             {
                 await SearchLoad.RunAsync(replicas, queries, concurrency, Math.Min(1, context.Options.SearchSeconds / 4), cancellationToken);
                 var load = await SearchLoad.RunAsync(replicas, queries, concurrency, context.Options.SearchSeconds, cancellationToken);
+                load.Configuration += suffix;
+                load.ReadsFromStandby = suffix.Length > 0;
                 context.Result.Search.Add(load);
                 Console.Error.WriteLine($"  search, {load.Configuration}: {load.RequestsPerSecond:N0} requests/s, p50 {load.P50Ms:N1} ms, p99 {load.P99Ms:N1} ms, {load.Errors} errors");
                 if (load.Errors > 0 || load.Requests == 0)

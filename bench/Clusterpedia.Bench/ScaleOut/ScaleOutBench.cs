@@ -86,7 +86,20 @@ internal static partial class ScaleOutBench
             if (result.Failures.Count == 0)
             {
                 var api2 = await StartAsync(context, "api-2", two, ["--synchro=false"]);
-                await SearchAsync(context, api1, api2, cancellationToken);
+                await SearchAsync(context, api1, api2, "", cancellationToken);
+                await StopAsync(context, api1);
+                await StopAsync(context, api2);
+                if (result.Failures.Count == 0 && options.Standby)
+                {
+                    // The same two API replicas, reading a hot standby of the primary (Storage:ReadConnectionStrings).
+                    await using var standby = await postgres.StartStandbyAsync(cancellationToken);
+                    string[] reads = ["--synchro=false", "--Storage:ReadConnectionStrings:0", standby.ConnectionString("scale_two")];
+                    var read1 = await StartAsync(context, "api-1-standby", two, reads);
+                    var read2 = await StartAsync(context, "api-2-standby", two, reads);
+                    await SearchAsync(context, read1, read2, ", reads from a hot standby", cancellationToken);
+                    await StopAsync(context, read1);
+                    await StopAsync(context, read2);
+                }
             }
         }
         catch (Exception e) when (e is InvalidOperationException or HttpRequestException or NpgsqlException or TaskCanceledException or IOException)

@@ -7,13 +7,14 @@ internal sealed class ScaleOutOptions
 {
     public const string Usage = """
         Clusterpedia.Bench --scale-out [--quick] [--members N] [--namespaces N] [--deployments N] [--pods N]
-                                       [--search-seconds S] [--lease-seconds S] [--output FILE]
+                                       [--search-seconds S] [--lease-seconds S] [--no-standby] [--output FILE]
           on a private PostgreSQL, with server child processes in roles (API-only, synchro-only with sharding):
           sync of N simulated members (default 4 × 20 namespaces × 20 deployments × 10 pods; quick 3 × 3 × 4 × 3) with
           one and with two synchro replicas; SIGKILL of one of two synchro replicas, time until its clusters are held
           by the other and the stored set equals the members' by uid and resourceVersion; search throughput at
           concurrency 16 and 64 through one and through two API replicas (round robin), --search-seconds each
-          (default 10; quick 1); leases of --lease-seconds (default 15, the product default; quick 3).
+          (default 10; quick 1), then through two API replicas reading a hot standby (pg_basebackup; --no-standby skips
+          it); leases of --lease-seconds (default 15, the product default; quick 3).
           Prints Markdown tables; writes the figures as JSON (default bench/results/<UTC date>-scale-out[-quick].json).
         """;
 
@@ -32,6 +33,9 @@ internal sealed class ScaleOutOptions
     public int LeaseSeconds { get; private set; } = 15;
 
     public string? Output { get; private set; }
+
+    /// <summary>Also search through two API replicas reading a hot standby (on by default; <c>--no-standby</c>).</summary>
+    public bool Standby { get; private set; } = true;
 
     public static ScaleOutOptions Parse(IReadOnlyList<string> args)
     {
@@ -71,6 +75,9 @@ internal sealed class ScaleOutOptions
                     break;
                 case "--lease-seconds":
                     options.LeaseSeconds = Positive(args, ++i, 1);
+                    break;
+                case "--no-standby":
+                    options.Standby = false;
                     break;
                 case "--output":
                     options.Output = ++i < args.Count ? args[i] : throw new ArgumentException("--output needs a value");

@@ -9,6 +9,9 @@ internal sealed class SearchLoadResult
 
     public int Concurrency { get; set; }
 
+    /// <summary>The API replicas read a hot standby (Storage:ReadConnectionStrings); writes would go to the primary.</summary>
+    public bool ReadsFromStandby { get; set; }
+
     public long Requests { get; set; }
 
     public long Errors { get; set; }
