@@ -8,8 +8,7 @@ namespace Clusterpedia.Clients.Tests;
 /// processes in roles on a private PostgreSQL; every member object becomes searchable with one and with two synchro
 /// replicas, a SIGKILLed replica's clusters end up held by the other with the stored set equal to the members' by uid
 /// and resourceVersion, and searches through one and two API replicas (and two reading a hot standby) answer the
-/// same objects without errors. Only correctness is
-/// checked, never a timing.
+/// same objects without errors. Only correctness is checked, never a timing.
 /// </summary>
 public sealed class ScaleOutBenchSmokeTests
 {
@@ -72,6 +71,7 @@ public sealed class ScaleOutBenchSmokeTests
             search.Select(s => (s.Replicas, s.Concurrency, s.Standby))
                 .ShouldBe([(1, 16, false), (1, 64, false), (2, 16, false), (2, 64, false), (2, 16, true), (2, 64, true)], log);
             search.ShouldAllBe(s => s.Requests > 0 && s.Errors == 0, log);
+            root.GetProperty("search").EnumerateArray().Last().GetProperty("standbyReads").GetInt64().ShouldBeGreaterThan(0, "the standby served reads: " + log);
         }
         finally
         {

@@ -373,7 +373,7 @@ internal static class EndToEndBench
                 && c.TryGetProperty("status", out var value) && value.GetString() == "True");
     }
 
-    public static async Task<(int Count, long Total)> CountAsync(HttpClient http, string path, CancellationToken cancellationToken)
+    private static async Task<(int Count, long Total)> CountAsync(HttpClient http, string path, CancellationToken cancellationToken)
     {
         using var response = await http.GetAsync(path, cancellationToken);
         response.EnsureSuccessStatusCode();

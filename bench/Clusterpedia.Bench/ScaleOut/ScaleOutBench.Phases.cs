@@ -133,14 +133,40 @@ internal static partial class ScaleOutBench
                 var load = await SearchLoad.RunAsync(replicas, queries, concurrency, context.Options.SearchSeconds, cancellationToken);
                 load.Configuration += suffix;
                 load.ReadsFromStandby = suffix.Length > 0;
+                if (load.ReadsFromStandby)
+                {
+                    (load.StandbyReads, load.PrimaryFallbacks) = await StandbyReadsAsync(replicas, cancellationToken);
+                }
+
                 context.Result.Search.Add(load);
-                Console.Error.WriteLine($"  search, {load.Configuration}: {load.RequestsPerSecond:N0} requests/s, p50 {load.P50Ms:N1} ms, p99 {load.P99Ms:N1} ms, {load.Errors} errors");
+                Console.Error.WriteLine($"  search, {load.Configuration}: {load.RequestsPerSecond:N0} requests/s, p50 {load.P50Ms:N1} ms, p99 {load.P99Ms:N1} ms, {load.Errors} errors{(load.ReadsFromStandby ? $"; so far {load.StandbyReads:N0} reads from the standby, {load.PrimaryFallbacks:N0} fell back to the primary" : "")}");
                 if (load.Errors > 0 || load.Requests == 0)
                 {
                     context.Result.Failures.Add($"search, {load.Configuration}: {load.Errors} errors of {load.Requests + load.Errors} requests");
                 }
             }
         }
+    }
+
+    /// <summary>Reads served by a standby and reads that fell back to the primary, summed over the replicas' /metrics.</summary>
+    private static async Task<(long StandbyReads, long Fallbacks)> StandbyReadsAsync(IEnumerable<HttpClient> replicas, CancellationToken cancellationToken)
+    {
+        long reads = 0, fallbacks = 0;
+        foreach (var replica in replicas)
+        {
+            var metrics = await replica.GetStringAsync("/metrics", cancellationToken);
+            foreach (var line in metrics.Split('\n'))
+            {
+                var parts = line.Split(' ');
+                if (parts.Length >= 2 && long.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+                {
+                    reads += parts[0].StartsWith("clusterpedia_storage_read_replica_reads", StringComparison.Ordinal) ? value : 0;
+                    fallbacks += parts[0].StartsWith("clusterpedia_storage_read_replica_fallbacks", StringComparison.Ordinal) ? value : 0;
+                }
+            }
+        }
+
+        return (reads, fallbacks);
     }
 
     private static HttpClient Client(ServerProcess server) =>
@@ -187,7 +213,7 @@ internal static partial class ScaleOutBench
             text.AppendLine("|---|---|---|---|---|---|");
             foreach (var s in result.Search)
             {
-                text.AppendLine(invariant, $"| {s.Configuration} | {s.Requests:N0} | {s.Errors} | {s.RequestsPerSecond:N0} | {s.P50Ms:N1} | {s.P99Ms:N1} |");
+                text.AppendLine(invariant, $"| {s.Configuration}{(s.ReadsFromStandby ? $" ({s.StandbyReads:N0} standby reads, {s.PrimaryFallbacks:N0} primary fallbacks so far)" : "")} | {s.Requests:N0} | {s.Errors} | {s.RequestsPerSecond:N0} | {s.P50Ms:N1} | {s.P99Ms:N1} |");
             }
         }
 
