@@ -8,6 +8,8 @@
 #                            (the program prints its own estimate at the end; budget: under 30 minutes on an idle 2-core machine)
 #   hack/bench.sh --quick    20,000 rows per engine, 3 small members, 8 s of churn (under 4 minutes on an idle machine)
 # Any other arguments go to the bench program (see `hack/bench.sh --help`).
+#   hack/bench.sh --scale-out [--quick]   issue 17: sync with 1 and 2 sharded synchro replicas, SIGKILL takeover, search
+#                            through 1 and 2 API replicas, on a private PostgreSQL (docs/benchmarks.md "Scale-out")
 # Writes bench/results/<date>[-quick].json, prints the summary tables, and exits non-zero if a scenario did not
 # complete or the data set was not fully stored or synced before measuring.
 set -euo pipefail

@@ -78,6 +78,7 @@ internal sealed class BenchOptions
         separate measurements (first argument): --plugins [PLUGIN.lua] [CALLS] (Lua plugin cost per pod);
           --clients [--objects N] [--changes M] [--paths raw,generic,typed] [--limit 500] [--output FILE]
           (our list/watch client against KubernetesClient's, each path in its own process; bench/README.md)
+          --scale-out [--quick] (sync, takeover and search with synchro and API replicas; --scale-out --help)
         """;
 
     public static BenchOptions Parse(IReadOnlyList<string> args)

@@ -11,7 +11,7 @@ using Clusterpedia.Storage;
 // object), writes the results JSON and prints the tables. Exit code 0 only when every scenario completed.
 if (args.Contains("--help") || args.Contains("-h"))
 {
-    Console.WriteLine(BenchOptions.Usage);
+    Console.WriteLine(args[0] == "--scale-out" ? Clusterpedia.Bench.ScaleOut.ScaleOutOptions.Usage : BenchOptions.Usage);
     return 0;
 }
 
@@ -32,6 +32,20 @@ if (args.Length > 0 && args[0] == "--clients")
     catch (ArgumentException e)
     {
         await Console.Error.WriteLineAsync(e.Message + Environment.NewLine + Clusterpedia.Bench.Clients.ClientBench.Usage);
+        return 2;
+    }
+}
+
+// Roles, sharded synchros and API replicas on one PostgreSQL (issue 17, docs/benchmarks.md "Scale-out").
+if (args.Length > 0 && args[0] == "--scale-out")
+{
+    try
+    {
+        return await Clusterpedia.Bench.ScaleOut.ScaleOutBench.RunAsync(args);
+    }
+    catch (ArgumentException e)
+    {
+        await Console.Error.WriteLineAsync(e.Message + Environment.NewLine + Clusterpedia.Bench.ScaleOut.ScaleOutOptions.Usage);
         return 2;
     }
 }

@@ -357,7 +357,7 @@ internal static class EndToEndBench
         Console.Error.WriteLine($"  S3: direct+merge p50 {run.DirectMerge.P50Ms:N2} ms, us p50 {run.OneRequestToUs.P50Ms:N2} ms (ratio {run.UsOverDirectP50:N2})");
     }
 
-    private static async Task<bool> IsReadyAsync(HttpClient us, string name, CancellationToken cancellationToken)
+    public static async Task<bool> IsReadyAsync(HttpClient us, string name, CancellationToken cancellationToken)
     {
         using var response = await us.GetAsync($"{_pediaClusters}/{name}", cancellationToken);
         if (!response.IsSuccessStatusCode)

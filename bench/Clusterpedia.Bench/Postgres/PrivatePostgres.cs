@@ -72,6 +72,44 @@ internal sealed class PrivatePostgres : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A hot standby of this server (issue 17's read replica): <c>pg_basebackup -R</c> through a replication slot of its
+    /// own, started with <c>hot_standby=on</c> and <c>hot_standby_feedback=on</c> on another free port; stopped and
+    /// deleted on dispose (before this server, whose slot then goes with it).
+    /// </summary>
+    public async Task<PrivatePostgres> StartStandbyAsync(CancellationToken cancellationToken)
+    {
+        var root = Path.Combine(Path.GetTempPath(), "clusterpedia-bench-pg-standby-" + Guid.NewGuid().ToString("N")[..10]);
+        Directory.CreateDirectory(root);
+        // A hot standby refuses to start with fewer connections (and other max_ settings) than its primary.
+        var standby = new PrivatePostgres(root, FreeLoopbackPort(), _asRoot,
+            [.. Settings.Where(s => s.StartsWith("max_", StringComparison.Ordinal)), "hot_standby=on", "hot_standby_feedback=on"]);
+        try
+        {
+            if (_asRoot)
+            {
+                await RunAsync("chown", ["-R", "postgres:postgres", root], asPostgres: false, cancellationToken);
+            }
+
+            await standby.RunServerToolAsync("pg_basebackup",
+            [
+                "-h", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture), "-U", "postgres", "-D", standby.DataDirectory,
+                "-R", "-X", "stream", "-C", "-S", "bench_standby_" + Guid.NewGuid().ToString("N")[..8], "-c", "fast", "--no-sync",
+            ], cancellationToken);
+            var options = $"-p {standby.Port} -k {root} -c listen_addresses=127.0.0.1 " + string.Join(' ', standby.Settings.Select(s => "-c " + s));
+            await standby.RunServerToolAsync("pg_ctl",
+                ["-D", standby.DataDirectory, "-l", Path.Combine(root, "server.log"), "-w", "-t", "60", "-o", options, "start"],
+                cancellationToken);
+            standby._started = true;
+            return standby;
+        }
+        catch
+        {
+            await standby.DisposeAsync();
+            throw;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         // Runs on failure and Ctrl-C too, so it must not depend on the run's cancellation token.

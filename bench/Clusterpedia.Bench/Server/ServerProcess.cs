@@ -29,7 +29,9 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    public static async Task<ServerProcess> StartAsync(string engine, string connectionString, string logFile, CancellationToken cancellationToken)
+    /// <summary>Starts the server; <paramref name="extraArguments"/> are appended (roles, sharding, read replicas).</summary>
+    public static async Task<ServerProcess> StartAsync(
+        string engine, string connectionString, string logFile, CancellationToken cancellationToken, IReadOnlyList<string>? extraArguments = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Clusterpedia.ApiServer.dll");
         if (!File.Exists(dll))
@@ -53,6 +55,11 @@ internal sealed class ServerProcess : IAsyncDisposable
             "--Logging:LogLevel:Default", "Warning",
             "--Synchro:AllowLoopbackTargets", "true",
         })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        foreach (var argument in extraArguments ?? [])
         {
             info.ArgumentList.Add(argument);
         }
