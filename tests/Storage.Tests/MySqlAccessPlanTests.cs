@@ -87,6 +87,19 @@ public sealed class MySqlAccessPlanTests(MySqlAccessPlanTests.Fixture fixture, I
     }
 
     [Fact]
+    public async Task ListAsync_PhaseRemainingCount_CountsOnThePhaseIndex()
+    {
+        // status.phase is an indexed column: the window seeks it rather than testing the phase on rows of the type.
+        var plan = await AnalyzeAsync(
+            Pods() with { FieldSelector = [new FieldMatch(["status", "phase"], MatchOperator.Equals, ["Failed"])], RemainingCountBound = 1000 });
+        var page = await fixture.Resources.ListAsync(
+            Pods() with { FieldSelector = [new FieldMatch(["status", "phase"], MatchOperator.Equals, ["Failed"])], RemainingCountBound = 1000 }, CancellationToken.None);
+
+        plan.MostRowsOfOneAccess.ShouldBeLessThanOrEqualTo(fixture.Pods / 5);
+        page.RemainingItemCount.ShouldBe(fixture.Pods / 5 - 100);
+    }
+
+    [Fact]
     public async Task ListAsync_LabelSelectorRowsPastTheBound_RemainingCountUnknown()
     {
         var page = await fixture.Resources.ListAsync(

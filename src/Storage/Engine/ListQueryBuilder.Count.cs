@@ -5,6 +5,12 @@ namespace Clusterpedia.Storage.Engine;
 /// <summary>The remaining count bounded by rows examined, and the index hint of unscoped pages (dialects that opt in).</summary>
 internal static partial class ListQueryBuilder
 {
+    /// <summary>The counted rows: all of them, or at most <paramref name="bound"/> after the first <paramref name="skip"/>.</summary>
+    private static string CountRows(string countBody, long? bound, long skip) =>
+        bound is { } b
+            ? $"{countBody} LIMIT {b.ToString(CultureInfo.InvariantCulture)} OFFSET {skip.ToString(CultureInfo.InvariantCulture)}"
+            : countBody;
+
     /// <summary>
     /// The count after the page, bounded by rows examined: a window of at most <paramref name="bound"/> +
     /// <paramref name="skip"/> rows of the filters an index serves (no order: if the window does not fill, it holds

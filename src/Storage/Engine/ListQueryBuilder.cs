@@ -102,12 +102,6 @@ internal static partial class ListQueryBuilder
         return $"{plan.CountWith}SELECT {_revision}, (SELECT COUNT(*) FROM ({CountRows(plan.CountBody, 1, plan.Offset ?? 0)}) c)";
     }
 
-    /// <summary>The counted rows: all of them, or at most <paramref name="bound"/> after the first <paramref name="skip"/>.</summary>
-    private static string CountRows(string countBody, long? bound, long skip) =>
-        bound is { } b
-            ? $"{countBody} LIMIT {b.ToString(CultureInfo.InvariantCulture)} OFFSET {skip.ToString(CultureInfo.InvariantCulture)}"
-            : countBody;
-
     /// <summary>
     /// The change feed of a query: rows of resources and of tombstones (same columns) written after a revision,
     /// in revision order; the last two columns tell deletes apart and when a row was created.
@@ -187,7 +181,11 @@ internal static partial class ListQueryBuilder
 
         foreach (var field in query.FieldSelector ?? [])
         {
-            residual.Add(where.Count);
+            if (!dialect.IsIndexedField(field.Path))
+            {
+                residual.Add(where.Count);
+            }
+
             where.Add(FieldCondition(sql, dialect, field));
         }
 

@@ -89,6 +89,8 @@ internal sealed class MySqlDialect : SqlDialect
     // matches read 750,005 rows for a label selector at 1M rows (docs/benchmarks.md, "MySQL").
     public override bool BoundsCountByRowsExamined => true;
 
+    public override bool IsIndexedField(IReadOnlyList<string> path) => path is ["status", "phase"];
+
     // The ORDER BY ... LIMIT heuristic otherwise walks ux_resources_key (cluster first, which also yields the default
     // order) and reads every row of the types that sort before the wanted one in each cluster (150,538 pod entries
     // before the first deployment at 1M rows).

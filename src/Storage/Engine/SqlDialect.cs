@@ -191,6 +191,9 @@ internal abstract partial class SqlDialect : IAsyncDisposable
     /// </summary>
     public virtual bool BoundsCountByRowsExamined => false;
 
+    /// <summary>Whether a field selector on the path reads an indexed column (then an index serves it, in that count window too).</summary>
+    public virtual bool IsIndexedField(IReadOnlyList<string> path) => false;
+
     /// <summary>Appended to <c>FROM resources r</c> of a page of one type in the default order with no scope or index-served filter.</summary>
     public virtual string DefaultOrderIndexHint => "";
 
