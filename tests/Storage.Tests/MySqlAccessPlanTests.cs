@@ -15,6 +15,7 @@ namespace Clusterpedia.Storage.Tests;
 public sealed class MySqlAccessPlanTests(MySqlAccessPlanTests.Fixture fixture, ITestOutputHelper output) : IClassFixture<MySqlAccessPlanTests.Fixture>
 {
     private const string _group = "plan.test";
+    private const string _laterGroup = "zz.plan.test";
 
     [Fact]
     public async Task ListAsync_NameDescendingAcrossClusters_WalksDescendingNameIndexWithoutSort()
@@ -68,6 +69,72 @@ public sealed class MySqlAccessPlanTests(MySqlAccessPlanTests.Fixture fixture, I
         plan.PagesAccessed.ShouldBeLessThan(fixture.Pods);
     }
 
+    [Fact]
+    public async Task ListAsync_LabelSelectorRemainingCount_ExaminesAtMostBoundPlusPage()
+    {
+        // 500 of the 4,000 pods match: a count bounded by matches (1,000 after the page) read every row of the type.
+        var plan = await AnalyzeAsync(Pods() with { LabelSelector = [new LabelMatch("app", MatchOperator.Equals, ["app-3"])], RemainingCountBound = 1000 });
+
+        plan.MostRowsOfOneAccess.ShouldBeLessThanOrEqualTo(1000 + 100);
+    }
+
+    [Fact]
+    public async Task ListAsync_FuzzyNameRemainingCount_ExaminesAtMostBoundPlusPage()
+    {
+        var plan = await AnalyzeAsync(Pods() with { FuzzyName = "pod-00", RemainingCountBound = 1000 });
+
+        plan.MostRowsOfOneAccess.ShouldBeLessThanOrEqualTo(1000 + 100);
+    }
+
+    [Fact]
+    public async Task ListAsync_PhaseRemainingCount_CountsOnThePhaseIndex()
+    {
+        // status.phase is an indexed column: the window seeks it rather than testing the phase on rows of the type.
+        var plan = await AnalyzeAsync(
+            Pods() with { FieldSelector = [new FieldMatch(["status", "phase"], MatchOperator.Equals, ["Failed"])], RemainingCountBound = 1000 });
+        var page = await fixture.Resources.ListAsync(
+            Pods() with { FieldSelector = [new FieldMatch(["status", "phase"], MatchOperator.Equals, ["Failed"])], RemainingCountBound = 1000 }, CancellationToken.None);
+
+        plan.MostRowsOfOneAccess.ShouldBeLessThanOrEqualTo(fixture.Pods / 5);
+        page.RemainingItemCount.ShouldBe(fixture.Pods / 5 - 100);
+    }
+
+    [Fact]
+    public async Task ListAsync_LabelSelectorRowsPastTheBound_RemainingCountUnknown()
+    {
+        var page = await fixture.Resources.ListAsync(
+            Pods() with { LabelSelector = [new LabelMatch("app", MatchOperator.Equals, ["app-3"])], RemainingCountBound = 1000 }, CancellationToken.None);
+
+        page.Items.Count.ShouldBe(100);
+        page.Continue.ShouldNotBeNull();
+        page.RemainingItemCount.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task ListAsync_LabelSelectorRowsWithinTheBound_RemainingCountExactOnEveryPage()
+    {
+        var query = Pods() with { LabelSelector = [new LabelMatch("app", MatchOperator.Equals, ["app-3"])], RemainingCountBound = 10_000 };
+        var first = await fixture.Resources.ListAsync(query, CancellationToken.None);
+        var second = await fixture.Resources.ListAsync(query with { Continue = first.Continue }, CancellationToken.None);
+        var offset = await fixture.Resources.ListAsync(query with { Continue = "150" }, CancellationToken.None);
+
+        first.RemainingItemCount.ShouldBe(fixture.Pods / 8 - 100);
+        second.RemainingItemCount.ShouldBe(fixture.Pods / 8 - 200);
+        offset.RemainingItemCount.ShouldBe(fixture.Pods / 8 - 250);
+    }
+
+    [Fact]
+    public async Task ListAsync_UnscopedTypeSortingAfterAnotherInEachCluster_WalksTheTypeOrderIndex()
+    {
+        // ux_resources_key (cluster first) yields the same order, but from each cluster's first row it reads the
+        // 400 pods that sort before the deployments.
+        var plan = await AnalyzeAsync(new ResourceQuery { Group = _laterGroup, Version = "v1", Resource = "deployments", Limit = 10 });
+
+        plan.Key.ShouldBe("ix_resources_gvr_order");
+        plan.Sorted.ShouldBeFalse();
+        plan.RowsExamined.ShouldBeLessThanOrEqualTo(11);
+    }
+
     private static ResourceQuery Pods() => new() { Group = _group, Version = "v1", Resource = "pods", Limit = 100 };
 
     private async Task<Plan> AnalyzeAsync(ResourceQuery query)
@@ -86,7 +153,8 @@ public sealed class MySqlAccessPlanTests(MySqlAccessPlanTests.Fixture fixture, I
             double.Parse(Value(json, "r_rows") ?? "0", System.Globalization.CultureInfo.InvariantCulture),
             double.Parse(Value(json, "pages_accessed") ?? "0", System.Globalization.CultureInfo.InvariantCulture),
             Value(json, "attached_condition") ?? "",
-            Value(json, "index_condition") ?? "");
+            Value(json, "index_condition") ?? "",
+            Regex.Matches(json, "\"r_rows\": ([0-9.e+]+)").Select(m => double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).DefaultIfEmpty(0).Max());
     }
 
     /// <summary>The value of the first <c>"name": value</c> line of the plan, without quotes and trailing comma.</summary>
@@ -96,9 +164,13 @@ public sealed class MySqlAccessPlanTests(MySqlAccessPlanTests.Fixture fixture, I
         return match.Success ? match.Groups[1].Value.Trim('"') : null;
     }
 
-    private sealed record Plan(string Key, bool Sorted, double RowsExamined, double PagesAccessed, string Condition, string IndexCondition);
+    private sealed record Plan(
+        string Key, bool Sorted, double RowsExamined, double PagesAccessed, string Condition, string IndexCondition, double MostRowsOfOneAccess);
 
-    /// <summary>10 clusters × 10 namespaces × 40 pods of one type (4,000 rows), labels and phases varied, statistics fresh.</summary>
+    /// <summary>
+    /// 10 clusters × 10 namespaces × 40 pods of one type (4,000 rows), labels and phases varied, and 5 deployments per
+    /// cluster of a group that sorts after the pods'; statistics fresh.
+    /// </summary>
     public sealed class Fixture : IAsyncLifetime
     {
         private readonly MariaDbStorageFixture _storage = new();
@@ -106,6 +178,8 @@ public sealed class MySqlAccessPlanTests(MySqlAccessPlanTests.Fixture fixture, I
         public StorageOptions Options => _storage.Options;
 
         public int Pods { get; private set; }
+
+        public IResourceStorage Resources => _storage.Resources;
 
         public async Task InitializeAsync()
         {
@@ -125,8 +199,16 @@ public sealed class MySqlAccessPlanTests(MySqlAccessPlanTests.Fixture fixture, I
                 }
             }
 
-            await _storage.Resources.UpsertAsync(records, CancellationToken.None);
             Pods = records.Count;
+            for (var c = 0; c < 10; c++)
+            {
+                for (var i = 0; i < 5; i++)
+                {
+                    records.Add(TestObjects.Object($"cluster-{c:D2}", _laterGroup, "v1", "deployments", "Deployment", "ns-00", $"deploy-{i}"));
+                }
+            }
+
+            await _storage.Resources.UpsertAsync(records, CancellationToken.None);
             await using var connection = new MySqlConnection(Options.ConnectionString);
             await connection.OpenAsync();
             await using var analyze = new MySqlCommand("ANALYZE TABLE resources", connection);

@@ -7,7 +7,7 @@ namespace Clusterpedia.Storage.Engine;
 /// Turns a <see cref="ResourceQuery"/> into parameterized SQL for a dialect. Input only ever becomes parameters; the
 /// SQL text is assembled from constants and allow-listed columns. Validation errors name the search key.
 /// </summary>
-internal static class ListQueryBuilder
+internal static partial class ListQueryBuilder
 {
     public const string Columns =
         """r.cluster, r."group", r.version, r.resource, r.kind, r.namespace, r.name, r.uid, r.resource_version, r.created_at, r.revision, r.workload_kind, r.workload_name""";
@@ -38,8 +38,9 @@ internal static class ListQueryBuilder
 
         var sort = SortKey.For(query.OrderBy, spansTypes: query.ResourceTypes is not null);
         var sql = new SqlStatement();
-        var (where, with) = Filter(query, dialect, sql);
+        var (where, with, residual) = Filter(query, dialect, sql);
         var from = "resources r" + (with.Length > 0 ? dialect.OwnerIndexHint : "");
+        var pageFrom = from + (IsUnscopedDefaultOrder(query, sort, with) ? dialect.DefaultOrderIndexHint : "");
 
         long? offset = null;
         if (!string.IsNullOrEmpty(query.Continue))
@@ -66,11 +67,13 @@ internal static class ListQueryBuilder
         // known before the rows are.
         var countBound = query.WithRemainingCount ? (long?)null : query.RemainingCountBound;
         var remaining = limit is { } pageSize && countBound is null or > 0
-            ? $", (SELECT COUNT(*) FROM ({CountRows(countBody, countBound, (offset ?? 0) + pageSize)}) c) AS remaining_count"
+            ? countBound is { } examined && dialect.BoundsCountByRowsExamined
+                ? $", {ExaminedCount(from, where, residual, examined, (offset ?? 0) + pageSize)} AS remaining_count"
+                : $", (SELECT COUNT(*) FROM ({CountRows(countBody, countBound, (offset ?? 0) + pageSize)}) c) AS remaining_count"
             : "";
         sql.Append(with).Append("SELECT ").Append(Columns).Append(", ").Append(dialect.ObjectColumn)
             .Append(", ").Append(_revision).Append(" AS store_revision").Append(remaining)
-            .Append(" FROM ").Append(from).Append(" WHERE ").Append(whereText)
+            .Append(" FROM ").Append(pageFrom).Append(" WHERE ").Append(whereText)
             .Append(" ORDER BY ").Append(string.Join(", ", sort.Select(k => k.Sql + (k.Descending ? " DESC" : " ASC"))));
         if (limit is not null || offset is not null)
         {
@@ -99,12 +102,6 @@ internal static class ListQueryBuilder
         return $"{plan.CountWith}SELECT {_revision}, (SELECT COUNT(*) FROM ({CountRows(plan.CountBody, 1, plan.Offset ?? 0)}) c)";
     }
 
-    /// <summary>The counted rows: all of them, or at most <paramref name="bound"/> after the first <paramref name="skip"/>.</summary>
-    private static string CountRows(string countBody, long? bound, long skip) =>
-        bound is { } b
-            ? $"{countBody} LIMIT {b.ToString(CultureInfo.InvariantCulture)} OFFSET {skip.ToString(CultureInfo.InvariantCulture)}"
-            : countBody;
-
     /// <summary>
     /// The change feed of a query: rows of resources and of tombstones (same columns) written after a revision,
     /// in revision order; the last two columns tell deletes apart and when a row was created.
@@ -113,7 +110,7 @@ internal static class ListQueryBuilder
     {
         ArgumentNullException.ThrowIfNull(query);
         var sql = new SqlStatement();
-        var (where, with) = Filter(query, dialect, sql);
+        var (where, with, _) = Filter(query, dialect, sql);
         where.Add($"r.revision > {sql.Param(afterRevision)}");
         var whereText = string.Join(" AND ", where);
         var select = $"SELECT {Columns}, {dialect.ObjectColumn},";
@@ -123,10 +120,14 @@ internal static class ListQueryBuilder
         return sql;
     }
 
-    /// <summary>The WHERE terms of every filter of the query over the alias <c>r</c>, and the WITH clause they need.</summary>
-    private static (List<string> Where, string With) Filter(ResourceQuery query, SqlDialect dialect, SqlStatement sql)
+    /// <summary>
+    /// The WHERE terms of every filter of the query over the alias <c>r</c>, the WITH clause they need, and which
+    /// terms no index serves (labels, fields, fuzzy name: tested on the rows an index found).
+    /// </summary>
+    private static (List<string> Where, string With, HashSet<int> Residual) Filter(ResourceQuery query, SqlDialect dialect, SqlStatement sql)
     {
         var where = new List<string>();
+        var residual = new HashSet<int>();
         if (query.ResourceTypes is { } types)
         {
             where.Add(TypesCondition(sql, types));
@@ -158,6 +159,7 @@ internal static class ListQueryBuilder
         AddWorkloadSet(where, sql, dialect, "r.workload_kind", query.WorkloadKinds, query.WorkloadKindsNotIn);
         if (!string.IsNullOrEmpty(query.FuzzyName))
         {
+            residual.Add(where.Count);
             where.Add(dialect.ContainsText(sql, "r.name", query.FuzzyName));
         }
 
@@ -173,11 +175,17 @@ internal static class ListQueryBuilder
 
         foreach (var label in query.LabelSelector ?? [])
         {
+            residual.Add(where.Count);
             where.Add(LabelCondition(sql, dialect, label));
         }
 
         foreach (var field in query.FieldSelector ?? [])
         {
+            if (!dialect.IsIndexedField(field.Path))
+            {
+                residual.Add(where.Count);
+            }
+
             where.Add(FieldCondition(sql, dialect, field));
         }
 
@@ -188,7 +196,7 @@ internal static class ListQueryBuilder
             with = "WITH " + string.Join(", ", levels.Select((level, i) => $"owner{i} AS {dialect.MaterializedCte}({level})")) + " ";
         }
 
-        return (where, with);
+        return (where, with, residual);
     }
 
     private static string TypesCondition(SqlStatement sql, IReadOnlyList<ResourceTypeFilter> types)

@@ -183,6 +183,20 @@ internal abstract partial class SqlDialect : IAsyncDisposable
     /// </summary>
     public virtual string OwnerIndexHint => "";
 
+    /// <summary>
+    /// Whether the bounded remaining count reads a window of at most bound + skip rows of the page's index-served
+    /// filters and tests the other filters (labels, fields, fuzzy name) on those rows only, instead of reading rows
+    /// until it has found bound + skip matches. Without an index for those filters, a selective one makes the match
+    /// bound read the whole range; the window leaves the count unknown when it fills.
+    /// </summary>
+    public virtual bool BoundsCountByRowsExamined => false;
+
+    /// <summary>Whether a field selector on the path reads an indexed column (then an index serves it, in that count window too).</summary>
+    public virtual bool IsIndexedField(IReadOnlyList<string> path) => false;
+
+    /// <summary>Appended to <c>FROM resources r</c> of a page of one type in the default order with no scope or index-served filter.</summary>
+    public virtual string DefaultOrderIndexHint => "";
+
     /// <summary>The parameter value of a created_at/synced_at column.</summary>
     public abstract object TimeValue(DateTimeOffset value);
 
