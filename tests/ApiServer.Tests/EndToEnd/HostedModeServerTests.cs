@@ -26,20 +26,7 @@ public sealed class HostedModeServerTests : IAsyncLifetime
     {
         _host = await SimulatedCluster.StartAsync(new SimulatorOptions { ClusterName = "host", Token = "token-host", Tls = true, Namespaces = 0, DeploymentsPerNamespace = 0, Nodes = 1 });
         _member = await SimulatedCluster.StartAsync(new SimulatorOptions { ClusterName = "member", Token = "token-member", Namespaces = 2, Seed = 3 });
-        await File.WriteAllTextAsync(HostKubeconfig, $$"""
-            apiVersion: v1
-            kind: Config
-            clusters:
-            - name: host
-              cluster: {server: "{{_host.Url.ToString().TrimEnd('/')}}", certificate-authority-data: "{{Convert.ToBase64String(Encoding.UTF8.GetBytes(_host.CaCertificatePem!))}}"}
-            users:
-            - name: host-admin
-              user: {token: "{{_host.Token}}"}
-            contexts:
-            - name: host
-              context: {cluster: host, user: host-admin}
-            current-context: host
-            """);
+        await File.WriteAllTextAsync(HostKubeconfig, _host.CreateKubeconfig("host"));
     }
 
     [Fact]

@@ -23,20 +23,7 @@ public sealed class HostedWorkloadPluginTests : IAsyncLifetime
     {
         _host = await SimulatedCluster.StartAsync(new SimulatorOptions { ClusterName = "host", Token = "token-host", Tls = true, Namespaces = 0, DeploymentsPerNamespace = 0, Nodes = 1 });
         var kubeconfig = _dir.File("host.kubeconfig");
-        await File.WriteAllTextAsync(kubeconfig, $$"""
-            apiVersion: v1
-            kind: Config
-            clusters:
-            - name: host
-              cluster: {server: "{{_host.Url.ToString().TrimEnd('/')}}", certificate-authority-data: "{{Convert.ToBase64String(Encoding.UTF8.GetBytes(_host.CaCertificatePem!))}}"}
-            users:
-            - name: host-admin
-              user: {token: "{{_host.Token}}"}
-            contexts:
-            - name: host
-              context: {cluster: host, user: host-admin}
-            current-context: host
-            """);
+        await File.WriteAllTextAsync(kubeconfig, _host.CreateKubeconfig("host"));
         _server = await InProcessServer.StartAsync(_dir.Path, "--host-kubeconfig", kubeconfig);
     }
 

@@ -34,20 +34,7 @@ public sealed class HostedShardingTests(ITestOutputHelper output) : IAsyncLifeti
             _members.Add(await SimulatedCluster.StartAsync(new SimulatorOptions { ClusterName = $"member-{i}", Token = $"token-{i}", Namespaces = 1, Seed = i }));
         }
 
-        await File.WriteAllTextAsync(HostKubeconfig, $$"""
-            apiVersion: v1
-            kind: Config
-            clusters:
-            - name: host
-              cluster: {server: "{{_host.Url.ToString().TrimEnd('/')}}", certificate-authority-data: "{{Convert.ToBase64String(Encoding.UTF8.GetBytes(_host.CaCertificatePem!))}}"}
-            users:
-            - name: host-admin
-              user: {token: "{{_host.Token}}"}
-            contexts:
-            - name: host
-              context: {cluster: host, user: host-admin}
-            current-context: host
-            """);
+        await File.WriteAllTextAsync(HostKubeconfig, _host.CreateKubeconfig("host"));
         Kubectl = new Kubectl("kubectl", HostKubeconfig);
         await Kubectl.OkAsync("apply", "-f", Path.Combine(RepositoryRoot(), "crds"));
         await Kubectl.OkAsync("create", "namespace", "clusterpedia-system");
