@@ -48,13 +48,48 @@ public sealed class MySqlAccessPlanTests(MySqlAccessPlanTests.Fixture fixture, I
     }
 
     [Fact]
-    public async Task ListAsync_LabelSelector_ReadsLabelsColumnNotObject()
+    public async Task ListAsync_LabelSelectorEveryCluster_StartsFromTheLabelPairIndex()
     {
-        var plan = await AnalyzeAsync(Pods() with { LabelSelector = [new LabelMatch("app", MatchOperator.Equals, ["app-3"])] });
+        // 500 of the 4,000 pods have app=app-3 (all of them env=dev). Walking the order index read rows until 100
+        // matched; from the pair index only the matching label rows and their resources are read, then sorted.
+        var plan = await AnalyzeAsync(Pods() with { LabelSelector = [new LabelMatch("app", MatchOperator.Equals, ["app-3"]), new LabelMatch("env", MatchOperator.Equals, ["dev"])] });
 
-        plan.Condition.ShouldContain("r.labels");
+        plan.Key.ShouldBe("ix_resource_labels_pair");
+        plan.MostRowsOfOneAccess.ShouldBeLessThanOrEqualTo(fixture.Pods / 8);
         plan.Condition.ShouldNotContain("r.object");
+    }
+
+    [Fact]
+    public async Task ListAsync_LabelSelectorInOneNamespace_SeeksTypeAndNamespaceInThePairIndex()
+    {
+        // The type and namespace are part of the pair index: 50 label rows (10 clusters × 5 pods), not the 500 of app-3.
+        var plan = await AnalyzeAsync(
+            Pods() with { Namespaces = ["ns-03"], LabelSelector = [new LabelMatch("app", MatchOperator.Equals, ["app-3"]), new LabelMatch("env", MatchOperator.Equals, ["dev"])] });
+
+        plan.Key.ShouldBe("ix_resource_labels_pair");
+        plan.MostRowsOfOneAccess.ShouldBeLessThanOrEqualTo(fixture.Pods / 80);
+    }
+
+    [Fact]
+    public async Task ListAsync_LabelInAndExists_StartFromTheLabelPairIndex()
+    {
+        var @in = await AnalyzeAsync(Pods() with { Namespaces = ["ns-03"], LabelSelector = [new LabelMatch("app", MatchOperator.In, ["app-3", "app-5"])] });
+        var exists = await AnalyzeAsync(Pods() with { LabelSelector = [new LabelMatch("app", MatchOperator.Exists, [])], Limit = 10 });
+
+        @in.Key.ShouldBe("ix_resource_labels_pair");
+        @in.MostRowsOfOneAccess.ShouldBeLessThanOrEqualTo(fixture.Pods / 40);
+        exists.Condition.ShouldNotContain("r.labels");
+    }
+
+    [Fact]
+    public async Task ListAsync_NegativeLabelSelector_ReadsLabelsWithoutTheObject()
+    {
+        // != and notin also match objects without the label: no index finds those, the order index walk stays.
+        var plan = await AnalyzeAsync(Pods() with { LabelSelector = [new LabelMatch("app", MatchOperator.NotIn, ["app-3"])] });
+
+        plan.Key.ShouldBe("ix_resources_gvr_order");
         plan.Sorted.ShouldBeFalse();
+        plan.RowsExamined.ShouldBeLessThanOrEqualTo(120);
     }
 
     [Fact]
@@ -100,14 +135,27 @@ public sealed class MySqlAccessPlanTests(MySqlAccessPlanTests.Fixture fixture, I
     }
 
     [Fact]
-    public async Task ListAsync_LabelSelectorRowsPastTheBound_RemainingCountUnknown()
+    public async Task ListAsync_NegativeLabelSelectorRowsPastTheBound_RemainingCountUnknown()
     {
+        // notin is tested on the window's rows (no index finds objects without a label): the window fills.
         var page = await fixture.Resources.ListAsync(
-            Pods() with { LabelSelector = [new LabelMatch("app", MatchOperator.Equals, ["app-3"])], RemainingCountBound = 1000 }, CancellationToken.None);
+            Pods() with { LabelSelector = [new LabelMatch("app", MatchOperator.NotIn, ["app-3"])], RemainingCountBound = 1000 }, CancellationToken.None);
 
         page.Items.Count.ShouldBe(100);
         page.Continue.ShouldNotBeNull();
         page.RemainingItemCount.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task ListAsync_IndexedLabelSelectorFewerMatchesThanTheBound_RemainingCountExact()
+    {
+        // The pair index serves app=app-3, so the count window holds only its 500 matches and does not fill (it
+        // read, and filled with, 1,100 rows of the type before the side table).
+        var page = await fixture.Resources.ListAsync(
+            Pods() with { LabelSelector = [new LabelMatch("app", MatchOperator.Equals, ["app-3"])], RemainingCountBound = 1000 }, CancellationToken.None);
+
+        page.Items.Count.ShouldBe(100);
+        page.RemainingItemCount.ShouldBe(fixture.Pods / 8 - 100);
     }
 
     [Fact]
@@ -211,7 +259,7 @@ public sealed class MySqlAccessPlanTests(MySqlAccessPlanTests.Fixture fixture, I
             await _storage.Resources.UpsertAsync(records, CancellationToken.None);
             await using var connection = new MySqlConnection(Options.ConnectionString);
             await connection.OpenAsync();
-            await using var analyze = new MySqlCommand("ANALYZE TABLE resources", connection);
+            await using var analyze = new MySqlCommand("ANALYZE TABLE resources, resource_labels", connection);
             await analyze.ExecuteNonQueryAsync();
         }
 

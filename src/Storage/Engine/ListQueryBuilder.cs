@@ -110,7 +110,8 @@ internal static partial class ListQueryBuilder
     {
         ArgumentNullException.ThrowIfNull(query);
         var sql = new SqlStatement();
-        var (where, with, _) = Filter(query, dialect, sql);
+        // The same terms run on resource_tombstones, which has no side tables.
+        var (where, with, _) = Filter(query, dialect, sql, indexForms: !dialect.LabelFormsReadSideTable);
         where.Add($"r.revision > {sql.Param(afterRevision)}");
         var whereText = string.Join(" AND ", where);
         var select = $"SELECT {Columns}, {dialect.ObjectColumn},";
@@ -124,7 +125,7 @@ internal static partial class ListQueryBuilder
     /// The WHERE terms of every filter of the query over the alias <c>r</c>, the WITH clause they need, and which
     /// terms no index serves (labels, fields, fuzzy name: tested on the rows an index found).
     /// </summary>
-    private static (List<string> Where, string With, HashSet<int> Residual) Filter(ResourceQuery query, SqlDialect dialect, SqlStatement sql)
+    private static (List<string> Where, string With, HashSet<int> Residual) Filter(ResourceQuery query, SqlDialect dialect, SqlStatement sql, bool indexForms = true)
     {
         var where = new List<string>();
         var residual = new HashSet<int>();
@@ -175,8 +176,13 @@ internal static partial class ListQueryBuilder
 
         foreach (var label in query.LabelSelector ?? [])
         {
-            residual.Add(where.Count);
-            where.Add(LabelCondition(sql, dialect, label));
+            var (condition, indexed) = LabelCondition(sql, dialect, label, indexForms);
+            if (!indexed)
+            {
+                residual.Add(where.Count);
+            }
+
+            where.Add(condition);
         }
 
         foreach (var field in query.FieldSelector ?? [])
@@ -296,96 +302,6 @@ internal static partial class ListQueryBuilder
             where.Add($"({column} IS NULL OR {dialect.InList(sql, column, notIn, negate: true)})");
         }
     }
-
-    private static string LabelCondition(SqlStatement sql, SqlDialect dialect, LabelMatch label)
-    {
-        const string Field = "labelSelector";
-        QueryValidation.LabelKey(Field, label.Key);
-        var values = label.Values ?? [];
-        switch (label.Operator)
-        {
-            case MatchOperator.Exists:
-                return $"{dialect.LabelText(sql, label.Key)} IS NOT NULL";
-            case MatchOperator.DoesNotExist:
-                return $"{dialect.LabelText(sql, label.Key)} IS NULL";
-            case MatchOperator.Equals or MatchOperator.NotEquals or MatchOperator.In or MatchOperator.NotIn:
-                if (label.Operator is MatchOperator.Equals or MatchOperator.NotEquals && values.Count != 1)
-                {
-                    throw new InvalidQueryException(Field, $"label '{label.Key}': = and != take exactly one value");
-                }
-
-                if (values.Count == 0)
-                {
-                    throw new InvalidQueryException(Field, $"label '{label.Key}': in and notin need at least one value");
-                }
-
-                var any = dialect.LabelHasAnyValue(sql, label.Key, values)
-                    ?? dialect.InList(sql, dialect.LabelText(sql, label.Key), values, negate: false);
-
-                // A missing label makes the comparison NULL: != and notin must still match it, as in Kubernetes.
-                return label.Operator is MatchOperator.Equals or MatchOperator.In ? $"({any})" : $"NOT COALESCE(({any}), 1 = 0)";
-            case MatchOperator.GreaterThan or MatchOperator.LessThan:
-                var bound = SingleInteger(Field, label.Key, values);
-                return $"{dialect.IntegerOrNull(dialect.LabelText(sql, label.Key))} {(label.Operator == MatchOperator.GreaterThan ? ">" : "<")} {sql.Param(bound)}";
-            default:
-                throw new InvalidQueryException(Field, $"label '{label.Key}': unsupported operator");
-        }
-    }
-
-    private static string FieldCondition(SqlStatement sql, SqlDialect dialect, FieldMatch field)
-    {
-        const string Field = "fieldSelector";
-        QueryValidation.FieldPath(Field, field.Path);
-        var values = field.Values ?? [];
-        var path = string.Join('.', field.Path);
-
-        // metadata.name and metadata.namespace are columns: indexed and always present.
-        string? column = field.Path switch
-        {
-            ["metadata", "name"] => "r.name",
-            ["metadata", "namespace"] => "r.namespace",
-            _ => null,
-        };
-        var text = column ?? dialect.FieldText(sql, field.Path);
-
-        // As in Kubernetes field selectors, a missing field matches only !=, notin and !path.
-        var missing = column is null ? $"{text} IS NULL OR " : "";
-        switch (field.Operator)
-        {
-            case MatchOperator.Exists:
-                return column is null ? $"{text} IS NOT NULL" : "1 = 1";
-            case MatchOperator.DoesNotExist:
-                return column is null ? $"{text} IS NULL" : "1 = 0";
-            case MatchOperator.Equals or MatchOperator.NotEquals:
-                if (values.Count != 1)
-                {
-                    throw new InvalidQueryException(Field, $"field '{path}': = and != take exactly one value");
-                }
-
-                return field.Operator == MatchOperator.Equals
-                    ? $"{text} = {sql.Param(values[0])}"
-                    : $"({missing}{text} <> {sql.Param(values[0])})";
-            case MatchOperator.In or MatchOperator.NotIn:
-                if (values.Count == 0)
-                {
-                    throw new InvalidQueryException(Field, $"field '{path}': in and notin need at least one value");
-                }
-
-                return field.Operator == MatchOperator.In
-                    ? dialect.InList(sql, text, values, negate: false)
-                    : $"({missing}{dialect.InList(sql, text, values, negate: true)})";
-            case MatchOperator.GreaterThan or MatchOperator.LessThan:
-                var bound = SingleInteger(Field, path, values);
-                return $"{dialect.IntegerOrNull(text)} {(field.Operator == MatchOperator.GreaterThan ? ">" : "<")} {sql.Param(bound)}";
-            default:
-                throw new InvalidQueryException(Field, $"field '{path}': unsupported operator");
-        }
-    }
-
-    private static long SingleInteger(string field, string key, IReadOnlyList<string> values) =>
-        values.Count == 1 && long.TryParse(values[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var bound)
-            ? bound
-            : throw new InvalidQueryException(field, $"'{key}': gt and lt take exactly one integer value");
 
     /// <summary>
     /// The (cluster, uid) sets of the owners (level 0), then of their children, down

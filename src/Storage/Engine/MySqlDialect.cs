@@ -12,7 +12,7 @@ namespace Clusterpedia.Storage.Engine;
 /// "group") with the schema's binary collation as the connection's, so parameters compare as the columns do.
 /// MySqlConnector substitutes parameters client-side as escaped literals; no value ever becomes SQL text of ours.
 /// </summary>
-internal sealed class MySqlDialect : SqlDialect
+internal sealed partial class MySqlDialect : SqlDialect
 {
     private const int _rowsPerStatement = 500;
     private const int _bytesPerStatement = 4 << 20;
@@ -215,7 +215,10 @@ internal sealed class MySqlDialect : SqlDialect
                 bytes += record.Object.Length;
             }
 
-            command.CommandText = text.Append(_upsertTail).ToString();
+            // The labels of the rows this statement changed, in the same round trip and transaction.
+            AddParameter(command, "@lf", firstRevision + offset);
+            AddParameter(command, "@ll", firstRevision + offset + i - 1);
+            command.CommandText = text.Append(_upsertTail).Append(";\n").Append(_labelsText).ToString();
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             offset += i;
         }
@@ -272,10 +275,6 @@ internal sealed class MySqlDialect : SqlDialect
         var p = sql.Param(SqliteDialect.JsonPath(path));
         return $"(CASE JSON_TYPE(JSON_EXTRACT(r.object, {p})) WHEN 'NULL' THEN NULL ELSE CAST(JSON_UNQUOTE(JSON_EXTRACT(r.object, {p})) AS BINARY) END)";
     }
-
-    // The labels column (schema 4) is the object's metadata.labels: a few hundred bytes to parse instead of the object.
-    public override string LabelText(SqlStatement sql, string key) =>
-        $"CAST(JSON_UNQUOTE(JSON_EXTRACT(r.labels, {sql.Param(SqliteDialect.JsonPath([key]))})) AS BINARY)";
 
     public override string IntegerOrNull(string textExpression) =>
         $"(CASE WHEN {textExpression} REGEXP '^-?[0-9]{{1,18}}$' THEN CAST({textExpression} AS SIGNED) END)";

@@ -214,6 +214,15 @@ internal abstract partial class SqlDialect : IAsyncDisposable
     /// <summary>A condition true when the label has one of the values, if the engine has a faster form than comparing <see cref="LabelText"/>.</summary>
     public virtual string? LabelHasAnyValue(SqlStatement sql, string key, IReadOnlyList<string> values) => null;
 
+    /// <summary>A condition true when the object has the label, if the engine has a faster form than <see cref="LabelText"/> IS NOT NULL.</summary>
+    public virtual string? LabelExists(SqlStatement sql, string key) => null;
+
+    /// <summary>
+    /// Whether <see cref="LabelHasAnyValue"/> and <see cref="LabelExists"/> read a side table of resources, so the
+    /// change feed (which runs the same terms on resource_tombstones) must compare <see cref="LabelText"/> instead.
+    /// </summary>
+    public virtual bool LabelFormsReadSideTable => false;
+
     /// <summary>The integer a text expression spells, NULL when it is not an integer.</summary>
     public abstract string IntegerOrNull(string textExpression);
 

@@ -172,5 +172,61 @@ internal static class MySqlSchema
             ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = {collation}
             """,
         ]),
+
+        // Neither server can index the pairs of a JSON object (MySQL 8's multi-valued index is not in MariaDB), so a
+        // label selector walked the order index reading rows until a page matched (up to 7,415 rows at 1M). One row
+        // per label, written in the transaction of the resource's write (MySqlDialect.Labels.cs) and removed with it
+        // by the cascade, lets `app=X` start from its matching rows. The type and namespace are copied from the
+        // resource (never changing for an id: they are part of its key) so the pair index also narrows to "pods of
+        // namespace N" before any resource row is read: the selector's condition equates them with the resource's,
+        // and the optimizer carries the query's constants over. Keys and values are bytes (varbinary): labels are
+        // ASCII and compare case-sensitively as in Kubernetes, and the pair part of the index stays at 380 bytes.
+        new(6, "resource_labels: one row per label of a resource, indexed by (key, value, type, namespace)",
+        [
+            $"""
+            CREATE TABLE IF NOT EXISTS resource_labels (
+                resource_id bigint NOT NULL,
+                label_key varbinary(317) NOT NULL,
+                label_value varbinary(63) NULL,
+                "group" varchar(128) NOT NULL,
+                version varchar(64) NOT NULL,
+                resource varchar(100) NOT NULL,
+                namespace varchar(63) NOT NULL,
+                PRIMARY KEY (resource_id, label_key),
+                KEY ix_resource_labels_pair (label_key, label_value, "group", version, resource, namespace, resource_id),
+                CONSTRAINT fk_resource_labels_resource FOREIGN KEY (resource_id) REFERENCES resources (id) ON DELETE CASCADE
+            ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = {collation}
+            """,
+
+            // The rows already stored, by the same extraction the writes use; rerunning it adds nothing.
+            $"{InsertLabelRows} {LabelRows("1 = 1")} ON DUPLICATE KEY UPDATE label_value = VALUES(label_value)",
+        ]),
     ];
+
+    /// <summary>The INSERT that <see cref="LabelRows"/> feeds.</summary>
+    public const string InsertLabelRows = """INSERT INTO resource_labels (resource_id, label_key, label_value, "group", version, resource, namespace)""";
+
+    /// <summary>
+    /// The label rows of the resources <c>r</c> matching <paramref name="condition"/>: one per key of the stored
+    /// labels column that is a valid label key (what a selector can name; it is then safe inside a JSON path), its
+    /// value as <see cref="Engine.MySqlDialect.LabelText"/> reads it, NULL when that is an object, an array or longer
+    /// than the 63 bytes Kubernetes allows (the key still exists; a selector on such a value reads the labels column).
+    /// </summary>
+    public static string LabelRows(string condition) => $$"""
+        SELECT r.id, CAST(k.label_key AS BINARY), {{LabelValue("r", "k.label_key")}}, r."group", r.version, r.resource, r.namespace
+        FROM resources r,
+             JSON_TABLE(JSON_KEYS(r.labels), '$[*]' COLUMNS (label_key varchar(1024) PATH '$')) k
+        WHERE JSON_TYPE(r.labels) = 'OBJECT' AND CAST(k.label_key AS BINARY) REGEXP '^[-A-Za-z0-9_./]{1,317}$' AND {{condition}}
+        """;
+
+    /// <summary>
+    /// What resource_labels holds as the value of the label <paramref name="key"/> (a valid label key, so safe inside
+    /// the JSON path) of <paramref name="alias"/>.labels: the text LabelText reads, or NULL for an object, an array or
+    /// more than the 63 bytes Kubernetes allows.
+    /// </summary>
+    public static string LabelValue(string alias, string key) => $"""
+        IF(JSON_TYPE(JSON_EXTRACT({alias}.labels, CONCAT('$."', {key}, '"'))) IN ('OBJECT', 'ARRAY')
+                  OR LENGTH(CAST(JSON_UNQUOTE(JSON_EXTRACT({alias}.labels, CONCAT('$."', {key}, '"'))) AS BINARY)) > 63,
+                  NULL, CAST(JSON_UNQUOTE(JSON_EXTRACT({alias}.labels, CONCAT('$."', {key}, '"'))) AS BINARY))
+        """;
 }

@@ -1,0 +1,128 @@
+using Clusterpedia.Storage.Schema;
+using Clusterpedia.Storage.Tests.Fixtures;
+using MySqlConnector;
+
+namespace Clusterpedia.Storage.Tests;
+
+/// <summary>
+/// The resource_labels side table of the mysql engine (schema 6) on the private MariaDB: written with every resource
+/// write, removed with the resource, backfilled by its migration, and the selectors it answers agreeing with the
+/// labels of the stored object. Each test uses its own API group, so tests do not see each other's rows.
+/// </summary>
+[Collection(MariaDbCollection.Name)]
+public sealed class MySqlLabelIndexTests(MariaDbStorageFixture fixture) : IClassFixture<MariaDbStorageFixture>
+{
+    [Fact]
+    public async Task UpsertAsync_LabelsChangedAndRemoved_SideTableAndSelectorsFollowTheObject()
+    {
+        const string Group = "relabel.test";
+        await fixture.Resources.UpsertAsync(
+            [TestObjects.Pod("c", "ns", "p", labels: new Dictionary<string, string> { ["app"] = "a", ["tier"] = "web" }, group: Group)], CancellationToken.None);
+        await fixture.Resources.UpsertAsync(
+            [TestObjects.Pod("c", "ns", "p", labels: new Dictionary<string, string> { ["app"] = "b", ["env"] = "prod" }, resourceVersion: "2", group: Group)],
+            CancellationToken.None);
+
+        (await LabelRowsAsync(Group)).ShouldBe("app=b,env=prod");
+        (await NamesAsync(Group, new LabelMatch("app", MatchOperator.Equals, ["a"]))).ShouldBeEmpty();
+        (await NamesAsync(Group, new LabelMatch("app", MatchOperator.In, ["a", "b"]))).ShouldBe(["p"]);
+        (await NamesAsync(Group, new LabelMatch("tier", MatchOperator.Exists, []))).ShouldBeEmpty();
+        (await NamesAsync(Group, new LabelMatch("env", MatchOperator.Exists, []))).ShouldBe(["p"]);
+        (await NamesAsync(Group, new LabelMatch("tier", MatchOperator.NotEquals, ["web"]))).ShouldBe(["p"]);
+    }
+
+    [Fact]
+    public async Task UpsertAsync_SameResourceVersionOtherLabels_NothingRewritten()
+    {
+        // An unchanged resourceVersion keeps the stored row (and its revision), so its labels stay as stored too.
+        const string Group = "samerv.test";
+        await fixture.Resources.UpsertAsync(
+            [TestObjects.Pod("c", "ns", "p", labels: new Dictionary<string, string> { ["app"] = "a" }, group: Group)], CancellationToken.None);
+        await fixture.Resources.UpsertAsync(
+            [TestObjects.Pod("c", "ns", "p", labels: new Dictionary<string, string> { ["app"] = "z" }, group: Group)], CancellationToken.None);
+
+        (await LabelRowsAsync(Group)).ShouldBe("app=a");
+    }
+
+    [Fact]
+    public async Task DeleteAsync_LabelledResource_LabelRowsRemovedWithIt()
+    {
+        const string Group = "unlabel.test";
+        var pods = Enumerable.Range(0, 3)
+            .Select(i => TestObjects.Pod("c", "ns", $"p{i}", labels: new Dictionary<string, string> { ["app"] = "a", ["i"] = $"{i}" }, group: Group))
+            .ToList();
+        await fixture.Resources.UpsertAsync(pods, CancellationToken.None);
+
+        await fixture.Resources.DeleteAsync([pods[0].Key], CancellationToken.None);
+
+        (await LabelRowsAsync(Group)).ShouldBe("app=a,app=a,i=1,i=2");
+        (await NamesAsync(Group, new LabelMatch("app", MatchOperator.Equals, ["a"]))).ShouldBe(["p1", "p2"]);
+    }
+
+    [Fact]
+    public async Task ListAsync_LabelValueLongerThanTheIndexedColumn_FoundThroughTheLabelsColumn()
+    {
+        // Kubernetes caps values at 63 characters; a longer one (a member that does not validate) is still found.
+        const string Group = "longvalue.test";
+        var value = new string('v', 100);
+        await fixture.Resources.UpsertAsync(
+            [TestObjects.Pod("c", "ns", "p", labels: new Dictionary<string, string> { ["note"] = value }, group: Group)], CancellationToken.None);
+
+        (await LabelRowsAsync(Group)).ShouldBe("note=");
+        (await NamesAsync(Group, new LabelMatch("note", MatchOperator.Equals, [value]))).ShouldBe(["p"]);
+        (await NamesAsync(Group, new LabelMatch("note", MatchOperator.Exists, []))).ShouldBe(["p"]);
+        (await NamesAsync(Group, new LabelMatch("note", MatchOperator.NotIn, [value]))).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Migration_RowsStoredBeforeTheSideTable_BackfilledAsTheWritesWriteThem()
+    {
+        const string Group = "backfill.test";
+        await fixture.Resources.UpsertAsync(
+            [
+                TestObjects.Pod("c", "ns", "p", labels: new Dictionary<string, string> { ["app"] = "a", ["example.com/role"] = "db" }, group: Group),
+                TestObjects.Pod("c", "ns", "q", group: Group),
+            ],
+            CancellationToken.None);
+        var written = await LabelRowsAsync(Group);
+        await using var connection = await OpenAsync();
+        await ExecuteAsync(connection, $"DELETE l FROM resource_labels l JOIN resources r ON r.id = l.resource_id WHERE r.`group` = '{Group}'");
+
+        // The migration's backfill, run again over every row (it adds nothing to rows that have theirs).
+        var backfill = MySqlSchema.Migrations("utf8mb4_nopad_bin").Single(m => m.Version == 6).Statements[^1];
+        await ExecuteAsync(connection, backfill);
+
+        written.ShouldBe("app=a,example.com/role=db");
+        (await LabelRowsAsync(Group)).ShouldBe(written);
+    }
+
+    private async Task<List<string>> NamesAsync(string group, LabelMatch label)
+    {
+        var list = await fixture.Resources.ListAsync(
+            new ResourceQuery { Group = group, Version = "v1", Resource = "pods", LabelSelector = [label] }, CancellationToken.None);
+        return list.Items.Select(i => i.Name).ToList();
+    }
+
+    /// <summary>The label rows of the group's resources as sorted <c>key=value</c> (a NULL value as empty).</summary>
+    private async Task<string?> LabelRowsAsync(string group)
+    {
+        await using var connection = await OpenAsync();
+        return await SqliteSchemaTests.ScalarAsync(connection, $"""
+            SELECT GROUP_CONCAT(CONCAT(CAST(l.label_key AS CHAR), '=', COALESCE(CAST(l.label_value AS CHAR), '')) ORDER BY l.label_key, l.label_value)
+            FROM resource_labels l JOIN resources r ON r.id = l.resource_id WHERE r.`group` = '{group}'
+            """);
+    }
+
+    private async Task<MySqlConnection> OpenAsync()
+    {
+        var connection = new MySqlConnection(fixture.Options.ConnectionString);
+        await connection.OpenAsync();
+        await ExecuteAsync(connection, "SET SESSION sql_mode = 'ANSI_QUOTES,STRICT_ALL_TABLES'");
+        return connection;
+    }
+
+    private static async Task ExecuteAsync(MySqlConnection connection, string sql)
+    {
+        await using var command = new MySqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
