@@ -32,9 +32,13 @@ internal sealed partial class MySqlDialect
     public override string? LabelHasAnyValue(SqlStatement sql, string key, IReadOnlyList<string> values)
     {
         ArgumentNullException.ThrowIfNull(sql);
-        return values.Any(v => Encoding.UTF8.GetByteCount(v) > _maxIndexedValueBytes)
-            ? null
-            : LabelRowExists(sql, key, InList(sql, "l.label_value", values, negate: false));
+        if (values.Any(v => Encoding.UTF8.GetByteCount(v) > _maxIndexedValueBytes))
+        {
+            return null;
+        }
+
+        var keyParameter = sql.Param(key);
+        return LabelRowExists(keyParameter, InList(sql, "l.label_value", values, negate: false));
     }
 
     public override bool LabelFormsReadSideTable => true;
@@ -42,11 +46,11 @@ internal sealed partial class MySqlDialect
     public override string? LabelExists(SqlStatement sql, string key)
     {
         ArgumentNullException.ThrowIfNull(sql);
-        return LabelRowExists(sql, key, null);
+        return LabelRowExists(sql.Param(key), null);
     }
 
-    private static string LabelRowExists(SqlStatement sql, string key, string? valueCondition) =>
-        $"r.id IN (SELECT l.resource_id FROM resource_labels l WHERE l.label_key = {sql.Param(key)}" +
+    private static string LabelRowExists(string keyParameter, string? valueCondition) =>
+        $"r.id IN (SELECT l.resource_id FROM resource_labels l WHERE l.label_key = {keyParameter}" +
         (valueCondition is null ? "" : " AND " + valueCondition) +
         " AND l.\"group\" = r.\"group\" AND l.version = r.version AND l.resource = r.resource AND l.namespace = r.namespace)";
 }
