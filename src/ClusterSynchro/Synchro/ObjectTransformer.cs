@@ -28,6 +28,18 @@ public sealed class ObjectTransformer(
     // Values are copied as the member sent them (already valid JSON); only property names go through the writer.
     private static readonly JsonWriterOptions _writerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
+    // Largest scratch buffer a thread keeps between objects; a larger object's is dropped after use.
+    private const int _maxKeptScratch = 1024 * 1024;
+
+    // One scratch buffer and writer per thread, reused for every object: the row gets an exactly-sized copy, which
+    // SQLite binds as it is (a larger array would be copied again there) and which holds no slack while the batch
+    // waits for its transaction.
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? _scratch;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? _scratchWriter;
+
     private readonly WorkloadResolver? _workloads = workloads is not null && WorkloadRules.Applies(resource.Group, resource.Resource) ? workloads : null;
 
     public string Cluster => cluster;
@@ -50,10 +62,14 @@ public sealed class ObjectTransformer(
             throw new JsonException("an object must be a JSON object");
         }
 
-        var buffer = new ArrayBufferWriter<byte>(json.Length + 128);
+        var buffer = _scratch ??= new ArrayBufferWriter<byte>(16 * 1024);
+        buffer.ResetWrittenCount();
+        var w = _scratchWriter ??= new Utf8JsonWriter(buffer, _writerOptions);
+        w.Reset(buffer);
         var identity = new Identity();
         var metadata = (Start: 0, End: 0);
-        using (var w = new Utf8JsonWriter(buffer, _writerOptions))
+        byte[] written;
+        try
         {
             w.WriteStartObject();
             w.WriteString("apiVersion"u8, resource.ApiVersion);
@@ -84,6 +100,18 @@ public sealed class ObjectTransformer(
             }
 
             w.WriteEndObject();
+            w.Flush();
+            written = buffer.WrittenSpan.ToArray();
+        }
+        finally
+        {
+            // Nothing of a member's object (a Secret's included) stays behind in the thread's buffer.
+            buffer.Clear();
+            if (buffer.Capacity > _maxKeptScratch)
+            {
+                _scratch = null;
+                _scratchWriter = null;
+            }
         }
 
         return new ResourceRecord
@@ -99,7 +127,7 @@ public sealed class ObjectTransformer(
             ResourceVersion = identity.ResourceVersion,
             OwnerUid = identity.OwnerUid,
             CreatedAt = identity.CreatedAt,
-            Object = buffer.WrittenMemory,
+            Object = written,
             Workload = _workloads is null
                 ? WorkloadColumns.None
                 : _workloads.Resolve(resource.Resource, identity.Name, identity.Controller, identity.PodTemplateHash, json[metadata.Start..metadata.End]),
@@ -164,15 +192,9 @@ public sealed class ObjectTransformer(
             if (field == 6 && reader.TokenType == JsonTokenType.StartArray)
             {
                 var start = (int)reader.TokenStartIndex;
-                reader.Skip();
-                var raw = json[start..(int)reader.BytesConsumed];
-                using (var owners = JsonDocument.Parse(raw.ToArray(), ObjectJsonLimits.DocumentOptions))
-                {
-                    identity.Controller = ControllerRef.Of(owners.RootElement);
-                    identity.OwnerUid = identity.Controller?.Uid;
-                }
-
-                w.WriteRawValue(raw, skipInputValidation: true);
+                identity.Controller = ControllerRef.Read(ref reader);
+                identity.OwnerUid = identity.Controller?.Uid;
+                w.WriteRawValue(json[start..(int)reader.BytesConsumed], skipInputValidation: true);
                 continue;
             }
 

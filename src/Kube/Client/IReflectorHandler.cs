@@ -13,7 +13,10 @@ public interface IReflectorHandler
     /// <summary>Before each list: reset per-list state. False ends the run (the collection is not there to reflect).</summary>
     ValueTask<bool> StartListAsync(CancellationToken cancellationToken) => ValueTask.FromResult(true);
 
-    /// <summary>One page of the list (<see cref="ListPage.IsRestart"/> when the list started over).</summary>
+    /// <summary>
+    /// One page of the list (<see cref="ListPage.IsRestart"/> when the list started over). The items are slices of a
+    /// pooled buffer that is reused once the returned task completes: copy whatever is kept beyond that.
+    /// </summary>
     ValueTask OnPageAsync(ListPage page, CancellationToken cancellationToken);
 
     /// <summary>The list is complete; the watch starts from its resourceVersion next.</summary>

@@ -154,21 +154,50 @@ public sealed class KubeClient : IDisposable
         SendForBodyAsync(HttpMethod.Delete, objectPath, null, cancellationToken);
 
     /// <summary>One page of a list; <paramref name="collectionPath"/> like <c>/apis/apps/v1/deployments</c>.</summary>
-    public async Task<ListPage> ListPageAsync(string collectionPath, ListRequest request, CancellationToken cancellationToken)
+    public Task<ListPage> ListPageAsync(string collectionPath, ListRequest request, CancellationToken cancellationToken) =>
+        ListPageAsync(collectionPath, request, pooled: false, cancellationToken);
+
+    /// <summary>
+    /// One page; <paramref name="pooled"/>: read into a rented buffer that <see cref="ListPage.Release"/> gives back
+    /// (for a caller done with each page before it asks for the next).
+    /// </summary>
+    internal async Task<ListPage> ListPageAsync(string collectionPath, ListRequest request, bool pooled, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var uri = BuildUri(collectionPath, ListQuery(request));
         using var response = await SendAsync(uri, JsonAccept, cancellationToken).ConfigureAwait(false);
-        var body = await ResponseBody.ReadAllAsync(response.Content, _options.RequestTimeout, _timeProvider, cancellationToken).ConfigureAwait(false);
-        return ListPageParser.Parse(body);
+        if (!pooled)
+        {
+            var body = await ResponseBody.ReadAllAsync(response.Content, _options.RequestTimeout, _timeProvider, cancellationToken).ConfigureAwait(false);
+            return ListPageParser.Parse(body);
+        }
+
+        var (buffer, length, rented) = await ResponseBody.ReadPooledAsync(response.Content, _options.RequestTimeout, _timeProvider, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var page = ListPageParser.Parse(buffer.AsMemory(0, length));
+            return rented ? page.WithRented((buffer, length)) : page;
+        }
+        catch when (rented)
+        {
+            ResponseBody.Return(buffer, length);
+            throw;
+        }
     }
 
     /// <summary>
     /// Every page of a list, following continue tokens. When a continue token expires (410) the list restarts from
     /// the first page, flagged with <see cref="ListPage.IsRestart"/>.
     /// </summary>
-    public async IAsyncEnumerable<ListPage> ListAllPagesAsync(
-        string collectionPath, ListRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<ListPage> ListAllPagesAsync(string collectionPath, ListRequest request, CancellationToken cancellationToken) =>
+        ListAllPagesAsync(collectionPath, request, pooled: false, cancellationToken);
+
+    /// <summary>
+    /// As above; <paramref name="pooled"/>: each page is read into a rented buffer that the caller gives back with
+    /// <see cref="ListPage.Release"/> once done with it, before asking for the next.
+    /// </summary>
+    internal async IAsyncEnumerable<ListPage> ListAllPagesAsync(
+        string collectionPath, ListRequest request, bool pooled, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var next = request;
@@ -178,7 +207,7 @@ public sealed class KubeClient : IDisposable
             ListPage page;
             try
             {
-                page = await ListPageAsync(collectionPath, next, cancellationToken).ConfigureAwait(false);
+                page = await ListPageAsync(collectionPath, next, pooled, cancellationToken).ConfigureAwait(false);
             }
             catch (KubeApiException e) when (e.IsExpired && next.Continue is not null && next.Continue != request.Continue)
             {
@@ -189,21 +218,13 @@ public sealed class KubeClient : IDisposable
 
             if (restart)
             {
-                page = new ListPage
-                {
-                    ResourceVersion = page.ResourceVersion,
-                    Continue = page.Continue,
-                    RemainingItemCount = page.RemainingItemCount,
-                    Kind = page.Kind,
-                    ApiVersion = page.ApiVersion,
-                    Items = page.Items,
-                    IsRestart = true,
-                };
+                page = page.With(isRestart: true, page.Rented);
                 restart = false;
             }
 
             if (page.Continue is not null && page.Continue == next.Continue)
             {
+                page.Release();
                 throw new EndlessListException(
                     $"list of {collectionPath} never ends: the member answered continue token '{Shorten(page.Continue)}' with the same token");
             }

@@ -1,8 +1,13 @@
 namespace Clusterpedia.Kube.Client;
 
-/// <summary>One page of a list response, items kept as the exact JSON bytes received.</summary>
+/// <summary>
+/// One page of a list response, items kept as the exact JSON bytes received. A page the reflector reads lives in a
+/// pooled buffer, given back once its handler is done with the page.
+/// </summary>
 public sealed class ListPage
 {
+    private (byte[] Buffer, int Length)? _rented;
+
     public required string ResourceVersion { get; init; }
 
     public string? Continue { get; init; }
@@ -18,8 +23,39 @@ public sealed class ListPage
     public required IReadOnlyList<ReadOnlyMemory<byte>> Items { get; init; }
 
     /// <summary>
-    /// Set by <see cref="KubeClient.ListAllPagesAsync"/> on the first page of a list restarted because its continue
+    /// Set by <see cref="KubeClient.ListAllPagesAsync(string, ListRequest, CancellationToken)"/> on the first page of a list restarted because its continue
     /// token expired: drop what the earlier pages gave, they will come again.
     /// </summary>
     public bool IsRestart { get; init; }
+
+    /// <summary>The pooled buffer the items are slices of, when the page was read into one (the reflector's pages).</summary>
+    internal (byte[] Buffer, int Length)? Rented
+    {
+        get => _rented;
+        init => _rented = value;
+    }
+
+    internal ListPage WithRented((byte[] Buffer, int Length) rented) => With(IsRestart, rented);
+
+    internal ListPage With(bool isRestart, (byte[] Buffer, int Length)? rented) => new()
+    {
+        ResourceVersion = ResourceVersion,
+        Continue = Continue,
+        RemainingItemCount = RemainingItemCount,
+        Kind = Kind,
+        ApiVersion = ApiVersion,
+        Items = Items,
+        IsRestart = isRestart,
+        Rented = rented,
+    };
+
+    /// <summary>Gives the pooled buffer back; the items must not be read afterwards. Does nothing for other pages.</summary>
+    internal void Release()
+    {
+        if (_rented is { } rented)
+        {
+            _rented = null;
+            ResponseBody.Return(rented.Buffer, rented.Length);
+        }
+    }
 }

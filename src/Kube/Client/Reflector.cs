@@ -114,9 +114,19 @@ public sealed class Reflector
     {
         var rv = "";
         var request = new ListRequest { Limit = _options.PageSize, FieldSelector = FieldSelector };
-        await foreach (var page in _client.ListAllPagesAsync(_collectionPath, request, ct).ConfigureAwait(false))
+        // Pages come in pooled buffers: each goes back once its handler is done with it, so a long list reuses a
+        // few buffers instead of putting one large-object-heap array per page on the gen-2 collector.
+        await foreach (var page in _client.ListAllPagesAsync(_collectionPath, request, pooled: true, ct).ConfigureAwait(false))
         {
-            await _handler.OnPageAsync(page, ct).ConfigureAwait(false);
+            try
+            {
+                await _handler.OnPageAsync(page, ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                page.Release();
+            }
+
             rv = page.ResourceVersion;
         }
 

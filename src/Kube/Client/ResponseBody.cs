@@ -3,19 +3,44 @@ using System.Buffers;
 namespace Clusterpedia.Kube.Client;
 
 /// <summary>
-/// Reads a response body into one exactly-sized array: with Content-Length straight in, otherwise through pooled
-/// chunks copied once at the end, so a page costs about twice its size at peak rather than the 3-4x of a growing
-/// MemoryStream. Every read must bring bytes within the idle timeout: a member that hangs after its headers would
-/// otherwise hold the caller for ever (the request timeout only covers the wait for the headers).
+/// Reads a response body into one array: with Content-Length straight in, otherwise through pooled chunks copied
+/// once at the end, so a page costs about twice its size at peak rather than the 3-4x of a growing MemoryStream.
+/// The array is exactly sized, or (<see cref="ReadPooledAsync"/>, for list pages read one after another) rented from
+/// the shared pool: a 500-object page is megabytes, and a fresh array of that size per page lands on the large
+/// object heap, whose collections are gen-2 collections. Every read must bring bytes within the idle timeout: a
+/// member that hangs after its headers would otherwise hold the caller for ever (the request timeout only covers the
+/// wait for the headers).
 /// </summary>
 internal static class ResponseBody
 {
     internal const int ChunkSize = 64 * 1024;
 
+    /// <summary>Bodies larger than this are never pooled (the pool would keep such arrays for the whole process).</summary>
+    internal const int MaxPooledLength = 32 * 1024 * 1024;
+
     public static Task<byte[]> ReadAllAsync(HttpContent content, CancellationToken cancellationToken) =>
         ReadAllAsync(content, Timeout.InfiniteTimeSpan, TimeProvider.System, cancellationToken);
 
-    public static async Task<byte[]> ReadAllAsync(HttpContent content, TimeSpan idleTimeout, TimeProvider timeProvider, CancellationToken cancellationToken)
+    public static async Task<byte[]> ReadAllAsync(HttpContent content, TimeSpan idleTimeout, TimeProvider timeProvider, CancellationToken cancellationToken) =>
+        (await ReadAsync(content, idleTimeout, timeProvider, pooled: false, cancellationToken).ConfigureAwait(false)).Buffer;
+
+    /// <summary>
+    /// The body in an array rented from <see cref="ArrayPool{T}.Shared"/> when it is at most
+    /// <see cref="MaxPooledLength"/> (<c>Rented</c>; give it back with <see cref="Return"/>), else in a fresh one.
+    /// </summary>
+    public static Task<(byte[] Buffer, int Length, bool Rented)> ReadPooledAsync(
+        HttpContent content, TimeSpan idleTimeout, TimeProvider timeProvider, CancellationToken cancellationToken) =>
+        ReadAsync(content, idleTimeout, timeProvider, pooled: true, cancellationToken);
+
+    /// <summary>Clears what a body left in a rented array (member objects, Secrets among them) and returns it to the pool.</summary>
+    public static void Return(byte[] buffer, int length)
+    {
+        buffer.AsSpan(0, length).Clear();
+        ArrayPool<byte>.Shared.Return(buffer);
+    }
+
+    private static async Task<(byte[] Buffer, int Length, bool Rented)> ReadAsync(
+        HttpContent content, TimeSpan idleTimeout, TimeProvider timeProvider, bool pooled, CancellationToken cancellationToken)
     {
         using var idle = new IdleReads(idleTimeout, timeProvider, cancellationToken);
         var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
@@ -24,27 +49,37 @@ internal static class ResponseBody
             var length = content.Headers.ContentLength;
             if (length is { } exact && exact <= Array.MaxLength)
             {
-                var buffer = new byte[exact];
+                var size = (int)exact;
+                var rent = pooled && size <= MaxPooledLength;
+                var buffer = rent ? ArrayPool<byte>.Shared.Rent(size) : new byte[size];
                 var filled = 0;
-                while (filled < buffer.Length)
+                try
                 {
-                    var read = await idle.ReadAsync(stream, buffer.AsMemory(filled)).ConfigureAwait(false);
-                    if (read == 0)
+                    while (filled < size)
                     {
-                        throw new EndOfStreamException($"the response body ended after {filled} of {exact} bytes");
-                    }
+                        var read = await idle.ReadAsync(stream, buffer.AsMemory(filled, size - filled)).ConfigureAwait(false);
+                        if (read == 0)
+                        {
+                            throw new EndOfStreamException($"the response body ended after {filled} of {exact} bytes");
+                        }
 
-                    filled += read;
+                        filled += read;
+                    }
+                }
+                catch when (rent)
+                {
+                    Return(buffer, filled);
+                    throw;
                 }
 
-                return buffer;
+                return (buffer, size, rent);
             }
 
-            return await ReadChunkedAsync(stream, idle).ConfigureAwait(false);
+            return await ReadChunkedAsync(stream, idle, pooled).ConfigureAwait(false);
         }
     }
 
-    private static async Task<byte[]> ReadChunkedAsync(Stream stream, IdleReads idle)
+    private static async Task<(byte[] Buffer, int Length, bool Rented)> ReadChunkedAsync(Stream stream, IdleReads idle, bool pooled)
     {
         var chunks = new List<byte[]>();
         var total = 0L;
@@ -61,7 +96,7 @@ internal static class ResponseBody
                     var read = await idle.ReadAsync(stream, chunk.AsMemory(last)).ConfigureAwait(false);
                     if (read == 0)
                     {
-                        return Concat(chunks, total + last, last);
+                        return Concat(chunks, total + last, last, pooled);
                     }
 
                     last += read;
@@ -72,9 +107,9 @@ internal static class ResponseBody
         }
         finally
         {
-            foreach (var chunk in chunks)
+            for (var i = 0; i < chunks.Count; i++)
             {
-                ArrayPool<byte>.Shared.Return(chunk);
+                Return(chunks[i], i == chunks.Count - 1 ? last : chunks[i].Length);
             }
         }
     }
@@ -109,14 +144,15 @@ internal static class ResponseBody
         }
     }
 
-    private static byte[] Concat(List<byte[]> chunks, long total, int lastLength)
+    private static (byte[] Buffer, int Length, bool Rented) Concat(List<byte[]> chunks, long total, int lastLength, bool pooled)
     {
         if (total > Array.MaxLength)
         {
             throw new InvalidDataException($"response body of {total} bytes is too large");
         }
 
-        var result = new byte[total];
+        var rent = pooled && total <= MaxPooledLength;
+        var result = rent ? ArrayPool<byte>.Shared.Rent((int)total) : new byte[total];
         var offset = 0;
         for (var i = 0; i < chunks.Count; i++)
         {
@@ -125,6 +161,6 @@ internal static class ResponseBody
             offset += count;
         }
 
-        return result;
+        return (result, (int)total, rent);
     }
 }

@@ -38,6 +38,53 @@ public sealed class ListMemoryMeasurementTests(ITestOutputHelper output)
         ratio.ShouldBeLessThan(3.0);
     }
 
+    [Fact]
+    public async Task ReadPooledAsync_100kSmallObjects_ReusesPageBuffers()
+    {
+        var page = BuildPage(_pageSize);
+        long totalAllocated = 0, items = 0;
+        var pages = _objects / _pageSize;
+        for (var i = 0; i < pages; i++)
+        {
+            using var content = new StreamContent(new MemoryStream(page, writable: false));
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            var (buffer, length, rented) = await ResponseBody.ReadPooledAsync(content, Timeout.InfiniteTimeSpan, TimeProvider.System, CancellationToken.None);
+            var parsed = ListPageParser.Parse(buffer.AsMemory(0, length));
+            items += parsed.Items.Count;
+            parsed.Items[^1].Span[^1].ShouldBe((byte)'}');
+            rented.ShouldBeTrue();
+            ResponseBody.Return(buffer, length);
+            if (i > 0)
+            {
+                totalAllocated += GC.GetAllocatedBytesForCurrentThread() - before;
+            }
+        }
+
+        // After the first page, no page buffer is allocated: what remains is the item list and the stream plumbing.
+        var perPage = totalAllocated / (double)(pages - 1);
+        output.WriteLine($"pooled: objects={items} pageBytes={page.Length} allocatedPerPage={perPage:0} ratio={perPage / page.Length:0.000}");
+        items.ShouldBe(_objects);
+        (perPage / page.Length).ShouldBeLessThan(0.25);
+    }
+
+    [Fact]
+    public async Task ReadPooledAsync_ContentLength_ExactBytesAndRented()
+    {
+        var page = BuildPage(20);
+        using var content = new ByteArrayContent(page);
+        var (buffer, length, rented) = await ResponseBody.ReadPooledAsync(content, Timeout.InfiniteTimeSpan, TimeProvider.System, CancellationToken.None);
+        try
+        {
+            rented.ShouldBeTrue();
+            length.ShouldBe(page.Length);
+            buffer.AsSpan(0, length).SequenceEqual(page).ShouldBeTrue();
+        }
+        finally
+        {
+            ResponseBody.Return(buffer, length);
+        }
+    }
+
     private static byte[] BuildPage(int count)
     {
         var sb = new StringBuilder("""{"kind":"ConfigMapList","apiVersion":"v1","metadata":{"resourceVersion":"123456","continue":"eyJ2IjoibWV0YS5rOHMuaW8vdjEifQ"},"items":[""");
