@@ -73,9 +73,19 @@ internal sealed class ObjectGenerator : IDisposable
         records.Add(Record(context, "apps", "replicasets", "ReplicaSet", replicaSetName, replicaSetUid, deploymentUid, replicaSetCreated,
             rv => WriteReplicaSet(context, replicaSetName, replicaSetUid, deploymentUid, rv)));
 
+        // Five random characters, as a ReplicaSet names its pods; 27^5 suffixes make a repeat within one ReplicaSet rare
+        // but not impossible (about one repeat per ten million rows), and a repeated name is the same object: draw again,
+        // so the data set holds exactly the rows it counts (the 10M-row run of 2026-12-05 counted two pods short because of it).
+        var podNames = new HashSet<string>(WorkloadShape.PodsPerDeployment, StringComparer.Ordinal);
         for (var pod = 0; pod < WorkloadShape.PodsPerDeployment; pod++)
         {
-            var podName = replicaSetName + "-" + RandomString(5);
+            string podName;
+            do
+            {
+                podName = replicaSetName + "-" + RandomString(5);
+            }
+            while (!podNames.Add(podName));
+
             var podUid = Uid();
             var podCreated = replicaSetCreated.AddSeconds(1 + Next(3600));
             var phase = PodPhase.FromRoll(Next(100));
