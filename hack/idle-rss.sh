@@ -2,13 +2,14 @@
 # Measures the API server's idle memory the way the bench's S5 baseline does (issue 18, check idle-rss-mib):
 #   hack/idle-rss.sh [--server-dir DIR] [--runs N] [--files N]
 # DIR is a build or publish output of src/ApiServer (default: src/ApiServer/bin/Release/net10.0, built with
-# `dotnet build -c Release` first). A self-contained publish (DIR holds libcoreclr.so) is started as DIR/Clusterpedia.ApiServer,
-# anything else as `dotnet DIR/Clusterpedia.ApiServer.dll`, as bench/Clusterpedia.Bench/Server/ServerProcess.cs does.
+# `dotnet build -c Release` first). A self-contained publish (DIR holds libcoreclr.so) is started as
+# DIR/Clusterpedia.ApiServer, anything else as `dotnet DIR/Clusterpedia.ApiServer.dll`, as the bench does
+# (bench/Clusterpedia.Bench/Server/ServerProcess.cs).
 # Each run: the server on an empty SQLite database in a temporary directory with the bench's arguments, five rounds of
 # GET pediaclusters + a page of 10 pods, 1 s of rest, then VmRSS (/proc/<pid>/status), PSS (/proc/<pid>/smaps_rollup)
 # and the resident memory per kind of mapping (/proc/<pid>/smaps). Also prints the start time (spawn to the first
-# /healthz 200), which, unlike the memory figures, depends on the machine's load. --files N lists the N mapped files
-# with the most resident memory after each run.
+# /healthz 200) and how long the ten first requests took (code the JIT compiles on first use), which, unlike the memory
+# figures, depend on the machine's load. --files N lists the N mapped files with the most resident memory after each run.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -20,7 +21,7 @@ while [ $# -gt 0 ]; do
     --server-dir) DIR=${2:?--server-dir needs a directory}; shift ;;
     --runs) RUNS=${2:?--runs needs a number}; shift ;;
     --files) FILES=${2:?--files needs a number}; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) die "unknown argument $1 (try --server-dir DIR, --runs N)" ;;
   esac
   shift
@@ -99,15 +100,17 @@ for run in range(1, runs + 1):
                 sys.exit("the server did not answer /healthz within 90 s")
             time.sleep(0.05)
         start_seconds = time.monotonic() - started
+        first = time.monotonic()
         for _ in range(5):
             get(base + "/apis/cluster.clusterpedia.io/v1alpha2/pediaclusters")
             get(base + "/apis/clusterpedia.io/v1beta1/resources/api/v1/pods?limit=10")
+        first_seconds = time.monotonic() - first
         time.sleep(1)
         rss = kib(f"/proc/{process.pid}/status", "VmRSS:")
         pss = kib(f"/proc/{process.pid}/smaps_rollup", "Pss:")
         totals, per_file = kinds(process.pid)
         parts = ", ".join(f"{k} {v / 1024:.1f}" for k, v in sorted(totals.items(), key=lambda kv: -kv[1]))
-        print(f"run {run}: VmRSS {rss / 1024:.1f} MiB, PSS {pss / 1024:.1f} MiB, start {start_seconds:.2f} s; RSS MiB by kind: {parts}",
+        print(f"run {run}: VmRSS {rss / 1024:.1f} MiB, PSS {pss / 1024:.1f} MiB, start {start_seconds:.2f} s, first 10 requests {first_seconds:.2f} s; RSS MiB by kind: {parts}",
               flush=True)
         for path, size in sorted(per_file.items(), key=lambda kv: -kv[1])[:files]:
             print(f"  {size / 1024:6.1f} MiB  {path} ({os.path.getsize(path) / 1048576:.1f} MiB file)")
