@@ -8,10 +8,15 @@ namespace Clusterpedia.Bench.Server;
 /// <summary>
 /// The real API server as a child process (<c>dotnet Clusterpedia.ApiServer.dll</c>, the build next to this program,
 /// which the bench project references), so its memory is its own: RSS and peak RSS come from /proc/&lt;pid&gt;/status.
+/// <c>CLUSTERPEDIA_BENCH_SERVER_DIR</c> points it at another build or publish output instead, so the idle RSS of the
+/// form the image ships (hack/image.sh's self-contained publish, started as its own executable) can be read.
 /// Stopped (killed by its pid) on dispose; its output goes to a log file, shown when it fails to start.
 /// </summary>
 internal sealed class ServerProcess : IAsyncDisposable
 {
+    /// <summary>The environment variable naming a build or publish directory of the server to run instead of the bench's own.</summary>
+    public const string ServerDirectoryVariable = "CLUSTERPEDIA_BENCH_SERVER_DIR";
+
     private static readonly TimeSpan _startDeadline = TimeSpan.FromSeconds(90);
     private readonly Process _process;
     private readonly string _logFile;
@@ -33,22 +38,11 @@ internal sealed class ServerProcess : IAsyncDisposable
     public static async Task<ServerProcess> StartAsync(
         string engine, string connectionString, string logFile, CancellationToken cancellationToken, IReadOnlyList<string>? extraArguments = null)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "Clusterpedia.ApiServer.dll");
-        if (!File.Exists(dll))
-        {
-            throw new InvalidOperationException($"the server build is missing: {dll}");
-        }
-
+        var info = StartInfo();
         var port = FreeLoopbackPort();
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
         foreach (var argument in new[]
         {
-            dll, "--urls", string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}"),
+            "--urls", string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}"),
             // The benchmark measures storage and search, not TLS or authentication: the explicit local-experiment mode.
             "--insecure-http", "--insecure-skip-auth",
             "--Storage:Engine", engine, "--Storage:ConnectionString", connectionString,
@@ -112,6 +106,39 @@ internal sealed class ServerProcess : IAsyncDisposable
             await server.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// How to start the server: a self-contained publish (its directory holds the runtime, libcoreclr.so) runs as its
+    /// own executable, as the container image does; any other build runs on the shared runtime through <c>dotnet</c>.
+    /// </summary>
+    private static ProcessStartInfo StartInfo()
+    {
+        var configured = Environment.GetEnvironmentVariable(ServerDirectoryVariable);
+        var directory = string.IsNullOrEmpty(configured) ? AppContext.BaseDirectory : Path.GetFullPath(configured);
+        var executable = Path.Combine(directory, "Clusterpedia.ApiServer");
+        var dll = Path.Combine(directory, "Clusterpedia.ApiServer.dll");
+        ProcessStartInfo info;
+        if (File.Exists(Path.Combine(directory, "libcoreclr.so")) && File.Exists(executable))
+        {
+            info = new ProcessStartInfo(executable);
+        }
+        else if (File.Exists(dll))
+        {
+            info = new ProcessStartInfo("dotnet");
+            info.ArgumentList.Add(dll);
+        }
+        else
+        {
+            throw new InvalidOperationException(string.IsNullOrEmpty(configured)
+                ? $"the server build is missing: {dll}"
+                : $"{ServerDirectoryVariable}={configured} holds neither a self-contained publish (Clusterpedia.ApiServer beside libcoreclr.so) nor Clusterpedia.ApiServer.dll");
+        }
+
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.UseShellExecute = false;
+        return info;
     }
 
     /// <summary>Resident set size now (VmRSS).</summary>
