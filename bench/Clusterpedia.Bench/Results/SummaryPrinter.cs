@@ -154,8 +154,8 @@ internal static class SummaryPrinter
     }
 
     /// <summary>
-    /// Every check of the run in one table, issue 18's targets first (S2 p95 and API/SQL, page 1000 over page 1, S1,
-    /// S3, S4, S5, memory and statements), each met or missed with its figure.
+    /// Every check of the run in one table, run by run: issue 18's targets (S2 p95 and API/SQL, page 1000 over page 1,
+    /// S1, S3, S4, S5, idle RSS, memory across unpaged lists, statements per list), each met or missed with its figure.
     /// </summary>
     private static void RenderChecks(StringBuilder text, BenchReport report)
     {
