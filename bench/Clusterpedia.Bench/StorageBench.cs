@@ -131,7 +131,7 @@ internal static class StorageBench
             Console.Error.WriteLine($"  walking to page {deepPage} for its continue token");
             var token = await StorageScenarios.ContinueTokenOfPageAsync(storage.Resources, deepPage, cancellationToken);
             var runner = new ScenarioRunner(storage.Resources, options.Warmup, options.Repetitions, TimeSpan.FromSeconds(options.ScenarioBudgetSeconds));
-            var scenarios = StorageScenarios.Build(shape, deepPage, token);
+            var scenarios = StorageScenarios.Build(engine, shape, deepPage, token);
 
             // Page 1 and the deep page are compared with each other: time them interleaved.
             var paired = await runner.RunInterleavedAsync(scenarios.Take(2).ToList(), cancellationToken);
