@@ -86,7 +86,7 @@ internal static class Issue18Targets
                 $"S5 resources table with indexes per object ({stored:N0} bytes) over the members' JSON per object ({run.RawJsonBytesPerObject:N0} bytes), {run.StoredRows:N0} rows"),
                 Math.Round(stored / run.RawJsonBytesPerObject, 2), StoredOverRawJson));
             run.Checks.Add(CheckResult.Below("s5-stored-bytes-per-object", string.Create(c,
-                $"S5 resources table with indexes per object, bytes, {run.StoredRows:N0} rows (Clusterpedia v0.7.2 stored 3,203 on the same members)"), stored, PeerStoredBytesPerObject));
+                $"S5 resources table with indexes per object, bytes, {run.StoredRows:N0} rows (Clusterpedia v0.7.2 stored 3,203 on issue 18's three simulated members)"), stored, PeerStoredBytesPerObject));
         }
 
         if (postgres && run.UsOverDirectP50 is { } ratio)
