@@ -75,13 +75,13 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
 var report = new BenchReport
 {
     Command = "Clusterpedia.Bench " + string.Join(' ', args),
-    Mode = options.Quick ? "quick" : "full",
+    Mode = options.Mode,
     StartedAt = DateTimeOffset.UtcNow,
     Machine = MachineInfo.Read(),
     Options = options,
 };
 
-if (!options.Quick && FullRunEstimate.FromEarlierRun(Path.Combine("bench", "results")) is { } earlier)
+if (FullRunEstimate.ForStart(options, Path.Combine("bench", "results")) is { } earlier)
 {
     Console.Error.WriteLine(earlier);
 }
@@ -110,7 +110,7 @@ catch (OperationCanceledException) when (stop.IsCancellationRequested)
 report.FinishedAt = DateTimeOffset.UtcNow;
 report.FullRunEstimate = FullRunEstimate.From(report);
 report.LoadAverageAtEnd = MachineInfo.LoadAverage();
-var output = options.Output ?? Path.Combine("bench", "results", $"{report.StartedAt:yyyy-MM-dd}{(options.Quick ? "-quick" : "")}.json");
+var output = options.Output ?? Path.Combine("bench", "results", $"{report.StartedAt:yyyy-MM-dd}{(options.Mode == "full" ? "" : "-" + options.Mode)}.json");
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
 await File.WriteAllTextAsync(output, JsonSerializer.Serialize(report, BenchJsonContext.Default.BenchReport) + "\n");
 

@@ -20,8 +20,6 @@ namespace Clusterpedia.Bench;
 /// </summary>
 internal static class StorageBench
 {
-    /// <summary>issue 8: at least 10,000 objects/s into PostgreSQL (and so into MySQL, its peer).</summary>
-    private const double _serverUpsertTarget = 10_000;
     private const double _deepPageMaxRatio = 2;
 
     // A production-like configuration for a 24 GiB machine; durability left on (fsync, synchronous_commit).
@@ -88,8 +86,8 @@ internal static class StorageBench
             }
 
             Console.Error.WriteLine($"  loading in batches of {options.BatchSize}");
-            run.Load = await DatasetLoader.LoadAsync(storage.Resources, shape, options.BatchSize, options.Seed,
-                engine is StorageOptions.Postgres or StorageOptions.MySql ? _serverUpsertTarget : null, cancellationToken);
+            // No target on the storage-level upsert any more: issue 18's sync targets are end to end (S1).
+            run.Load = await DatasetLoader.LoadAsync(storage.Resources, shape, options.BatchSize, options.Seed, targetObjectsPerSecond: null, cancellationToken);
             Console.Error.WriteLine($"  upsert: {run.Load.ObjectsPerSecond:N0} objects/s");
             await VerifyCountsAsync(storage.Resources, shape, run, cancellationToken);
             if (run.Failures.Count > 0)
@@ -133,7 +131,7 @@ internal static class StorageBench
             Console.Error.WriteLine($"  walking to page {deepPage} for its continue token");
             var token = await StorageScenarios.ContinueTokenOfPageAsync(storage.Resources, deepPage, cancellationToken);
             var runner = new ScenarioRunner(storage.Resources, options.Warmup, options.Repetitions, TimeSpan.FromSeconds(options.ScenarioBudgetSeconds));
-            var scenarios = StorageScenarios.Build(shape, deepPage, token);
+            var scenarios = StorageScenarios.Build(engine, shape, deepPage, token);
 
             // Page 1 and the deep page are compared with each other: time them interleaved.
             var paired = await runner.RunInterleavedAsync(scenarios.Take(2).ToList(), cancellationToken);

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text.Json;
+
 namespace Clusterpedia.Bench.Results;
 
 /// <summary>
@@ -18,36 +21,80 @@ internal sealed class FullRunEstimate
     public double TotalSeconds { get; init; }
     public required string Basis { get; init; }
 
-    /// <summary>The estimate the newest earlier results file made, as a line to print before a full run starts.</summary>
-    public static string? FromEarlierRun(string resultsDirectory)
+    /// <summary>
+    /// The line to print as a run starts. A full run: the estimate the newest earlier full run at the default sizes made
+    /// (measured at scale), else the newest estimate of any other run (a quick or custom-sized run's, extrapolated), never
+    /// one of a 10M-row run. A <c>--scale 10m</c> run: how long the newest earlier 10M-row run took. A quick run: nothing.
+    /// </summary>
+    public static string? ForStart(BenchOptions options, string resultsDirectory)
     {
-        if (!Directory.Exists(resultsDirectory))
+        if (options.Quick || !Directory.Exists(resultsDirectory))
         {
             return null;
         }
 
+        var c = CultureInfo.InvariantCulture;
+        var reports = new List<(string File, JsonElement Root)>();
         foreach (var file in new DirectoryInfo(resultsDirectory).GetFiles("*.json").OrderByDescending(f => f.LastWriteTimeUtc))
         {
             try
             {
-                using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(file.FullName));
-                // Other modes write other shapes (--clients: an array); only a run's report has an estimate.
-                if (document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
-                    && document.RootElement.TryGetProperty("fullRunEstimate", out var estimate)
-                    && estimate.TryGetProperty("totalSeconds", out var total))
+                using var document = JsonDocument.Parse(File.ReadAllBytes(file.FullName));
+
+                // Other modes write other shapes (--clients: an array; --scale-out: no options); only a run's report counts.
+                if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("options", out _))
                 {
-                    return string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                        $"expected duration of this full run: about {total.GetDouble() / 60:N0} minutes (estimated by {file.Name}, {estimate.GetProperty("basis").GetString()})");
+                    reports.Add((file.Name, document.RootElement.Clone()));
                 }
             }
-            catch (System.Text.Json.JsonException)
+            catch (JsonException)
             {
                 // not a results file
             }
         }
 
-        return null;
+        if (options.Scale == BenchOptions.TenMillion)
+        {
+            return reports.Where(r => IsTenMillionRows(r.Root)).Select(r => (r.File, Minutes: Duration(r.Root)))
+                .FirstOrDefault(r => r.Minutes > 0) is { File: not null } last
+                ? string.Create(c, $"expected duration of this 10M-row run: about {last.Minutes:N0} minutes (the run of {last.File} took that long)")
+                : null;
+        }
+
+        var full = BenchOptions.Parse([]);
+        var candidates = reports.Where(r => !IsTenMillionRows(r.Root) && r.Root.TryGetProperty("fullRunEstimate", out var e) && e.TryGetProperty("totalSeconds", out _)).ToList();
+        var best = candidates.FirstOrDefault(r => Text(r.Root, "mode") == "full" && Rows(r.Root, "postgresRows") == full.PostgresRows);
+        if (best.File is null)
+        {
+            best = candidates.FirstOrDefault();
+        }
+
+        if (best.File is null)
+        {
+            return null;
+        }
+
+        var estimate = best.Root.GetProperty("fullRunEstimate");
+        var extrapolated = Text(best.Root, "mode") == "full" && Rows(best.Root, "postgresRows") == full.PostgresRows ? "" : ", extrapolated from a smaller run";
+        return string.Create(c,
+            $"expected duration of this full run: about {estimate.GetProperty("totalSeconds").GetDouble() / 60:N0} minutes (estimated by {best.File}{extrapolated}, {estimate.GetProperty("basis").GetString()})");
     }
+
+    /// <summary>A run at issue 18's 10M scale: <c>--scale 10m</c>, or the same sizes given one by one.</summary>
+    private static bool IsTenMillionRows(JsonElement root) =>
+        Text(root, "mode") == BenchOptions.TenMillion || Rows(root, "postgresRows") >= Issue18Targets.LargeTableRows;
+
+    private static string? Text(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static long Rows(JsonElement root, string name) =>
+        root.GetProperty("options").TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetInt64() : 0;
+
+    private static double Duration(JsonElement root) =>
+        root.TryGetProperty("startedAt", out var start) && root.TryGetProperty("finishedAt", out var end)
+            && start.TryGetDateTimeOffset(out var from) && end.TryGetDateTimeOffset(out var to)
+            ? (to - from).TotalMinutes
+            : 0;
 
     public static FullRunEstimate? From(BenchReport report)
     {
@@ -56,6 +103,13 @@ internal sealed class FullRunEstimate
         var sqlite = report.Runs.FirstOrDefault(r => r.Engine == "sqlite" && r.Load is not null);
         var mysql = report.Runs.FirstOrDefault(r => r.Engine == "mysql" && r.Load is not null);
         if (pg?.Load is not { ObjectsPerSecond: > 0 } pgLoad)
+        {
+            return null;
+        }
+
+        // A larger table loads slower than the full run's and a 10M-row run skips the other engines: its rates would
+        // mislead an estimate of the full run.
+        if (report.Mode == BenchOptions.TenMillion || pg.Rows > full.PostgresRows)
         {
             return null;
         }

@@ -62,7 +62,7 @@ internal static class HttpSearchBench
             run.DeepPageWalkSeconds = Math.Round(walk.Elapsed.TotalSeconds, 1);
             Console.Error.WriteLine($"  reached page {run.DeepPage} over HTTP in {run.DeepPageWalkSeconds:N1} s");
 
-            var scenarios = StorageScenarios.Build(shape, run.DeepPage, token).Where(s => !s.Name.Contains("offset", StringComparison.Ordinal)).ToList();
+            var scenarios = StorageScenarios.Build(engine, shape, run.DeepPage, token).Where(s => !s.Name.Contains("offset", StringComparison.Ordinal)).ToList();
             var budget = TimeSpan.FromSeconds(options.SearchBudgetSeconds);
 
             // Page 1 and the deep page are compared with each other: measured interleaved, in every mode.
@@ -116,6 +116,11 @@ internal static class HttpSearchBench
                     run.Queries.Add(result);
                     Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"  {result.Name,-30} API p50 {result.ApiC1?.P50Ms,8:N2} p95 {result.ApiC1?.P95Ms,8:N2} | SQL p50 {result.SqlC1?.P50Ms,8:N2} | ratio {result.RatioP50C1,5:N2} | c{HighConcurrency} API p50 {result.ApiC16?.P50Ms,8:N2} p99 {result.ApiC16?.P99Ms,8:N2}"));
+                    if (result.ApiC1 is { Completed: true, TargetP95Ms: not null } apiC1)
+                    {
+                        run.Checks.Add(Issue18Targets.PageP95(engine, result.Name, apiC1.P95Ms, run.Rows));
+                    }
+
                     if (result.RatioP50C1 is { } ratio)
                     {
                         run.Checks.Add(new CheckResult($"{result.Name}-api-over-sql-p50", "API p50 over SQL p50 at concurrency 1", ratio, _apiOverSqlLimit, ratio <= _apiOverSqlLimit));
