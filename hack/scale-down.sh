@@ -19,10 +19,11 @@ stop() { # pidfile signal
   rm -f "$pidfile"
 }
 for pidfile in "$RUN"/*.pid; do
-  case $(basename "$pidfile") in pg-*) continue ;; esac
+  case $(basename "$pidfile") in pg-*|standby.pid) continue ;; esac
   stop "$pidfile" TERM
 done
-for name in pg-standby pg-primary; do
+# standby.pid is the standby's postmaster, usually gone with pg-standby's group (or already killed by a test).
+for name in pg-standby standby pg-primary; do
   [ -f "$RUN/$name.pid" ] && stop "$RUN/$name.pid" INT
 done
 echo "stopped $stopped process(es)"

@@ -4,15 +4,16 @@
 # replicas (--synchro=false) reading the standby (Storage:ReadConnectionStrings), and three simulated members. The
 # servers run standalone (no host cluster) over HTTPS with the token file's users, as hack/local-up.sh --standalone.
 # Writes .local/scale/kubeconfig: clusters replica-1 and replica-2 (the search roots of each API replica), api-1 and
-# api-2 (their roots, for the PediaCluster API), member-<n>; contexts api-1 (current), api-2 and member-<n>; pid files
-# .local/scale/{api-1,api-2,synchro-1,synchro-2,member-<n>,pg-primary,pg-standby}.pid. hack/scale-down.sh stops it all.
+# api-2 (their roots, for the PediaCluster API), synchro-1 and synchro-2 (health and metrics), member-<n>; contexts
+# api-1 (current), api-2 and member-<n>; pid files .local/scale/{api-1,api-2,synchro-1,synchro-2,member-<n>,pg-primary,
+# pg-standby}.pid, and standby.pid (the standby's postmaster). hack/scale-down.sh stops it all.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 RUN="$LOCAL/scale"
 require_dotnet
 require_kubectl
 case ${1:-} in
-  -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+  -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
   "") ;;
   *) die "unknown argument $1" ;;
 esac
@@ -68,6 +69,9 @@ log "starting the hot standby on port $STANDBY_PORT (pg_basebackup -R, replicati
   >"$RUN/logs/basebackup.log" 2>&1 || { cat "$RUN/logs/basebackup.log"; die "pg_basebackup failed"; }
 start pg-standby "${PG_AS[@]}" "$PG_BIN/postgres" -D "$PG/standby" -p "$STANDBY_PORT" "${PG_OPTS[@]}" -c hot_standby=on -c hot_standby_feedback=on
 pg_wait "$STANDBY_PORT" || { tail -20 "$RUN/logs/pg-standby.log"; die "the hot standby did not start"; }
+# pg-standby.pid is the process started here (runuser when run as root); standby.pid is the postmaster itself, the
+# process to kill to see the API replicas fall back to the primary.
+head -n 1 "$PG/standby/postmaster.pid" >"$RUN/standby.pid"
 
 PRIMARY="Host=127.0.0.1;Port=$PRIMARY_PORT;Username=postgres;Database=clusterpedia"
 STANDBY="Host=127.0.0.1;Port=$STANDBY_PORT;Username=postgres;Database=clusterpedia;Timeout=5"
@@ -108,6 +112,8 @@ CA=$(b64 "$RUN/pki/server-ca.crt")
     echo "  cluster: {server: \"https://127.0.0.1:${PORT[api-$n]}\", certificate-authority-data: \"$CA\"}"
     echo "- name: replica-$n"
     echo "  cluster: {server: \"https://127.0.0.1:${PORT[api-$n]}/apis/clusterpedia.io/v1beta1/resources\", certificate-authority-data: \"$CA\"}"
+    echo "- name: synchro-$n"
+    echo "  cluster: {server: \"https://127.0.0.1:${PORT[synchro-$n]}\", certificate-authority-data: \"$CA\"}"
   done
   for member in "${MEMBERS[@]}"; do
     echo "- name: $member"
@@ -172,6 +178,7 @@ Try:
   kubectl --cluster replica-2 get deployments -A      # the same objects, through the other API replica
   kubectl --cluster replica-2 get pods -A -w          # then change something with --context member-1
   kubectl get pediaclusters
+  kubectl --cluster synchro-1 get --raw /metrics | grep leases_held   # the clusters each synchro replica holds
   curl -s --cacert $RUN/pki/server-ca.crt -H "Authorization: Bearer \$TOKEN" https://127.0.0.1:${PORT[api-1]}/metrics | grep read_replica
 Logs are in $RUN/logs/. Stop everything with hack/scale-down.sh.
 MSG
