@@ -221,7 +221,7 @@ internal static class ChurnLag
             }
 
             failures.Add($"S4: {result.Writes - result.Visible} of {result.Writes} member writes not visible through our watch {drainDeadline.TotalSeconds:N0} s after the last " +
-                $"({inStore} of {missing.Count} sampled missing writes are in the store when read by name, so the watch lost their events)");
+                $"({inStore} of {missing.Count} sampled missing writes are in the store when read by name, so the watch is behind them or lost them; the drain cannot tell which)");
         }
 
         Console.Error.WriteLine($"  S4: {result.Writes:N0} writes at {result.AchievedPerSecond:N0}/s, {result.Visible:N0} visible; lag p50 {result.LagP50Ms:N0} ms, p95 {result.LagP95Ms:N0} ms, p99 {result.LagP99Ms:N0} ms, max {result.LagMaxMs:N0} ms");
