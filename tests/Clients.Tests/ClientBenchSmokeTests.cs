@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace Clusterpedia.Clients.Tests;
@@ -13,35 +12,8 @@ public sealed class ClientBenchSmokeTests
     [Fact]
     public async Task ClientsMode_TinyMember_EveryPathListsEveryPodAndSeesEveryChange()
     {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "Clusterpedia.Bench.dll"), "--clients", "--objects", "500", "--changes", "200" })
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var bench = Process.Start(info)!;
-        var output = bench.StandardOutput.ReadToEndAsync();
-        var errors = bench.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        try
-        {
-            await bench.WaitForExitAsync(timeout.Token);
-        }
-        finally
-        {
-            if (!bench.HasExited)
-            {
-                bench.Kill(entireProcessTree: true);
-            }
-        }
-
-        var stdout = await output;
-        bench.ExitCode.ShouldBe(0, await errors + stdout);
+        var (exitCode, stdout, stderr) = await BenchRun.RunAsync(TimeSpan.FromMinutes(3), "--clients", "--objects", "500", "--changes", "200");
+        exitCode.ShouldBe(0, stderr + stdout);
         var rows = stdout.Split('\n').Where(line => line.StartsWith("| raw |", StringComparison.Ordinal)
             || line.StartsWith("| generic |", StringComparison.Ordinal) || line.StartsWith("| typed |", StringComparison.Ordinal)).ToList();
         rows.Count.ShouldBe(3, stdout);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace Clusterpedia.Clients.Tests;
@@ -27,44 +26,18 @@ public sealed class MainBenchSmokeTests
     public async Task MainMode_TinyRun_WritesEveryIssue18CheckWithAFigure()
     {
         var output = Path.Combine(Path.GetTempPath(), $"bench-smoke-{Guid.NewGuid():N}.json");
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
         string[] arguments =
         [
-            Path.Combine(AppContext.BaseDirectory, "Clusterpedia.Bench.dll"), "--quick", "--postgres-rows", "20000", "--mysql-rows", "0",
+            "--quick", "--postgres-rows", "20000", "--mysql-rows", "0",
             "--sqlite-rows", "0", "--reps", "4", "--warmup", "1", "--e2e-clusters", "1", "--e2e-engines", "sqlite,postgres",
             "--e2e-namespaces", "2", "--e2e-deployments", "6", "--e2e-pods", "8", "--churn", "100", "--churn-seconds", "1",
             "--output", output,
         ];
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var bench = Process.Start(info)!;
-        var stdout = bench.StandardOutput.ReadToEndAsync();
-        var stderr = bench.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        var (exitCode, stdout, stderr) = await BenchRun.RunAsync(TimeSpan.FromMinutes(4), arguments);
+        var log = stderr + stdout;
         try
         {
-            await bench.WaitForExitAsync(timeout.Token);
-        }
-        finally
-        {
-            if (!bench.HasExited)
-            {
-                bench.Kill(entireProcessTree: true);
-            }
-        }
-
-        var log = await stderr + await stdout;
-        try
-        {
-            bench.ExitCode.ShouldBe(0, log);
+            exitCode.ShouldBe(0, log);
             using var result = JsonDocument.Parse(await File.ReadAllTextAsync(output));
             var root = result.RootElement;
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace Clusterpedia.Clients.Tests;
@@ -16,37 +15,11 @@ public sealed class ScaleOutBenchSmokeTests
     public async Task ScaleOutMode_Quick_SyncsTakesOverAndSearchesWithoutLoss()
     {
         var output = Path.Combine(Path.GetTempPath(), $"scale-out-smoke-{Guid.NewGuid():N}.json");
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "Clusterpedia.Bench.dll"), "--scale-out", "--quick", "--output", output })
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var bench = Process.Start(info)!;
-        var stdout = bench.StandardOutput.ReadToEndAsync();
-        var stderr = bench.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        var (exitCode, stdout, stderr) = await BenchRun.RunAsync(TimeSpan.FromMinutes(5), "--scale-out", "--quick", "--output", output);
+        var log = stderr + stdout;
         try
         {
-            await bench.WaitForExitAsync(timeout.Token);
-        }
-        finally
-        {
-            if (!bench.HasExited)
-            {
-                bench.Kill(entireProcessTree: true);
-            }
-        }
-
-        var log = await stderr + await stdout;
-        try
-        {
-            bench.ExitCode.ShouldBe(0, log);
+            exitCode.ShouldBe(0, log);
             using var result = JsonDocument.Parse(await File.ReadAllTextAsync(output));
             var root = result.RootElement;
             root.GetProperty("failures").GetArrayLength().ShouldBe(0, log);
