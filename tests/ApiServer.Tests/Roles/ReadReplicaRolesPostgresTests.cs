@@ -83,8 +83,24 @@ public sealed class ReadReplicaRolesPostgresTests(ITestOutputHelper output) : IA
                 return d;
             });
             TimeSpan? delay = null;
-            var e = await RoleHttp.NextEventAsync(reader,
-                e => e["object"]?["metadata"]?["name"]?.GetValue<string>() == name && e["object"]?["metadata"]?["labels"]?["replica-test"] is not null, cts.Token);
+            JsonNode? e;
+            try
+            {
+                e = await RoleHttp.NextEventAsync(reader,
+                    e => e["object"]?["metadata"]?["name"]?.GetValue<string>() == name && e["object"]?["metadata"]?["labels"]?["replica-test"] is not null, cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // Say what every part saw, so a CI log alone tells a change that never reached the store from a watch
+                // that never delivered it.
+                var (_, search) = await Http.GetAsync(_api, _deployments);
+                var metrics = (await Http.GetAsync(_api, "/metrics")).Body.Split('\n')
+                    .Where(l => !l.StartsWith('#') && l.Contains("clusterpedia_storage_", StringComparison.Ordinal));
+                throw new ShouldAssertException(
+                    $"no watch event for {ns}/{name} within {_timeout.TotalSeconds:N0} s (watch from {listed}); a search through the API replica now " +
+                    $"{(search.Contains("\"replica-test\"", StringComparison.Ordinal) ? "shows" : "does not show")} the change; its storage metrics: {string.Join(" | ", metrics)}");
+            }
+
             if (e is not null)
             {
                 e["type"]!.GetValue<string>().ShouldBe("MODIFIED");
