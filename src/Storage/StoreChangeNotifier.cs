@@ -47,18 +47,7 @@ public sealed class StoreChangeNotifier
     /// <summary>Records a revision announced as committed (a notification's payload), then wakes the readers.</summary>
     public void Signal(long committedRevision)
     {
-        var seen = Interlocked.Read(ref _latestRevision);
-        while (committedRevision > seen)
-        {
-            var previous = Interlocked.CompareExchange(ref _latestRevision, committedRevision, seen);
-            if (previous == seen)
-            {
-                break;
-            }
-
-            seen = previous;
-        }
-
+        AtomicMax.Raise(ref _latestRevision, committedRevision);
         Signal();
     }
 

@@ -38,20 +38,7 @@ internal sealed class ReadReplica : IAsyncDisposable
     /// <summary>Clears the skip mark; true when there was one.</summary>
     public bool Restore() => Interlocked.Exchange(ref _skippedUntilTicks, 0) != 0;
 
-    public void NoteApplied(long revision)
-    {
-        var seen = Interlocked.Read(ref _applied);
-        while (revision > seen)
-        {
-            var previous = Interlocked.CompareExchange(ref _applied, revision, seen);
-            if (previous == seen)
-            {
-                return;
-            }
-
-            seen = previous;
-        }
-    }
+    public void NoteApplied(long revision) => AtomicMax.Raise(ref _applied, revision);
 
     /// <summary>Reads the revision counter row as the standby has replayed it (the row is replicated with every write).</summary>
     public async Task<long> ReadAppliedAsync(CancellationToken cancellationToken)

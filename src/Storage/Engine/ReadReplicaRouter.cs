@@ -226,20 +226,7 @@ internal sealed class ReadReplicaRouter : IResourceStorage, IResourceChangeFeed,
 
     private void Skip(ReadReplica replica) => replica.Skip(_time.GetUtcNow() + _retryInterval);
 
-    private void NoteServed(long revision)
-    {
-        var seen = Interlocked.Read(ref _served);
-        while (revision > seen)
-        {
-            var previous = Interlocked.CompareExchange(ref _served, revision, seen);
-            if (previous == seen)
-            {
-                return;
-            }
-
-            seen = previous;
-        }
-    }
+    private void NoteServed(long revision) => AtomicMax.Raise(ref _served, revision);
 
     // A standby that cannot answer: connection refused or broken, a server error (e.g. a query cancelled by a
     // recovery conflict), a timeout. Bad input (InvalidQueryException) is thrown before any connection and passes.
