@@ -66,6 +66,12 @@ internal sealed class BenchOptions
     /// <summary>Extra <c>name=value</c> server settings of the private PostgreSQL (ablation: e.g. synchronous_commit=off).</summary>
     public List<string> PostgresSettings { get; } = [];
 
+    /// <summary>
+    /// A directory that keeps the private PostgreSQL between runs: created and loaded on the first run, started again
+    /// and reused (no load) by a later run with the same rows, clusters, namespaces and seed. Null: a throw-away one.
+    /// </summary>
+    public string? PostgresDataDirectory { get; private set; }
+
     /// <summary>PostgreSQL indexes of the resources table to drop before loading: an ablation, to see what each costs.</summary>
     public List<string> DropIndexes { get; } = [];
 
@@ -74,7 +80,7 @@ internal sealed class BenchOptions
                                   [--batch N] [--warmup N] [--reps N] [--budget SECONDS] [--seed N] [--output FILE]
                                   [--drop-index NAME]... [--postgres-setting NAME=VALUE]... [--e2e-clusters N] [--e2e-namespaces N] [--e2e-deployments N]
                                   [--e2e-pods N] [--e2e-engines sqlite,postgres,mysql] [--churn N] [--churn-seconds S]
-                                  [--s2-budget SECONDS] [--no-s2-http] [--postgres-inprocess]
+                                  [--s2-budget SECONDS] [--no-s2-http] [--postgres-inprocess] [--postgres-data DIR]
           --quick          20k rows on PostgreSQL, MySQL and SQLite, 30 repetitions, small end-to-end, churn 1000/s (under 4 minutes)
           --scale 10m      issue 18's 10M-row run: PostgreSQL only, 10,000,000 rows in 50 clusters × 20 namespaces (the 1M
                            run's namespaces with 10× the clusters), S2 through HTTP with the 50 ms p95 target; MySQL,
@@ -85,6 +91,9 @@ internal sealed class BenchOptions
           --reps           timed repetitions per query (default 200), within --budget seconds each (default 10; quick 1.5)
           --drop-index     drop this index of the PostgreSQL resources table before loading (ablation; repeatable)
           --postgres-setting  extra server setting of the private PostgreSQL (ablation; repeatable)
+          --postgres-data  keep the private PostgreSQL in DIR: the first run loads it and leaves it there (stopped); a
+                           later run with the same rows, clusters, namespaces and seed starts it again and skips the load
+                           (its results then have no load figures). Not with --drop-index. Delete DIR to free the disk.
           --s2-budget      seconds of timed runs per S2 query through HTTP, per mode and concurrency (default 6; quick 1)
           --no-s2-http     skip S2 through the HTTP API (server child process + raw-SQL floor) on PostgreSQL and MySQL
           --postgres-inprocess  also time the query mix in-process against the storage on PostgreSQL (issue 5)
@@ -229,12 +238,20 @@ internal sealed class BenchOptions
                 case "--drop-index":
                     options.DropIndexes.Add(Value(args, ++i));
                     break;
+                case "--postgres-data":
+                    options.PostgresDataDirectory = Path.GetFullPath(Value(args, ++i));
+                    break;
                 case "--output":
                     options.Output = Value(args, ++i);
                     break;
                 default:
                     throw new ArgumentException($"unknown option {args[i]}");
             }
+        }
+
+        if (options.PostgresDataDirectory is not null && options.DropIndexes.Count > 0)
+        {
+            throw new ArgumentException("--postgres-data and --drop-index exclude each other: a kept database would lose its indexes for every later run");
         }
 
         return options;

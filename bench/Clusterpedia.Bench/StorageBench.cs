@@ -51,7 +51,7 @@ internal static class StorageBench
             StorageOptions storageOptions;
             if (engine == StorageOptions.Postgres)
             {
-                postgres = await PrivatePostgres.StartAsync([.. _postgresSettings, .. options.PostgresSettings], cancellationToken);
+                postgres = await PrivatePostgres.StartAsync([.. _postgresSettings, .. options.PostgresSettings], options.PostgresDataDirectory, cancellationToken);
                 run.ServerSettings = postgres.Settings;
                 storageOptions = new StorageOptions { Engine = StorageOptions.Postgres, ConnectionString = postgres.ConnectionString("postgres") };
             }
@@ -85,14 +85,37 @@ internal static class StorageBench
                 run.DroppedIndexes = options.DropIndexes;
             }
 
-            Console.Error.WriteLine($"  loading in batches of {options.BatchSize}");
-            // No target on the storage-level upsert any more: issue 18's sync targets are end to end (S1).
-            run.Load = await DatasetLoader.LoadAsync(storage.Resources, shape, options.BatchSize, options.Seed, targetObjectsPerSecond: null, cancellationToken);
-            Console.Error.WriteLine($"  upsert: {run.Load.ObjectsPerSecond:N0} objects/s");
-            await VerifyCountsAsync(storage.Resources, shape, run, cancellationToken);
-            if (run.Failures.Count > 0)
+            var dataSet = string.Create(CultureInfo.InvariantCulture,
+                $"rows={shape.Rows} clusters={shape.Clusters} namespaces={shape.Namespaces} seed={options.Seed}");
+            var loadedMarker = postgres is { Reused: true } ? Path.Combine(postgres.Root, "loaded") : null;
+            if (loadedMarker is not null && File.Exists(loadedMarker))
             {
-                return run;
+                var kept = (await File.ReadAllTextAsync(loadedMarker, cancellationToken)).Trim();
+                if (kept != dataSet)
+                {
+                    throw new InvalidOperationException($"--postgres-data {postgres!.Root} holds {kept}, this run asks for {dataSet}; delete the directory or pass the same options");
+                }
+
+                run.ReusedData = postgres!.Root;
+                Console.Error.WriteLine($"  reusing the data set kept in {postgres.Root} ({kept}); no load");
+            }
+            else
+            {
+                Console.Error.WriteLine($"  loading in batches of {options.BatchSize}");
+                // No target on the storage-level upsert any more: issue 18's sync targets are end to end (S1).
+                run.Load = await DatasetLoader.LoadAsync(storage.Resources, shape, options.BatchSize, options.Seed, targetObjectsPerSecond: null, cancellationToken);
+                Console.Error.WriteLine($"  upsert: {run.Load.ObjectsPerSecond:N0} objects/s");
+                await VerifyCountsAsync(storage.Resources, shape, run, cancellationToken);
+                if (run.Failures.Count > 0)
+                {
+                    return run;
+                }
+
+                if (options.PostgresDataDirectory is not null && postgres is not null)
+                {
+                    // Written only once every row is verified, so a reused directory never holds a partial load.
+                    await File.WriteAllTextAsync(Path.Combine(postgres.Root, "loaded"), dataSet + "\n", cancellationToken);
+                }
             }
 
             var analyze = Stopwatch.StartNew();

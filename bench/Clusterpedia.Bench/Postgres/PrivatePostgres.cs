@@ -7,7 +7,8 @@ namespace Clusterpedia.Bench.Postgres;
 
 /// <summary>
 /// A throw-away PostgreSQL 15 for one benchmark run: a fresh cluster in a temporary directory on a free loopback port,
-/// stopped and deleted on dispose. initdb refuses root, so as root the directory belongs to <c>postgres</c> and the
+/// stopped and deleted on dispose; or a kept one (<c>--postgres-data</c>) in a directory of the caller's, created on the first
+/// run, started again on later ones and only stopped on dispose. initdb refuses root, so as root the directory belongs to <c>postgres</c> and the
 /// server binaries run through <c>runuser</c>.
 /// </summary>
 internal sealed class PrivatePostgres : IAsyncDisposable
@@ -16,17 +17,25 @@ internal sealed class PrivatePostgres : IAsyncDisposable
 
     private readonly string _root;
     private readonly bool _asRoot;
+    private readonly bool _kept;
     private bool _started;
 
-    private PrivatePostgres(string root, int port, bool asRoot, IReadOnlyList<string> settings)
+    private PrivatePostgres(string root, int port, bool asRoot, IReadOnlyList<string> settings, bool kept = false)
     {
         _root = root;
+        _kept = kept;
         Port = port;
         _asRoot = asRoot;
         Settings = settings;
     }
 
     public int Port { get; }
+
+    /// <summary>True when a kept directory already held a cluster, which this run started again instead of creating.</summary>
+    public bool Reused { get; private set; }
+
+    /// <summary>The server's root directory (the data directory and the log are under it).</summary>
+    public string Root => _root;
 
     /// <summary>The <c>-c name=value</c> settings the server runs with (reported with the results).</summary>
     public IReadOnlyList<string> Settings { get; }
@@ -36,7 +45,10 @@ internal sealed class PrivatePostgres : IAsyncDisposable
     public string ConnectionString(string database) =>
         $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=true;Maximum Pool Size=32;Timeout=30;Command Timeout=600";
 
-    public static async Task<PrivatePostgres> StartAsync(IReadOnlyList<string> settings, CancellationToken cancellationToken)
+    /// <param name="settings">The <c>-c name=value</c> server settings.</param>
+    /// <param name="keptRoot">A directory to keep the cluster in between runs, or null for a throw-away one.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    public static async Task<PrivatePostgres> StartAsync(IReadOnlyList<string> settings, string? keptRoot, CancellationToken cancellationToken)
     {
         if (!File.Exists(Path.Combine(_binDirectory, "initdb")))
         {
@@ -44,19 +56,24 @@ internal sealed class PrivatePostgres : IAsyncDisposable
                 $"PostgreSQL 15 server binaries are missing ({_binDirectory}); install them with: apt-get install -y postgresql-15");
         }
 
-        var root = Path.Combine(Path.GetTempPath(), "clusterpedia-bench-pg-" + Guid.NewGuid().ToString("N")[..10]);
+        var root = keptRoot ?? Path.Combine(Path.GetTempPath(), "clusterpedia-bench-pg-" + Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(root);
-        var server = new PrivatePostgres(root, FreeLoopbackPort(), Environment.UserName == "root", settings);
+        var server = new PrivatePostgres(root, FreeLoopbackPort(), Environment.UserName == "root", settings, kept: keptRoot is not null);
         try
         {
             if (server._asRoot)
             {
-                await RunAsync("chown", ["-R", "postgres:postgres", root], asPostgres: false, cancellationToken);
+                await RunAsync("chown", ["postgres:postgres", root], asPostgres: false, cancellationToken);
             }
 
-            await server.RunServerToolAsync("initdb",
-                ["-D", server.DataDirectory, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync"],
-                cancellationToken);
+            server.Reused = File.Exists(Path.Combine(server.DataDirectory, "PG_VERSION"));
+            if (!server.Reused)
+            {
+                await server.RunServerToolAsync("initdb",
+                    ["-D", server.DataDirectory, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync"],
+                    cancellationToken);
+            }
+
             var options = $"-p {server.Port} -k {root} -c listen_addresses=127.0.0.1 " +
                 string.Join(' ', settings.Select(s => "-c " + s));
             await server.RunServerToolAsync("pg_ctl",
@@ -118,12 +135,19 @@ internal sealed class PrivatePostgres : IAsyncDisposable
             _started = false;
             try
             {
-                await RunServerToolAsync("pg_ctl", ["-D", DataDirectory, "-m", "immediate", "-w", "stop"], CancellationToken.None);
+                // A kept cluster shuts down cleanly (a checkpoint), so the next run starts without crash recovery.
+                await RunServerToolAsync("pg_ctl", ["-D", DataDirectory, "-m", _kept ? "fast" : "immediate", "-w", "-t", "600", "stop"], CancellationToken.None);
             }
             catch (InvalidOperationException e)
             {
                 await Console.Error.WriteLineAsync($"warning: stopping PostgreSQL failed: {e.Message}");
             }
+        }
+
+        if (_kept)
+        {
+            await Console.Error.WriteLineAsync($"  kept PostgreSQL in {_root} (delete it to free the disk)");
+            return;
         }
 
         try

@@ -60,7 +60,7 @@ internal static partial class ScaleOutBench
             result.MemberObjects = members.Sum(m => StoredSet.Synced.Sum(r => (long)m.Cluster.Store.Count(r)));
             Console.Error.WriteLine($"  members: {result.MemberObjects:N0} objects of the synced resources");
 
-            postgres = await PrivatePostgres.StartAsync(["shared_buffers=512MB", "max_connections=200"], cancellationToken);
+            postgres = await PrivatePostgres.StartAsync(["shared_buffers=512MB", "max_connections=200"], keptRoot: null, cancellationToken);
             await CreateDatabasesAsync(postgres, cancellationToken);
             var context = new RunContext(options, result, members, servers, postgres, directory);
 

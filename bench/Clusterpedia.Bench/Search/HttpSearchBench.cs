@@ -22,6 +22,7 @@ internal static class HttpSearchBench
 {
     public const int HighConcurrency = 16;
     private const string _search = "/apis/clusterpedia.io/v1beta1/resources";
+    private const string _pediaClusters = "/apis/cluster.clusterpedia.io/v1alpha2/pediaclusters";
     private const double _apiOverSqlLimit = 1.3;
     private const double _deepPageMaxRatio = 2;
 
@@ -184,12 +185,22 @@ internal static class HttpSearchBench
     /// </summary>
     private static async Task MakeResourcesSearchableAsync(HttpClient http, MemberClient member, CancellationToken cancellationToken)
     {
-        if (await EndToEndBench.CreatePediaClusterAsync(http, member, cancellationToken) is { } error)
+        // A kept database (--postgres-data) still has the previous run's PediaCluster, pointing at a member that is
+        // gone: remove it, and create this run's once its removal is through.
+        var name = member.Cluster.Options.ClusterName;
+        (await http.DeleteAsync(_pediaClusters + "/" + name, cancellationToken)).Dispose();
+        var clock = Stopwatch.StartNew();
+        while (await EndToEndBench.CreatePediaClusterAsync(http, member, cancellationToken) is { } error)
         {
-            throw new InvalidOperationException(error);
+            if (!error.Contains("409", StringComparison.Ordinal) || clock.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                throw new InvalidOperationException(error);
+            }
+
+            await Task.Delay(200, cancellationToken);
         }
 
-        var clock = Stopwatch.StartNew();
+        clock.Restart();
         foreach (var path in new[] { "/api/v1/pods?limit=1", "/apis/apps/v1/deployments?limit=1", "/apis/apps/v1/replicasets?limit=1" })
         {
             while (true)
