@@ -348,13 +348,12 @@ internal static class HttpSearchBench
         return 0;
     }
 
-    // The server adds the bounded remainingItemCount to every limited page (SearchQueryBuilder sets the bound from
-    // QueryLimits); the parser alone leaves the bound at 0, which drops the count from the statement. The floor must
-    // carry the same count the API's statement does, or API/SQL charges the count to HTTP.
+    // The server bounds the parsed query (page size, and the unasked remainingItemCount for lists without selectors)
+    // in SearchQueryBuilder; the parser alone leaves the count out. The floor runs the same bounding code, so it carries
+    // exactly the count the API's statement does, or API/SQL would charge the count to HTTP.
     private static ResourceQuery Parse(QueryScenario scenario, int rep) =>
-        ResourceQueryParser.Parse(scenario.Resource, scenario.Parameters(rep), defaultNamespace: null, cluster: null)
-            with
-        { RemainingCountBound = new QueryLimits().RemainingCountBound };
+        SearchQueryBuilder.Bounded(
+            ResourceQueryParser.Parse(scenario.Resource, scenario.Parameters(rep), defaultNamespace: null, cluster: null), new QueryLimits());
 
     private static double? Ratio(double? api, double? sql) => api is { } a && sql is { } s && s > 0 ? Math.Round(a / s, 2) : null;
 

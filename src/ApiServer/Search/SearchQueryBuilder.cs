@@ -82,7 +82,12 @@ internal static class SearchQueryBuilder
         return query with
         {
             Limit = query.Limit > limits.MaxLimit ? limits.MaxLimit : query.Limit,
-            RemainingCountBound = limits.RemainingCountBound,
+            // kube-apiserver fills an unasked remainingItemCount only for a list without label and field selectors; a
+            // selector (or a substring) makes the count a walk over rows no index answers, which cost more than the
+            // page itself (docs/limits.md). withRemainingCount=true still counts exactly.
+            RemainingCountBound = query.LabelSelector is { Count: > 0 } || query.FieldSelector is { Count: > 0 } || !string.IsNullOrEmpty(query.FuzzyName)
+                ? 0
+                : limits.RemainingCountBound,
         };
     }
 

@@ -251,6 +251,30 @@ public sealed class QueryParameterTests(DemoEnvironment env) : IClassFixture<Dem
         metadata["remainingItemCount"]!.GetValue<long>().ShouldBe(total - 2);
     }
 
+    // kube-apiserver leaves remainingItemCount out of a list with a label or field selector unless it can count
+    // exactly; so do we for selectors and fuzzyName (each matches every pod here), and an asked count stays exact.
+    [Theory]
+    [InlineData("labelSelector=!no-such-label")]
+    [InlineData("fieldSelector=metadata.name!=no-such-pod")]
+    [InlineData("fuzzyName=-")]
+    public async Task List_LimitedPageWithSelector_LeavesUnaskedCountOutAndCountsWhenAsked(string selector)
+    {
+        var (allCode, allBody) = await GetAsync($"{_pods}?{selector}");
+        allCode.ShouldBe(200, allBody);
+        var total = JsonNode.Parse(allBody)!["items"]!.AsArray().Count;
+        total.ShouldBeGreaterThan(2);
+
+        var (code, body) = await GetAsync($"{_pods}?{selector}&limit=2");
+        code.ShouldBe(200, body);
+        var metadata = JsonNode.Parse(body)!["metadata"]!.AsObject();
+        metadata["continue"].ShouldNotBeNull();
+        metadata.ContainsKey("remainingItemCount").ShouldBeFalse(body);
+
+        var (askedCode, askedBody) = await GetAsync($"{_pods}?{selector}&limit=2&withRemainingCount=true");
+        askedCode.ShouldBe(200, askedBody);
+        JsonNode.Parse(askedBody)!["metadata"]!["remainingItemCount"]!.GetValue<long>().ShouldBe(total - 2);
+    }
+
     [Fact]
     public async Task Collection_LimitedPage_FillsRemainingItemCountUnasked()
     {
