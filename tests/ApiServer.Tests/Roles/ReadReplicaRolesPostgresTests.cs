@@ -29,6 +29,8 @@ public sealed class ReadReplicaRolesPostgresTests(ITestOutputHelper output) : IA
     private PostgresStandby _standby = null!;
     private InProcessServer _api = null!;
     private InProcessServer _synchro = null!;
+    private string _primaryDatabase = "";
+    private string _standbyDatabase = "";
 
     public async Task InitializeAsync()
     {
@@ -45,6 +47,8 @@ public sealed class ReadReplicaRolesPostgresTests(ITestOutputHelper output) : IA
         // The synchro first: it creates the schema, which the standby then replays.
         _synchro = await InProcessServer.StartAsync(_dir.Path, ["--api=false", .. store]);
         _standby = await server.StartStandbyAsync();
+        _primaryDatabase = server.ConnectionString(database);
+        _standbyDatabase = _standby.ConnectionString(database);
         _api = await InProcessServer.StartAsync(_dir.Path,
             ["--synchro=false", .. store, "--Storage:ReadConnectionStrings:0", _standby.ConnectionString(database), "--Storage:ReadReplicaRetryInterval", "00:00:01"]);
     }
@@ -96,9 +100,13 @@ public sealed class ReadReplicaRolesPostgresTests(ITestOutputHelper output) : IA
                 var (_, search) = await Http.GetAsync(_api, _deployments);
                 var metrics = (await Http.GetAsync(_api, "/metrics")).Body.Split('\n')
                     .Where(l => !l.StartsWith('#') && l.Contains("clusterpedia_storage_", StringComparison.Ordinal));
+                var synchroMetrics = (await Http.GetAsync(_synchro, "/metrics")).Body.Split('\n')
+                    .Where(l => !l.StartsWith('#') && l.StartsWith("clusterpedia_", StringComparison.Ordinal) && !l.Contains("_bucket", StringComparison.Ordinal));
                 throw new ShouldAssertException(
                     $"no watch event for {ns}/{name} within {_timeout.TotalSeconds:N0} s (watch from {listed}); a search through the API replica now " +
-                    $"{(search.Contains("\"replica-test\"", StringComparison.Ordinal) ? "shows" : "does not show")} the change; its storage metrics: {string.Join(" | ", metrics)}");
+                    $"{(search.Contains("\"replica-test\"", StringComparison.Ordinal) ? "shows" : "does not show")} the change; " +
+                    $"primary: {await StoredChangeAsync(_primaryDatabase, ns, name)}; standby: {await StoredChangeAsync(_standbyDatabase, ns, name)}; " +
+                    $"API storage metrics: {string.Join(" | ", metrics)}; synchro metrics: {string.Join(" | ", synchroMetrics)}");
             }
 
             if (e is not null)
@@ -107,7 +115,8 @@ public sealed class ReadReplicaRolesPostgresTests(ITestOutputHelper output) : IA
                 delay = written.Elapsed;
             }
 
-            output.WriteLine($"member write to watch event on the API replica reading the standby: {delay?.TotalMilliseconds:F0} ms");
+            output.WriteLine($"member write to watch event on the API replica reading the standby: {delay?.TotalMilliseconds:F0} ms; " +
+                $"primary: {await StoredChangeAsync(_primaryDatabase, ns, name)}; standby: {await StoredChangeAsync(_standbyDatabase, ns, name)}");
             delay.ShouldNotBeNull("the watch ended before the change arrived");
             delay.Value.ShouldBeLessThan(_bound);
         }
@@ -147,6 +156,28 @@ public sealed class ReadReplicaRolesPostgresTests(ITestOutputHelper output) : IA
         [.. (JsonNode.Parse(list)?["items"]?.AsArray() ?? [])
             .Select(i => (i!["metadata"]!["namespace"]!.GetValue<string>(), i["metadata"]!["name"]!.GetValue<string>()))
             .Order()];
+
+    // Whether a database holds the labelled deployment, at which revision, and the store's revision there.
+    private static async Task<string> StoredChangeAsync(string connectionString, string ns, string name)
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(
+                "SELECT (SELECT value FROM storage_revision WHERE id = 1), (SELECT revision FROM resources WHERE cluster = 'member' AND resource = 'deployments' " +
+                "AND namespace = @ns AND name = @name AND labels ? 'replica-test')", connection);
+            command.Parameters.AddWithValue("ns", ns);
+            command.Parameters.AddWithValue("name", name);
+            await using var reader = await command.ExecuteReaderAsync();
+            await reader.ReadAsync();
+            return $"store revision {reader.GetValue(0)}, changed row at revision {(reader.IsDBNull(1) ? "none" : reader.GetValue(1))}";
+        }
+        catch (NpgsqlException e)
+        {
+            return "unreadable: " + e.Message;
+        }
+    }
 
     private async Task<double> MetricAsync(string name)
     {
