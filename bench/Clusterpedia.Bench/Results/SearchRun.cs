@@ -33,6 +33,12 @@ internal sealed class SearchQueryResult
 
     /// <summary>The statement the storage emits for it, with its parameters of the first timed repetition.</summary>
     public required string Sql { get; init; }
+
+    /// <summary>
+    /// That statement's plan as executed once after the timed runs: <c>EXPLAIN (ANALYZE, BUFFERS)</c> on PostgreSQL,
+    /// <c>ANALYZE FORMAT=JSON</c> on MariaDB; where the time of a slow shape goes.
+    /// </summary>
+    public string? Plan { get; set; }
     public QueryResult? ApiC1 { get; set; }
     public QueryResult? ApiC16 { get; set; }
     public QueryResult? SqlC1 { get; set; }

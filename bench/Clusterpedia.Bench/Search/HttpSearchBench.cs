@@ -109,6 +109,11 @@ internal static class HttpSearchBench
                     }
                 }
 
+                for (var i = 0; i < group.Count; i++)
+                {
+                    results[i].Plan = await sqlBuilder.ExplainAsync(engine, Parse(group[i], 0), cancellationToken);
+                }
+
                 foreach (var result in results)
                 {
                     result.RatioP50C1 = Ratio(result.ApiC1?.P50Ms, result.SqlC1?.P50Ms);

@@ -55,6 +55,44 @@ internal sealed class StorageSql : IAsyncDisposable
         return (text.ToString(), parameters);
     }
 
+    /// <summary>
+    /// The executed plan of the statement for a query, as the engine reports it (one more execution): PostgreSQL's
+    /// <c>EXPLAIN (ANALYZE, BUFFERS)</c> text, MariaDB's <c>ANALYZE FORMAT=JSON</c>. Null when the engine refuses it.
+    /// </summary>
+    public async Task<string?> ExplainAsync(string engine, ResourceQuery query, CancellationToken cancellationToken)
+    {
+        var (text, parameters) = Build(query);
+        var prefix = engine == StorageOptions.Postgres ? "EXPLAIN (ANALYZE, BUFFERS) " : "ANALYZE FORMAT=JSON ";
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+#pragma warning disable CA2100 // The storage's own statement behind a fixed prefix; every value a parameter.
+        command.CommandText = prefix + text;
+#pragma warning restore CA2100
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+
+        try
+        {
+            var lines = new List<string>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                lines.Add(reader.GetValue(0)?.ToString() ?? "");
+            }
+
+            return string.Join('\n', lines);
+        }
+        catch (DbException e)
+        {
+            return "no plan: " + e.Message;
+        }
+    }
+
     /// <summary>A pooled connection as the storage opens it (session settings included).</summary>
     public Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
         (Task<DbConnection>)_open.Invoke(_dialect, [cancellationToken])!;
