@@ -191,7 +191,20 @@ internal static class EndToEndBench
             await MergeAgainstUsAsync(us, members, run, options, cancellationToken);
             if (options.ChurnPerSecond > 0)
             {
+                if (postgres is not null)
+                {
+                    await ChurnProfile.StartAsync(connectionString, cancellationToken);
+                }
+
                 run.Churn = await ChurnLag.RunAsync(us, members, options.ChurnPerSecond, options.ChurnSeconds, run.Failures, cancellationToken);
+                if (postgres is not null)
+                {
+                    run.ChurnProfile = await ChurnProfile.ReadAsync(connectionString, cancellationToken);
+                    foreach (var line in run.ChurnProfile)
+                    {
+                        Console.Error.WriteLine("    S4 profile: " + line);
+                    }
+                }
             }
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)

@@ -54,6 +54,12 @@ internal sealed class EndToEndRun
     /// <summary>Issue 18: every pod listed without a limit, several times, with the server's RSS per round.</summary>
     public List<UnpagedListRound> UnpagedLists { get; } = [];
 
+    /// <summary>
+    /// PostgreSQL during S4: the resources table's inserts, updates and HOT updates, and the statements with the most
+    /// execution time (pg_stat_statements over the churn and its drain).
+    /// </summary>
+    public List<string>? ChurnProfile { get; set; }
+
     /// <summary>Issue 18 (PostgreSQL): statements per list request, from pg_stat_statements.</summary>
     public List<StatementCount> StatementsPerList { get; } = [];
 

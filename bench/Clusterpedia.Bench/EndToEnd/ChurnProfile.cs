@@ -1,0 +1,57 @@
+using System.Globalization;
+using Npgsql;
+
+namespace Clusterpedia.Bench.EndToEnd;
+
+/// <summary>
+/// Where PostgreSQL's time goes during S4: pg_stat_statements reset before the churn and read after the drain (the
+/// statements with the most execution time), and how the resources table took the updates (how many were HOT, i.e.
+/// wrote no index entry, against the indexes an ordinary update writes into).
+/// </summary>
+internal static class ChurnProfile
+{
+    public static async Task StartAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset(); SELECT pg_stat_reset()", connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public static async Task<List<string>> ReadAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var lines = new List<string>();
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using (var command = new NpgsqlCommand("""
+            SELECT n_tup_ins, n_tup_upd, n_tup_hot_upd, (SELECT count(*) FROM pg_indexes WHERE tablename = 'resources')
+            FROM pg_stat_user_tables WHERE relname = 'resources'
+            """, connection))
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                lines.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"resources: {reader.GetInt64(0)} inserts, {reader.GetInt64(1)} updates of which {reader.GetInt64(2)} HOT; each other update writes an entry into each of {reader.GetInt64(3)} indexes"));
+            }
+        }
+
+        await using (var command = new NpgsqlCommand("""
+            SELECT calls, round(total_exec_time::numeric), round(mean_exec_time::numeric, 2), rows,
+                   left(regexp_replace(query, '\s+', ' ', 'g'), 160)
+            FROM pg_stat_statements
+            WHERE query NOT ILIKE '%pg_stat_%'
+            ORDER BY total_exec_time DESC LIMIT 8
+            """, connection))
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                lines.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"{reader.GetInt64(0)} calls, {reader.GetDecimal(1)} ms total, {reader.GetDecimal(2)} ms mean, {reader.GetInt64(3)} rows: {reader.GetString(4)}"));
+            }
+        }
+
+        return lines;
+    }
+}
