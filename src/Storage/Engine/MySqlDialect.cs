@@ -225,10 +225,10 @@ internal sealed partial class MySqlDialect : SqlDialect
     }
 
     // MySQL refuses UPDATE ... FROM and a subquery on the updated table; a self-join is its form of the same update.
-    protected override string FollowOwnersText(SqlStatement sql, string cluster, IReadOnlyList<string> ownerUids) => $"""
+    protected override string FollowOwnersText(SqlStatement sql, string cluster, IReadOnlyList<string> uids, bool followers) => $"""
         UPDATE resources p JOIN resources o ON p.cluster = o.cluster AND p.owner_uid = o.uid
         SET p.workload_kind = o.workload_kind, p.workload_name = o.workload_name
-        WHERE o.cluster = {sql.Param(cluster)} AND {InList(sql, "o.uid", ownerUids, negate: false)} AND o.workload_kind IS NOT NULL
+        WHERE {(followers ? "p" : "o")}.cluster = {sql.Param(cluster)} AND {InList(sql, followers ? "p.uid" : "o.uid", uids, negate: false)} AND o.workload_kind IS NOT NULL
           AND p.workload_follows_owner = 1
           AND NOT (p.workload_kind <=> o.workload_kind AND p.workload_name <=> o.workload_name)
         """;

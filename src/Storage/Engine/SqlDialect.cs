@@ -96,29 +96,32 @@ internal abstract partial class SqlDialect : IAsyncDisposable
     }
 
     /// <summary>
-    /// Gives the rows of <paramref name="cluster"/> that follow their owner (workload_follows_owner) and whose owner is
-    /// one of <paramref name="ownerUids"/> the workload that owner is stored with, where it has one and it differs.
-    /// One statement per 500 owners, each an indexed lookup by uid and by owner_uid; objects and revisions are untouched.
+    /// Gives rows of <paramref name="cluster"/> that follow their owner (workload_follows_owner) the workload that owner
+    /// is stored with, where it has one and it differs: with <paramref name="followers"/> false, every row following one
+    /// of the owners <paramref name="uids"/> (an owner just written hands its workload down); with it true, only the
+    /// rows <paramref name="uids"/> themselves (followers just written take their owner's), so a churning pod costs an
+    /// indexed lookup of itself and its owner, not of all its siblings. One statement per 500 uids; objects and
+    /// revisions are untouched.
     /// </summary>
     public async Task FollowOwnersAsync(
-        DbConnection connection, DbTransaction transaction, string cluster, IReadOnlyList<string> ownerUids, CancellationToken cancellationToken)
+        DbConnection connection, DbTransaction transaction, string cluster, IReadOnlyList<string> uids, bool followers, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(ownerUids);
-        for (var offset = 0; offset < ownerUids.Count; offset += 500)
+        ArgumentNullException.ThrowIfNull(uids);
+        for (var offset = 0; offset < uids.Count; offset += 500)
         {
             var sql = new SqlStatement();
-            var chunk = ownerUids.Skip(offset).Take(500).ToList();
-            sql.Append(FollowOwnersText(sql, cluster, chunk));
+            var chunk = uids.Skip(offset).Take(500).ToList();
+            sql.Append(FollowOwnersText(sql, cluster, chunk, followers));
             using var command = sql.CreateCommand(connection, transaction);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>The statement of <see cref="FollowOwnersAsync"/>: UPDATE ... FROM (PostgreSQL, SQLite 3.33+).</summary>
-    protected virtual string FollowOwnersText(SqlStatement sql, string cluster, IReadOnlyList<string> ownerUids) => $"""
+    protected virtual string FollowOwnersText(SqlStatement sql, string cluster, IReadOnlyList<string> uids, bool followers) => $"""
         UPDATE resources AS p SET workload_kind = o.workload_kind, workload_name = o.workload_name
         FROM resources AS o
-        WHERE o.cluster = {sql.Param(cluster)} AND {InList(sql, "o.uid", ownerUids, negate: false)} AND o.workload_kind IS NOT NULL
+        WHERE {(followers ? "p" : "o")}.cluster = {sql.Param(cluster)} AND {InList(sql, followers ? "p.uid" : "o.uid", uids, negate: false)} AND o.workload_kind IS NOT NULL
           AND p.cluster = o.cluster AND p.owner_uid = o.uid AND p.workload_follows_owner = TRUE
           AND (p.workload_kind IS DISTINCT FROM o.workload_kind OR p.workload_name IS DISTINCT FROM o.workload_name)
         """;

@@ -117,26 +117,44 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
         StorageEngine engine, DbConnection connection, DbTransaction transaction,
         IEnumerable<(string Cluster, string Uid, string? OwnerUid, WorkloadColumns Workload)> rows, CancellationToken cancellationToken)
     {
-        var owners = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        // cluster → (followers just written, by their own uid; owners whose followers must follow, by the owner's uid)
+        var byCluster = new Dictionary<string, (HashSet<string> Followers, HashSet<string> Owners)>(StringComparer.Ordinal);
         foreach (var (cluster, uid, ownerUid, workload) in rows)
         {
-            var uidOfOwner = workload.FollowsOwner ? ownerUid : workload.HandsDown && uid.Length > 0 ? uid : null;
-            if (uidOfOwner is null)
+            var follower = workload.FollowsOwner && ownerUid is not null && uid.Length > 0;
+            var owner = workload.FollowsOwner && !follower ? ownerUid : workload.HandsDown && uid.Length > 0 ? uid : null;
+            if (!follower && owner is null)
             {
                 continue;
             }
 
-            if (!owners.TryGetValue(cluster, out var set))
+            if (!byCluster.TryGetValue(cluster, out var sets))
             {
-                owners[cluster] = set = new HashSet<string>(StringComparer.Ordinal);
+                byCluster[cluster] = sets = (new HashSet<string>(StringComparer.Ordinal), new HashSet<string>(StringComparer.Ordinal));
             }
 
-            set.Add(uidOfOwner);
+            if (follower)
+            {
+                sets.Followers.Add(uid);
+            }
+
+            if (owner is not null)
+            {
+                sets.Owners.Add(owner);
+            }
         }
 
-        foreach (var (cluster, uids) in owners)
+        foreach (var (cluster, (followers, owners)) in byCluster)
         {
-            await engine.Dialect.FollowOwnersAsync(connection, transaction, cluster, [.. uids.Order(StringComparer.Ordinal)], cancellationToken).ConfigureAwait(false);
+            if (followers.Count > 0)
+            {
+                await engine.Dialect.FollowOwnersAsync(connection, transaction, cluster, [.. followers.Order(StringComparer.Ordinal)], followers: true, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (owners.Count > 0)
+            {
+                await engine.Dialect.FollowOwnersAsync(connection, transaction, cluster, [.. owners.Order(StringComparer.Ordinal)], followers: false, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
