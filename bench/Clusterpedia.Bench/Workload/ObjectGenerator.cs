@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
+using Clusterpedia.ClusterSynchro.Workloads;
 using Clusterpedia.Storage;
 
 namespace Clusterpedia.Bench.Workload;
@@ -14,6 +15,10 @@ namespace Clusterpedia.Bench.Workload;
 internal sealed class ObjectGenerator : IDisposable
 {
     private const string _alphabet = "bcdfghjklmnpqrstvwxz2456789";
+
+    /// <summary>The workload columns a synchro with no plugins writes (ReplicaSets and pods resolve to their Deployment).</summary>
+    public static readonly IWorkloadPlugins Plugins = new NoWorkloadPlugins();
+    private static readonly WorkloadResolver _workloads = new(Plugins);
     private static readonly DateTimeOffset _epoch = new(2026, 8, 1, 0, 0, 0, TimeSpan.Zero);
 
     private readonly WorkloadShape _shape;
@@ -105,6 +110,15 @@ internal sealed class ObjectGenerator : IDisposable
         _json.Reset();
         write(resourceVersion);
         _json.Flush();
+        var json = _buffer.WrittenSpan;
+        var workload = default(WorkloadColumns);
+        if (WorkloadRules.Applies(group, resource))
+        {
+            var metadata = WorkloadMetadata.MetadataOf(json);
+            var read = WorkloadMetadata.Read(metadata);
+            workload = _workloads.Resolve(resource, name, read.Controller, read.PodTemplateHash, metadata);
+        }
+
         return new ResourceRecord
         {
             Cluster = context.Cluster,
@@ -118,7 +132,8 @@ internal sealed class ObjectGenerator : IDisposable
             ResourceVersion = resourceVersion,
             OwnerUid = ownerUid,
             CreatedAt = created,
-            Object = _buffer.WrittenSpan.ToArray(),
+            Workload = workload,
+            Object = json.ToArray(),
         };
     }
 

@@ -12,6 +12,12 @@ public interface IWorkloadPlugins
     long Generation { get; }
 
     /// <summary>
+    /// Identifies what the loaded plugins answer: equal fingerprints resolve every object alike. Empty when no plugin
+    /// is loaded (the built-in rules alone); stored with the rows' resolution so a restart can skip re-resolving them.
+    /// </summary>
+    string Fingerprint { get; }
+
+    /// <summary>
     /// The workload of the object whose metadata is <paramref name="metadataJson"/> (the object's <c>metadata</c> as
     /// UTF-8 JSON, the <c>metaJsonStr</c> a plugin receives), or null when no plugin handles it. Never throws: a
     /// plugin that fails or runs over its budget is marked failed in its status and skipped.

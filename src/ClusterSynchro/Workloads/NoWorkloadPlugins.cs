@@ -5,5 +5,7 @@ public sealed class NoWorkloadPlugins : IWorkloadPlugins
 {
     public long Generation => 0;
 
+    public string Fingerprint => "";
+
     public WorkloadRef? Resolve(ReadOnlySpan<byte> metadataJson) => null;
 }

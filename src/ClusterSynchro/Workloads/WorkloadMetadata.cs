@@ -10,6 +10,30 @@ namespace Clusterpedia.ClusterSynchro.Workloads;
 /// </summary>
 public readonly record struct WorkloadMetadata(string Name, string Uid, string? ResourceVersion, ControllerRef? Controller, string? PodTemplateHash)
 {
+    /// <summary>The bytes of the object's <c>metadata</c> value (empty when it has none).</summary>
+    public static ReadOnlySpan<byte> MetadataOf(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json, ObjectJsonLimits.ReaderOptions);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return default;
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isMetadata = reader.ValueTextEquals("metadata"u8);
+            reader.Read();
+            var start = (int)reader.TokenStartIndex;
+            reader.Skip();
+            if (isMetadata && json[start] == (byte)'{')
+            {
+                return json[start..(int)reader.BytesConsumed];
+            }
+        }
+
+        return default;
+    }
+
     /// <summary>Reads the fields from a <c>metadata</c> object; fields of the wrong type read as missing.</summary>
     public static WorkloadMetadata Read(ReadOnlySpan<byte> metadataJson)
     {

@@ -7,14 +7,25 @@ using Microsoft.Extensions.Logging;
 namespace Clusterpedia.ClusterSynchro.Workloads;
 
 /// <summary>
-/// Re-resolves the workloads of stored objects in the background: once at start (rows stored before the workload
-/// columns existed, or under other plugins) and whenever <see cref="IWorkloadPlugins.Generation"/> moves (checked every
+/// Re-resolves the workloads of stored objects in the background: at start (rows stored before the workload columns
+/// existed, or under other plugins) and whenever <see cref="IWorkloadPlugins.Generation"/> moves (checked every
 /// <see cref="PollInterval"/>). Pages of <see cref="PageSize"/> objects across all clusters, middle owners first so
-/// their pods can follow them, and writes only the rows whose answer changed; the synchros never wait for it.
+/// their pods can follow them, and writes only the rows whose answer changed; the synchros never wait for it. A pass
+/// that finishes records what the rows were resolved under (<see cref="Fingerprint"/>) in the database's own-object
+/// store; a start that finds its own fingerprint there skips the pass, which on millions of stored pods would read
+/// every one of them after every restart.
 /// </summary>
-public sealed partial class WorkloadReresolver(IResourceStorage storage, IWorkloadPlugins plugins, TimeProvider time, ILogger<WorkloadReresolver> logger)
+public sealed partial class WorkloadReresolver(
+    IResourceStorage storage, IWorkloadPlugins plugins, TimeProvider time, ILogger<WorkloadReresolver> logger, IDatabaseObjectStore? marks = null)
     : BackgroundService
 {
+    /// <summary>Where the fingerprint of the stored rows' resolution is kept (never served by the API).</summary>
+    public const string MarkResource = "workloadresolutions.internal.clusterpedia.io";
+    public const string MarkName = "stored-rows";
+
+    // Bumped when the built-in rules (WorkloadRules) answer differently, so stored rows are resolved again.
+    private const string _rulesVersion = "rules-1";
+
     // Middle owners before pods: a pod that follows its owner is compared with what the owner resolved to.
     private static readonly (GroupVersionResource Resource, ResourceTypeFilter Filter)[] _order =
     [
@@ -33,6 +44,41 @@ public sealed partial class WorkloadReresolver(IResourceStorage storage, IWorklo
     /// <summary>The plugin generation the last finished pass resolved under (-1 before the first).</summary>
     public long ResolvedGeneration => Interlocked.Read(ref _resolvedGeneration);
 
+    /// <summary>What stored rows resolved by <paramref name="plugins"/> and the built-in rules answer with.</summary>
+    public static string Fingerprint(IWorkloadPlugins plugins)
+    {
+        ArgumentNullException.ThrowIfNull(plugins);
+        return _rulesVersion + ";" + plugins.Fingerprint;
+    }
+
+    /// <summary>Records that every stored row is resolved as <paramref name="plugins"/> resolve it (a loader that wrote them so).</summary>
+    public static async Task MarkResolvedAsync(IDatabaseObjectStore marks, IWorkloadPlugins plugins, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(marks);
+        var body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["fingerprint"] = Fingerprint(plugins) });
+        try
+        {
+            await marks.UpdateAsync(MarkResource, MarkName, body, expectedRevision: null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ApiObjectNotFoundException)
+        {
+            await marks.CreateAsync(MarkResource, MarkName, body, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The fingerprint recorded by the last finished pass, or null (none, or one is running or was cut short).</summary>
+    public static async Task<string?> StoredFingerprintAsync(IDatabaseObjectStore marks, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(marks);
+        if (await marks.GetAsync(MarkResource, MarkName, cancellationToken).ConfigureAwait(false) is not { } mark)
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(mark.Object);
+        return document.RootElement.TryGetProperty("fingerprint", out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -42,7 +88,27 @@ public sealed partial class WorkloadReresolver(IResourceStorage storage, IWorklo
             {
                 try
                 {
+                    var fingerprint = Fingerprint(plugins);
+                    if (ResolvedGeneration == -1 && marks is not null
+                        && await StoredFingerprintAsync(marks, stoppingToken).ConfigureAwait(false) == fingerprint)
+                    {
+                        Interlocked.Exchange(ref _resolvedGeneration, generation);
+                        LogPassSkipped(logger, generation);
+                        continue;
+                    }
+
+                    // Withdrawn first: a pass cut short must not leave the old fingerprint claiming every row.
+                    if (marks is not null)
+                    {
+                        await marks.DeleteAsync(MarkResource, MarkName, stoppingToken).ConfigureAwait(false);
+                    }
+
                     var changed = await ResolveAllAsync(stoppingToken).ConfigureAwait(false);
+                    if (marks is not null && plugins.Generation == generation)
+                    {
+                        await MarkResolvedAsync(marks, plugins, stoppingToken).ConfigureAwait(false);
+                    }
+
                     Interlocked.Exchange(ref _resolvedGeneration, generation);
                     LogPassDone(logger, generation, changed);
                 }
@@ -91,7 +157,7 @@ public sealed partial class WorkloadReresolver(IResourceStorage storage, IWorklo
 
     private WorkloadUpdate? Resolve(GroupVersionResource resource, StoredResource item, Dictionary<(string Cluster, string Uid), WorkloadColumns> owners)
     {
-        var metadata = MetadataOf(item.Object.Span);
+        var metadata = WorkloadMetadata.MetadataOf(item.Object.Span);
         if (metadata.IsEmpty)
         {
             return null;
@@ -116,32 +182,12 @@ public sealed partial class WorkloadReresolver(IResourceStorage storage, IWorklo
         return new WorkloadUpdate(item.Key, read.Uid, read.Controller?.Uid, item.ResourceVersion, workload);
     }
 
-    /// <summary>The bytes of the object's <c>metadata</c> value (empty when it has none).</summary>
-    private static ReadOnlySpan<byte> MetadataOf(ReadOnlySpan<byte> json)
-    {
-        var reader = new Utf8JsonReader(json, ObjectJsonLimits.ReaderOptions);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-        {
-            return default;
-        }
-
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var isMetadata = reader.ValueTextEquals("metadata"u8);
-            reader.Read();
-            var start = (int)reader.TokenStartIndex;
-            reader.Skip();
-            if (isMetadata && json[start] == (byte)'{')
-            {
-                return json[start..(int)reader.BytesConsumed];
-            }
-        }
-
-        return default;
-    }
 
     [LoggerMessage(EventId = 700, Level = LogLevel.Information, Message = "Workloads re-resolved under plugin generation {Generation}: {Changed} rows changed")]
     private static partial void LogPassDone(ILogger logger, long generation, long changed);
+
+    [LoggerMessage(EventId = 702, Level = LogLevel.Information, Message = "Stored workloads were resolved under the rules and plugins loaded now (plugin generation {Generation}); no pass at start")]
+    private static partial void LogPassSkipped(ILogger logger, long generation);
 
     [LoggerMessage(EventId = 701, Level = LogLevel.Warning, Message = "Re-resolving workloads under plugin generation {Generation} failed; retried shortly")]
     private static partial void LogPassFailed(ILogger logger, long generation, Exception exception);

@@ -44,6 +44,9 @@ public sealed class SynchroHarness : IAsyncDisposable
 
     public IApiObjectStore Objects => _handle.ApiObjects;
 
+    /// <summary>The database's own-object store (where processes publish state to each other).</summary>
+    public IDatabaseObjectStore Database => _handle.ApiObjects;
+
     public SyncedResourceCatalog Catalog { get; private set; } = new();
 
     public ClusterSynchroManager Manager => _manager ?? throw new InvalidOperationException("the synchro is not running");

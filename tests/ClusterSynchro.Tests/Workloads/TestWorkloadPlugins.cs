@@ -16,6 +16,17 @@ public sealed class TestWorkloadPlugins(string marker) : IWorkloadPlugins
 
     public long Generation => Interlocked.Read(ref _generation);
 
+    public string Fingerprint
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _answer is { } a ? $"test:{Encoding.UTF8.GetString(_marker)}:{a.Kind}/{a.Name}" : "";
+            }
+        }
+    }
+
     public void Set(WorkloadRef? answer)
     {
         lock (_lock)

@@ -92,4 +92,51 @@ public sealed class WorkloadSyncTests
             reresolver.Dispose();
         }
     }
+
+    [Fact]
+    public async Task Reresolver_RestartUnderTheRecordedRules_SkipsThePassAndRunsItOtherwise()
+    {
+        await using var sim = await SimulatedCluster.StartAsync(new SimulatorOptions { ClusterName = "wl", Tls = true, Token = "token-wl", Namespaces = 1, DeploymentsPerNamespace = 2, PodsPerDeployment = 2 });
+        var plugins = new NoWorkloadPlugins();
+        await using var harness = await SynchroHarness.StartAsync(StorageEngineKind.Sqlite, plugins: plugins);
+        var expected = MemberDeploymentPods(sim);
+        await harness.ApplyAsync("wl", SynchroHarness.SpecFor(sim, [SimResources.Pods, SimResources.ReplicaSets]));
+        await harness.WaitForConditionAsync("wl", "Ready", "True", _timeout);
+        await Eventually.UntilAsync(() => AllDeploymentPodsAreAsync(harness, expected, d => "Deployment/" + d), _timeout, "pods resolve to their Deployments");
+
+        // A first start has no record: it runs the pass and records what it resolved under.
+        (await WorkloadReresolver.StoredFingerprintAsync(harness.Database, CancellationToken.None)).ShouldBeNull();
+        await RunUntilResolvedAsync(harness, plugins);
+        (await WorkloadReresolver.StoredFingerprintAsync(harness.Database, CancellationToken.None)).ShouldBe(WorkloadReresolver.Fingerprint(plugins));
+
+        // One stored pod made wrong behind the reresolver's back: a restart under the recorded rules leaves it (no pass).
+        var pod = (await harness.Storage.ListAsync(new ResourceQuery { Group = "", Version = "v1", Resource = "pods", Clusters = ["wl"], Limit = 1 }, CancellationToken.None)).Items[0];
+        await harness.Storage.UpdateWorkloadsAsync([new WorkloadUpdate(pod.Key, pod.Uid, null, pod.ResourceVersion, new WorkloadColumns("Pod", "made-wrong"))], CancellationToken.None);
+        await RunUntilResolvedAsync(harness, plugins);
+        (await StoredPodWorkloadsAsync(harness, "wl"))[pod.Namespace + "/" + pod.Name].ShouldBe("Pod/made-wrong", "a restart under the recorded rules read every stored row again");
+
+        // Without the record (another version's rules, or a pass cut short), the restart runs the pass and mends the row.
+        (await harness.Database.DeleteAsync(WorkloadReresolver.MarkResource, WorkloadReresolver.MarkName, CancellationToken.None)).ShouldBeTrue();
+        await RunUntilResolvedAsync(harness, plugins);
+        (await StoredPodWorkloadsAsync(harness, "wl"))[pod.Namespace + "/" + pod.Name].ShouldBe("Deployment/" + expected[pod.Namespace + "/" + pod.Name]);
+        (await WorkloadReresolver.StoredFingerprintAsync(harness.Database, CancellationToken.None)).ShouldBe(WorkloadReresolver.Fingerprint(plugins));
+    }
+
+    private static async Task RunUntilResolvedAsync(SynchroHarness harness, NoWorkloadPlugins plugins)
+    {
+        var reresolver = new WorkloadReresolver(harness.Storage, plugins, TimeProvider.System, NullLogger<WorkloadReresolver>.Instance, harness.Database)
+        {
+            PollInterval = TimeSpan.FromMilliseconds(50),
+        };
+        await reresolver.StartAsync(CancellationToken.None);
+        try
+        {
+            await Eventually.UntilAsync(() => Task.FromResult(reresolver.ResolvedGeneration == plugins.Generation), _timeout, "the reresolver never finished its start");
+        }
+        finally
+        {
+            await reresolver.StopAsync(CancellationToken.None);
+            reresolver.Dispose();
+        }
+    }
 }

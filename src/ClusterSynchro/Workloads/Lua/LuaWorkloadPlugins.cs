@@ -18,6 +18,30 @@ public sealed class LuaWorkloadPlugins(IOptions<LuaPluginOptions> options, TimeP
 
     public long Generation => Interlocked.Read(ref _generation);
 
+    /// <summary>SHA-256 over the loaded plugins' names and scripts, in name order; empty with none loaded.</summary>
+    public string Fingerprint
+    {
+        get
+        {
+            var plugins = _plugins;
+            if (plugins.IsEmpty)
+            {
+                return "";
+            }
+
+            using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+            foreach (var plugin in plugins)
+            {
+                hash.AppendData(System.Text.Encoding.UTF8.GetBytes(plugin.Name));
+                hash.AppendData([0]);
+                hash.AppendData(System.Text.Encoding.UTF8.GetBytes(plugin.Script));
+                hash.AppendData([0]);
+            }
+
+            return "lua-sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
+        }
+    }
+
     /// <summary>Names of the plugins loaded now, in the order they run.</summary>
     public IReadOnlyList<string> Names => [.. _plugins.Select(p => p.Name)];
 
