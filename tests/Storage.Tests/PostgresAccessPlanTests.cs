@@ -56,6 +56,59 @@ public sealed class PostgresAccessPlanTests(PostgresStorageFixture fixture, ITes
         plan.ShouldNotContain("Seq Scan");
     }
 
+    [Fact]
+    public async Task ListAsync_FuzzyNamePageOfSortedCandidates_ReadsObjectsOfThePageRowsOnly()
+    {
+        // 1,500 candidates for a page of 20 (+1): the objects are read by primary key for those 21 rows alone, after the
+        // page is chosen (on 10M rows the trigram candidates are sorted first, and every one's object was converted).
+        var records = new List<ResourceRecord>();
+        for (var i = 0; i < 2000; i++)
+        {
+            records.Add(TestObjects.Object($"cluster-{i % 7:D2}", _group, "v1", "fuzzies", "Fuzzy", $"ns-{i % 13:D2}", (i % 4 == 0 ? "other-" : "needle-") + i.ToString("D4", System.Globalization.CultureInfo.InvariantCulture), resourceVersion: "1"));
+        }
+
+        await fixture.Handle.Resources.UpsertAsync(records, CancellationToken.None);
+        await using var connection = new NpgsqlConnection(fixture.Options.ConnectionString);
+        await connection.OpenAsync();
+        await using (var analyze = new NpgsqlCommand("ANALYZE resources", connection))
+        {
+            await analyze.ExecuteNonQueryAsync();
+        }
+
+        var query = new ResourceQuery { Group = _group, Version = "v1", Resource = "fuzzies", FuzzyName = "needle", Limit = 20 };
+        var plan = await ExplainAsync(connection, query);
+        output.WriteLine(plan);
+
+        plan.ShouldContain("Index Scan using resources_pkey on resources r (actual rows=1 loops=21)");
+        plan.IndexOf("Limit (actual rows=21", StringComparison.Ordinal).ShouldBeLessThan(plan.IndexOf("resources_pkey", StringComparison.Ordinal), "the page is limited before its rows are read");
+        var page = await fixture.Handle.Resources.ListAsync(query, CancellationToken.None);
+        page.Items.Select(i => i.Name).ShouldBe(records.Where(r => r.Name.StartsWith("needle-", StringComparison.Ordinal))
+            .OrderBy(r => r.Cluster, StringComparer.Ordinal).ThenBy(r => r.Namespace, StringComparer.Ordinal).ThenBy(r => r.Name, StringComparer.Ordinal)
+            .Take(20).Select(r => r.Name));
+    }
+
+    [Fact]
+    public async Task ListAsync_TwoLabelEqualities_OneContainmentTheIndexAndEstimateTakeAsAWhole()
+    {
+        await using var connection = new NpgsqlConnection(fixture.Options.ConnectionString);
+        await connection.OpenAsync();
+        var query = new ResourceQuery
+        {
+            Group = _group,
+            Version = "v1",
+            Resource = "labelled",
+            Namespaces = ["ns-01"],
+            Limit = 10,
+            LabelSelector = [new LabelMatch("app", MatchOperator.Equals, ["checkout"]), new LabelMatch("tier", MatchOperator.In, ["frontend"]), new LabelMatch("env", MatchOperator.NotEquals, ["dev"])],
+        };
+
+        var plan = await ExplainAsync(connection, query);
+        output.WriteLine(plan);
+
+        plan.ShouldContain("""labels @> '{"app": "checkout", "tier": "frontend"}'::jsonb""");
+        plan.ShouldNotContain("""labels @> '{"app": "checkout"}'""");
+    }
+
     private static async Task<string> ExplainAsync(NpgsqlConnection connection, ResourceQuery query)
     {
         var built = ListQueryBuilder.Build(query, new PostgresDialect(connection.ConnectionString)).Statement;

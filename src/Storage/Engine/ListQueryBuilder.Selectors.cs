@@ -45,6 +45,27 @@ internal static partial class ListQueryBuilder
         }
     }
 
+    private static bool IsSingleValueEquality(LabelMatch label) =>
+        label.Operator is MatchOperator.Equals or MatchOperator.In && label.Values is { Count: 1 };
+
+    /// <summary>The <c>key=value</c> requirements (and one-value <c>in</c>) as pairs, or null when two share a key.</summary>
+    private static List<KeyValuePair<string, string>>? EqualityPairs(IReadOnlyList<LabelMatch> labels)
+    {
+        var pairs = new List<KeyValuePair<string, string>>();
+        foreach (var label in labels.Where(IsSingleValueEquality))
+        {
+            QueryValidation.LabelKey("labelSelector", label.Key);
+            if (pairs.Any(p => p.Key == label.Key))
+            {
+                return null;
+            }
+
+            pairs.Add(new(label.Key, label.Values![0]));
+        }
+
+        return pairs;
+    }
+
     private static string FieldCondition(SqlStatement sql, SqlDialect dialect, FieldMatch field)
     {
         const string Field = "fieldSelector";

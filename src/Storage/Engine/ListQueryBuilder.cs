@@ -71,10 +71,20 @@ internal static partial class ListQueryBuilder
                 ? $", {ExaminedCount(from, where, residual, examined, (offset ?? 0) + pageSize)} AS remaining_count"
                 : $", (SELECT COUNT(*) FROM ({CountRows(countBody, countBound, (offset ?? 0) + pageSize)}) c) AS remaining_count"
             : "";
-        sql.Append(with).Append("SELECT ").Append(Columns).Append(", ").Append(dialect.ObjectColumn)
-            .Append(", ").Append(_revision).Append(" AS store_revision").Append(remaining)
-            .Append(" FROM ").Append(pageFrom).Append(" WHERE ").Append(whereText)
-            .Append(" ORDER BY ").Append(string.Join(", ", sort.Select(k => k.Sql + (k.Descending ? " DESC" : " ASC"))));
+        var orderBy = " ORDER BY " + string.Join(", ", sort.Select(k => k.Sql + (k.Descending ? " DESC" : " ASC")));
+        var select = $"SELECT {Columns}, {dialect.ObjectColumn}, {_revision} AS store_revision{remaining}";
+        var lateObjects = limit is not null && dialect.ReadsObjectsAfterTheSort && HasUnorderedFilter(query);
+        sql.Append(with);
+        if (lateObjects)
+        {
+            // The page's ids first (sorted on the narrow rows), then its rows and objects by primary key.
+            sql.Append(select).Append(" FROM resources r JOIN (SELECT r.id FROM ").Append(pageFrom).Append(" WHERE ").Append(whereText).Append(orderBy);
+        }
+        else
+        {
+            sql.Append(select).Append(" FROM ").Append(pageFrom).Append(" WHERE ").Append(whereText).Append(orderBy);
+        }
+
         if (limit is not null || offset is not null)
         {
             // One extra row tells whether there is a next page.
@@ -83,6 +93,11 @@ internal static partial class ListQueryBuilder
             {
                 sql.Append(" OFFSET ").Append(sql.Param(offset.Value));
             }
+        }
+
+        if (lateObjects)
+        {
+            sql.Append(") page ON r.id = page.id").Append(orderBy);
         }
 
         return new ListPlan(sql, with, countBody, countParameters, sort, limit, offset)
@@ -174,7 +189,14 @@ internal static partial class ListQueryBuilder
             where.Add($"r.created_at < {sql.Param(dialect.TimeValue(before))}");
         }
 
-        foreach (var label in query.LabelSelector ?? [])
+        var labels = query.LabelSelector ?? [];
+        if (indexForms && EqualityPairs(labels) is { Count: > 1 } pairs && dialect.LabelsHaveAll(sql, pairs) is { } all)
+        {
+            where.Add(all);
+            labels = [.. labels.Where(l => !IsSingleValueEquality(l))];
+        }
+
+        foreach (var label in labels)
         {
             var (condition, indexed) = LabelCondition(sql, dialect, label, indexForms);
             if (!indexed)

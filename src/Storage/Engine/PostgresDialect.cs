@@ -67,6 +67,10 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect
 
     public override string Engine => StorageOptions.Postgres;
 
+    // PostgreSQL evaluates the select list (convert_to(object::text), a detoast and a jsonb-to-text per row) below a
+    // Sort: on 10M rows a fuzzy-name page sorted 6,000 candidates and spent 220 of its 248 ms reading their objects.
+    public override bool ReadsObjectsAfterTheSort => true;
+
     /// <summary>
     /// A dedicated connection outside the pool, for LISTEN (a pooled one would be reset on return), named
     /// <c>clusterpedia-listen</c> in pg_stat_activity.
@@ -216,6 +220,27 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect
 
     public override string LabelText(SqlStatement sql, string key) =>
         $"(r.labels ->> {sql.Param(key)})";
+
+    public override string LabelsHaveAll(SqlStatement sql, IReadOnlyList<KeyValuePair<string, string>> pairs)
+    {
+        ArgumentNullException.ThrowIfNull(sql);
+        ArgumentNullException.ThrowIfNull(pairs);
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var (key, value) in pairs)
+            {
+                writer.WriteString(key, value);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        // One containment of all pairs: served by the GIN index like one pair, and estimated over the column's sampled
+        // values as a whole (matchingsel), so correlated labels are not multiplied as if independent.
+        return "(r.labels @> " + sql.Param(Encoding.UTF8.GetString(buffer.WrittenSpan)) + "::jsonb)";
+    }
 
     public override string LabelHasAnyValue(SqlStatement sql, string key, IReadOnlyList<string> values)
     {

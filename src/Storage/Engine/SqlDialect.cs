@@ -197,6 +197,21 @@ internal abstract partial class SqlDialect : IAsyncDisposable
     /// <summary>Whether a field selector on the path reads an indexed column (then an index serves it, in that count window too).</summary>
     public virtual bool IsIndexedField(IReadOnlyList<string> path) => false;
 
+    /// <summary>
+    /// One term for several <c>key=value</c> requirements on distinct keys, where the dialect has one the planner
+    /// estimates as a whole (null: each requirement keeps its own term). Requirements on labels that go together (app
+    /// and tier) are then not taken as independent, which made PostgreSQL underestimate them sevenfold and choose a
+    /// bitmap scan and sort of a whole namespace over walking its order index.
+    /// </summary>
+    public virtual string? LabelsHaveAll(SqlStatement sql, IReadOnlyList<KeyValuePair<string, string>> pairs) => null;
+
+    /// <summary>
+    /// Whether a limited page filtered by something no order index serves (fuzzy name, labels, fields) picks its rows
+    /// by id first and reads their objects after: such a page is often found by a bitmap scan and sorted, and the engine
+    /// would otherwise read (detoast) and convert the object of every candidate before the sort keeps a page of them.
+    /// </summary>
+    public virtual bool ReadsObjectsAfterTheSort => false;
+
     /// <summary>Appended to <c>FROM resources r</c> of a page of one type in the default order with no scope or index-served filter.</summary>
     public virtual string DefaultOrderIndexHint => "";
 
