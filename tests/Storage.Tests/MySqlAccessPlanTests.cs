@@ -183,16 +183,33 @@ public sealed class MySqlAccessPlanTests(MySqlAccessPlanTests.Fixture fixture, I
         plan.RowsExamined.ShouldBeLessThanOrEqualTo(11);
     }
 
+    [Fact]
+    public async Task ListAsync_OwnerNameInOneClusterAndNamespace_SeeksOwnerNameIndexOnEveryColumn()
+    {
+        // deploy-3 exists in each of the 10 clusters: on the name alone the owner lookup read all 10 rows to keep one.
+        // MariaDB joins the owner lookup into the pods' plan (no pod here has an owner, so it runs 0 times): its
+        // access is what is pinned, every key part an equality on a constant.
+        var query = Pods() with
+        {
+            Clusters = ["cluster-04"],
+            Namespaces = ["ns-00"],
+            OwnerName = "deploy-3",
+            OwnerGroupResource = "deployments." + _laterGroup,
+            OwnerSeniority = 1,
+        };
+        var json = await AnalyzeJsonAsync(query);
+        var owner = json[json.IndexOf("\"table_name\": \"o\"", StringComparison.Ordinal)..];
+
+        Value(owner, "key").ShouldBe("ix_resources_owner_name");
+        Value(owner, "used_key_parts").ShouldBe("[\"name\", \"namespace\", \"cluster\", \"resource\", \"group\"]");
+        Value(owner, "ref").ShouldBe("[\"const\", \"const\", \"const\", \"const\", \"const\"]");
+    }
+
     private static ResourceQuery Pods() => new() { Group = _group, Version = "v1", Resource = "pods", Limit = 100 };
 
     private async Task<Plan> AnalyzeAsync(ResourceQuery query)
     {
-        await using var dialect = new MySqlDialect(fixture.Options.ConnectionString);
-        await using var connection = await dialect.OpenConnectionAsync(CancellationToken.None);
-        var built = ListQueryBuilder.Build(query, dialect).Statement;
-        await using var command = built.CreateCommand(connection, null, "ANALYZE FORMAT=JSON " + built.Text, built.Parameters.Count);
-        var json = Convert.ToString(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture)!;
-        output.WriteLine(built.Text + "\n" + json);
+        var json = await AnalyzeJsonAsync(query);
 
         // Read line by line: MariaDB writes the conditions into the JSON with ANSI-quoted names unescaped (r."group").
         return new Plan(
@@ -203,6 +220,17 @@ public sealed class MySqlAccessPlanTests(MySqlAccessPlanTests.Fixture fixture, I
             Value(json, "attached_condition") ?? "",
             Value(json, "index_condition") ?? "",
             Regex.Matches(json, "\"r_rows\": ([0-9.e+]+)").Select(m => double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).DefaultIfEmpty(0).Max());
+    }
+
+    private async Task<string> AnalyzeJsonAsync(ResourceQuery query)
+    {
+        await using var dialect = new MySqlDialect(fixture.Options.ConnectionString);
+        await using var connection = await dialect.OpenConnectionAsync(CancellationToken.None);
+        var built = ListQueryBuilder.Build(query, dialect).Statement;
+        await using var command = built.CreateCommand(connection, null, "ANALYZE FORMAT=JSON " + built.Text, built.Parameters.Count);
+        var json = Convert.ToString(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture)!;
+        output.WriteLine(built.Text + "\n" + json);
+        return json;
     }
 
     /// <summary>The value of the first <c>"name": value</c> line of the plan, without quotes and trailing comma.</summary>

@@ -109,6 +109,61 @@ public sealed class PostgresAccessPlanTests(PostgresStorageFixture fixture, ITes
         plan.ShouldNotContain("""labels @> '{"app": "checkout"}'""");
     }
 
+    [Fact]
+    public async Task ListAsync_OwnerNameInOneClusterAndNamespace_SeeksOwnerNameIndexOnEveryColumn()
+    {
+        // Each deployment name repeats in every cluster and namespace (and a Service shares it): on the name alone
+        // the owner lookup fetched all 200 same-named rows to keep one.
+        const string group = "owner.plan.test";
+        var records = new List<ResourceRecord>();
+        for (var c = 0; c < 10; c++)
+        {
+            for (var n = 0; n < 10; n++)
+            {
+                for (var i = 0; i < 10; i++)
+                {
+                    var (cluster, ns, name) = ($"cluster-{c:D2}", $"ns-{n:D2}", $"web-{i:D2}");
+                    var deployment = TestObjects.Object(cluster, group, "v1", "deployments", "Deployment", ns, name);
+                    var replicaSet = TestObjects.Object(cluster, group, "v1", "replicasets", "ReplicaSet", ns, name + "-5d9f", ownerUid: deployment.Uid);
+                    records.Add(deployment);
+                    records.Add(TestObjects.Object(cluster, group, "v1", "services", "Service", ns, name));
+                    records.Add(replicaSet);
+                    records.Add(TestObjects.Object(cluster, group, "v1", "pods", "Pod", ns, name + "-5d9f-x", ownerUid: replicaSet.Uid));
+                }
+            }
+        }
+
+        await fixture.Handle.Resources.UpsertAsync(records, CancellationToken.None);
+        await using var connection = new NpgsqlConnection(fixture.Options.ConnectionString);
+        await connection.OpenAsync();
+        await using (var analyze = new NpgsqlCommand("ANALYZE resources", connection))
+        {
+            await analyze.ExecuteNonQueryAsync();
+        }
+
+        var plan = await ExplainAsync(connection, new ResourceQuery
+        {
+            Group = group,
+            Version = "v1",
+            Resource = "pods",
+            Limit = 100,
+            Clusters = ["cluster-04"],
+            Namespaces = ["ns-03"],
+            OwnerName = "web-07",
+            OwnerGroupResource = "deployments." + group,
+            OwnerSeniority = 1,
+        });
+        output.WriteLine(plan);
+
+        var lines = plan.Split('\n');
+        var scan = Array.FindIndex(lines, l => l.Contains("ix_resources_owner_name", StringComparison.Ordinal));
+        scan.ShouldBeGreaterThanOrEqualTo(0);
+        lines[scan].ShouldContain("Index Scan using ix_resources_owner_name on resources o (actual rows=1 loops=1)");
+        lines[scan + 1].ShouldContain("Index Cond: ((name = 'web-07'::text) AND (namespace = 'ns-03'::text) AND (cluster = 'cluster-04'::text) AND (resource = 'deployments'::text) AND (\"group\" = 'owner.plan.test'::text))");
+        lines.Skip(scan + 2).TakeWhile(l => !l.Contains("->", StringComparison.Ordinal) && !l.TrimStart().StartsWith("CTE", StringComparison.Ordinal))
+            .ShouldNotContain(l => l.Contains("Filter", StringComparison.Ordinal));
+    }
+
     private static async Task<string> ExplainAsync(NpgsqlConnection connection, ResourceQuery query)
     {
         var built = ListQueryBuilder.Build(query, new PostgresDialect(connection.ConnectionString)).Statement;

@@ -13,7 +13,9 @@ public sealed class PostgresSchemaTests(PostgresStorageFixture fixture) : IClass
         await connection.OpenAsync();
 
         (await SqliteSchemaTests.ScalarAsync(connection, "SELECT data_type FROM information_schema.columns WHERE table_name = 'resources' AND column_name = 'object'")).ShouldBe("jsonb");
-        (await SqliteSchemaTests.ScalarAsync(connection, "SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migrations")).ShouldBe("1,2,3,4,5,6,7,8,9");
+        (await SqliteSchemaTests.ScalarAsync(connection, "SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migrations")).ShouldBe("1,2,3,4,5,6,7,8,9,10");
+        (await SqliteSchemaTests.ScalarAsync(connection, "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_resources_owner_name'"))!.ShouldContain("(name, namespace, cluster, resource, \"group\")");
+        (await SqliteSchemaTests.ScalarAsync(connection, "SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_resources_name'")).ShouldBe("0");
         (await SqliteSchemaTests.ScalarAsync(connection, "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_resources_workload'"))!.ShouldContain("(workload_name, workload_kind, cluster, namespace) WHERE (workload_name IS NOT NULL)");
         (await SqliteSchemaTests.ScalarAsync(connection, "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_resources_labels'"))!.ShouldContain("gin (labels jsonb_path_ops)");
         (await SqliteSchemaTests.ScalarAsync(connection, "SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_resources_object'")).ShouldBe("0");

@@ -115,5 +115,14 @@ internal static class SqliteSchema
             """,
             "CREATE TABLE IF NOT EXISTS synchro_replicas (holder TEXT PRIMARY KEY, sharding_name TEXT NOT NULL, expires_at INTEGER NOT NULL)",
         ]),
+
+        // The owner lookup (ownerName) knows the name, usually the namespace and cluster searched and the owner's
+        // type, but no version: on the name alone it read every same-named row of every cluster and namespace. Name
+        // stays first, so a lookup without a namespace or cluster still seeks by name (see PostgresSchema, step 10).
+        new(7, "owner-name index on (name, namespace, cluster, resource, group) instead of the name alone",
+        [
+            """CREATE INDEX IF NOT EXISTS ix_resources_owner_name ON resources (name, namespace, cluster, resource, "group")""",
+            "DROP INDEX IF EXISTS ix_resources_name",
+        ]),
     ];
 }
