@@ -243,6 +243,10 @@ public sealed class ResourceQueryParserTests
         query.Limit.ShouldBe(3);
         query.LabelSelector!.Single().Key.ShouldBe("app");
         query.WithRemainingCount.ShouldBeTrue();
-        query.RemainingCountBound.ShouldBe(new QueryLimits().RemainingCountBound);
+
+        // A label selector leaves the unasked count out (as kube-apiserver does); without one it is bounded as configured.
+        query.RemainingCountBound.ShouldBe(0);
+        SearchQueryBuilder.Build(_deployments, new QueryCollection(new Dictionary<string, StringValues> { ["limit"] = "3" }), null, null, new QueryLimits())
+            .RemainingCountBound.ShouldBe(new QueryLimits().RemainingCountBound);
     }
 }
