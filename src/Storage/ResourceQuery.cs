@@ -82,6 +82,13 @@ public sealed record ResourceQuery
     public string? FuzzyName { get; init; }
 
     /// <summary>
+    /// A label or field selector or a name substring: filters no order index serves, whose matches are often found as
+    /// candidates and sorted. Such a list gets no unasked remaining count (as kube-apiserver), and on PostgreSQL its
+    /// page reads objects after the sort.
+    /// </summary>
+    public bool HasSelectors => LabelSelector is { Count: > 0 } || FieldSelector is { Count: > 0 } || !string.IsNullOrEmpty(FuzzyName);
+
+    /// <summary>
     /// Per-user visibility: when set, only objects some grant covers are found (empty: nothing). Applied inside the
     /// query, so limits, continue tokens, remaining counts and change feeds stay exact. Null: no filter.
     /// </summary>

@@ -264,17 +264,7 @@ internal static class HttpSearchBench
             var (text, parameters) = builder.Build(Parse(scenario, rep));
             var start = Stopwatch.GetTimestamp();
             await using var connection = await builder.OpenConnectionAsync(cancellationToken);
-            await using var command = connection.CreateCommand();
-#pragma warning disable CA2100 // The storage's own statement: constants and allow-listed columns, every value a parameter.
-            command.CommandText = text;
-#pragma warning restore CA2100
-            foreach (var (name, value) in parameters)
-            {
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = name;
-                parameter.Value = value;
-                command.Parameters.Add(parameter);
-            }
+            await using var command = StorageSql.Command(connection, text, parameters);
 
             var rows = 0;
             await using (var reader = await command.ExecuteReaderAsync(cancellationToken))

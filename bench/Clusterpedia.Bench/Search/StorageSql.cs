@@ -64,17 +64,7 @@ internal sealed class StorageSql : IAsyncDisposable
         var (text, parameters) = Build(query);
         var prefix = engine == StorageOptions.Postgres ? "EXPLAIN (ANALYZE, BUFFERS) " : "ANALYZE FORMAT=JSON ";
         await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-#pragma warning disable CA2100 // The storage's own statement behind a fixed prefix; every value a parameter.
-        command.CommandText = prefix + text;
-#pragma warning restore CA2100
-        foreach (var (name, value) in parameters)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value;
-            command.Parameters.Add(parameter);
-        }
+        await using var command = Command(connection, prefix + text, parameters);
 
         try
         {
@@ -91,6 +81,25 @@ internal sealed class StorageSql : IAsyncDisposable
         {
             return "no plan: " + e.Message;
         }
+    }
+
+    /// <summary>A command of a statement <see cref="Build"/> made (optionally behind a fixed prefix), with its parameters.</summary>
+    public static DbCommand Command(DbConnection connection, string text, IReadOnlyList<KeyValuePair<string, object>> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var command = connection.CreateCommand();
+#pragma warning disable CA2100 // The storage's own statement: constants and allow-listed columns, every value a parameter.
+        command.CommandText = text;
+#pragma warning restore CA2100
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+
+        return command;
     }
 
     /// <summary>A pooled connection as the storage opens it (session settings included).</summary>

@@ -85,9 +85,7 @@ internal static class SearchQueryBuilder
             // kube-apiserver fills an unasked remainingItemCount only for a list without label and field selectors; a
             // selector (or a substring) makes the count a walk over rows no index answers, which cost more than the
             // page itself (docs/limits.md). withRemainingCount=true still counts exactly.
-            RemainingCountBound = query.LabelSelector is { Count: > 0 } || query.FieldSelector is { Count: > 0 } || !string.IsNullOrEmpty(query.FuzzyName)
-                ? 0
-                : limits.RemainingCountBound,
+            RemainingCountBound = query.HasSelectors ? 0 : limits.RemainingCountBound,
         };
     }
 

@@ -30,10 +30,6 @@ internal static partial class ListQueryBuilder
             $"FROM (SELECT {match} AS m FROM {from}{whereText} LIMIT {window}) w)";
     }
 
-    /// <summary>Filters no order index serves: the page is then often a set of candidates sorted afterwards.</summary>
-    private static bool HasUnorderedFilter(ResourceQuery query) =>
-        !string.IsNullOrEmpty(query.FuzzyName) || query.LabelSelector is { Count: > 0 } || query.FieldSelector is { Count: > 0 };
-
     /// <summary>
     /// A page of one type in the default order with nothing that scopes it to clusters, namespaces, names, owners,
     /// times, fields or a substring: the (group, version, resource, cluster, namespace, name) index serves it alone.

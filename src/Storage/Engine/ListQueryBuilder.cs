@@ -73,7 +73,7 @@ internal static partial class ListQueryBuilder
             : "";
         var orderBy = " ORDER BY " + string.Join(", ", sort.Select(k => k.Sql + (k.Descending ? " DESC" : " ASC")));
         var select = $"SELECT {Columns}, {dialect.ObjectColumn}, {_revision} AS store_revision{remaining}";
-        var lateObjects = limit is not null && dialect.ReadsObjectsAfterTheSort && HasUnorderedFilter(query);
+        var lateObjects = limit is not null && dialect.ReadsObjectsAfterTheSort && query.HasSelectors;
         sql.Append(with);
         if (lateObjects)
         {
