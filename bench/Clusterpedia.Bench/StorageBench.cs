@@ -130,7 +130,7 @@ internal static class StorageBench
                 // state production never stays in.
                 await ScalarAsync<object>(storageOptions.ConnectionString, "VACUUM (ANALYZE) resources", cancellationToken);
                 run.AnalyzeSeconds = Math.Round(analyze.Elapsed.TotalSeconds, 1);
-                run.StoredBytes = await ScalarAsync<long>(storageOptions.ConnectionString, "SELECT pg_total_relation_size('resources')", cancellationToken);
+                run.StoredBytes = await ScalarAsync<long>(storageOptions.ConnectionString, "SELECT pg_total_relation_size('resources') + coalesce(pg_total_relation_size(to_regclass('resource_revisions')), 0)", cancellationToken);
             }
             else if (mariaDb is not null)
             {

@@ -7,13 +7,18 @@ namespace Clusterpedia.Storage.Tests;
 public sealed class PostgresSchemaTests(PostgresStorageFixture fixture) : IClassFixture<PostgresStorageFixture>
 {
     [Fact]
-    public async Task Schema_AfterOpen_JsonbObjectLabelsGinIndexAndEveryMigrationRecorded()
+    public async Task Schema_AfterOpen_JsonObjectLabelsGinIndexAndEveryMigrationRecorded()
     {
         await using var connection = new NpgsqlConnection(fixture.Options.ConnectionString);
         await connection.OpenAsync();
 
-        (await SqliteSchemaTests.ScalarAsync(connection, "SELECT data_type FROM information_schema.columns WHERE table_name = 'resources' AND column_name = 'object'")).ShouldBe("jsonb");
-        (await SqliteSchemaTests.ScalarAsync(connection, "SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migrations")).ShouldBe("1,2,3,4,5,6,7,8,9,10");
+        (await SqliteSchemaTests.ScalarAsync(connection, "SELECT data_type FROM information_schema.columns WHERE table_name = 'resources' AND column_name = 'object'")).ShouldBe("json");
+        (await SqliteSchemaTests.ScalarAsync(connection, "SELECT data_type FROM information_schema.columns WHERE table_name = 'resource_tombstones' AND column_name = 'object'")).ShouldBe("json");
+        (await SqliteSchemaTests.ScalarAsync(connection, "SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migrations")).ShouldBe("1,2,3,4,5,6,7,8,9,10,11,12");
+        (await SqliteSchemaTests.ScalarAsync(connection, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'resources' AND column_name IN ('labels', 'phase') AND is_generated = 'NEVER'")).ShouldBe("2");
+        (await SqliteSchemaTests.ScalarAsync(connection, "SELECT count(*) FROM pg_indexes WHERE tablename = 'resources' AND indexdef LIKE '%(revision)%'")).ShouldBe("0");
+        (await SqliteSchemaTests.ScalarAsync(connection, "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_resource_revisions_revision'"))!.ShouldContain("(revision)");
+        (await SqliteSchemaTests.ScalarAsync(connection, "SELECT array_to_string(reloptions, ',') FROM pg_class WHERE relname = 'resources'")).ShouldBe("fillfactor=75");
         (await SqliteSchemaTests.ScalarAsync(connection, "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_resources_owner_name'"))!.ShouldContain("(name, namespace, cluster, resource, \"group\")");
         (await SqliteSchemaTests.ScalarAsync(connection, "SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_resources_name'")).ShouldBe("0");
         (await SqliteSchemaTests.ScalarAsync(connection, "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_resources_workload'"))!.ShouldContain("(workload_name, workload_kind, cluster, namespace) WHERE (workload_name IS NOT NULL)");

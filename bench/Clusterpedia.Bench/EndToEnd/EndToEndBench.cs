@@ -168,7 +168,7 @@ internal static class EndToEndBench
             {
                 await using var connection = new NpgsqlConnection(connectionString);
                 await connection.OpenAsync(cancellationToken);
-                await using var command = new NpgsqlCommand("SELECT pg_total_relation_size('resources'), (SELECT count(*) FROM resources)", connection);
+                await using var command = new NpgsqlCommand("SELECT pg_total_relation_size('resources') + coalesce(pg_total_relation_size(to_regclass('resource_revisions')), 0), (SELECT count(*) FROM resources)", connection);
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);
                 await reader.ReadAsync(cancellationToken);
                 run.StoredBytes = reader.GetInt64(0);

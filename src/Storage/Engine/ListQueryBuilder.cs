@@ -127,16 +127,19 @@ internal static partial class ListQueryBuilder
         var sql = new SqlStatement();
         // The same terms run on resource_tombstones, which has no side tables.
         var (where, with, _) = Filter(query, dialect, sql, indexForms: !dialect.LabelFormsReadSideTable);
-        where.Add($"r.revision > {sql.Param(afterRevision)}");
+        var after = sql.Param(afterRevision);
         var whereText = string.Join(" AND ", where);
         var select = $"SELECT {Columns}, {dialect.ObjectColumn} AS object_json,";
         var take = sql.Param((long)limit);
+        var (liveFrom, liveRevision) = dialect.LiveChangesFrom;
 
         // Each table's first rows after the revision in revision order (its index, stopping at the limit), then the
         // merge: a watch behind by 100,000 changes reads and converts at most twice the limit of objects, not every
         // pending row before a sort of them all (which made a lagging watch slower the further it lagged).
-        sql.Append($"{with}SELECT * FROM ({select} 0 AS deleted, r.created_revision AS created_revision FROM resources r WHERE {whereText} ORDER BY r.revision LIMIT {take}) live ")
-            .Append($"UNION ALL SELECT * FROM ({select} 1 AS deleted, 0 AS created_revision FROM resource_tombstones r WHERE {whereText} ORDER BY r.revision LIMIT {take}) gone ")
+        sql.Append($"{with}SELECT * FROM ({select} 0 AS deleted, r.created_revision AS created_revision FROM {liveFrom} ")
+            .Append($"WHERE {whereText} AND {liveRevision} > {after} ORDER BY {liveRevision} LIMIT {take}) live ")
+            .Append($"UNION ALL SELECT * FROM ({select} 1 AS deleted, 0 AS created_revision FROM resource_tombstones r ")
+            .Append($"WHERE {whereText} AND r.revision > {after} ORDER BY r.revision LIMIT {take}) gone ")
             .Append($"ORDER BY revision LIMIT {take}");
         return sql;
     }

@@ -17,26 +17,31 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect
 {
     private const int _rowsPerStatement = 5000;
 
-    // One statement per batch, any size: the rows travel as one array per column.
+    // One statement per batch, any size: the rows travel as one array per column. The rows written (new, or with a
+    // new resourceVersion) take their revision in resource_revisions too, the change feed's order.
     private const string _upsertText = """
+        WITH w AS (
         INSERT INTO resources (cluster, "group", version, resource, kind, namespace, name, uid, owner_uid,
                                resource_version, created_at, synced_at, revision, created_revision, object,
-                               workload_kind, workload_name, workload_follows_owner)
+                               workload_kind, workload_name, workload_follows_owner, labels, phase)
         SELECT t.cluster, t.grp, t.version, t.resource, t.kind, t.namespace, t.name, t.uid, t.owner_uid,
-               t.rv, t.created_at, @synced, t.revision, t.revision, t.object, t.wk, t.wn, t.wf
-        FROM unnest(@c, @g, @v, @r, @k, @ns, @n, @u, @o, @rv, @ca, @rev, @obj, @wk, @wn, @wf)
-             AS t(cluster, grp, version, resource, kind, namespace, name, uid, owner_uid, rv, created_at, revision, object, wk, wn, wf)
+               t.rv, t.created_at, @synced, t.revision, t.revision, t.object, t.wk, t.wn, t.wf, t.labels, t.phase
+        FROM unnest(@c, @g, @v, @r, @k, @ns, @n, @u, @o, @rv, @ca, @rev, @obj, @wk, @wn, @wf, @lb, @ph)
+             AS t(cluster, grp, version, resource, kind, namespace, name, uid, owner_uid, rv, created_at, revision, object, wk, wn, wf, labels, phase)
         ON CONFLICT (cluster, "group", version, resource, namespace, name) DO UPDATE SET
             kind = excluded.kind, uid = excluded.uid, owner_uid = excluded.owner_uid,
             resource_version = excluded.resource_version, created_at = excluded.created_at,
             synced_at = excluded.synced_at, revision = excluded.revision, object = excluded.object,
             workload_kind = excluded.workload_kind, workload_name = excluded.workload_name,
-            workload_follows_owner = excluded.workload_follows_owner
+            workload_follows_owner = excluded.workload_follows_owner, labels = excluded.labels, phase = excluded.phase
         WHERE resources.resource_version <> excluded.resource_version
+        RETURNING id, revision)
+        INSERT INTO resource_revisions (id, revision) SELECT id, revision FROM w
+        ON CONFLICT (id) DO UPDATE SET revision = excluded.revision
         """;
 
     // One statement per delete batch: the keys travel as arrays; deleted rows become tombstones numbered in key order
-    // (the ux_resources_key comparisons are in its "C" collation).
+    // (the ux_resources_key comparisons are in its "C" collation) and leave resource_revisions.
     private const string _deleteText = """
         WITH k AS (
             SELECT * FROM unnest(@c, @g, @v, @r, @ns, @n) WITH ORDINALITY AS k(cluster, grp, version, resource, namespace, name, ord)),
@@ -44,12 +49,14 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect
             DELETE FROM resources r USING k
             WHERE r.cluster = k.cluster COLLATE "C" AND r."group" = k.grp COLLATE "C" AND r.version = k.version COLLATE "C"
               AND r.resource = k.resource COLLATE "C" AND r.namespace = k.namespace COLLATE "C" AND r.name = k.name COLLATE "C"
-            RETURNING k.ord, r.cluster, r."group", r.version, r.resource, r.kind, r.namespace, r.name, r.uid, r.owner_uid,
-                      r.resource_version, r.created_at, r.object, r.workload_kind, r.workload_name)
+            RETURNING r.id, k.ord, r.cluster, r."group", r.version, r.resource, r.kind, r.namespace, r.name, r.uid, r.owner_uid,
+                      r.resource_version, r.created_at, r.object, r.workload_kind, r.workload_name, r.labels, r.phase),
+        x AS (DELETE FROM resource_revisions WHERE id IN (SELECT id FROM d))
         INSERT INTO resource_tombstones (revision, cluster, "group", version, resource, kind, namespace, name, uid,
-                                         owner_uid, resource_version, created_at, deleted_at, object, workload_kind, workload_name)
+                                         owner_uid, resource_version, created_at, deleted_at, object, workload_kind, workload_name, labels, phase)
         SELECT @first + row_number() OVER (ORDER BY d.ord) - 1, d.cluster, d."group", d.version, d.resource, d.kind,
-               d.namespace, d.name, d.uid, d.owner_uid, d.resource_version, d.created_at, @now, d.object, d.workload_kind, d.workload_name
+               d.namespace, d.name, d.uid, d.owner_uid, d.resource_version, d.created_at, @now, d.object, d.workload_kind,
+               d.workload_name, d.labels, d.phase
         FROM d
         """;
 
@@ -107,6 +114,12 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect
 
     public override string ObjectColumn => "convert_to(r.object::text, 'UTF8')";
 
+    // The revision order is in resource_revisions (schema version 11), so updates of resources can be HOT.
+    public override (string From, string Revision) LiveChangesFrom => ("resource_revisions c JOIN resources r ON r.id = c.id", "c.revision");
+
+    public override string DeleteResourcesText(string where) =>
+        $"WITH d AS (DELETE FROM resources WHERE {where} RETURNING id) DELETE FROM resource_revisions WHERE id IN (SELECT id FROM d)";
+
     public override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
@@ -144,6 +157,8 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect
             var wk = new string?[count];
             var wn = new string?[count];
             var wf = new bool[count];
+            var lb = new string?[count];
+            var ph = new string?[count];
             for (var i = 0; i < count; i++)
             {
                 var record = records[offset + i];
@@ -155,6 +170,7 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect
                 rev[i] = firstRevision + offset + i;
                 obj[i] = record.Object;
                 (wk[i], wn[i], wf[i]) = (record.Workload.Kind, record.Workload.Name, record.Workload.FollowsOwner);
+                (lb[i], ph[i]) = StoredColumns.Read(record.Object.Span);
             }
 
             await using var command = new NpgsqlCommand(_upsertText, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
@@ -166,10 +182,12 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect
             AddArray(command, "rv", rv, NpgsqlDbType.Text);
             AddArray(command, "ca", ca, NpgsqlDbType.TimestampTz);
             AddArray(command, "rev", rev, NpgsqlDbType.Bigint);
-            AddArray(command, "obj", obj, NpgsqlDbType.Jsonb);
+            AddArray(command, "obj", obj, NpgsqlDbType.Json);
             AddArray(command, "wk", wk, NpgsqlDbType.Text);
             AddArray(command, "wn", wn, NpgsqlDbType.Text);
             AddArray(command, "wf", wf, NpgsqlDbType.Boolean);
+            AddArray(command, "lb", lb, NpgsqlDbType.Jsonb);
+            AddArray(command, "ph", ph, NpgsqlDbType.Text);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }

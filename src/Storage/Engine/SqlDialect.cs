@@ -19,6 +19,15 @@ internal abstract partial class SqlDialect : IAsyncDisposable
     /// <summary>True when the engine has a single writer (SQLite): writes then queue in-process instead of retrying busy errors.</summary>
     public abstract bool SingleWriter { get; }
 
+    /// <summary>
+    /// Where the change feed finds live rows in revision order: the FROM clause (resources as <c>r</c>) and the
+    /// revision column it orders by. Here the indexed revision column of resources itself.
+    /// </summary>
+    public virtual (string From, string Revision) LiveChangesFrom => ("resources r", "r.revision");
+
+    /// <summary>A statement deleting the rows of resources matching <paramref name="where"/> (unaliased columns), with whatever hangs off them.</summary>
+    public virtual string DeleteResourcesText(string where) => $"DELETE FROM resources WHERE {where}";
+
     /// <summary>Selects the object as UTF-8 bytes.</summary>
     public abstract string ObjectColumn { get; }
 

@@ -375,15 +375,15 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
     public Task DeleteClusterAsync(string cluster, CancellationToken cancellationToken)
     {
         var sql = new SqlStatement();
-        sql.Append($"DELETE FROM resources WHERE cluster = {sql.Param(cluster)}");
+        sql.Append(engine.Dialect.DeleteResourcesText($"cluster = {sql.Param(cluster)}"));
         return ExecuteWriteAsync(sql, cancellationToken);
     }
 
     public Task DeleteClusterResourceAsync(string cluster, GroupVersionResource resource, CancellationToken cancellationToken)
     {
         var sql = new SqlStatement();
-        sql.Append($"DELETE FROM resources WHERE cluster = {sql.Param(cluster)} AND \"group\" = {sql.Param(resource.Group)} ")
-            .Append($"AND version = {sql.Param(resource.Version)} AND resource = {sql.Param(resource.Resource)}");
+        sql.Append(engine.Dialect.DeleteResourcesText(
+            $"cluster = {sql.Param(cluster)} AND \"group\" = {sql.Param(resource.Group)} AND version = {sql.Param(resource.Version)} AND resource = {sql.Param(resource.Resource)}"));
         return ExecuteWriteAsync(sql, cancellationToken);
     }
 
