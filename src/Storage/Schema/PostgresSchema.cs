@@ -7,6 +7,18 @@ namespace Clusterpedia.Storage.Schema;
 /// </summary>
 internal static class PostgresSchema
 {
+    // lz4 compresses objects several times faster than the default pglz (new values only); a server built without lz4
+    // keeps pglz.
+    private const string _objectsLz4 = """
+        DO $$
+        BEGIN
+            ALTER TABLE resources ALTER COLUMN object SET COMPRESSION lz4;
+            ALTER TABLE resource_tombstones ALTER COLUMN object SET COMPRESSION lz4;
+        EXCEPTION WHEN OTHERS THEN
+            RAISE NOTICE 'lz4 is not available: objects stay pglz-compressed';
+        END $$
+        """;
+
     public static IReadOnlyList<Migration> Migrations { get; } =
     [
         new(1, "resources and api objects",
@@ -109,17 +121,7 @@ internal static class PostgresSchema
             "CREATE INDEX IF NOT EXISTS ix_resources_labels ON resources USING gin (labels jsonb_path_ops)",
             "DROP INDEX IF EXISTS ix_resources_object",
 
-            // lz4 compresses objects several times faster than the default pglz (new values only); a server built
-            // without lz4 keeps pglz.
-            """
-            DO $$
-            BEGIN
-                ALTER TABLE resources ALTER COLUMN object SET COMPRESSION lz4;
-                ALTER TABLE resource_tombstones ALTER COLUMN object SET COMPRESSION lz4;
-            EXCEPTION WHEN OTHERS THEN
-                RAISE NOTICE 'lz4 is not available: objects stay pglz-compressed';
-            END $$
-            """,
+            _objectsLz4,
         ]),
         new(6, "labels on tombstones too (watches filter both tables); pod phase as a column; namespace-first and cluster-name order indexes",
         [
@@ -239,15 +241,7 @@ internal static class PostgresSchema
             "ALTER TABLE resource_tombstones ALTER COLUMN labels DROP EXPRESSION, ALTER COLUMN phase DROP EXPRESSION",
             "ALTER TABLE resources ALTER COLUMN object TYPE json USING object::json",
             "ALTER TABLE resource_tombstones ALTER COLUMN object TYPE json USING object::json",
-            """
-            DO $$
-            BEGIN
-                ALTER TABLE resources ALTER COLUMN object SET COMPRESSION lz4;
-                ALTER TABLE resource_tombstones ALTER COLUMN object SET COMPRESSION lz4;
-            EXCEPTION WHEN OTHERS THEN
-                RAISE NOTICE 'lz4 is not available: objects stay pglz-compressed';
-            END $$
-            """,
+            _objectsLz4,
         ]),
     ];
 }
