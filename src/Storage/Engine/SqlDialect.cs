@@ -28,6 +28,12 @@ internal abstract partial class SqlDialect : IAsyncDisposable
     /// <summary>A statement deleting the rows of resources matching <paramref name="where"/> (unaliased columns), with whatever hangs off them.</summary>
     public virtual string DeleteResourcesText(string where) => $"DELETE FROM resources WHERE {where}";
 
+    /// <summary>
+    /// True when the upsert itself gives a written row that follows its owner the stored owner's workload, so the
+    /// followers' step after it is not needed (owners still hand theirs down after the statement).
+    /// </summary>
+    public virtual bool UpsertFollowsOwners => false;
+
     /// <summary>Selects the object as UTF-8 bytes.</summary>
     public abstract string ObjectColumn { get; }
 

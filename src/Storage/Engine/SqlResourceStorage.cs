@@ -63,7 +63,9 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
                     if (write.Upserts is { } records)
                     {
                         await engine.Dialect.UpsertAsync(connection, transaction, records, next, now, CancellationToken.None).ConfigureAwait(false);
-                        await FollowOwnersAsync(engine, connection, transaction, records.Select(r => (r.Cluster, r.Uid, r.OwnerUid, r.Workload)), CancellationToken.None).ConfigureAwait(false);
+                        await FollowOwnersAsync(
+                            engine, connection, transaction, records.Select(r => (r.Cluster, r.Uid, r.OwnerUid, r.Workload)),
+                            followersDone: engine.Dialect.UpsertFollowsOwners, CancellationToken.None).ConfigureAwait(false);
                         upserted += records.Count;
                     }
                     else if (write.Deletes is { } keys)
@@ -104,7 +106,9 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
                 // a concurrent upsert of the same rows.
                 await engine.ReserveRevisionsAsync(connection, transaction, 0, cancellationToken).ConfigureAwait(false);
                 await SqlDialect.UpdateWorkloadsAsync(connection, transaction, updates, cancellationToken).ConfigureAwait(false);
-                await FollowOwnersAsync(engine, connection, transaction, updates.Select(u => (u.Key.Cluster, u.Uid, u.OwnerUid, u.Workload)), cancellationToken).ConfigureAwait(false);
+                await FollowOwnersAsync(
+                    engine, connection, transaction, updates.Select(u => (u.Key.Cluster, u.Uid, u.OwnerUid, u.Workload)),
+                    followersDone: false, cancellationToken).ConfigureAwait(false);
             },
             cancellationToken);
     }
@@ -112,10 +116,11 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
     /// <summary>
     /// Keeps rows that follow a middle owner in step with it, both ways: rows just written that follow their owner
     /// take the stored owner's workload, and rows just written that hand theirs down give it to the rows following them.
+    /// With <paramref name="followersDone"/> the write itself did the first part (<see cref="SqlDialect.UpsertFollowsOwners"/>).
     /// </summary>
     private static async Task FollowOwnersAsync(
         StorageEngine engine, DbConnection connection, DbTransaction transaction,
-        IEnumerable<(string Cluster, string Uid, string? OwnerUid, WorkloadColumns Workload)> rows, CancellationToken cancellationToken)
+        IEnumerable<(string Cluster, string Uid, string? OwnerUid, WorkloadColumns Workload)> rows, bool followersDone, CancellationToken cancellationToken)
     {
         // cluster → (followers just written, by their own uid; owners whose followers must follow, by the owner's uid)
         var byCluster = new Dictionary<string, (HashSet<string> Followers, HashSet<string> Owners)>(StringComparer.Ordinal);
@@ -133,7 +138,7 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
                 byCluster[cluster] = sets = (new HashSet<string>(StringComparer.Ordinal), new HashSet<string>(StringComparer.Ordinal));
             }
 
-            if (follower)
+            if (follower && !followersDone)
             {
                 sets.Followers.Add(uid);
             }

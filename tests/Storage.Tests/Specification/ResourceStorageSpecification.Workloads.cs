@@ -109,6 +109,26 @@ public abstract partial class ResourceStorageSpecification<TFixture>
     }
 
     [Fact]
+    public async Task UpsertAsync_OwnerAndChildrenInOneBatch_ChildrenTakeOwnerWorkloadWhicheverComesFirst()
+    {
+        // uids are the test's own: the owner lookup is by cluster and uid, across types, as in a cluster.
+        var (resource, query) = Private("wl-one-batch");
+        await Storage.UpsertAsync(
+        [
+            Workload(resource, "pod-before", new("Deployment", "guess", FollowsOwner: true), ownerUid: "one-batch-rs"),
+            Workload(resource, "rs", new("Rollout", "canary", HandsDown: true), uid: "one-batch-rs"),
+            Workload(resource, "pod-after", new("Deployment", "guess", FollowsOwner: true), ownerUid: "one-batch-rs"),
+            Workload(resource, "pod-elsewhere", new("Deployment", "own", FollowsOwner: true), ownerUid: "one-batch-missing"),
+        ], Ct);
+
+        var workloads = await WorkloadsAsync(query);
+
+        workloads["pod-before"].ShouldBe("Rollout/canary");
+        workloads["pod-after"].ShouldBe("Rollout/canary");
+        workloads["pod-elsewhere"].ShouldBe("Deployment/own");
+    }
+
+    [Fact]
     public async Task UpdateWorkloadsAsync_NewAnswer_ColumnsChangeButNotRevision()
     {
         var (resource, query) = Private("wl-update");
