@@ -19,4 +19,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 5005, Level = LogLevel.Warning, Message = "Storage postgres: LISTEN on channel {Channel} failed; watches fall back to the short poll, retrying in {RetrySeconds} s")]
     public static partial void ListenFailed(ILogger logger, string channel, double retrySeconds, Exception exception);
+
+    [LoggerMessage(EventId = 5006, Level = LogLevel.Warning, Message = "Storage {Engine}: refreshing planner statistics after bulk writes failed; autovacuum will analyze later")]
+    public static partial void AnalyzeFailed(ILogger logger, string engine, Exception exception);
 }

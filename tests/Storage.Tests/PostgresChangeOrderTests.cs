@@ -70,6 +70,42 @@ public sealed class PostgresChangeOrderTests
             "SELECT count(*) FROM resources r JOIN resource_revisions c ON c.id = r.id AND c.revision = r.revision")).ShouldBe("4");
     }
 
+    [Fact]
+    public async Task Upsert_TenThousandRowsWritten_TablesAnalyzedBesideTheWrites()
+    {
+        var connectionString = await NewDatabaseAsync("analyze");
+        await using (var handle = await StorageFactory.OpenAsync(Options(connectionString), CancellationToken.None))
+        {
+            for (var batch = 0; batch < 10; batch++)
+            {
+                await handle.Resources.UpsertAsync(
+                    [.. Enumerable.Range(0, 1000).Select(i => TestObjects.Pod("c1", $"ns{batch}", $"p{i}"))], CancellationToken.None);
+            }
+        }
+
+        // Disposing the store waited for its ANALYZE; analyze_count counts only explicit ones, not autovacuum's (each
+        // statement is its own transaction, so each read sees fresh statistics).
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        var clock = Stopwatch.StartNew();
+        string? analyzed;
+        do
+        {
+            analyzed = await SqliteSchemaTests.ScalarAsync(connection,
+                "SELECT string_agg(relname || '=' || (analyze_count > 0)::text, ',' ORDER BY relname) FROM pg_stat_user_tables WHERE relname IN ('resources', 'resource_revisions')");
+        }
+        while (analyzed != "resource_revisions=true,resources=true" && clock.Elapsed < TimeSpan.FromSeconds(30) && await DelayAsync());
+
+        analyzed.ShouldBe("resource_revisions=true,resources=true");
+        (await SqliteSchemaTests.ScalarAsync(connection, "SELECT count(*) > 0 FROM pg_stats WHERE tablename = 'resources' AND attname = 'cluster'")).ShouldBe("True");
+    }
+
+    private static async Task<bool> DelayAsync()
+    {
+        await Task.Delay(100);
+        return true;
+    }
+
     private static async Task<(long Updates, long Hot)> WaitForUpdatesAsync(NpgsqlConnection connection, long expected)
     {
         var clock = Stopwatch.StartNew();

@@ -137,6 +137,19 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect
 
     public override bool UpsertFollowsOwners => true;
 
+    // autovacuum analyzes a table once a minute at best (autovacuum_naptime), and a first sync fills it in seconds:
+    // until then every statement was planned without statistics (the feed walked every stored pod per read; an upsert's
+    // owner probe was estimated at hundreds of rows). Analyzing at each doubling of the rows this process wrote keeps
+    // the plans on the data from the first 10,000 rows, at a cost linear in the rows written (a 30,000-row sample each).
+    public override bool AnalyzesBesideWrites => true;
+
+    public override async Task AnalyzeAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "ANALYZE resources, resource_revisions";
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public override bool SingleWriter => false;
 
     public override string LeaseClock => "clock_timestamp()";

@@ -186,8 +186,14 @@ internal abstract partial class SqlDialect : IAsyncDisposable
     /// <summary>Appended to an INSERT: a row whose key exists gets <paramref name="column"/> of the inserted row instead.</summary>
     public virtual string OnConflictUpdate(string keyColumns, string column) => $" ON CONFLICT ({keyColumns}) DO UPDATE SET {column} = excluded.{column}";
 
-    /// <summary>Refreshes planner statistics after many writes, where the engine does not do it itself (SQLite).</summary>
+    /// <summary>
+    /// Refreshes planner statistics after many writes, where the engine does not do it itself (SQLite) or not soon
+    /// enough (PostgreSQL's autovacuum, after a first sync).
+    /// </summary>
     public virtual Task AnalyzeAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>True when <see cref="AnalyzeAsync"/> runs on a connection of its own beside the writes, not inside one.</summary>
+    public virtual bool AnalyzesBesideWrites => false;
 
     /// <summary>
     /// Rows of <paramref name="alias"/> whose (cluster, owner_uid) is a (cluster, uid) of the CTE <paramref name="level"/>.
