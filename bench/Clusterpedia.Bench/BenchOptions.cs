@@ -90,7 +90,7 @@ internal sealed class BenchOptions
           --sqlite-rows    rows on SQLite (default 200000; 0 skips SQLite)
           --reps           timed repetitions per query (default 200), within --budget seconds each (default 10; quick 1.5)
           --drop-index     drop this index of the PostgreSQL resources table before loading (ablation; repeatable)
-          --postgres-setting  extra server setting of the private PostgreSQL (ablation; repeatable)
+          --postgres-setting  extra server setting of the private PostgreSQLs, the loaded one and the end-to-end one (ablation; repeatable)
           --postgres-data  keep the private PostgreSQL in DIR: the first run loads it and leaves it there (stopped); a
                            later run with the same rows, clusters, namespaces and seed starts it again and skips the load
                            (its results then have no load figures). Not with --drop-index. Delete DIR to free the disk.

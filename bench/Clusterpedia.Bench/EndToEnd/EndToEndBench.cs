@@ -127,7 +127,8 @@ internal static class EndToEndBench
             string connectionString;
             if (engine == Storage.StorageOptions.Postgres)
             {
-                postgres = await PrivatePostgres.StartAsync(["shared_buffers=1GB", "max_connections=100", "shared_preload_libraries=pg_stat_statements"], keptRoot: null, cancellationToken);
+                postgres = await PrivatePostgres.StartAsync(
+                    ["shared_buffers=1GB", "max_connections=100", "shared_preload_libraries=pg_stat_statements", .. options.PostgresSettings], keptRoot: null, cancellationToken);
                 connectionString = postgres.ConnectionString("postgres");
             }
             else if (engine == Storage.StorageOptions.MySql)
