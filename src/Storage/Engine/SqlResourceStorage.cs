@@ -128,7 +128,8 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
         {
             var follower = workload.FollowsOwner && ownerUid is not null && uid.Length > 0;
             var owner = workload.FollowsOwner && !follower ? ownerUid : workload.HandsDown && uid.Length > 0 ? uid : null;
-            if (!follower && owner is null)
+            var followerLeft = follower && !followersDone;
+            if (!followerLeft && owner is null)
             {
                 continue;
             }
@@ -138,7 +139,7 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
                 byCluster[cluster] = sets = (new HashSet<string>(StringComparer.Ordinal), new HashSet<string>(StringComparer.Ordinal));
             }
 
-            if (follower && !followersDone)
+            if (followerLeft)
             {
                 sets.Followers.Add(uid);
             }
