@@ -24,6 +24,7 @@ internal sealed partial class ShardLeaseKeeper
     private readonly Dictionary<string, HeldLease> _held = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _poke = new(0, 1);
     private HashSet<string> _candidates = new(StringComparer.Ordinal);
+    private ITimer? _watchdog;
 
     public ShardLeaseKeeper(ISynchroLeaseStore store, SynchroShardingOptions options, SynchroMetrics metrics, TimeProvider time, ILogger logger)
     {
@@ -115,6 +116,14 @@ internal sealed partial class ShardLeaseKeeper
 
     public async Task RunAsync(CancellationToken ct)
     {
+        // A renewal can hang in the store (a locked lease row, a lost connection) for as long as its command timeout:
+        // the watchdog drops an untrusted lease on time whatever the tick is waiting for.
+        using var watchdog = _time.CreateTimer(_ => DropUntrusted(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        lock (_gate)
+        {
+            _watchdog = watchdog;
+        }
+
         try
         {
             while (!ct.IsCancellationRequested)
@@ -138,8 +147,32 @@ internal sealed partial class ShardLeaseKeeper
         }
         finally
         {
+            lock (_gate)
+            {
+                _watchdog = null;
+            }
+
             await StopAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Sets the watchdog to the moment the first held lease stops being trusted (caller holds _gate).</summary>
+    private void ArmWatchdog()
+    {
+        if (_watchdog is not { } watchdog)
+        {
+            return;
+        }
+
+        if (_held.Count == 0)
+        {
+            watchdog.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        var first = _held.Values.Min(l => l.TrustedUntil);
+        var left = _time.GetElapsedTime(_time.GetTimestamp(), first);
+        watchdog.Change(left > TimeSpan.Zero ? left : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
     }
 
     private void Poke()
@@ -290,6 +323,7 @@ internal sealed partial class ShardLeaseKeeper
             if (generation == lease.Generation)
             {
                 _held[cluster] = lease with { TrustedUntil = sent + TicksOf(Trusted) };
+                ArmWatchdog();
                 return false;
             }
 
@@ -311,6 +345,7 @@ internal sealed partial class ShardLeaseKeeper
         lock (_gate)
         {
             _held[cluster] = new HeldLease(generation, sent + TicksOf(Trusted));
+            ArmWatchdog();
         }
 
         var takeover = previous is not null && previous.Holder != Identity;
@@ -362,6 +397,8 @@ internal sealed partial class ShardLeaseKeeper
             {
                 _held.Remove(cluster);
             }
+
+            ArmWatchdog();
         }
 
         foreach (var (cluster, generation) in dropped)

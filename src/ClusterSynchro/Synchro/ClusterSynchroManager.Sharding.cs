@@ -72,6 +72,52 @@ public sealed partial class ClusterSynchroManager
         }
     }
 
+    /// <summary>Stops (keeping their rows) the synchros whose lease this replica no longer holds or trusts.</summary>
+    private async Task StopUnownedAsync(CancellationToken ct)
+    {
+        if (_keeper is null)
+        {
+            return;
+        }
+
+        List<(string Name, ClusterSynchro Synchro)> lost = [];
+        lock (_running)
+        {
+            foreach (var (name, synchro) in _running)
+            {
+                if (!Owns(name, synchro.Fence))
+                {
+                    lost.Add((name, synchro));
+                }
+            }
+
+            foreach (var (name, _) in lost)
+            {
+                _running.Remove(name);
+                _stopping.Add(name);
+            }
+        }
+
+        foreach (var (name, synchro) in lost)
+        {
+            try
+            {
+                await synchro.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                Failed(name, 0, "stopping", e);
+            }
+            finally
+            {
+                lock (_running)
+                {
+                    _stopping.Remove(name);
+                }
+            }
+        }
+    }
+
     /// <summary>Tells the keeper which clusters this replica's shard takes: readable ones, and unreadable ones it runs.</summary>
     private void OfferCandidates(Dictionary<string, PediaClusterSpec> specs, HashSet<string> unreadable)
     {

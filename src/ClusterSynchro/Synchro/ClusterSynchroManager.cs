@@ -155,6 +155,8 @@ public sealed partial class ClusterSynchroManager(
     // logged (once per revision) and left for the next pass, and never stops the reconcile of the others.
     private async Task ReconcileAsync(CancellationToken ct)
     {
+        // A lost lease stops its synchro first: that must not wait for (or fail with) the read of the PediaClusters.
+        await StopUnownedAsync(ct).ConfigureAwait(false);
         var stored = await objects.ListAsync(PediaClusterResource.StorageKey, ct).ConfigureAwait(false);
         var specs = new Dictionary<string, PediaClusterSpec>(StringComparer.Ordinal);
         var deleting = new List<string>();

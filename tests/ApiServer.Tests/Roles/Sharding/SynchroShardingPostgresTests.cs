@@ -164,6 +164,47 @@ public sealed class SynchroShardingPostgresTests(ITestOutputHelper output) : IAs
         stoppedAfter.ShouldBeLessThan(duration);
     }
 
+    [Fact]
+    public async Task Sharding_RenewalHangs_StopsItsClustersBeforeTheLeaseExpires()
+    {
+        // Another session locks member-1's lease row, so the replica's renewal waits in the database without an answer
+        // (as behind a long transaction or a lost connection): a hung renewal must not keep the replica trusting it.
+        var duration = TimeSpan.FromSeconds(6);
+        var replica = await StartReplicaAsync("hung", duration);
+        await CreatePediaClusterAsync(1, shardingName: null);
+        await Eventually.UntilAsync(() => Task.FromResult(replica.Running.Count == 1), _timeout, "the replica never took member-1");
+
+        await using var locker = new NpgsqlConnection(_postgres.ConnectionString(_database));
+        await locker.OpenAsync();
+        await using var transaction = await locker.BeginTransactionAsync();
+        await using (var lockRow = locker.CreateCommand())
+        {
+            lockRow.Transaction = transaction;
+            lockRow.CommandText = "SELECT generation FROM synchro_leases WHERE cluster = 'member-1' FOR UPDATE";
+            (await lockRow.ExecuteScalarAsync()).ShouldNotBeNull("member-1 has no stored lease");
+        }
+
+        var stopwatch = Stopwatch.StartNew();
+        await Eventually.UntilAsync(() => Task.FromResult(replica.Running.Count == 0), TimeSpan.FromSeconds(30),
+            () => Task.FromResult($"the replica still runs [{string.Join(", ", replica.Running)}] {stopwatch.ElapsedMilliseconds} ms after its lease row was locked"), TimeSpan.FromMilliseconds(20));
+        var stoppedAfter = stopwatch.Elapsed;
+        output.WriteLine($"stopped {stoppedAfter.TotalMilliseconds:F0} ms after the lease row was locked (lease duration {duration.TotalSeconds} s)");
+
+        // By the database clock the lease was still the replica's and unexpired when it stopped: never two writers.
+        await using (var expired = locker.CreateCommand())
+        {
+            expired.Transaction = transaction;
+            expired.CommandText = "SELECT holder, expires_at < clock_timestamp() FROM synchro_leases WHERE cluster = 'member-1'";
+            await using var reader = await expired.ExecuteReaderAsync();
+            (await reader.ReadAsync()).ShouldBeTrue();
+            reader.GetString(0).ShouldBe("hung");
+            reader.GetBoolean(1).ShouldBeFalse("the replica stopped only after its lease had expired");
+        }
+
+        stoppedAfter.ShouldBeLessThan(duration);
+        await transaction.RollbackAsync();
+    }
+
     public async Task DisposeAsync()
     {
         foreach (var replica in _replicas)
