@@ -23,17 +23,17 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect
     // same statement is not visible to it: the owners' hand-down step after the statement covers that case). The
     // cluster is checked outside the probe's index condition: with it inside, the planner, before the table's first
     // ANALYZE, walked the unique key's cluster prefix for each pod of an initial sync (2,311 objects/s).
-    private const string _upsertText = """
-        WITH w AS (
+    private const string _upsertRows = """
+        w AS (
         INSERT INTO resources (cluster, "group", version, resource, kind, namespace, name, uid, owner_uid,
                                resource_version, created_at, synced_at, revision, created_revision, object,
                                workload_kind, workload_name, workload_follows_owner, labels, phase)
         SELECT t.cluster, t.grp, t.version, t.resource, t.kind, t.namespace, t.name, t.uid, t.owner_uid,
-               t.rv, t.created_at, @synced, t.revision, t.revision, t.object,
+               t.rv, t.created_at, @synced, FIRST_REVISION + t.ord - 1, FIRST_REVISION + t.ord - 1, t.object,
                CASE WHEN f.workload_kind IS NULL THEN t.wk ELSE f.workload_kind END,
                CASE WHEN f.workload_kind IS NULL THEN t.wn ELSE f.workload_name END, t.wf, t.labels, t.phase
-        FROM unnest(@c, @g, @v, @r, @k, @ns, @n, @u, @o, @rv, @ca, @rev, @obj, @wk, @wn, @wf, @lb, @ph)
-             AS t(cluster, grp, version, resource, kind, namespace, name, uid, owner_uid, rv, created_at, revision, object, wk, wn, wf, labels, phase)
+        FROM unnest(@c, @g, @v, @r, @k, @ns, @n, @u, @o, @rv, @ca, @obj, @wk, @wn, @wf, @lb, @ph) WITH ORDINALITY
+             AS t(cluster, grp, version, resource, kind, namespace, name, uid, owner_uid, rv, created_at, object, wk, wn, wf, labels, phase, ord)
         LEFT JOIN LATERAL (
             SELECT o.cluster, o.workload_kind, o.workload_name FROM resources o
             WHERE t.wf AND t.uid <> '' AND o.uid = t.owner_uid COLLATE "C" AND o.workload_kind IS NOT NULL
@@ -47,8 +47,22 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect
             workload_follows_owner = excluded.workload_follows_owner, labels = excluded.labels, phase = excluded.phase
         WHERE resources.resource_version <> excluded.resource_version
         RETURNING id, revision)
+        """;
+
+    private static readonly string _upsertText = "WITH " + _upsertRows.Replace("FIRST_REVISION", "@first", StringComparison.Ordinal) + "\n" + """
         INSERT INTO resource_revisions (id, revision) SELECT id, revision FROM w
         ON CONFLICT (id) DO UPDATE SET revision = excluded.revision
+        """;
+
+    // The same, taking the batch's revisions (and queueing the notification) in the statement itself: a write
+    // transaction of one batch is then one round trip and its commit. Data-modifying CTEs run once and to completion
+    // whether or not the outer query reads them.
+    private static readonly string _reserveAndUpsertText = $"""
+        WITH rv AS (UPDATE storage_revision SET value = value + @count WHERE id = 1 RETURNING value),
+        {_upsertRows.Replace("FIRST_REVISION", "(SELECT value - @count + 1 FROM rv)", StringComparison.Ordinal)},
+        x AS (INSERT INTO resource_revisions (id, revision) SELECT id, revision FROM w
+              ON CONFLICT (id) DO UPDATE SET revision = excluded.revision)
+        SELECT rv.value - @count + 1, pg_notify('{ChangeChannel}', rv.value::text) FROM rv
         """;
 
     // One statement per delete batch: the keys travel as arrays; deleted rows become tombstones numbered in key order
@@ -196,50 +210,89 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect
     {
         for (var offset = 0; offset < records.Count; offset += _rowsPerStatement)
         {
-            var count = Math.Min(_rowsPerStatement, records.Count - offset);
-            var k = new string[count];
-            var u = new string[count];
-            var o = new string?[count];
-            var rv = new string[count];
-            var ca = new DateTime[count];
-            var rev = new long[count];
-            var obj = new ReadOnlyMemory<byte>[count];
-            var wk = new string?[count];
-            var wn = new string?[count];
-            var wf = new bool[count];
-            var lb = new string?[count];
-            var ph = new string?[count];
-            for (var i = 0; i < count; i++)
-            {
-                var record = records[offset + i];
-                k[i] = record.Kind;
-                u[i] = record.Uid;
-                o[i] = record.OwnerUid;
-                rv[i] = record.ResourceVersion;
-                ca[i] = TruncateToMilliseconds(record.CreatedAt).UtcDateTime;
-                rev[i] = firstRevision + offset + i;
-                obj[i] = record.Object;
-                (wk[i], wn[i], wf[i]) = (record.Workload.Kind, record.Workload.Name, record.Workload.FollowsOwner);
-                (lb[i], ph[i]) = StoredColumns.Read(record.Object.Span);
-            }
-
-            await using var command = new NpgsqlCommand(_upsertText, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
-            command.Parameters.Add(new NpgsqlParameter("synced", NpgsqlDbType.TimestampTz) { Value = TruncateToMilliseconds(syncedAt).UtcDateTime });
-            AddKeyArrays(command, count, i => records[offset + i].Key);
-            AddArray(command, "k", k, NpgsqlDbType.Text);
-            AddArray(command, "u", u, NpgsqlDbType.Text);
-            AddArray(command, "o", o, NpgsqlDbType.Text);
-            AddArray(command, "rv", rv, NpgsqlDbType.Text);
-            AddArray(command, "ca", ca, NpgsqlDbType.TimestampTz);
-            AddArray(command, "rev", rev, NpgsqlDbType.Bigint);
-            AddArray(command, "obj", obj, NpgsqlDbType.Json);
-            AddArray(command, "wk", wk, NpgsqlDbType.Text);
-            AddArray(command, "wn", wn, NpgsqlDbType.Text);
-            AddArray(command, "wf", wf, NpgsqlDbType.Boolean);
-            AddArray(command, "lb", lb, NpgsqlDbType.Jsonb);
-            AddArray(command, "ph", ph, NpgsqlDbType.Text);
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await UpsertStatementAsync(
+                connection, transaction, records, offset, Math.Min(_rowsPerStatement, records.Count - offset), firstRevision + offset, syncedAt, cancellationToken)
+                .ConfigureAwait(false);
         }
+    }
+
+    public override bool ReservesInUpsert(int rows) => rows <= _rowsPerStatement;
+
+    public override Task<long> ReserveAndUpsertAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<ResourceRecord> records, DateTimeOffset syncedAt, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(records.Count, _rowsPerStatement);
+        ArgumentOutOfRangeException.ThrowIfZero(records.Count);
+        return UpsertStatementAsync(connection, transaction, records, 0, records.Count, firstRevision: null, syncedAt, cancellationToken);
+    }
+
+    /// <summary>
+    /// Upserts records [offset, offset + count) in one statement, record i at revision first + i; with no
+    /// <paramref name="firstRevision"/>, the statement takes the revisions itself. Returns the first revision.
+    /// </summary>
+    private static async Task<long> UpsertStatementAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<ResourceRecord> records, int offset, int count,
+        long? firstRevision, DateTimeOffset syncedAt, CancellationToken cancellationToken)
+    {
+        var k = new string[count];
+        var u = new string[count];
+        var o = new string?[count];
+        var rv = new string[count];
+        var ca = new DateTime[count];
+        var obj = new ReadOnlyMemory<byte>[count];
+        var wk = new string?[count];
+        var wn = new string?[count];
+        var wf = new bool[count];
+        var lb = new string?[count];
+        var ph = new string?[count];
+        for (var i = 0; i < count; i++)
+        {
+            var record = records[offset + i];
+            k[i] = record.Kind;
+            u[i] = record.Uid;
+            o[i] = record.OwnerUid;
+            rv[i] = record.ResourceVersion;
+            ca[i] = TruncateToMilliseconds(record.CreatedAt).UtcDateTime;
+            obj[i] = record.Object;
+            (wk[i], wn[i], wf[i]) = (record.Workload.Kind, record.Workload.Name, record.Workload.FollowsOwner);
+            (lb[i], ph[i]) = StoredColumns.Read(record.Object.Span);
+        }
+
+        await using var command = new NpgsqlCommand(firstRevision is null ? _reserveAndUpsertText : _upsertText, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
+        command.Parameters.Add(new NpgsqlParameter("synced", NpgsqlDbType.TimestampTz) { Value = TruncateToMilliseconds(syncedAt).UtcDateTime });
+        if (firstRevision is { } first)
+        {
+            command.Parameters.Add(new NpgsqlParameter("first", NpgsqlDbType.Bigint) { Value = first });
+        }
+        else
+        {
+            command.Parameters.Add(new NpgsqlParameter("count", NpgsqlDbType.Bigint) { Value = (long)count });
+        }
+
+        AddKeyArrays(command, count, i => records[offset + i].Key);
+        AddArray(command, "k", k, NpgsqlDbType.Text);
+        AddArray(command, "u", u, NpgsqlDbType.Text);
+        AddArray(command, "o", o, NpgsqlDbType.Text);
+        AddArray(command, "rv", rv, NpgsqlDbType.Text);
+        AddArray(command, "ca", ca, NpgsqlDbType.TimestampTz);
+        AddArray(command, "obj", obj, NpgsqlDbType.Json);
+        AddArray(command, "wk", wk, NpgsqlDbType.Text);
+        AddArray(command, "wn", wn, NpgsqlDbType.Text);
+        AddArray(command, "wf", wf, NpgsqlDbType.Boolean);
+        AddArray(command, "lb", lb, NpgsqlDbType.Jsonb);
+        AddArray(command, "ph", ph, NpgsqlDbType.Text);
+
+        // Prepared once per pooled connection (Npgsql keeps it across checkouts): the statement's plan is reused
+        // instead of planned for every batch.
+        await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+        if (firstRevision is { } given)
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return given;
+        }
+
+        var taken = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        return taken;
     }
 
     public override async Task<int> DeleteAsync(

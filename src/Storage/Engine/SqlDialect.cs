@@ -50,6 +50,17 @@ internal abstract partial class SqlDialect : IAsyncDisposable
 
     public abstract Task<DbTransaction> BeginReadTransactionAsync(DbConnection connection, CancellationToken cancellationToken);
 
+    /// <summary>True when <see cref="ReserveAndUpsertAsync"/> takes a batch of this many rows.</summary>
+    public virtual bool ReservesInUpsert(int rows) => false;
+
+    /// <summary>
+    /// Takes the revisions of a write transaction of one upsert batch and writes it, in one statement (what
+    /// <see cref="ReserveRevisionsAsync"/> and <see cref="UpsertAsync"/> do in two); returns the first revision.
+    /// </summary>
+    public virtual Task<long> ReserveAndUpsertAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<ResourceRecord> records, DateTimeOffset syncedAt, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"{Engine} takes revisions in a statement of their own");
+
     /// <summary>Writes the (distinct-keyed) records; record i gets revision <paramref name="firstRevision"/> + i.</summary>
     public abstract Task UpsertAsync(
         DbConnection connection,

@@ -41,7 +41,8 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
 
     /// <summary>
     /// Writes queued batches in one transaction, in queue order, each under its own range of revisions (a delete's
-    /// unused revisions, for keys not stored, are skipped).
+    /// unused revisions, for keys not stored, are skipped). Consecutive upsert batches share one statement, and a
+    /// transaction that is one such statement takes its revisions in it too, where the engine can.
     /// </summary>
     private static async Task WriteCombinedAsync(StorageEngine engine, IReadOnlyList<WriteCombiner.PendingWrite> writes)
     {
@@ -50,31 +51,39 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
         await engine.WriteAsync(
             async (connection, transaction) =>
             {
-                var next = await engine.ReserveRevisionsAsync(connection, transaction, total, CancellationToken.None).ConfigureAwait(false);
                 var now = engine.Time.GetUtcNow();
-                var deleted = false;
-                foreach (var write in writes)
+                if (writes[0].Upserts is not null && UpsertRun(writes, 0) is var (end, only) && end == writes.Count && engine.Dialect.ReservesInUpsert(only.Count))
                 {
-                    if (write.Fence is { } fence)
-                    {
-                        await SqlSynchroLeaseStore.CheckFenceAsync(engine.Dialect, connection, transaction, fence, CancellationToken.None).ConfigureAwait(false);
-                    }
+                    await CheckFencesAsync(engine, connection, transaction, writes, 0, end).ConfigureAwait(false);
+                    await engine.Dialect.ReserveAndUpsertAsync(connection, transaction, only, now, CancellationToken.None).ConfigureAwait(false);
+                    await FollowOwnersAsync(engine, connection, transaction, only).ConfigureAwait(false);
+                    upserted = only.Count;
+                    return true;
+                }
 
-                    if (write.Upserts is { } records)
+                var next = await engine.ReserveRevisionsAsync(connection, transaction, total, CancellationToken.None).ConfigureAwait(false);
+                var deleted = false;
+                for (var i = 0; i < writes.Count;)
+                {
+                    if (writes[i].Deletes is { } keys)
                     {
-                        await engine.Dialect.UpsertAsync(connection, transaction, records, next, now, CancellationToken.None).ConfigureAwait(false);
-                        await FollowOwnersAsync(
-                            engine, connection, transaction, records.Select(r => (r.Cluster, r.Uid, r.OwnerUid, r.Workload)),
-                            followersDone: engine.Dialect.UpsertFollowsOwners, CancellationToken.None).ConfigureAwait(false);
-                        upserted += records.Count;
-                    }
-                    else if (write.Deletes is { } keys)
-                    {
+                        await CheckFencesAsync(engine, connection, transaction, writes, i, i + 1).ConfigureAwait(false);
                         await engine.Dialect.DeleteAsync(connection, transaction, keys, next, now, CancellationToken.None).ConfigureAwait(false);
                         deleted = true;
+                        next += writes[i].Rows;
+                        i++;
+                        continue;
                     }
 
-                    next += write.Rows;
+                    // Consecutive upserts go in one statement (one plan, one round trip): their records in queue
+                    // order take the same revisions as batch by batch.
+                    var (runEnd, records) = UpsertRun(writes, i);
+                    await CheckFencesAsync(engine, connection, transaction, writes, i, runEnd).ConfigureAwait(false);
+                    await engine.Dialect.UpsertAsync(connection, transaction, records, next, now, CancellationToken.None).ConfigureAwait(false);
+                    await FollowOwnersAsync(engine, connection, transaction, records).ConfigureAwait(false);
+                    upserted += records.Count;
+                    next += records.Count;
+                    i = runEnd;
                 }
 
                 if (deleted)
@@ -90,6 +99,25 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
             await engine.NoteWrittenAsync(upserted, CancellationToken.None).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Refuses the transaction unless every fenced batch in [from, to) still holds its cluster's lease.</summary>
+    private static async Task CheckFencesAsync(
+        StorageEngine engine, DbConnection connection, DbTransaction transaction, IReadOnlyList<WriteCombiner.PendingWrite> writes, int from, int to)
+    {
+        for (var i = from; i < to; i++)
+        {
+            if (writes[i].Fence is { } fence)
+            {
+                await SqlSynchroLeaseStore.CheckFenceAsync(engine.Dialect, connection, transaction, fence, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>The workload step after an upsert statement (<see cref="FollowOwnersAsync(StorageEngine, DbConnection, DbTransaction, IEnumerable{ValueTuple{string, string, string?, WorkloadColumns}}, bool, CancellationToken)"/>).</summary>
+    private static Task FollowOwnersAsync(StorageEngine engine, DbConnection connection, DbTransaction transaction, IReadOnlyList<ResourceRecord> records) =>
+        FollowOwnersAsync(
+            engine, connection, transaction, records.Select(r => (r.Cluster, r.Uid, r.OwnerUid, r.Workload)),
+            followersDone: engine.Dialect.UpsertFollowsOwners, CancellationToken.None);
 
     public Task UpdateWorkloadsAsync(IReadOnlyList<WorkloadUpdate> updates, CancellationToken cancellationToken)
     {
@@ -473,6 +501,35 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
                 return true;
             },
             cancellationToken);
+
+    /// <summary>
+    /// The upsert batches from <paramref name="start"/> on that can share one statement (up to the first delete, or
+    /// the first batch naming a key already in the run: a statement may not touch a row twice), and their records.
+    /// </summary>
+    private static (int End, IReadOnlyList<ResourceRecord> Records) UpsertRun(IReadOnlyList<WriteCombiner.PendingWrite> writes, int start)
+    {
+        var first = writes[start].Upserts!;
+        if (start + 1 == writes.Count || writes[start + 1].Upserts is null)
+        {
+            return (start + 1, first);
+        }
+
+        var keys = new HashSet<ResourceKey>(first.Select(r => r.Key));
+        var records = new List<ResourceRecord>(first);
+        var end = start + 1;
+        for (; end < writes.Count && writes[end].Upserts is { } more; end++)
+        {
+            if (more.Any(r => keys.Contains(r.Key)))
+            {
+                break;
+            }
+
+            keys.UnionWith(more.Select(r => r.Key));
+            records.AddRange(more);
+        }
+
+        return (end, records);
+    }
 
     private static IReadOnlyList<ResourceRecord> LastPerKey(IReadOnlyList<ResourceRecord> records)
     {

@@ -201,6 +201,25 @@ public abstract partial class ResourceStorageSpecification<TFixture>
     }
 
     [Fact]
+    public async Task ConcurrentWriters_SameObjectInEveryBatch_TheBatchWithTheHighestRevisionHoldsIt()
+    {
+        var (resource, query) = Private(nameof(ConcurrentWriters_SameObjectInEveryBatch_TheBatchWithTheHighestRevisionHoldsIt));
+
+        // Batches queued together share a statement only while their objects differ: each batch here names "shared"
+        // (its resourceVersion is the writer's number) and then an object of its own, which takes the next revision.
+        await Task.WhenAll(Enumerable.Range(1, 24).Select(w => Task.Run(async () =>
+            await Storage.UpsertAsync([Item(resource, "c", "ns", "shared", $"{w}"), Item(resource, "c", "ns", $"own-{w}", $"{w}")], Ct))));
+
+        var stored = await ListAllAsync(query);
+        stored.Count.ShouldBe(25);
+        var last = stored.Where(r => r.Name.StartsWith("own-", StringComparison.Ordinal)).MaxBy(r => r.Revision)!;
+        var shared = stored.Single(r => r.Name == "shared");
+        shared.ResourceVersion.ShouldBe(last.ResourceVersion, "the last batch to write the shared object is the one whose own object has the highest revision");
+        shared.Revision.ShouldBe(last.Revision - 1);
+        stored.Select(r => r.Revision).Distinct().Count().ShouldBe(stored.Count);
+    }
+
+    [Fact]
     public async Task UpsertAsync_CancelledBeforeItsTurn_IsNotWrittenLater()
     {
         var (resource, query) = Private(nameof(UpsertAsync_CancelledBeforeItsTurn_IsNotWrittenLater));
