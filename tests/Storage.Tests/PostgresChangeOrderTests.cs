@@ -100,6 +100,38 @@ public sealed class PostgresChangeOrderTests
         (await SqliteSchemaTests.ScalarAsync(connection, "SELECT count(*) > 0 FROM pg_stats WHERE tablename = 'resources' AND attname = 'cluster'")).ShouldBe("True");
     }
 
+    [Fact]
+    public async Task Upsert_UpdatesOfStoredRows_DoNotAddToTheAnalyzeSchedule()
+    {
+        // The schema check at start analyzes once; then 10k new rows (ANALYZE at 10k), 20k updates of them, and 10k new
+        // rows: only new keys count, so exactly one more (at 20k new), three in all. Counting every row written, the
+        // updates would have reached 20k, and the last rows 40k: four.
+        var connectionString = await NewDatabaseAsync("analyze-updates");
+        await using (var handle = await StorageFactory.OpenAsync(Options(connectionString), CancellationToken.None))
+        {
+            foreach (var (round, version) in new[] { (0, "1"), (0, "2"), (0, "3"), (1, "1") })
+            {
+                for (var batch = 0; batch < 10; batch++)
+                {
+                    await handle.Resources.UpsertAsync(
+                        [.. Enumerable.Range(0, 1000).Select(i => TestObjects.Pod("c1", $"ns{round}-{batch}", $"p{i}", resourceVersion: version))], CancellationToken.None);
+                }
+            }
+        }
+
+        // The store was disposed after its last ANALYZE; once its sessions are gone, their statistics are all flushed.
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        var clock = Stopwatch.StartNew();
+        while (await SqliteSchemaTests.ScalarAsync(connection, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()") != "0")
+        {
+            clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(30), "the store's sessions never ended");
+            await DelayAsync();
+        }
+
+        (await SqliteSchemaTests.ScalarAsync(connection, "SELECT analyze_count FROM pg_stat_user_tables WHERE relname = 'resources'")).ShouldBe("3");
+    }
+
     private static async Task<bool> DelayAsync()
     {
         await Task.Delay(100);

@@ -4,7 +4,7 @@ using Npgsql;
 
 namespace Clusterpedia.Storage.Tests;
 
-/// <summary>The sessions the PostgreSQL engine opens run without JIT unless the connection string says otherwise.</summary>
+/// <summary>The sessions the PostgreSQL engine opens run without JIT unless the connection string says otherwise, and are not reset between checkouts.</summary>
 [Collection(Fixtures.PostgresCollection.Name)]
 public sealed class PostgresConnectionTests
 {
@@ -25,5 +25,27 @@ public sealed class PostgresConnectionTests
         await using var connection = await dialect.OpenConnectionAsync(CancellationToken.None);
 
         (await SqliteSchemaTests.ScalarAsync(connection, "SHOW jit")).ShouldBe("off");
+    }
+
+    [Fact]
+    public async Task OpenConnection_SessionBackFromThePool_NotResetAndItsPreparedStatementKept()
+    {
+        var server = await PostgresServer.SharedAsync();
+        await using var dialect = new PostgresDialect(server.ConnectionString(await server.CreateDatabaseAsync("no-reset")));
+        string backend;
+        await using (var first = await dialect.OpenConnectionAsync(CancellationToken.None))
+        {
+            backend = (await SqliteSchemaTests.ScalarAsync(first, "SELECT pg_backend_pid()"))!;
+            await using var prepared = new NpgsqlCommand("SELECT 1", (NpgsqlConnection)first);
+            await prepared.PrepareAsync();
+            await prepared.ExecuteScalarAsync();
+            await SqliteSchemaTests.ScalarAsync(first, "SET clusterpedia.marker = 'set before the checkout ended'");
+        }
+
+        await using var again = await dialect.OpenConnectionAsync(CancellationToken.None);
+        (await SqliteSchemaTests.ScalarAsync(again, "SELECT pg_backend_pid()")).ShouldBe(backend, "the pool gave back another session");
+        (await SqliteSchemaTests.ScalarAsync(again, "SELECT count(*) FROM pg_prepared_statements WHERE statement = 'SELECT 1'")).ShouldBe("1");
+        (await SqliteSchemaTests.ScalarAsync(again, "SELECT current_setting('clusterpedia.marker', true)")).ShouldBe("set before the checkout ended", "the session was reset (RESET ALL)");
+        (await SqliteSchemaTests.ScalarAsync(again, "SHOW jit")).ShouldBe("off");
     }
 }

@@ -169,7 +169,7 @@ internal sealed partial class MySqlDialect : SqlDialect
     public override string OnConflictUpdate(string keyColumns, string column) => $" ON DUPLICATE KEY UPDATE {column} = VALUES({column})";
 
     /// <summary>Multi-row INSERT ... ON DUPLICATE KEY UPDATE statements of at most 500 rows or about 4 MiB of objects.</summary>
-    public override async Task UpsertAsync(
+    public override async Task<long> UpsertAsync(
         DbConnection connection,
         DbTransaction transaction,
         IReadOnlyList<ResourceRecord> records,
@@ -222,6 +222,8 @@ internal sealed partial class MySqlDialect : SqlDialect
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             offset += i;
         }
+
+        return records.Count;
     }
 
     // MySQL refuses UPDATE ... FROM and a subquery on the updated table; a self-join is its form of the same update.

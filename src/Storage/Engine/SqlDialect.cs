@@ -55,14 +55,18 @@ internal abstract partial class SqlDialect : IAsyncDisposable
 
     /// <summary>
     /// Takes the revisions of a write transaction of one upsert batch and writes it, in one statement (what
-    /// <see cref="ReserveRevisionsAsync"/> and <see cref="UpsertAsync"/> do in two); returns the first revision.
+    /// <see cref="ReserveRevisionsAsync"/> and <see cref="UpsertAsync"/> do in two); returns what UpsertAsync returns.
     /// </summary>
     public virtual Task<long> ReserveAndUpsertAsync(
         DbConnection connection, DbTransaction transaction, IReadOnlyList<ResourceRecord> records, DateTimeOffset syncedAt, CancellationToken cancellationToken) =>
         throw new NotSupportedException($"{Engine} takes revisions in a statement of their own");
 
-    /// <summary>Writes the (distinct-keyed) records; record i gets revision <paramref name="firstRevision"/> + i.</summary>
-    public abstract Task UpsertAsync(
+    /// <summary>
+    /// Writes the (distinct-keyed) records; record i gets revision <paramref name="firstRevision"/> + i. Returns the rows
+    /// that count toward the planner statistics' schedule (<see cref="StorageEngine.NoteWrittenAsync"/>): the new keys
+    /// where the engine tells them apart (PostgreSQL), else every record.
+    /// </summary>
+    public abstract Task<long> UpsertAsync(
         DbConnection connection,
         DbTransaction transaction,
         IReadOnlyList<ResourceRecord> records,

@@ -55,9 +55,8 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
                 if (writes[0].Upserts is not null && UpsertRun(writes, 0) is var (end, only) && end == writes.Count && engine.Dialect.ReservesInUpsert(only.Count))
                 {
                     await CheckFencesAsync(engine, connection, transaction, writes, 0, end).ConfigureAwait(false);
-                    await engine.Dialect.ReserveAndUpsertAsync(connection, transaction, only, now, CancellationToken.None).ConfigureAwait(false);
+                    upserted = await engine.Dialect.ReserveAndUpsertAsync(connection, transaction, only, now, CancellationToken.None).ConfigureAwait(false);
                     await FollowOwnersAsync(engine, connection, transaction, only).ConfigureAwait(false);
-                    upserted = only.Count;
                     return true;
                 }
 
@@ -79,9 +78,8 @@ internal sealed class SqlResourceStorage(StorageEngine engine) : IResourceStorag
                     // order take the same revisions as batch by batch.
                     var (runEnd, records) = UpsertRun(writes, i);
                     await CheckFencesAsync(engine, connection, transaction, writes, i, runEnd).ConfigureAwait(false);
-                    await engine.Dialect.UpsertAsync(connection, transaction, records, next, now, CancellationToken.None).ConfigureAwait(false);
+                    upserted += await engine.Dialect.UpsertAsync(connection, transaction, records, next, now, CancellationToken.None).ConfigureAwait(false);
                     await FollowOwnersAsync(engine, connection, transaction, records).ConfigureAwait(false);
-                    upserted += records.Count;
                     next += records.Count;
                     i = runEnd;
                 }

@@ -76,7 +76,7 @@ internal sealed class SqliteDialect(string connectionString) : SqlDialect
 
     // One prepared single-row statement run per record inside the transaction: SQLite is in-process, so there is no
     // round trip to save, and binding thousands of named parameters of a multi-row statement is quadratic here.
-    public override async Task UpsertAsync(
+    public override async Task<long> UpsertAsync(
         DbConnection connection,
         DbTransaction transaction,
         IReadOnlyList<ResourceRecord> records,
@@ -117,6 +117,8 @@ internal sealed class SqliteDialect(string connectionString) : SqlDialect
             p[16].Value = record.Workload.FollowsOwner ? 1 : 0;
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
+
+        return records.Count;
     }
 
     /// <summary>
