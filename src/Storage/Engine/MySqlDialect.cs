@@ -32,8 +32,12 @@ internal sealed partial class MySqlDialect : SqlDialect
             workload_kind = IF(resource_version <> VALUES(resource_version), VALUES(workload_kind), workload_kind),
             workload_name = IF(resource_version <> VALUES(resource_version), VALUES(workload_name), workload_name),
             workload_follows_owner = IF(resource_version <> VALUES(resource_version), VALUES(workload_follows_owner), workload_follows_owner),
+            labels = IF(resource_version <> VALUES(resource_version), VALUES(labels), labels),
+            phase = IF(resource_version <> VALUES(resource_version), VALUES(phase), phase),
             resource_version = VALUES(resource_version)
         """;
+
+    private const int _maxPhaseBytes = 128;
 
     private readonly MySqlDataSource _dataSource;
     private MySqlServer? _server;
@@ -186,7 +190,7 @@ internal sealed partial class MySqlDialect : SqlDialect
             var text = new StringBuilder("""
                 INSERT INTO resources (cluster, "group", version, resource, kind, namespace, name, uid, owner_uid,
                                        resource_version, created_at, synced_at, revision, created_revision, object,
-                                       workload_kind, workload_name, workload_follows_owner) VALUES
+                                       workload_kind, workload_name, workload_follows_owner, labels, phase) VALUES
                 """);
             var bytes = 0;
             var i = 0;
@@ -195,7 +199,7 @@ internal sealed partial class MySqlDialect : SqlDialect
                 var record = records[offset + i];
                 var n = i.ToString(CultureInfo.InvariantCulture);
                 text.Append(i == 0 ? "\n(" : ",\n(")
-                    .Append($"@c{n}, @g{n}, @v{n}, @r{n}, @k{n}, @ns{n}, @n{n}, @u{n}, @o{n}, @rv{n}, @ca{n}, @sa, @rev{n}, @rev{n}, @obj{n}, @wk{n}, @wn{n}, @wf{n})");
+                    .Append($"@c{n}, @g{n}, @v{n}, @r{n}, @k{n}, @ns{n}, @n{n}, @u{n}, @o{n}, @rv{n}, @ca{n}, @sa, @rev{n}, @rev{n}, @obj{n}, @wk{n}, @wn{n}, @wf{n}, @lb{n}, @ph{n})");
                 AddParameter(command, "@c" + n, record.Cluster);
                 AddParameter(command, "@g" + n, record.Group);
                 AddParameter(command, "@v" + n, record.Version);
@@ -212,6 +216,9 @@ internal sealed partial class MySqlDialect : SqlDialect
                 AddParameter(command, "@wk" + n, (object?)record.Workload.Kind ?? DBNull.Value);
                 AddParameter(command, "@wn" + n, (object?)record.Workload.Name ?? DBNull.Value);
                 AddParameter(command, "@wf" + n, record.Workload.FollowsOwner ? 1 : 0);
+                var (labels, phase) = StoredColumns.Read(record.Object.Span);
+                AddParameter(command, "@lb" + n, (object?)labels ?? DBNull.Value);
+                AddParameter(command, "@ph" + n, PhaseColumn(phase));
                 bytes += record.Object.Length;
             }
 
@@ -225,6 +232,15 @@ internal sealed partial class MySqlDialect : SqlDialect
 
         return records.Count;
     }
+
+    protected override string TombstoneCopiedColumns => ", labels, phase";
+
+    /// <summary>
+    /// The phase column's value (what the generated column of schema 4 held): the phase's bytes, or NULL for none, a
+    /// JSON null, or more than the 128 bytes the column holds beside the order columns in its index.
+    /// </summary>
+    internal static object PhaseColumn(string? phase) =>
+        phase is null || Encoding.UTF8.GetByteCount(phase) > _maxPhaseBytes ? DBNull.Value : Encoding.UTF8.GetBytes(phase);
 
     // MySQL refuses UPDATE ... FROM and a subquery on the updated table; a self-join is its form of the same update.
     protected override string FollowOwnersText(SqlStatement sql, string cluster, IReadOnlyList<string> uids, bool followers) => $"""

@@ -50,6 +50,9 @@ internal abstract partial class SqlDialect : IAsyncDisposable
 
     public abstract Task<DbTransaction> BeginReadTransactionAsync(DbConnection connection, CancellationToken cancellationToken);
 
+    /// <summary>Columns beyond the common ones that a delete copies into resource_tombstones (", a, b"), where the engine stores them rather than computes them.</summary>
+    protected virtual string TombstoneCopiedColumns => "";
+
     /// <summary>True when <see cref="ReserveAndUpsertAsync"/> takes a batch of this many rows.</summary>
     public virtual bool ReservesInUpsert(int rows) => false;
 
@@ -93,9 +96,9 @@ internal abstract partial class SqlDialect : IAsyncDisposable
         tombstone.Transaction = transaction;
         tombstone.CommandText = $"""
             INSERT INTO resource_tombstones (revision, cluster, "group", version, resource, kind, namespace, name, uid,
-                                             owner_uid, resource_version, created_at, deleted_at, object, workload_kind, workload_name)
+                                             owner_uid, resource_version, created_at, deleted_at, object, workload_kind, workload_name{TombstoneCopiedColumns})
             SELECT @rev, cluster, "group", version, resource, kind, namespace, name, uid,
-                   owner_uid, resource_version, created_at, @now, object, workload_kind, workload_name
+                   owner_uid, resource_version, created_at, @now, object, workload_kind, workload_name{TombstoneCopiedColumns}
             FROM resources WHERE {_keyCondition}
             """;
         using var delete = connection.CreateCommand();

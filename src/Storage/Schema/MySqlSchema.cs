@@ -215,6 +215,16 @@ internal static class MySqlSchema
                 ADD KEY ix_resources_owner_name (name, namespace, cluster, resource, "group")
             """,
         ]),
+
+        // The generated labels and phase were computed on every write from the ~3.5 KB object: perf of MariaDB during
+        // S4 (5,000 pod updates/s) put 44 % of its time in JSON_EXTRACT, evaluating them for the new row and again for
+        // the duplicate row of each update. They become plain columns with the values they hold, written by the
+        // upsert from one read of the object in .NET (StoredColumns), as on PostgreSQL (its step 12).
+        new(8, "labels and phase written by the upsert instead of generated from the object",
+        [
+            "ALTER TABLE resources MODIFY COLUMN labels longtext NULL, MODIFY COLUMN phase varbinary(128) NULL",
+            "ALTER TABLE resource_tombstones MODIFY COLUMN labels longtext NULL, MODIFY COLUMN phase varbinary(128) NULL",
+        ]),
     ];
 
     /// <summary>The INSERT that <see cref="LabelRows"/> feeds.</summary>
