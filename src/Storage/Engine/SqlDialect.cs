@@ -67,7 +67,7 @@ internal abstract partial class SqlDialect : IAsyncDisposable
     /// <summary>
     /// Writes the (distinct-keyed) records; record i gets revision <paramref name="firstRevision"/> + i. Returns the rows
     /// that count toward the planner statistics' schedule (<see cref="StorageEngine.NoteWrittenAsync"/>): the new keys
-    /// where the engine tells them apart (PostgreSQL), else every record.
+    /// where the engine tells them apart (PostgreSQL, SQLite), else every record.
     /// </summary>
     public abstract Task<long> UpsertAsync(
         DbConnection connection,

@@ -118,7 +118,15 @@ internal sealed class SqliteDialect(string connectionString) : SqlDialect
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        return records.Count;
+        // The new keys are the rows of the batch's revisions created at their revision (an updated row keeps the
+        // revision it was created at): one walk of the revision index, not a RETURNING row read back per record (that
+        // cost 20 % of S1).
+        using var count = connection.CreateCommand();
+        count.Transaction = transaction;
+        count.CommandText = "SELECT count(*) FROM resources WHERE revision BETWEEN @first AND @last AND created_revision = revision";
+        AddParameter(count, "@first", firstRevision);
+        AddParameter(count, "@last", firstRevision + records.Count - 1);
+        return Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>
