@@ -44,7 +44,8 @@ internal sealed partial class SqlResourceStorage
             async (connection, transaction) =>
             {
                 var now = engine.Time.GetUtcNow();
-                if (writes[0].Upserts is not null && UpsertRun(writes, 0) is var (end, only) && end == writes.Count && engine.Dialect.ReservesInUpsert(only.Count))
+                var firstRun = writes[0].Upserts is null ? ((int End, IReadOnlyList<ResourceRecord> Records)?)null : UpsertRun(writes, 0);
+                if (firstRun is var (end, only) && end == writes.Count && engine.Dialect.ReservesInUpsert(only.Count))
                 {
                     await CheckFencesAsync(engine, connection, transaction, writes, 0, end).ConfigureAwait(false);
                     upserted = await engine.Dialect.ReserveAndUpsertAsync(connection, transaction, only, now, CancellationToken.None).ConfigureAwait(false);
@@ -68,7 +69,7 @@ internal sealed partial class SqlResourceStorage
 
                     // Consecutive upserts go in one statement (one plan, one round trip): their records in queue
                     // order take the same revisions as batch by batch.
-                    var (runEnd, records) = UpsertRun(writes, i);
+                    var (runEnd, records) = i == 0 && firstRun is { } run ? run : UpsertRun(writes, i);
                     await CheckFencesAsync(engine, connection, transaction, writes, i, runEnd).ConfigureAwait(false);
                     upserted += await engine.Dialect.UpsertAsync(connection, transaction, records, next, now, CancellationToken.None).ConfigureAwait(false);
                     await FollowOwnersAsync(engine, connection, transaction, records).ConfigureAwait(false);
