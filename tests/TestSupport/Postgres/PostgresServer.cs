@@ -44,8 +44,11 @@ public sealed class PostgresServer
     /// <summary>The server of this test process, started on first use.</summary>
     public static Task<PostgresServer> SharedAsync() => _shared.GetAsync();
 
-    /// <summary>Stops the shared server, if started.</summary>
-    public static Task StopSharedAsync() => _shared.StopAsync();
+    /// <summary>Holds the shared server (started on first use) for a collection fixture until <see cref="ReleaseSharedAsync"/>.</summary>
+    public static Task<PostgresServer> AcquireSharedAsync() => _shared.AcquireAsync();
+
+    /// <summary>Lets go of the shared server; the last holder to let go stops it.</summary>
+    public static Task ReleaseSharedAsync() => _shared.ReleaseAsync();
 
     /// <summary>A new empty database on this server.</summary>
     public async Task<string> CreateDatabaseAsync(string prefix)
