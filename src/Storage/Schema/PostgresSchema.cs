@@ -243,19 +243,5 @@ internal static class PostgresSchema
             "ALTER TABLE resource_tombstones ALTER COLUMN object TYPE json USING object::json",
             _objectsLz4,
         ]),
-
-        // fuzzyName (name LIKE '%x%') is served two ways: walk the page order and filter (right when many names match),
-        // or collect the trigram index's matches and sort them (right when few do). The planner picks by the pattern's
-        // estimated share, read off the name histogram: at the default 100 buckets, a name that falls in one bucket is
-        // estimated at 1 % of the rows, so a deployment's name (its pods: 0.06 % of 1M rows) walked the order and
-        // filtered 120,000 rows: 65 ms, where the trigram path takes 7. 300 buckets sized every such estimate right
-        // on the bench's 1M rows (50 deployment names of 50) and still send common patterns down the order walk. The
-        // cost: ANALYZE samples 300 rows per bucket of its largest target, 0.46 s → 1.5 s at 1M rows. The migration
-        // analyzes once, so an upgraded store plans with the finer histogram at once.
-        new(13, "a finer name histogram (statistics target 300), so fuzzyName estimates send rare names to the trigram index",
-        [
-            "ALTER TABLE resources ALTER COLUMN name SET STATISTICS 300",
-            "ANALYZE resources",
-        ]),
     ];
 }
