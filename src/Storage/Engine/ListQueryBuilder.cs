@@ -24,7 +24,21 @@ internal static partial class ListQueryBuilder
     /// <summary>The ordinal of the count of the rows after a limited page, when the plan counts them.</summary>
     public const int RemainingOrdinal = ObjectOrdinal + 2;
 
+    /// <summary>In a change-feed row: 0 for a live row, 1 for a tombstone.</summary>
+    public const int ChangeDeletedOrdinal = ObjectOrdinal + 1;
+
+    /// <summary>In a change-feed row: the revision its object was created at (0 for a tombstone).</summary>
+    public const int ChangeCreatedOrdinal = ObjectOrdinal + 2;
+
+    /// <summary>In a change-feed row: the store's revision, read by the same statement (one snapshot).</summary>
+    public const int ChangeRevisionOrdinal = ObjectOrdinal + 3;
+
+    /// <summary>In a change-feed row: the oldest revision the feed can still answer from, read by the same statement.</summary>
+    public const int ChangeCompactedOrdinal = ObjectOrdinal + 4;
+
     private const string _revision = "(SELECT value FROM storage_revision WHERE id = 1)";
+
+    private const string _compacted = "(SELECT revision FROM storage_compaction WHERE id = 1)";
 
     private const int _maxOwnerSeniority = 8;
 
@@ -119,7 +133,8 @@ internal static partial class ListQueryBuilder
 
     /// <summary>
     /// The change feed of a query: rows of resources and of tombstones (same columns) written after a revision,
-    /// in revision order; the last two columns tell deletes apart and when a row was created.
+    /// in revision order; then whether the row is a delete, when it was created, and the store's revision and
+    /// compaction mark, so a read that finds changes is one statement in one snapshot.
     /// </summary>
     public static SqlStatement Changes(ResourceQuery query, SqlDialect dialect, long afterRevision, int limit)
     {
@@ -136,9 +151,10 @@ internal static partial class ListQueryBuilder
         // Each table's first rows after the revision in revision order (its index, stopping at the limit), then the
         // merge: a watch behind by 100,000 changes reads and converts at most twice the limit of objects, not every
         // pending row before a sort of them all (which made a lagging watch slower the further it lagged).
-        sql.Append($"{with}SELECT * FROM ({select} 0 AS deleted, r.created_revision AS created_revision FROM {liveFrom} ")
+        var meta = $"{_revision} AS store_revision, {_compacted} AS compacted";
+        sql.Append($"{with}SELECT * FROM ({select} 0 AS deleted, r.created_revision AS created_revision, {meta} FROM {liveFrom} ")
             .Append($"WHERE {whereText} AND {liveRevision} > {after} ORDER BY {liveRevision} LIMIT {take}) live ")
-            .Append($"UNION ALL SELECT * FROM ({select} 1 AS deleted, 0 AS created_revision FROM resource_tombstones r ")
+            .Append($"UNION ALL SELECT * FROM ({select} 1 AS deleted, 0 AS created_revision, {meta} FROM resource_tombstones r ")
             .Append($"WHERE {whereText} AND r.revision > {after} ORDER BY r.revision LIMIT {take}) gone ")
             .Append($"ORDER BY revision LIMIT {take}");
         return sql;

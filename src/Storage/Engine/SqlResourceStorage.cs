@@ -184,37 +184,61 @@ internal sealed partial class SqlResourceStorage(StorageEngine engine) : IResour
         var connection = await engine.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
+            // Changes found: the statement read them, the store's revision and the compaction mark in one snapshot, so a
+            // watch that keeps up costs one round trip per read instead of five (BEGIN, revision, mark, rows, COMMIT).
+            var (changes, revision, compacted) = await ReadChangesAsync(sql, query, afterRevision, connection, transaction: null, cancellationToken).ConfigureAwait(false);
+            if (changes.Count > 0)
+            {
+                return afterRevision < compacted
+                    ? new ResourceChanges { Changes = [], Revision = revision, Expired = true }
+                    : new ResourceChanges { Changes = changes, Revision = revision };
+            }
+
+            // None: the revision the watch may move to, and the mark, come from a read transaction that also repeats the
+            // read, so no change committed in between is skipped.
             var transaction = await engine.Dialect.BeginReadTransactionAsync(connection, cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                var revision = await StorageEngine.ReadRevisionAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-                using (var compacted = Command(connection, transaction, "SELECT revision FROM storage_compaction WHERE id = 1"))
+                revision = await StorageEngine.ReadRevisionAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+                using (var mark = Command(connection, transaction, "SELECT revision FROM storage_compaction WHERE id = 1"))
                 {
-                    if (afterRevision < Convert.ToInt64(await compacted.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture))
+                    if (afterRevision < Convert.ToInt64(await mark.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture))
                     {
                         return new ResourceChanges { Changes = [], Revision = revision, Expired = true };
                     }
                 }
 
-                var changes = new List<ResourceChange>();
-                using (var command = sql.CreateCommand(connection, transaction))
-                {
-                    var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                    await using (reader.ConfigureAwait(false))
-                    {
-                        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                        {
-                            var type = Convert.ToInt32(reader.GetValue(ListQueryBuilder.ObjectOrdinal + 1), CultureInfo.InvariantCulture) == 0 ? ResourceChangeType.Upserted : ResourceChangeType.Deleted;
-                            var created = Convert.ToInt64(reader.GetValue(ListQueryBuilder.ObjectOrdinal + 2), CultureInfo.InvariantCulture);
-                            changes.Add(new ResourceChange(type, Read(reader, query.OnlyMetadata)) { IsNew = type == ResourceChangeType.Upserted && created > afterRevision });
-                        }
-                    }
-                }
-
+                (changes, _, _) = await ReadChangesAsync(sql, query, afterRevision, connection, transaction, cancellationToken).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 return new ResourceChanges { Changes = changes, Revision = revision };
             }
         }
+    }
+
+    private async Task<(List<ResourceChange> Changes, long Revision, long Compacted)> ReadChangesAsync(
+        SqlStatement sql, ResourceQuery query, long afterRevision, DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
+    {
+        var changes = new List<ResourceChange>();
+        long revision = 0, compacted = 0;
+        using var command = sql.CreateCommand(connection, transaction);
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (changes.Count == 0)
+                {
+                    revision = ReadInt64(reader, ListQueryBuilder.ChangeRevisionOrdinal);
+                    compacted = ReadInt64(reader, ListQueryBuilder.ChangeCompactedOrdinal);
+                }
+
+                var type = ReadInt64(reader, ListQueryBuilder.ChangeDeletedOrdinal) == 0 ? ResourceChangeType.Upserted : ResourceChangeType.Deleted;
+                var created = ReadInt64(reader, ListQueryBuilder.ChangeCreatedOrdinal);
+                changes.Add(new ResourceChange(type, Read(reader, query.OnlyMetadata)) { IsNew = type == ResourceChangeType.Upserted && created > afterRevision });
+            }
+        }
+
+        return (changes, revision, compacted);
     }
 
     public async Task<IReadOnlyDictionary<(string Namespace, string Name), string>> GetResourceVersionsAsync(
