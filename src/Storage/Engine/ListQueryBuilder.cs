@@ -24,8 +24,11 @@ internal static partial class ListQueryBuilder
     /// <summary>The ordinal of the count of the rows after a limited page, when the plan counts them.</summary>
     public const int RemainingOrdinal = ObjectOrdinal + 2;
 
-    /// <summary>In a change-feed row: 0 for a live row, 1 for a tombstone.</summary>
+    /// <summary>In a change-feed row: 0 for a live row, 1 for a tombstone, 2 for the closing row (no object).</summary>
     public const int ChangeDeletedOrdinal = ObjectOrdinal + 1;
+
+    /// <summary>The kind of the change feed's closing row: only the revision and the mark, after every change.</summary>
+    public const int ChangeClosingRow = 2;
 
     /// <summary>In a change-feed row: the revision its object was created at (0 for a tombstone).</summary>
     public const int ChangeCreatedOrdinal = ObjectOrdinal + 2;
@@ -39,6 +42,9 @@ internal static partial class ListQueryBuilder
     private const string _revision = "(SELECT value FROM storage_revision WHERE id = 1)";
 
     private const string _compacted = "(SELECT revision FROM storage_compaction WHERE id = 1)";
+
+    // The closing row's columns before its revision (the 11th of Columns): none of them is read.
+    private const string _closingColumns = "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL";
 
     private const int _maxOwnerSeniority = 8;
 
@@ -134,7 +140,8 @@ internal static partial class ListQueryBuilder
     /// <summary>
     /// The change feed of a query: rows of resources and of tombstones (same columns) written after a revision,
     /// in revision order; then whether the row is a delete, when it was created, and the store's revision and
-    /// compaction mark, so a read that finds changes is one statement in one snapshot.
+    /// compaction mark. A closing row (kind <see cref="ChangeClosingRow"/>, at the store's revision) follows the changes
+    /// when they do not fill the page, so even a read that finds none is one statement in one snapshot.
     /// </summary>
     public static SqlStatement Changes(ResourceQuery query, SqlDialect dialect, long afterRevision, int limit)
     {
@@ -156,7 +163,8 @@ internal static partial class ListQueryBuilder
             .Append($"WHERE {whereText} AND {liveRevision} > {after} ORDER BY {liveRevision} LIMIT {take}) live ")
             .Append($"UNION ALL SELECT * FROM ({select} 1 AS deleted, 0 AS created_revision, {meta} FROM resource_tombstones r ")
             .Append($"WHERE {whereText} AND r.revision > {after} ORDER BY r.revision LIMIT {take}) gone ")
-            .Append($"ORDER BY revision LIMIT {take}");
+            .Append($"UNION ALL SELECT {_closingColumns}, {_revision}, NULL, NULL, NULL, {ChangeClosingRow}, 0, {meta} ")
+            .Append($"ORDER BY revision, deleted LIMIT {take}");
         return sql;
     }
 

@@ -184,61 +184,48 @@ internal sealed partial class SqlResourceStorage(StorageEngine engine) : IResour
         var connection = await engine.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            // Changes found: the statement read them, the store's revision and the compaction mark in one snapshot, so a
-            // watch that keeps up costs one round trip per read instead of five (BEGIN, revision, mark, rows, COMMIT).
-            var (changes, revision, compacted) = await ReadChangesAsync(sql, query, afterRevision, connection, transaction: null, cancellationToken).ConfigureAwait(false);
-            if (changes.Count > 0)
-            {
-                return afterRevision < compacted
-                    ? new ResourceChanges { Changes = [], Revision = revision, Expired = true }
-                    : new ResourceChanges { Changes = changes, Revision = revision };
-            }
-
-            // None: the revision the watch may move to, and the mark, come from a read transaction that also repeats the
-            // read, so no change committed in between is skipped.
-            var transaction = await engine.Dialect.BeginReadTransactionAsync(connection, cancellationToken).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
-            {
-                revision = await StorageEngine.ReadRevisionAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-                using (var mark = Command(connection, transaction, "SELECT revision FROM storage_compaction WHERE id = 1"))
-                {
-                    if (afterRevision < Convert.ToInt64(await mark.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture))
-                    {
-                        return new ResourceChanges { Changes = [], Revision = revision, Expired = true };
-                    }
-                }
-
-                (changes, _, _) = await ReadChangesAsync(sql, query, afterRevision, connection, transaction, cancellationToken).ConfigureAwait(false);
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return new ResourceChanges { Changes = changes, Revision = revision };
-            }
+            // One statement, one snapshot: the changes, the store's revision and the compaction mark (on every row, and on
+            // the closing row when the changes do not fill the page), so a watch's read is one round trip, not five
+            // (BEGIN, revision, mark, rows, COMMIT), and the revision it moves on to never skips a commit.
+            var (changes, revision, compacted) = await ReadChangesAsync(sql, query, afterRevision, connection, cancellationToken).ConfigureAwait(false);
+            return afterRevision < compacted
+                ? new ResourceChanges { Changes = [], Revision = revision, Expired = true }
+                : new ResourceChanges { Changes = changes, Revision = revision };
         }
     }
 
     private async Task<(List<ResourceChange> Changes, long Revision, long Compacted)> ReadChangesAsync(
-        SqlStatement sql, ResourceQuery query, long afterRevision, DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
+        SqlStatement sql, ResourceQuery query, long afterRevision, DbConnection connection, CancellationToken cancellationToken)
     {
         var changes = new List<ResourceChange>();
-        long revision = 0, compacted = 0;
-        using var command = sql.CreateCommand(connection, transaction);
+        long? revision = null;
+        long compacted = 0;
+        using var command = sql.CreateCommand(connection, transaction: null);
         var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (changes.Count == 0)
+                if (revision is null)
                 {
                     revision = ReadInt64(reader, ListQueryBuilder.ChangeRevisionOrdinal);
                     compacted = ReadInt64(reader, ListQueryBuilder.ChangeCompactedOrdinal);
                 }
 
-                var type = ReadInt64(reader, ListQueryBuilder.ChangeDeletedOrdinal) == 0 ? ResourceChangeType.Upserted : ResourceChangeType.Deleted;
+                var kind = ReadInt64(reader, ListQueryBuilder.ChangeDeletedOrdinal);
+                if (kind == ListQueryBuilder.ChangeClosingRow)
+                {
+                    continue;
+                }
+
+                var type = kind == 0 ? ResourceChangeType.Upserted : ResourceChangeType.Deleted;
                 var created = ReadInt64(reader, ListQueryBuilder.ChangeCreatedOrdinal);
                 changes.Add(new ResourceChange(type, Read(reader, query.OnlyMetadata)) { IsNew = type == ResourceChangeType.Upserted && created > afterRevision });
             }
         }
 
-        return (changes, revision, compacted);
+        // The page is full or closed: a statement with neither a change nor the closing row cannot happen.
+        return (changes, revision ?? throw new InvalidOperationException("the change feed statement returned no row"), compacted);
     }
 
     public async Task<IReadOnlyDictionary<(string Namespace, string Name), string>> GetResourceVersionsAsync(

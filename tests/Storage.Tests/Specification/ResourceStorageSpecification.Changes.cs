@@ -134,6 +134,35 @@ public abstract partial class ResourceStorageSpecification<TFixture>
     }
 
     [Fact]
+    public async Task GetChangesAsync_NothingAfterTheRevision_EmptyAtTheStoresRevision()
+    {
+        var (resource, query) = Private(nameof(GetChangesAsync_NothingAfterTheRevision_EmptyAtTheStoresRevision));
+        await Storage.UpsertAsync([Item(resource, "c", "ns", "a")], Ct);
+        var now = await RevisionAsync();
+
+        var changes = await Changes.GetChangesAsync(query, now, 10, Ct);
+
+        changes.Expired.ShouldBeFalse();
+        changes.Changes.ShouldBeEmpty();
+        changes.Revision.ShouldBeGreaterThanOrEqualTo(now, "the revision a caught-up watch moves on to is the store's");
+    }
+
+    [Fact]
+    public async Task GetChangesAsync_PageEndsAtTheStoresRevision_NoChangeLeftOut()
+    {
+        // The last change carries the store's own revision and fills the page exactly: the read must return it, not
+        // stop short of it (the closing row sorts after every change of its revision).
+        var (resource, query) = Private(nameof(GetChangesAsync_PageEndsAtTheStoresRevision_NoChangeLeftOut));
+        var start = await RevisionAsync();
+        await Storage.UpsertAsync([Item(resource, "c", "ns", "a"), Item(resource, "c", "ns", "b"), Item(resource, "c", "ns", "c")], Ct);
+
+        var changes = await Changes.GetChangesAsync(query, start, 3, Ct);
+
+        changes.Changes.Select(c => c.Resource.Name).ShouldBe(["a", "b", "c"]);
+        changes.Revision.ShouldBeGreaterThanOrEqualTo(changes.Changes[^1].Resource.Revision);
+    }
+
+    [Fact]
     public async Task GetChangesAsync_AfterClusterRemoved_OlderRevisionsExpired()
     {
         var (resource, query) = Private(nameof(GetChangesAsync_AfterClusterRemoved_OlderRevisionsExpired));
