@@ -169,7 +169,10 @@ public sealed class SynchroShardingPostgresTests(ITestOutputHelper output) : IAs
     {
         // Another session locks member-1's lease row, so the replica's renewal waits in the database without an answer
         // (as behind a long transaction or a lost connection): a hung renewal must not keep the replica trusting it.
-        var duration = TimeSpan.FromSeconds(6);
+        // The replica trusts its lease for 4/5 of the duration after a renewal began, and the lease expires a duration
+        // after the renewal reached the database: 10 s leaves the check below 2 s between the stop and the expiry. At 6 s
+        // (1.2 s) a full CI run on 2 cores once saw the stop late enough for the lease to have expired by the check.
+        var duration = TimeSpan.FromSeconds(10);
         var replica = await StartReplicaAsync("hung", duration);
         await CreatePediaClusterAsync(1, shardingName: null);
         await Eventually.UntilAsync(() => Task.FromResult(replica.Running.Count == 1), _timeout, "the replica never took member-1");
