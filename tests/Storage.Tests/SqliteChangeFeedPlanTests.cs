@@ -27,7 +27,7 @@ public sealed class SqliteChangeFeedPlanTests(SqliteStorageFixture store) : ICla
               ('resources', 'ix_resources_gvr_created_at', '1000000 2 2 2 1'),
               ('resources', 'ix_resources_revision', '1000000 1')
             """);
-        if (await ScalarAsync(connection, "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat4'") is 1L)
+        if (await SqliteSchemaTests.ScalarAsync(connection, "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat4'") == "1")
         {
             await ExecuteAsync(connection, "DELETE FROM sqlite_stat4 WHERE tbl = 'resources'");
         }
@@ -59,13 +59,6 @@ public sealed class SqliteChangeFeedPlanTests(SqliteStorageFixture store) : ICla
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<object?> ScalarAsync(SqliteConnection connection, string sql)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return await command.ExecuteScalarAsync();
     }
 
     private static async Task<string> PlanAsync(SqliteConnection connection, string sql)
