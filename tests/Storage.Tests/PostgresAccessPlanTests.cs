@@ -50,7 +50,7 @@ public sealed class PostgresAccessPlanTests(PostgresStorageFixture fixture, ITes
         var unfiltered = await ExplainAsync(connection, query with { Access = null });
         output.WriteLine("filtered:\n" + plan + "\nunfiltered:\n" + unfiltered);
 
-        plan.ShouldContain("Index Scan using ix_resources_gvr_order");
+        plan.ShouldContain("Index Scan using ux_resources_gvr_order");
         plan.ShouldContain("cluster >=");
         plan.ShouldNotContain("Sort");
         plan.ShouldNotContain("Seq Scan");

@@ -68,7 +68,7 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect
         """;
 
     // One statement per delete batch: the keys travel as arrays; deleted rows become tombstones numbered in key order
-    // (the ux_resources_key comparisons are in its "C" collation) and leave resource_revisions.
+    // (the key's comparisons are in its "C" collation) and leave resource_revisions.
     private const string _deleteText = """
         WITH k AS (
             SELECT * FROM unnest(@c, @g, @v, @r, @ns, @n) WITH ORDINALITY AS k(cluster, grp, version, resource, namespace, name, ord)),

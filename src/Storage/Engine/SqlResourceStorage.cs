@@ -238,28 +238,6 @@ internal sealed partial class SqlResourceStorage(StorageEngine engine) : IResour
         return rows.ToDictionary(r => r.Key, r => r.Version);
     }
 
-    public Task DeleteClusterAsync(string cluster, CancellationToken cancellationToken)
-    {
-        var sql = new SqlStatement();
-        sql.Append(engine.Dialect.DeleteResourcesText($"cluster = {sql.Param(cluster)}"));
-        return ExecuteWriteAsync(sql, cancellationToken);
-    }
-
-    public Task DeleteClusterResourceAsync(string cluster, GroupVersionResource resource, CancellationToken cancellationToken)
-    {
-        var sql = new SqlStatement();
-        sql.Append(engine.Dialect.DeleteResourcesText(
-            $"cluster = {sql.Param(cluster)} AND \"group\" = {sql.Param(resource.Group)} AND version = {sql.Param(resource.Version)} AND resource = {sql.Param(resource.Resource)}"));
-        return ExecuteWriteAsync(sql, cancellationToken);
-    }
-
-    public async Task<IReadOnlyList<GroupVersionResource>> GetClusterResourcesAsync(string cluster, CancellationToken cancellationToken)
-    {
-        var sql = new SqlStatement();
-        sql.Append($"SELECT DISTINCT \"group\", version, resource FROM resources WHERE cluster = {sql.Param(cluster)}");
-        return await engine.QueryAsync(sql, r => new GroupVersionResource(r.GetString(0), r.GetString(1), r.GetString(2)), cancellationToken).ConfigureAwait(false);
-    }
-
     private StoredResource Read(DbDataReader reader, bool onlyMetadata)
     {
         ReadOnlyMemory<byte> obj = reader.GetFieldValue<byte[]>(ListQueryBuilder.ObjectOrdinal);
@@ -286,15 +264,12 @@ internal sealed partial class SqlResourceStorage(StorageEngine engine) : IResour
     /// A wholesale delete (a cluster, or a resource of a cluster) keeps no tombstones: it compacts the change feed
     /// instead, so watches from before it are told to relist.
     /// </summary>
-    private Task<bool> ExecuteWriteAsync(SqlStatement sql, CancellationToken cancellationToken) =>
+    private Task<bool> ExecuteWriteAsync(Func<DbConnection, DbTransaction, Task> delete, CancellationToken cancellationToken) =>
         WriteAsync(
             async (connection, transaction) =>
             {
                 var revision = await engine.ReserveRevisionsAsync(connection, transaction, 1, cancellationToken).ConfigureAwait(false);
-                using (var command = sql.CreateCommand(connection, transaction))
-                {
-                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
+                await delete(connection, transaction).ConfigureAwait(false);
 
                 using var compact = Command(connection, transaction, "UPDATE storage_compaction SET revision = @rev WHERE id = 1");
                 SqlDialect.AddParameter(compact, "@rev", revision);

@@ -124,5 +124,15 @@ internal static class SqliteSchema
             """CREATE INDEX IF NOT EXISTS ix_resources_owner_name ON resources (name, namespace, cluster, resource, "group")""",
             "DROP INDEX IF EXISTS ix_resources_name",
         ]),
+
+        // One unique key in the default order instead of a cluster-first key beside an order index of the same six
+        // columns: each write updated both (see PostgresSchema, step 13). SQLite matches an ON CONFLICT target to a
+        // unique index by its set of columns, whatever their order.
+        new(8, "one unique key in the default order (type, cluster, namespace, name) instead of a cluster-first key beside it",
+        [
+            """CREATE UNIQUE INDEX IF NOT EXISTS ux_resources_gvr_order ON resources ("group", version, resource, cluster, namespace, name)""",
+            "DROP INDEX IF EXISTS ux_resources_key",
+            "DROP INDEX IF EXISTS ix_resources_gvr_order",
+        ]),
     ];
 }

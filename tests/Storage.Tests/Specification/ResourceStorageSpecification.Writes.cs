@@ -133,6 +133,40 @@ public abstract partial class ResourceStorageSpecification<TFixture>
     }
 
     [Fact]
+    public async Task DeleteClusterAsync_RowsOfSeveralTypesAndVersions_RemovesEveryOneAndKeepsOtherClusters()
+    {
+        // No index starts with the cluster: the types are walked. Other clusters' rows sort before and after the
+        // removed cluster's within each type, and one type has rows of the other clusters only.
+        var (first, firstQuery) = Private("DeleteClusterTypesA");
+        var (second, secondQuery) = Private("DeleteClusterTypesB");
+        var (third, thirdQuery) = Private("DeleteClusterTypesC");
+        var secondVersion = TestObjects.Object("dct-gone", "test.storage", "v2", first, "Widget", "ns", "b", resourceVersion: "1");
+        await Storage.UpsertAsync(
+            [Item(first, "dct-gone", "ns", "a"), Item(first, "dct-a", "ns", "a"), Item(second, "dct-z", "ns", "a"), Item(third, "dct-gone", "", "c"), Item(third, "dct-z", "ns", "c"), secondVersion],
+            Ct);
+
+        var before = await Storage.GetClusterResourcesAsync("dct-gone", Ct);
+        await Storage.DeleteClusterAsync("dct-gone", Ct);
+
+        before.Select(t => $"{t.Version}/{t.Resource}").Order(StringComparer.Ordinal).ShouldBe([$"v1/{first}", $"v1/{third}", $"v2/{first}"]);
+        (await Storage.GetClusterResourcesAsync("dct-gone", Ct)).ShouldBeEmpty();
+        (await Storage.GetAsync(secondVersion.Key, Ct)).ShouldBeNull();
+        (await ListAllAsync(firstQuery)).Select(Id).ShouldBe(["dct-a/ns/a"]);
+        (await ListAllAsync(secondQuery)).Select(Id).ShouldBe(["dct-z/ns/a"]);
+        (await ListAllAsync(thirdQuery)).Select(Id).ShouldBe(["dct-z/ns/c"]);
+    }
+
+    [Fact]
+    public async Task GetClusterResourcesAsync_UnknownCluster_Empty()
+    {
+        var (resource, _) = Private(nameof(GetClusterResourcesAsync_UnknownCluster_Empty));
+        await Storage.UpsertAsync([Item(resource, "gcr-known", "ns", "a")], Ct);
+
+        (await Storage.GetClusterResourcesAsync("gcr-unknown", Ct)).ShouldBeEmpty();
+        (await Storage.GetClusterResourcesAsync("gcr-known", Ct)).ShouldBe([new GroupVersionResource("test.storage", "v1", resource)]);
+    }
+
+    [Fact]
     public async Task DeleteClusterResourceAsync_OneResource_KeepsOtherResources()
     {
         var (resource, query) = Private(nameof(DeleteClusterResourceAsync_OneResource_KeepsOtherResources));
