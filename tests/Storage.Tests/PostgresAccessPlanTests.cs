@@ -164,6 +164,44 @@ public sealed class PostgresAccessPlanTests(PostgresStorageFixture fixture, ITes
             .ShouldNotContain(l => l.Contains("Filter", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task ListAsync_OwnerUid_SeeksTheUidHashIndex()
+    {
+        // Migration 14: uid is a hash index (equality is all it serves); the owner's row is found through it.
+        const string group = "uid.plan.test";
+        var records = new List<ResourceRecord>();
+        for (var i = 0; i < 2_000; i++)
+        {
+            var deployment = TestObjects.Object("cluster-00", group, "v1", "deployments", "Deployment", "ns", $"web-{i:D4}");
+            records.Add(deployment);
+            records.Add(TestObjects.Object("cluster-00", group, "v1", "replicasets", "ReplicaSet", "ns", $"web-{i:D4}-5d9f", ownerUid: deployment.Uid));
+        }
+
+        await fixture.Handle.Resources.UpsertAsync(records, CancellationToken.None);
+        await using var connection = new NpgsqlConnection(fixture.Options.ConnectionString);
+        await connection.OpenAsync();
+        await using (var analyze = new NpgsqlCommand("ANALYZE resources", connection))
+        {
+            await analyze.ExecuteNonQueryAsync();
+        }
+
+        var plan = await ExplainAsync(connection, new ResourceQuery
+        {
+            Group = group,
+            Version = "v1",
+            Resource = "replicasets",
+            Limit = 10,
+            OwnerUid = records[1_000].Uid,
+            OwnerSeniority = 0,
+        });
+        output.WriteLine(plan);
+
+        plan.ShouldContain("ix_resources_uid");
+        plan.ShouldNotContain("Seq Scan");
+        (await fixture.Handle.Resources.ListAsync(new ResourceQuery { Group = group, Version = "v1", Resource = "replicasets", OwnerUid = records[1_000].Uid }, CancellationToken.None))
+            .Items.Select(r => r.Name).ShouldBe(["web-0500-5d9f"]);
+    }
+
     private static async Task<string> ExplainAsync(NpgsqlConnection connection, ResourceQuery query)
     {
         var built = ListQueryBuilder.Build(query, new PostgresDialect(connection.ConnectionString)).Statement;

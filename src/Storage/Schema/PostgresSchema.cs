@@ -256,5 +256,17 @@ internal static class PostgresSchema
             "DROP INDEX IF EXISTS ux_resources_key",
             "DROP INDEX IF EXISTS ix_resources_gvr_order",
         ]),
+
+        // A uid is only ever compared for equality (owner searches, the owner hand-down, the upsert's probe of a
+        // follower's owner), so the index need not hold the 36-character text: a hash index keeps a 4-byte hash per
+        // entry, 33.6 bytes a row against the B-tree's 76.8 at 1M rows (measured), and inserts without comparing keys.
+        // Hash indexes are WAL-logged and crash-safe since PostgreSQL 10. owner_uid keeps its B-tree: many rows share
+        // an owner, and the B-tree's deduplication makes it the smaller one (26.8 against 32.2 bytes a row).
+        new(14, "hash index on uid (equality only) instead of a B-tree",
+        [
+            "CREATE INDEX IF NOT EXISTS ix_resources_uid_hash ON resources USING hash (uid)",
+            "DROP INDEX IF EXISTS ix_resources_uid",
+            "ALTER INDEX ix_resources_uid_hash RENAME TO ix_resources_uid",
+        ]),
     ];
 }
