@@ -87,7 +87,7 @@ public sealed class MySqlAccessPlanTests(MySqlAccessPlanTests.Fixture fixture, I
         // != and notin also match objects without the label: no index finds those, the order index walk stays.
         var plan = await AnalyzeAsync(Pods() with { LabelSelector = [new LabelMatch("app", MatchOperator.NotIn, ["app-3"])] });
 
-        plan.Key.ShouldBe("ux_resources_gvr_order");
+        plan.Key.ShouldBe("ix_resources_gvr_order");
         plan.Sorted.ShouldBeFalse();
         plan.RowsExamined.ShouldBeLessThanOrEqualTo(120);
     }
@@ -174,11 +174,11 @@ public sealed class MySqlAccessPlanTests(MySqlAccessPlanTests.Fixture fixture, I
     [Fact]
     public async Task ListAsync_UnscopedTypeSortingAfterAnotherInEachCluster_WalksTheTypeOrderIndex()
     {
-        // A cluster-first index (the unique key until migration 9) yields the same order, but from each cluster's
-        // first row it reads the 400 pods that sort before the deployments.
+        // ux_resources_key (cluster first) yields the same order, but from each cluster's first row it reads the
+        // 400 pods that sort before the deployments.
         var plan = await AnalyzeAsync(new ResourceQuery { Group = _laterGroup, Version = "v1", Resource = "deployments", Limit = 10 });
 
-        plan.Key.ShouldBe("ux_resources_gvr_order");
+        plan.Key.ShouldBe("ix_resources_gvr_order");
         plan.Sorted.ShouldBeFalse();
         plan.RowsExamined.ShouldBeLessThanOrEqualTo(11);
     }

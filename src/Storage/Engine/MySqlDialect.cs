@@ -95,10 +95,10 @@ internal sealed partial class MySqlDialect : SqlDialect
 
     public override bool IsIndexedField(IReadOnlyList<string> path) => path is ["status", "phase"];
 
-    // The ORDER BY ... LIMIT heuristic walked the cluster-first unique key of migrations 1-8 (which also yields the
-    // default order) and read every row of the types that sort before the wanted one in each cluster (150,538 pod
-    // entries before the first deployment at 1M rows). That key is gone; the hint keeps the choice explicit.
-    public override string DefaultOrderIndexHint => " USE INDEX FOR ORDER BY (ux_resources_gvr_order)";
+    // The ORDER BY ... LIMIT heuristic otherwise walks ux_resources_key (cluster first, which also yields the default
+    // order) and reads every row of the types that sort before the wanted one in each cluster (150,538 pod entries
+    // before the first deployment at 1M rows).
+    public override string DefaultOrderIndexHint => " USE INDEX FOR ORDER BY (ix_resources_gvr_order)";
 
     public override string? ServerDescription => _server?.Describe();
 

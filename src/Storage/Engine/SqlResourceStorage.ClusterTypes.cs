@@ -4,9 +4,10 @@ using Clusterpedia.Kube;
 namespace Clusterpedia.Storage.Engine;
 
 /// <summary>
-/// The types a cluster has rows of, and the removal of a whole cluster. No index of resources starts with the cluster
-/// (the unique key is type first, in the default order, so one index serves both): these walk the distinct types in
-/// that key, one seek per type, and seek each (type, cluster), so the work follows the number of stored types, not rows.
+/// The types a cluster has rows of, and the removal of a whole cluster. On PostgreSQL and SQLite no index of resources
+/// starts with the cluster (the unique key is type first, in the default order, so one index serves both): these walk
+/// the distinct types in a type-first index, one seek per type, and seek each (type, cluster), so the work follows the
+/// number of stored types, not rows. MySQL still has a cluster-first key; the same walk serves it.
 /// </summary>
 internal sealed partial class SqlResourceStorage
 {

@@ -225,19 +225,6 @@ internal static class MySqlSchema
             "ALTER TABLE resources MODIFY COLUMN labels longtext NULL, MODIFY COLUMN phase varbinary(128) NULL",
             "ALTER TABLE resource_tombstones MODIFY COLUMN labels longtext NULL, MODIFY COLUMN phase varbinary(128) NULL",
         ]),
-
-        // One unique key in the default order instead of a cluster-first key beside an order index of the same six
-        // columns: each write updated both (see PostgresSchema, step 13); ON DUPLICATE KEY needs a unique key, not a
-        // particular one. One ALTER: atomic, the table always has its unique key.
-        new(9, "one unique key in the default order (type, cluster, namespace, name) instead of a cluster-first key beside it",
-        [
-            """
-            ALTER TABLE resources
-                ADD UNIQUE KEY ux_resources_gvr_order ("group", version, resource, cluster, namespace, name),
-                DROP KEY ux_resources_key,
-                DROP KEY ix_resources_gvr_order
-            """,
-        ]),
     ];
 
     /// <summary>The INSERT that <see cref="LabelRows"/> feeds.</summary>
