@@ -183,6 +183,14 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect
 
     public override string ObjectColumn => "convert_to(r.object::text, 'UTF8')";
 
+    // Group commit stops at 1,000 rows a transaction here (10,000 elsewhere). Under a backlog (S4, 5,000 pod updates a
+    // second) transactions grew to 2,000-4,700 rows and 0.4-1 s: every row waited for the whole transaction to become
+    // visible, and the churn's neighbouring rows updated in one transaction filled their heap pages' free space before
+    // a commit let pruning reclaim it, so HOT updates fell from ~80 % to ~50 % and each row cost more just when the
+    // writer was behind. Capped, the throughput is the same (per-row time does not fall beyond a few hundred rows) and
+    // the backlog drains (docs/benchmarks.md, "Session 12"). SQLite and MySQL measured better with larger transactions.
+    public override int MaxRowsPerWriteTransaction => 1_000;
+
     // The revision order is in resource_revisions (schema version 11), so updates of resources can be HOT. Each
     // change after the revision is walked in order and its row fetched by primary key (the lateral subquery, kept
     // apart by OFFSET 0, fixes that order), stopping at the limit: the work follows the changes since the watch's

@@ -53,6 +53,12 @@ internal abstract partial class SqlDialect : IAsyncDisposable
     /// <summary>Columns beyond the common ones that a delete copies into resource_tombstones (", a, b"), where the engine stores them rather than computes them.</summary>
     protected virtual string TombstoneCopiedColumns => "";
 
+    /// <summary>
+    /// Rows of queued write batches combined into one transaction at most (group commit, <see cref="WriteCombiner"/>);
+    /// a batch larger than this is still written whole.
+    /// </summary>
+    public virtual int MaxRowsPerWriteTransaction => WriteCombiner.DefaultMaxRowsPerTransaction;
+
     /// <summary>True when <see cref="ReserveAndUpsertAsync"/> takes a batch of this many rows.</summary>
     public virtual bool ReservesInUpsert(int rows) => false;
 

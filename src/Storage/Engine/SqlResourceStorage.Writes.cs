@@ -5,7 +5,7 @@ namespace Clusterpedia.Storage.Engine;
 /// <summary>The write side of <see cref="SqlResourceStorage"/>: batches queued for group commit, written in one transaction.</summary>
 internal sealed partial class SqlResourceStorage
 {
-    private readonly WriteCombiner _combiner = new(writes => WriteCombinedAsync(engine, writes));
+    private readonly WriteCombiner _combiner = new(writes => WriteCombinedAsync(engine, writes), engine.Dialect.MaxRowsPerWriteTransaction);
 
     public Task UpsertAsync(IReadOnlyList<ResourceRecord> records, CancellationToken cancellationToken) =>
         UpsertFencedAsync(records, fence: null, cancellationToken);

@@ -15,10 +15,10 @@ namespace Clusterpedia.Storage.Engine;
 /// transaction fails, each batch is retried alone, so one bad batch fails only its own writer.
 /// </remarks>
 [SuppressMessage("Design", "CA1001", Justification = "The semaphore's wait handle is never created, so it holds nothing to dispose; the combiner lives as long as its storage.")]
-internal sealed class WriteCombiner(Func<IReadOnlyList<WriteCombiner.PendingWrite>, Task> writeAll)
+internal sealed class WriteCombiner(Func<IReadOnlyList<WriteCombiner.PendingWrite>, Task> writeAll, int maxRowsPerTransaction = WriteCombiner.DefaultMaxRowsPerTransaction)
 {
-    /// <summary>Rows taken into one transaction at most (more stay queued for the next turn).</summary>
-    private const int _maxRowsPerTransaction = 10_000;
+    /// <summary>Rows taken into one transaction at most (more stay queued for the next turn), unless the engine says otherwise.</summary>
+    public const int DefaultMaxRowsPerTransaction = 10_000;
 
     private readonly ConcurrentQueue<PendingWrite> _queue = new();
     private readonly SemaphoreSlim _turn = new(1, 1);
@@ -61,7 +61,7 @@ internal sealed class WriteCombiner(Func<IReadOnlyList<WriteCombiner.PendingWrit
     {
         var batch = new List<PendingWrite>();
         var rows = 0;
-        while (rows < _maxRowsPerTransaction && _queue.TryDequeue(out var next))
+        while (rows < maxRowsPerTransaction && _queue.TryDequeue(out var next))
         {
             if (next.TryTake())
             {
