@@ -30,13 +30,7 @@ public sealed class PostgresAccessPlanTests(PostgresStorageFixture fixture, ITes
             }
         }
 
-        await fixture.Handle.Resources.UpsertAsync(records, CancellationToken.None);
-        await using var connection = new NpgsqlConnection(fixture.Options.ConnectionString);
-        await connection.OpenAsync();
-        await using (var analyze = new NpgsqlCommand("ANALYZE resources", connection))
-        {
-            await analyze.ExecuteNonQueryAsync();
-        }
+        await using var connection = await StoreAnalyzedAsync(fixture, records);
 
         var query = new ResourceQuery
         {
@@ -67,13 +61,7 @@ public sealed class PostgresAccessPlanTests(PostgresStorageFixture fixture, ITes
             records.Add(TestObjects.Object($"cluster-{i % 7:D2}", _group, "v1", "fuzzies", "Fuzzy", $"ns-{i % 13:D2}", (i % 4 == 0 ? "other-" : "needle-") + i.ToString("D4", System.Globalization.CultureInfo.InvariantCulture), resourceVersion: "1"));
         }
 
-        await fixture.Handle.Resources.UpsertAsync(records, CancellationToken.None);
-        await using var connection = new NpgsqlConnection(fixture.Options.ConnectionString);
-        await connection.OpenAsync();
-        await using (var analyze = new NpgsqlCommand("ANALYZE resources", connection))
-        {
-            await analyze.ExecuteNonQueryAsync();
-        }
+        await using var connection = await StoreAnalyzedAsync(fixture, records);
 
         var query = new ResourceQuery { Group = _group, Version = "v1", Resource = "fuzzies", FuzzyName = "needle", Limit = 20 };
         var plan = await ExplainAsync(connection, query);
@@ -133,13 +121,7 @@ public sealed class PostgresAccessPlanTests(PostgresStorageFixture fixture, ITes
             }
         }
 
-        await fixture.Handle.Resources.UpsertAsync(records, CancellationToken.None);
-        await using var connection = new NpgsqlConnection(fixture.Options.ConnectionString);
-        await connection.OpenAsync();
-        await using (var analyze = new NpgsqlCommand("ANALYZE resources", connection))
-        {
-            await analyze.ExecuteNonQueryAsync();
-        }
+        await using var connection = await StoreAnalyzedAsync(fixture, records);
 
         var plan = await ExplainAsync(connection, new ResourceQuery
         {
@@ -177,13 +159,7 @@ public sealed class PostgresAccessPlanTests(PostgresStorageFixture fixture, ITes
             records.Add(TestObjects.Object("cluster-00", group, "v1", "replicasets", "ReplicaSet", "ns", $"web-{i:D4}-5d9f", ownerUid: deployment.Uid));
         }
 
-        await fixture.Handle.Resources.UpsertAsync(records, CancellationToken.None);
-        await using var connection = new NpgsqlConnection(fixture.Options.ConnectionString);
-        await connection.OpenAsync();
-        await using (var analyze = new NpgsqlCommand("ANALYZE resources", connection))
-        {
-            await analyze.ExecuteNonQueryAsync();
-        }
+        await using var connection = await StoreAnalyzedAsync(fixture, records);
 
         var plan = await ExplainAsync(connection, new ResourceQuery
         {
@@ -202,9 +178,23 @@ public sealed class PostgresAccessPlanTests(PostgresStorageFixture fixture, ITes
             .Items.Select(r => r.Name).ShouldBe(["web-0500-5d9f"]);
     }
 
-    private static async Task<string> ExplainAsync(NpgsqlConnection connection, ResourceQuery query)
+    /// <summary>Writes the records, refreshes the planner's statistics and returns an open connection to the database.</summary>
+    internal static async Task<NpgsqlConnection> StoreAnalyzedAsync(PostgresStorageFixture fixture, IReadOnlyList<ResourceRecord> records)
     {
-        var built = ListQueryBuilder.Build(query, new PostgresDialect(connection.ConnectionString)).Statement;
+        await fixture.Handle.Resources.UpsertAsync(records, CancellationToken.None);
+        var connection = new NpgsqlConnection(fixture.Options.ConnectionString);
+        await connection.OpenAsync();
+        await using var analyze = new NpgsqlCommand("ANALYZE resources", connection);
+        await analyze.ExecuteNonQueryAsync();
+        return connection;
+    }
+
+    private static Task<string> ExplainAsync(NpgsqlConnection connection, ResourceQuery query) =>
+        ExplainAsync(connection, ListQueryBuilder.Build(query, new PostgresDialect(connection.ConnectionString)).Statement);
+
+    /// <summary>The executed plan of a statement (EXPLAIN ANALYZE without costs or timings), one line per node line.</summary>
+    internal static async Task<string> ExplainAsync(NpgsqlConnection connection, SqlStatement built)
+    {
         await using var command = built.CreateCommand(connection, null, "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + built.Text, built.Parameters.Count);
         var lines = new List<string>();
         await using var reader = await command.ExecuteReaderAsync();

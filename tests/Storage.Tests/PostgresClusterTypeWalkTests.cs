@@ -1,7 +1,6 @@
 using Clusterpedia.Kube;
 using Clusterpedia.Storage.Engine;
 using Clusterpedia.Storage.Tests.Fixtures;
-using Npgsql;
 using Xunit.Abstractions;
 
 namespace Clusterpedia.Storage.Tests;
@@ -30,26 +29,9 @@ public sealed class PostgresClusterTypeWalkTests(PostgresStorageFixture fixture,
             }
         }
 
-        await fixture.Handle.Resources.UpsertAsync(records, CancellationToken.None);
-        await using var connection = new NpgsqlConnection(fixture.Options.ConnectionString);
-        await connection.OpenAsync();
-        await using (var analyze = new NpgsqlCommand("ANALYZE resources", connection))
-        {
-            await analyze.ExecuteNonQueryAsync();
-        }
-
-        var step = SqlResourceStorage.NextTypeStatement("walk-3", new GroupVersionResource("walk.plan.test", "v1", "alphas"));
-        await using var command = step.CreateCommand(connection, null, "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + step.Text, step.Parameters.Count);
-        var lines = new List<string>();
-        await using (var reader = await command.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                lines.Add(reader.GetString(0));
-            }
-        }
-
-        var plan = string.Join('\n', lines);
+        await using var connection = await PostgresAccessPlanTests.StoreAnalyzedAsync(fixture, records);
+        var plan = await PostgresAccessPlanTests.ExplainAsync(
+            connection, SqlResourceStorage.NextTypeStatement("walk-3", new GroupVersionResource("walk.plan.test", "v1", "alphas")));
         output.WriteLine(plan);
         plan.ShouldNotContain("Seq Scan");
         plan.ShouldNotContain("Sort");

@@ -88,7 +88,7 @@ internal sealed partial class SqlResourceStorage
                 }
 
                 var type = new GroupVersionResource(reader.GetString(0), reader.GetString(1), reader.GetString(2));
-                if (Convert.ToInt64(reader.GetValue(3), System.Globalization.CultureInfo.InvariantCulture) > 0)
+                if (ReadInt64(reader, 3) > 0)
                 {
                     types.Add(type);
                 }
