@@ -15,6 +15,8 @@ internal sealed partial class OwnApiHandler
     /// Watch from the store's change feed, as searches are watched: with no resourceVersion (or 0) ADDED for the
     /// current objects, then every change after the list's revision in revision order: ADDED for objects created
     /// since, MODIFIED, and DELETED from tombstones, so a delete between a client's list and its watch is replayed.
+    /// The store keeps each object's latest state, so changes to one object between two reads of the feed arrive as
+    /// one event with its latest state, as an informer's relist would see them.
     /// A resourceVersion older than the kept tombstones ends the stream with a 410 Expired Status: relist. Woken by
     /// this process's writes and, on PostgreSQL, other replicas' commits (NOTIFY); polled as the fallback.
     /// </summary>

@@ -62,9 +62,10 @@ public sealed class OwnApiServer : IAsyncLifetime
 
     /// <summary>
     /// Watch events read as they come until <paramref name="until"/> holds for one of them or the stream ends; fails
-    /// after <paramref name="timeout"/>.
+    /// after <paramref name="timeout"/>. <paramref name="onEvent"/>, when given, runs on each event before the next is
+    /// read, so a test can act on what the watch has shown.
     /// </summary>
-    public async Task<List<JsonNode>> WatchAsync(string pathAndQuery, Func<JsonNode, bool> until, TimeSpan timeout)
+    public async Task<List<JsonNode>> WatchAsync(string pathAndQuery, Func<JsonNode, bool> until, TimeSpan timeout, Func<JsonNode, Task>? onEvent = null)
     {
         using var cts = new CancellationTokenSource(timeout);
         using var response = await Http.GetAsync(new Uri(Server, pathAndQuery), HttpCompletionOption.ResponseHeadersRead, cts.Token);
@@ -82,6 +83,11 @@ public sealed class OwnApiServer : IAsyncLifetime
 
                 var e = JsonNode.Parse(line)!;
                 events.Add(e);
+                if (onEvent is not null)
+                {
+                    await onEvent(e);
+                }
+
                 if (until(e))
                 {
                     break;
