@@ -98,6 +98,49 @@ public sealed class PostgresAccessPlanTests(PostgresStorageFixture fixture, ITes
     }
 
     [Fact]
+    public async Task ListAsync_LabelsWithinOneNamespace_OneGinScanTakesNamespaceAndLabels()
+    {
+        // 3 namespaces of 5,000 rows, 20 of each namespace with app=app-008,tier=frontend. Before the (namespace, labels)
+        // index the namespace's part was a second bitmap over all its rows (BitmapAnd with the type's namespace index).
+        const string group = "nslabels.plan.test";
+        var records = new List<ResourceRecord>();
+        for (var n = 0; n < 3; n++)
+        {
+            for (var i = 0; i < 5_000; i++)
+            {
+                var labels = new Dictionary<string, string> { ["app"] = $"app-{i % 250:D3}", ["tier"] = i % 2 == 0 ? "frontend" : "backend" };
+                records.Add(TestObjects.Object("cluster-01", group, "v1", "pods", "Pod", $"ns-{n:D2}", $"pod-{i:D4}", labels));
+            }
+        }
+
+        await using var connection = await StoreAnalyzedAsync(fixture, records);
+
+        // Index walks off: the test is about what the bitmap path reads, whatever the planner would pick at this size.
+        await using (var settings = new NpgsqlCommand("SET enable_indexscan = off; SET enable_seqscan = off", connection))
+        {
+            await settings.ExecuteNonQueryAsync();
+        }
+
+        var plan = await ExplainAsync(connection, new ResourceQuery
+        {
+            Group = group,
+            Version = "v1",
+            Resource = "pods",
+            Namespaces = ["ns-02"],
+            Limit = 100,
+            LabelSelector = [new LabelMatch("app", MatchOperator.Equals, ["app-008"]), new LabelMatch("tier", MatchOperator.Equals, ["frontend"])],
+        });
+        output.WriteLine(plan);
+
+        var lines = plan.Split('\n');
+        var scan = Array.FindIndex(lines, l => l.Contains("Bitmap Index Scan on ix_resources_namespace_labels", StringComparison.Ordinal));
+        scan.ShouldBeGreaterThanOrEqualTo(0);
+        lines[scan].ShouldContain("(actual rows=20 loops=1)");
+        lines[scan + 1].ShouldContain("""Index Cond: ((namespace = 'ns-02'::text) AND (labels @> '{"app": "app-008", "tier": "frontend"}'::jsonb))""");
+        plan.ShouldNotContain("BitmapAnd");
+    }
+
+    [Fact]
     public async Task ListAsync_OwnerNameInOneClusterAndNamespace_SeeksOwnerNameIndexOnEveryColumn()
     {
         // Each deployment name repeats in every cluster and namespace (and a Service shares it): on the name alone

@@ -14,7 +14,7 @@ public sealed class PostgresSchemaTests(PostgresStorageFixture fixture) : IClass
 
         (await SqliteSchemaTests.ScalarAsync(connection, "SELECT data_type FROM information_schema.columns WHERE table_name = 'resources' AND column_name = 'object'")).ShouldBe("json");
         (await SqliteSchemaTests.ScalarAsync(connection, "SELECT data_type FROM information_schema.columns WHERE table_name = 'resource_tombstones' AND column_name = 'object'")).ShouldBe("json");
-        (await SqliteSchemaTests.ScalarAsync(connection, "SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migrations")).ShouldBe("1,2,3,4,5,6,7,8,9,10,11,12,13,14");
+        (await SqliteSchemaTests.ScalarAsync(connection, "SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migrations")).ShouldBe("1,2,3,4,5,6,7,8,9,10,11,12,13,14,15");
         (await SqliteSchemaTests.ScalarAsync(connection, "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_resources_uid'"))!.ShouldContain("USING hash (uid)");
         (await SqliteSchemaTests.ScalarAsync(connection, "SELECT indexdef FROM pg_indexes WHERE indexname = 'ux_resources_gvr_order'"))!.ShouldContain("CREATE UNIQUE INDEX ux_resources_gvr_order ON public.resources USING btree (\"group\", version, resource, cluster, namespace, name)");
         (await SqliteSchemaTests.ScalarAsync(connection, "SELECT count(*) FROM pg_indexes WHERE indexname IN ('ux_resources_key', 'ix_resources_gvr_order')")).ShouldBe("0");
@@ -25,7 +25,8 @@ public sealed class PostgresSchemaTests(PostgresStorageFixture fixture) : IClass
         (await SqliteSchemaTests.ScalarAsync(connection, "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_resources_owner_name'"))!.ShouldContain("(name, namespace, cluster, resource, \"group\")");
         (await SqliteSchemaTests.ScalarAsync(connection, "SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_resources_name'")).ShouldBe("0");
         (await SqliteSchemaTests.ScalarAsync(connection, "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_resources_workload'"))!.ShouldContain("(workload_name, workload_kind, cluster, namespace) WHERE (workload_name IS NOT NULL)");
-        (await SqliteSchemaTests.ScalarAsync(connection, "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_resources_labels'"))!.ShouldContain("gin (labels jsonb_path_ops)");
+        (await SqliteSchemaTests.ScalarAsync(connection, "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_resources_namespace_labels'"))!.ShouldContain("gin (namespace, labels jsonb_path_ops)");
+        (await SqliteSchemaTests.ScalarAsync(connection, "SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_resources_labels'")).ShouldBe("0");
         (await SqliteSchemaTests.ScalarAsync(connection, "SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_resources_object'")).ShouldBe("0");
         (await SqliteSchemaTests.ScalarAsync(connection, "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_resources_name_trgm'"))!.ShouldContain("gin_trgm_ops");
         (await SqliteSchemaTests.ScalarAsync(connection, "SELECT attcompression::text FROM pg_attribute WHERE attrelid = 'resources'::regclass AND attname = 'object'")).ShouldBe("l");
@@ -71,6 +72,6 @@ public sealed class PostgresSchemaTests(PostgresStorageFixture fixture) : IClass
             plan.Add(reader.GetString(0));
         }
 
-        string.Join('\n', plan).ShouldContain("ix_resources_labels");
+        string.Join('\n', plan).ShouldContain("ix_resources_namespace_labels");
     }
 }
