@@ -95,29 +95,23 @@ internal static partial class ListQueryBuilder
         var select = $"SELECT {Columns}, {dialect.ObjectColumn}, {_revision} AS store_revision{remaining}";
         var lateObjects = limit is not null && dialect.ReadsObjectsAfterTheSort && query.HasSelectors;
         sql.Append(with);
+
+        // One extra row tells whether there is a next page.
+        var limitText = limit is not null || offset is not null
+            ? " LIMIT " + sql.Param(limit is { } l ? (long)l + 1 : long.MaxValue) + (offset is { } o ? " OFFSET " + sql.Param(o) : "")
+            : "";
         if (lateObjects)
         {
             // The page's ids first (sorted on the narrow rows), then its rows and objects by primary key.
-            sql.Append(select).Append(" FROM resources r JOIN (SELECT r.id FROM ").Append(pageFrom).Append(" WHERE ").Append(whereText).Append(orderBy);
+            sql.Append(select).Append(" FROM resources r JOIN (")
+                .Append(dialect.FuzzyNameCandidateBound is { } bound && FuzzyNameServedByCandidates(query)
+                    ? BoundedCandidatesPage(sql, pageFrom, whereText, orderBy, limitText, limit!.Value, bound)
+                    : $"SELECT r.id FROM {pageFrom} WHERE {whereText}{orderBy}{limitText}")
+                .Append(") page ON r.id = page.id").Append(orderBy);
         }
         else
         {
-            sql.Append(select).Append(" FROM ").Append(pageFrom).Append(" WHERE ").Append(whereText).Append(orderBy);
-        }
-
-        if (limit is not null || offset is not null)
-        {
-            // One extra row tells whether there is a next page.
-            sql.Append(" LIMIT ").Append(sql.Param(limit is { } l ? (long)l + 1 : long.MaxValue));
-            if (offset is not null)
-            {
-                sql.Append(" OFFSET ").Append(sql.Param(offset.Value));
-            }
-        }
-
-        if (lateObjects)
-        {
-            sql.Append(") page ON r.id = page.id").Append(orderBy);
+            sql.Append(select).Append(" FROM ").Append(pageFrom).Append(" WHERE ").Append(whereText).Append(orderBy).Append(limitText);
         }
 
         return new ListPlan(sql, with, countBody, countParameters, sort, limit, offset)

@@ -251,6 +251,12 @@ internal abstract partial class SqlDialect : IAsyncDisposable
     public virtual string? LabelsHaveAll(SqlStatement sql, IReadOnlyList<KeyValuePair<string, string>> pairs) => null;
 
     /// <summary>
+    /// For a limited fuzzy-name page read by id first (<see cref="ReadsObjectsAfterTheSort"/>): how many matches are
+    /// collected and sorted before the page falls back to walking the order; null: the page is one ordered query.
+    /// </summary>
+    public virtual int? FuzzyNameCandidateBound => null;
+
+    /// <summary>
     /// Whether a limited page filtered by something no order index serves (fuzzy name, labels, fields) picks its rows
     /// by id first and reads their objects after: such a page is often found by a bitmap scan and sorted, and the engine
     /// would otherwise read (detoast) and convert the object of every candidate before the sort keeps a page of them.
