@@ -104,8 +104,8 @@ internal static partial class ListQueryBuilder
         {
             // The page's ids first (sorted on the narrow rows), then its rows and objects by primary key.
             sql.Append(select).Append(" FROM resources r JOIN (")
-                .Append(dialect.FuzzyNameCandidateBound is { } bound && FuzzyNameServedByCandidates(query)
-                    ? BoundedCandidatesPage(sql, pageFrom, whereText, orderBy, limitText, limit!.Value, bound)
+                .Append(dialect.FuzzyNameCandidateBound is { } bound && limit is { } pageRows && FuzzyNameServedByCandidates(query)
+                    ? BoundedCandidatesPage(sql, pageFrom, whereText, orderBy, limitText, pageRows, bound)
                     : $"SELECT r.id FROM {pageFrom} WHERE {whereText}{orderBy}{limitText}")
                 .Append(") page ON r.id = page.id").Append(orderBy);
         }
