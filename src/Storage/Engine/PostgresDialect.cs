@@ -384,7 +384,7 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect
 
     public override string LabelHasAnyValue(SqlStatement sql, string key, IReadOnlyList<string> values)
     {
-        // {key:value} containment in the labels column is served by the GIN index over (namespace, labels).
+        // {key:value} containment in the labels column is served by its GIN index (over namespace and labels since migration 15, where btree_gin is available).
         var text = new StringBuilder("(");
         for (var i = 0; i < values.Count; i++)
         {
