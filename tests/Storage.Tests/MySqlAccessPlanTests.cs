@@ -205,6 +205,40 @@ public sealed class MySqlAccessPlanTests(MySqlAccessPlanTests.Fixture fixture, I
         Value(owner, "ref").ShouldBe("[\"const\", \"const\", \"const\", \"const\", \"const\"]");
     }
 
+    [Fact]
+    public async Task UpsertLookup_StoredAndNewKeys_SeeksTheKeyIndexOncePerKey()
+    {
+        // The upsert's read of the ids under its keys (MySqlDialect.Upsert.cs) is a locking read: a scan would lock
+        // every row. 60 keys across clusters and namespaces, 40 of them stored: at most one index entry read per key.
+        var records = new List<ResourceRecord>();
+        for (var i = 0; i < 60; i++)
+        {
+            var name = i < 40 ? $"pod-{i:D3}" : $"new-pod-{i:D3}";
+            records.Add(TestObjects.Pod($"cluster-{i % 10:D2}", $"ns-{i % 7:D2}", name, group: _group));
+        }
+
+        await using var dialect = new MySqlDialect(fixture.Options.ConnectionString);
+        await using var connection = await dialect.OpenConnectionAsync(CancellationToken.None);
+        await using var lookup = MySqlDialect.StoredRowsCommand(connection, null, records, 0, records.Count);
+        lookup.CommandText = "ANALYZE FORMAT=JSON " + lookup.CommandText;
+        var json = Convert.ToString(await lookup.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture)!;
+        output.WriteLine(json);
+        await using var read = MySqlDialect.StoredRowsCommand(connection, null, records, 0, records.Count);
+        var found = 0;
+        await using (var reader = await read.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                found++;
+            }
+        }
+
+        Value(json, "access_type").ShouldBe("range");
+        Value(json, "key").ShouldBe("ux_resources_key");
+        double.Parse(Value(json, "r_rows") ?? "-1", System.Globalization.CultureInfo.InvariantCulture).ShouldBeLessThanOrEqualTo(records.Count);
+        found.ShouldBe(40);
+    }
+
     private static ResourceQuery Pods() => new() { Group = _group, Version = "v1", Resource = "pods", Limit = 100 };
 
     private async Task<Plan> AnalyzeAsync(ResourceQuery query)

@@ -44,6 +44,50 @@ public sealed class MySqlLabelIndexTests(MariaDbStorageFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task UpsertAsync_OnlyAnnotationsChanged_LabelRowsAndIdsKept()
+    {
+        // A statement whose rows all keep their labels does not touch the side table; the rows keep their ids.
+        const string Group = "annotated.test";
+        var labels = new Dictionary<string, string> { ["app"] = "a", ["tier"] = "web" };
+        var pods = Enumerable.Range(0, 3).Select(i => TestObjects.Pod("c", "ns", $"p{i}", labels: labels, group: Group)).ToList();
+        await fixture.Resources.UpsertAsync(pods, CancellationToken.None);
+        var ids = await IdsAsync(Group);
+
+        await fixture.Resources.UpsertAsync(
+            [.. Enumerable.Range(0, 3).Select(i => TestObjects.Pod(
+                "c", "ns", $"p{i}", labels: labels, resourceVersion: "2", annotations: new Dictionary<string, string> { ["seq"] = "2" }, group: Group))],
+            CancellationToken.None);
+
+        (await IdsAsync(Group)).ShouldBe(ids);
+        (await LabelRowsAsync(Group)).ShouldBe("app=a,app=a,app=a,tier=web,tier=web,tier=web");
+        (await NamesAsync(Group, new LabelMatch("tier", MatchOperator.Equals, ["web"]))).ShouldBe(["p0", "p1", "p2"]);
+    }
+
+    [Fact]
+    public async Task UpsertAsync_OneStatementMixingKeptChangedAndNewLabels_SideTableFollowsEveryRow()
+    {
+        const string Group = "mixed.test";
+        await fixture.Resources.UpsertAsync(
+            [
+                TestObjects.Pod("c", "ns", "kept", labels: new Dictionary<string, string> { ["app"] = "k" }, group: Group),
+                TestObjects.Pod("c", "ns", "changed", labels: new Dictionary<string, string> { ["app"] = "old" }, group: Group),
+            ],
+            CancellationToken.None);
+
+        await fixture.Resources.UpsertAsync(
+            [
+                TestObjects.Pod("c", "ns", "kept", labels: new Dictionary<string, string> { ["app"] = "k" }, resourceVersion: "2", group: Group),
+                TestObjects.Pod("c", "ns", "changed", labels: new Dictionary<string, string> { ["app"] = "new" }, resourceVersion: "2", group: Group),
+                TestObjects.Pod("c", "ns", "added", labels: new Dictionary<string, string> { ["app"] = "n" }, group: Group),
+            ],
+            CancellationToken.None);
+
+        (await LabelRowsAsync(Group)).ShouldBe("app=k,app=n,app=new");
+        (await NamesAsync(Group, new LabelMatch("app", MatchOperator.In, ["k", "new", "n"]))).ShouldBe(["added", "changed", "kept"]);
+        (await NamesAsync(Group, new LabelMatch("app", MatchOperator.Equals, ["old"]))).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task DeleteAsync_LabelledResource_LabelRowsRemovedWithIt()
     {
         const string Group = "unlabel.test";
@@ -110,6 +154,13 @@ public sealed class MySqlLabelIndexTests(MariaDbStorageFixture fixture) : IClass
             SELECT GROUP_CONCAT(CONCAT(CAST(l.label_key AS CHAR), '=', COALESCE(CAST(l.label_value AS CHAR), '')) ORDER BY l.label_key, l.label_value)
             FROM resource_labels l JOIN resources r ON r.id = l.resource_id WHERE r.`group` = '{group}'
             """);
+    }
+
+    /// <summary>The ids of the group's resources in name order, comma-separated.</summary>
+    private async Task<string?> IdsAsync(string group)
+    {
+        await using var connection = await OpenAsync();
+        return await SqliteSchemaTests.ScalarAsync(connection, $"SELECT GROUP_CONCAT(id ORDER BY name) FROM resources WHERE `group` = '{group}'");
     }
 
     private async Task<MySqlConnection> OpenAsync()

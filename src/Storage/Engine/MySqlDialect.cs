@@ -14,28 +14,7 @@ namespace Clusterpedia.Storage.Engine;
 /// </summary>
 internal sealed partial class MySqlDialect : SqlDialect
 {
-    private const int _rowsPerStatement = 500;
-    private const int _bytesPerStatement = 4 << 20;
     private const string _sqlMode = "ANSI_QUOTES,STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION";
-
-    // ON DUPLICATE KEY UPDATE assigns left to right and later terms see earlier results: resource_version goes last so
-    // every other column still compares against the stored one (an unchanged resourceVersion keeps the row as is).
-    private const string _upsertTail = """
-         ON DUPLICATE KEY UPDATE
-            kind = IF(resource_version <> VALUES(resource_version), VALUES(kind), kind),
-            uid = IF(resource_version <> VALUES(resource_version), VALUES(uid), uid),
-            owner_uid = IF(resource_version <> VALUES(resource_version), VALUES(owner_uid), owner_uid),
-            created_at = IF(resource_version <> VALUES(resource_version), VALUES(created_at), created_at),
-            synced_at = IF(resource_version <> VALUES(resource_version), VALUES(synced_at), synced_at),
-            revision = IF(resource_version <> VALUES(resource_version), VALUES(revision), revision),
-            object = IF(resource_version <> VALUES(resource_version), VALUES(object), object),
-            workload_kind = IF(resource_version <> VALUES(resource_version), VALUES(workload_kind), workload_kind),
-            workload_name = IF(resource_version <> VALUES(resource_version), VALUES(workload_name), workload_name),
-            workload_follows_owner = IF(resource_version <> VALUES(resource_version), VALUES(workload_follows_owner), workload_follows_owner),
-            labels = IF(resource_version <> VALUES(resource_version), VALUES(labels), labels),
-            phase = IF(resource_version <> VALUES(resource_version), VALUES(phase), phase),
-            resource_version = VALUES(resource_version)
-        """;
 
     private const int _maxPhaseBytes = 128;
 
@@ -171,67 +150,6 @@ internal sealed partial class MySqlDialect : SqlDialect
     }
 
     public override string OnConflictUpdate(string keyColumns, string column) => $" ON DUPLICATE KEY UPDATE {column} = VALUES({column})";
-
-    /// <summary>Multi-row INSERT ... ON DUPLICATE KEY UPDATE statements of at most 500 rows or about 4 MiB of objects.</summary>
-    public override async Task<long> UpsertAsync(
-        DbConnection connection,
-        DbTransaction transaction,
-        IReadOnlyList<ResourceRecord> records,
-        long firstRevision,
-        DateTimeOffset syncedAt,
-        CancellationToken cancellationToken)
-    {
-        var offset = 0;
-        while (offset < records.Count)
-        {
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            AddParameter(command, "@sa", TimeValue(syncedAt));
-            var text = new StringBuilder("""
-                INSERT INTO resources (cluster, "group", version, resource, kind, namespace, name, uid, owner_uid,
-                                       resource_version, created_at, synced_at, revision, created_revision, object,
-                                       workload_kind, workload_name, workload_follows_owner, labels, phase) VALUES
-                """);
-            var bytes = 0;
-            var i = 0;
-            for (; offset + i < records.Count && i < _rowsPerStatement && (i == 0 || bytes < _bytesPerStatement); i++)
-            {
-                var record = records[offset + i];
-                var n = i.ToString(CultureInfo.InvariantCulture);
-                text.Append(i == 0 ? "\n(" : ",\n(")
-                    .Append($"@c{n}, @g{n}, @v{n}, @r{n}, @k{n}, @ns{n}, @n{n}, @u{n}, @o{n}, @rv{n}, @ca{n}, @sa, @rev{n}, @rev{n}, @obj{n}, @wk{n}, @wn{n}, @wf{n}, @lb{n}, @ph{n})");
-                AddParameter(command, "@c" + n, record.Cluster);
-                AddParameter(command, "@g" + n, record.Group);
-                AddParameter(command, "@v" + n, record.Version);
-                AddParameter(command, "@r" + n, record.Resource);
-                AddParameter(command, "@k" + n, record.Kind);
-                AddParameter(command, "@ns" + n, record.Namespace);
-                AddParameter(command, "@n" + n, record.Name);
-                AddParameter(command, "@u" + n, record.Uid);
-                AddParameter(command, "@o" + n, (object?)record.OwnerUid ?? DBNull.Value);
-                AddParameter(command, "@rv" + n, record.ResourceVersion);
-                AddParameter(command, "@ca" + n, TimeValue(record.CreatedAt));
-                AddParameter(command, "@rev" + n, firstRevision + offset + i);
-                AddParameter(command, "@obj" + n, Encoding.UTF8.GetString(record.Object.Span));
-                AddParameter(command, "@wk" + n, (object?)record.Workload.Kind ?? DBNull.Value);
-                AddParameter(command, "@wn" + n, (object?)record.Workload.Name ?? DBNull.Value);
-                AddParameter(command, "@wf" + n, record.Workload.FollowsOwner ? 1 : 0);
-                var (labels, phase) = StoredColumns.Read(record.Object.Span);
-                AddParameter(command, "@lb" + n, (object?)labels ?? DBNull.Value);
-                AddParameter(command, "@ph" + n, PhaseColumn(phase));
-                bytes += record.Object.Length;
-            }
-
-            // The labels of the rows this statement changed, in the same round trip and transaction.
-            AddParameter(command, "@lf", firstRevision + offset);
-            AddParameter(command, "@ll", firstRevision + offset + i - 1);
-            command.CommandText = text.Append(_upsertTail).Append(";\n").Append(_labelsText).ToString();
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            offset += i;
-        }
-
-        return records.Count;
-    }
 
     protected override string TombstoneCopiedColumns => ", labels, phase";
 

@@ -1,0 +1,183 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+
+namespace Clusterpedia.Storage.Engine;
+
+/// <summary>
+/// The resource upsert on MySQL/MariaDB. <c>resources</c> is clustered by its <c>id</c>, the object's key being a
+/// unique secondary index: an <c>INSERT ... ON DUPLICATE KEY UPDATE</c> without the id inserted the whole row under a
+/// fresh id, met the duplicate in the key's index, undid the insert and only then updated (8.3 KB of redo a row
+/// against 5.4, docs/benchmarks.md, session 13). So each statement first reads the ids stored under its keys and
+/// names them: the duplicate is then found in the clustered index itself, before anything is written.
+/// </summary>
+internal sealed partial class MySqlDialect
+{
+    private const int _rowsPerStatement = 500;
+    private const int _bytesPerStatement = 4 << 20;
+
+    // ON DUPLICATE KEY UPDATE assigns left to right and later terms see earlier results: resource_version goes last so
+    // every other column still compares against the stored one (an unchanged resourceVersion keeps the row as is).
+    private const string _upsertTail = """
+         ON DUPLICATE KEY UPDATE
+            kind = IF(resource_version <> VALUES(resource_version), VALUES(kind), kind),
+            uid = IF(resource_version <> VALUES(resource_version), VALUES(uid), uid),
+            owner_uid = IF(resource_version <> VALUES(resource_version), VALUES(owner_uid), owner_uid),
+            created_at = IF(resource_version <> VALUES(resource_version), VALUES(created_at), created_at),
+            synced_at = IF(resource_version <> VALUES(resource_version), VALUES(synced_at), synced_at),
+            revision = IF(resource_version <> VALUES(resource_version), VALUES(revision), revision),
+            object = IF(resource_version <> VALUES(resource_version), VALUES(object), object),
+            workload_kind = IF(resource_version <> VALUES(resource_version), VALUES(workload_kind), workload_kind),
+            workload_name = IF(resource_version <> VALUES(resource_version), VALUES(workload_name), workload_name),
+            workload_follows_owner = IF(resource_version <> VALUES(resource_version), VALUES(workload_follows_owner), workload_follows_owner),
+            labels = IF(resource_version <> VALUES(resource_version), VALUES(labels), labels),
+            phase = IF(resource_version <> VALUES(resource_version), VALUES(phase), phase),
+            resource_version = VALUES(resource_version)
+        """;
+
+    /// <summary>
+    /// Multi-row INSERT ... ON DUPLICATE KEY UPDATE statements of at most 500 rows or about 4 MiB of objects, each
+    /// after one read of the ids and labels stored under its keys. The label rows are rewritten only by statements
+    /// that add a key or change a row's labels: an update of anything else (status, annotations) leaves them alone.
+    /// </summary>
+    public override async Task<long> UpsertAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        IReadOnlyList<ResourceRecord> records,
+        long firstRevision,
+        DateTimeOffset syncedAt,
+        CancellationToken cancellationToken)
+    {
+        var offset = 0;
+        while (offset < records.Count)
+        {
+            var count = StatementRows(records, offset);
+            var stored = await ReadStoredAsync(connection, transaction, records, offset, count, cancellationToken).ConfigureAwait(false);
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            AddParameter(command, "@sa", TimeValue(syncedAt));
+            var text = new StringBuilder("""
+                INSERT INTO resources (id, cluster, "group", version, resource, kind, namespace, name, uid, owner_uid,
+                                       resource_version, created_at, synced_at, revision, created_revision, object,
+                                       workload_kind, workload_name, workload_follows_owner, labels, phase) VALUES
+                """);
+            var labelsChange = false;
+            for (var i = 0; i < count; i++)
+            {
+                var record = records[offset + i];
+                var n = i.ToString(CultureInfo.InvariantCulture);
+                var (labels, phase) = StoredColumns.Read(record.Object.Span);
+                object id = DBNull.Value;
+                if (stored.TryGetValue(record.Key, out var row))
+                {
+                    id = row.Id;
+                    labelsChange |= !string.Equals(row.Labels, labels, StringComparison.Ordinal);
+                }
+                else
+                {
+                    labelsChange = true;
+                }
+
+                text.Append(i == 0 ? "\n(" : ",\n(")
+                    .Append($"@id{n}, @c{n}, @g{n}, @v{n}, @r{n}, @k{n}, @ns{n}, @n{n}, @u{n}, @o{n}, @rv{n}, @ca{n}, @sa, @rev{n}, @rev{n}, @obj{n}, @wk{n}, @wn{n}, @wf{n}, @lb{n}, @ph{n})");
+                AddParameter(command, "@id" + n, id);
+                AddParameter(command, "@c" + n, record.Cluster);
+                AddParameter(command, "@g" + n, record.Group);
+                AddParameter(command, "@v" + n, record.Version);
+                AddParameter(command, "@r" + n, record.Resource);
+                AddParameter(command, "@k" + n, record.Kind);
+                AddParameter(command, "@ns" + n, record.Namespace);
+                AddParameter(command, "@n" + n, record.Name);
+                AddParameter(command, "@u" + n, record.Uid);
+                AddParameter(command, "@o" + n, (object?)record.OwnerUid ?? DBNull.Value);
+                AddParameter(command, "@rv" + n, record.ResourceVersion);
+                AddParameter(command, "@ca" + n, TimeValue(record.CreatedAt));
+                AddParameter(command, "@rev" + n, firstRevision + offset + i);
+                AddParameter(command, "@obj" + n, Encoding.UTF8.GetString(record.Object.Span));
+                AddParameter(command, "@wk" + n, (object?)record.Workload.Kind ?? DBNull.Value);
+                AddParameter(command, "@wn" + n, (object?)record.Workload.Name ?? DBNull.Value);
+                AddParameter(command, "@wf" + n, record.Workload.FollowsOwner ? 1 : 0);
+                AddParameter(command, "@lb" + n, (object?)labels ?? DBNull.Value);
+                AddParameter(command, "@ph" + n, PhaseColumn(phase));
+            }
+
+            text.Append(_upsertTail);
+            if (labelsChange)
+            {
+                // The labels of the rows this statement changed, in the same round trip and transaction.
+                AddParameter(command, "@lf", firstRevision + offset);
+                AddParameter(command, "@ll", firstRevision + offset + count - 1);
+                text.Append(";\n").Append(_labelsText);
+            }
+
+            command.CommandText = text.ToString();
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            offset += count;
+        }
+
+        return records.Count;
+    }
+
+    /// <summary>How many records from <paramref name="offset"/> on one statement takes: up to 500, or about 4 MiB of objects.</summary>
+    private static int StatementRows(IReadOnlyList<ResourceRecord> records, int offset)
+    {
+        var bytes = 0;
+        var count = 0;
+        for (; offset + count < records.Count && count < _rowsPerStatement && (count == 0 || bytes < _bytesPerStatement); count++)
+        {
+            bytes += records[offset + count].Object.Length;
+        }
+
+        return count;
+    }
+
+    /// <summary>
+    /// The id and labels of the rows stored under the keys of <c>records[offset..offset + count]</c>, locked for the
+    /// write that follows. Every write holds the revision row first, so no other write can add or remove one of these
+    /// keys in between; the lock keeps that true for any writer that does not.
+    /// </summary>
+    private static async Task<Dictionary<ResourceKey, (long Id, string? Labels)>> ReadStoredAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<ResourceRecord> records, int offset, int count, CancellationToken cancellationToken)
+    {
+        using var command = StoredRowsCommand(connection, transaction, records, offset, count);
+        var stored = new Dictionary<ResourceKey, (long Id, string? Labels)>(count);
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var key = new ResourceKey(reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetString(6));
+            stored[key] = (reader.GetInt64(0), reader.IsDBNull(7) ? null : reader.GetString(7));
+        }
+
+        return stored;
+    }
+
+    /// <summary>
+    /// The read of <see cref="ReadStoredAsync"/>: one row-value IN over the key's unique index, which is named so
+    /// that a locking read can never become a scan that locks the whole table.
+    /// </summary>
+    internal static DbCommand StoredRowsCommand(
+        DbConnection connection, DbTransaction? transaction, IReadOnlyList<ResourceRecord> records, int offset, int count)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        var text = new StringBuilder("""
+            SELECT id, cluster, "group", version, resource, namespace, name, labels FROM resources FORCE INDEX (ux_resources_key)
+            WHERE (cluster, "group", version, resource, namespace, name) IN (
+            """);
+        for (var i = 0; i < count; i++)
+        {
+            var record = records[offset + i];
+            var n = i.ToString(CultureInfo.InvariantCulture);
+            text.Append(i == 0 ? "(" : ", (").Append($"@kc{n}, @kg{n}, @kv{n}, @kr{n}, @kns{n}, @kn{n})");
+            AddParameter(command, "@kc" + n, record.Cluster);
+            AddParameter(command, "@kg" + n, record.Group);
+            AddParameter(command, "@kv" + n, record.Version);
+            AddParameter(command, "@kr" + n, record.Resource);
+            AddParameter(command, "@kns" + n, record.Namespace);
+            AddParameter(command, "@kn" + n, record.Name);
+        }
+
+        command.CommandText = text.Append(") FOR UPDATE").ToString();
+        return command;
+    }
+}
