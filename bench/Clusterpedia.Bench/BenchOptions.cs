@@ -66,6 +66,9 @@ internal sealed class BenchOptions
     /// <summary>Extra <c>name=value</c> server settings of the private PostgreSQL (ablation: e.g. synchronous_commit=off).</summary>
     public List<string> PostgresSettings { get; } = [];
 
+    /// <summary>Extra <c>name=value</c> options of the end-to-end MariaDB, replacing a default of the same name (ablation: e.g. innodb-log-file-size=1G).</summary>
+    public List<string> MySqlSettings { get; } = [];
+
     /// <summary>
     /// A directory that keeps the private PostgreSQL between runs: created and loaded on the first run, started again
     /// and reused (no load) by a later run with the same rows, clusters, namespaces and seed. Null: a throw-away one.
@@ -78,7 +81,7 @@ internal sealed class BenchOptions
     public static string Usage => """
         usage: Clusterpedia.Bench [--quick | --scale 10m] [--postgres-rows N] [--mysql-rows N] [--sqlite-rows N] [--clusters N] [--namespaces N]
                                   [--batch N] [--warmup N] [--reps N] [--budget SECONDS] [--seed N] [--output FILE]
-                                  [--drop-index NAME]... [--postgres-setting NAME=VALUE]... [--e2e-clusters N] [--e2e-namespaces N] [--e2e-deployments N]
+                                  [--drop-index NAME]... [--postgres-setting NAME=VALUE]... [--mysql-setting NAME=VALUE]... [--e2e-clusters N] [--e2e-namespaces N] [--e2e-deployments N]
                                   [--e2e-pods N] [--e2e-engines sqlite,postgres,mysql] [--churn N] [--churn-seconds S]
                                   [--s2-budget SECONDS] [--no-s2-http] [--postgres-inprocess] [--postgres-data DIR]
           --quick          20k rows on PostgreSQL, MySQL and SQLite, 30 repetitions, small end-to-end, churn 1000/s (under 4 minutes)
@@ -91,6 +94,7 @@ internal sealed class BenchOptions
           --reps           timed repetitions per query (default 200), within --budget seconds each (default 10; quick 1.5)
           --drop-index     drop this index of the PostgreSQL resources table before loading (ablation; repeatable)
           --postgres-setting  extra server setting of the private PostgreSQLs, the loaded one and the end-to-end one (ablation; repeatable)
+          --mysql-setting  server option of the end-to-end MariaDB, replacing the default of that name (ablation; repeatable)
           --postgres-data  keep the private PostgreSQL in DIR: the first run loads it and leaves it there (stopped); a
                            later run with the same rows, clusters, namespaces and seed starts it again and skips the load
                            (its results then have no load figures). Not with --drop-index. Delete DIR to free the disk.
@@ -234,6 +238,12 @@ internal sealed class BenchOptions
                     options.PostgresSettings.Add(System.Text.RegularExpressions.Regex.IsMatch(setting, "^[a-z_]+=[A-Za-z0-9_.]+$")
                         ? setting
                         : throw new ArgumentException($"--postgres-setting takes name=value, got '{setting}'"));
+                    break;
+                case "--mysql-setting":
+                    var option = Value(args, ++i);
+                    options.MySqlSettings.Add(System.Text.RegularExpressions.Regex.IsMatch(option, "^[a-z_-]+=[A-Za-z0-9_.]+$")
+                        ? option
+                        : throw new ArgumentException($"--mysql-setting takes name=value, got '{option}'"));
                     break;
                 case "--drop-index":
                     options.DropIndexes.Add(Value(args, ++i));

@@ -53,6 +53,7 @@ internal static class ChurnLag
         var writeTarget = new List<int>(writeTicks.Capacity);
         var pendingByTarget = new Dictionary<int, Queue<int>>();
         var lags = new List<double>(writeTicks.Capacity);
+        var lagSeconds = new List<int>(writeTicks.Capacity);
         long events = 0;
         string? watchError = null;
 
@@ -101,6 +102,7 @@ internal static class ChurnLag
                         {
                             var visible = pending.Dequeue();
                             lags.Add(Stopwatch.GetElapsedTime(writeTicks[visible], arrival).TotalMilliseconds);
+                            lagSeconds.Add((int)Stopwatch.GetElapsedTime(writeTicks[0], writeTicks[visible]).TotalSeconds);
                         }
                     }
                 }
@@ -199,6 +201,10 @@ internal static class ChurnLag
             result.LagP95Ms = Math.Round(percentiles.At(95), 1);
             result.LagP99Ms = Math.Round(percentiles.At(99), 1);
             result.LagMaxMs = Math.Round(percentiles.Max, 1);
+
+            // When in the run the lag grew: a steady backlog and a stall of a few seconds give the same p99.
+            result.LagP99BySecondMs = [.. lags.Zip(lagSeconds).GroupBy(l => l.Second).OrderBy(g => g.Key)
+                .Select(g => Math.Round(new Percentiles(g.Select(l => l.First)).At(99), 1))];
         }
 
         if (watchError is not null)
@@ -236,6 +242,7 @@ internal static class ChurnLag
                     : $"(still delivering when the {_drainCap.TotalMinutes:N0}-minute cap ended the drain; {inStore} of {missing.Count} sampled missing writes are in the store)"));
         }
 
+        Console.Error.WriteLine("  S4: lag p99 by second of writing, ms: " + string.Join(' ', result.LagP99BySecondMs.Select(l => l.ToString("0", CultureInfo.InvariantCulture))));
         Console.Error.WriteLine($"  S4: {result.Writes:N0} writes at {result.AchievedPerSecond:N0}/s, {result.Visible:N0} visible; lag p50 {result.LagP50Ms:N0} ms, p95 {result.LagP95Ms:N0} ms, p99 {result.LagP99Ms:N0} ms, max {result.LagMaxMs:N0} ms");
         return result;
     }

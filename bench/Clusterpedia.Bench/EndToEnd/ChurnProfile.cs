@@ -5,8 +5,9 @@ namespace Clusterpedia.Bench.EndToEnd;
 
 /// <summary>
 /// Where PostgreSQL's time goes during S4: pg_stat_statements reset before the churn and read after the drain (the
-/// statements with the most execution time), and how the resources table took the updates (how many were HOT, i.e.
-/// wrote no index entry, against the indexes an ordinary update writes into).
+/// statements with the most execution time), how the resources table took the updates (how many were HOT, i.e.
+/// wrote no index entry, against the indexes an ordinary update writes into), and the maintenance that ran meanwhile
+/// (autovacuum and autoanalyze of the table, checkpoints).
 /// </summary>
 internal static class ChurnProfile
 {
@@ -14,7 +15,7 @@ internal static class ChurnProfile
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset(); SELECT pg_stat_reset()", connection);
+        await using var command = new NpgsqlCommand("CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset(); SELECT pg_stat_reset(); SELECT pg_stat_reset_shared('bgwriter')", connection);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -24,7 +25,9 @@ internal static class ChurnProfile
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
         await using (var command = new NpgsqlCommand("""
-            SELECT n_tup_ins, n_tup_upd, n_tup_hot_upd, (SELECT count(*) FROM pg_indexes WHERE tablename = 'resources')
+            SELECT n_tup_ins, n_tup_upd, n_tup_hot_upd, (SELECT count(*) FROM pg_indexes WHERE tablename = 'resources'),
+                   autovacuum_count, autoanalyze_count,
+                   (SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter), (SELECT buffers_backend FROM pg_stat_bgwriter)
             FROM pg_stat_user_tables WHERE relname = 'resources'
             """, connection))
         {
@@ -33,6 +36,8 @@ internal static class ChurnProfile
             {
                 lines.Add(string.Create(CultureInfo.InvariantCulture,
                     $"resources: {reader.GetInt64(0)} inserts, {reader.GetInt64(1)} updates of which {reader.GetInt64(2)} HOT; each other update writes an entry into each of {reader.GetInt64(3)} indexes"));
+                lines.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"during the churn: resources autovacuumed {reader.GetInt64(4)} and autoanalyzed {reader.GetInt64(5)} times; {reader.GetInt64(6)} checkpoints; {reader.GetInt64(7)} buffers written by backends"));
             }
         }
 

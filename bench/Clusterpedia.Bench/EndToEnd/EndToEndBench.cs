@@ -133,7 +133,7 @@ internal static class EndToEndBench
             }
             else if (engine == Storage.StorageOptions.MySql)
             {
-                mariaDb = await MariaDbServer.StartAsync(MariaDbBench.EndToEndSettings, cancellationToken);
+                mariaDb = await MariaDbServer.StartAsync(MariaDbBench.WithSettings(MariaDbBench.EndToEndSettings, options.MySqlSettings), cancellationToken);
                 connectionString = await MariaDbBench.CreateStorageDatabaseAsync(mariaDb);
             }
             else

@@ -26,6 +26,14 @@ internal static class MariaDbBench
     public static readonly string[] EndToEndSettings =
         ["innodb-buffer-pool-size=1G", "innodb-flush-log-at-trx-commit=1", "innodb-doublewrite=1", "max-connections=100"];
 
+    /// <summary>The <paramref name="defaults"/> with each of <paramref name="overrides"/> in place of the default of the same name (or added).</summary>
+    public static string[] WithSettings(IReadOnlyList<string> defaults, IReadOnlyList<string> overrides)
+    {
+        static string Name(string setting) => setting[..setting.IndexOf('=', StringComparison.Ordinal)].Replace('_', '-');
+        var names = overrides.Select(Name).ToHashSet(StringComparer.Ordinal);
+        return [.. defaults.Where(d => !names.Contains(Name(d))), .. overrides];
+    }
+
     /// <summary>A fresh database on the server and the connection string of the storage for it.</summary>
     public static async Task<string> CreateStorageDatabaseAsync(MariaDbServer server)
     {

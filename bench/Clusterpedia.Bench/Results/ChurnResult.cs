@@ -20,6 +20,9 @@ internal sealed class ChurnResult
     public double LagP99Ms { get; set; }
     public double LagMaxMs { get; set; }
 
+    /// <summary>The lag p99 of the writes made in each second of the run, in order.</summary>
+    public List<double> LagP99BySecondMs { get; set; } = [];
+
     /// <summary>Issue 18: p99 ≤ 250 ms at 5,000 writes/s; a lag measured at a lower achieved rate does not meet it.</summary>
     public double TargetP99Ms { get; init; } = Issue18Targets.WatchLagP99Ms;
     public double TargetPerSecond { get; init; } = Issue18Targets.ChurnPerSecond;

@@ -73,6 +73,10 @@ internal static class SummaryPrinter
         {
             text.AppendLine();
             text.AppendLine(c, $"### End to end through the server on {e2e.Engine}: {e2e.Clusters} simulated clusters × {e2e.NamespacesPerCluster} namespaces × {e2e.DeploymentsPerNamespace} deployments × {e2e.PodsPerDeployment} pods");
+            if (report.Options.MySqlSettings.Count > 0 && e2e.Engine == "mysql")
+            {
+                text.AppendLine(c, $"Ablation: MariaDB options set: {string.Join(", ", report.Options.MySqlSettings)}.");
+            }
             text.AppendLine();
             text.AppendLine("| scenario | figure |");
             text.AppendLine("|---|---|");
