@@ -88,6 +88,24 @@ public sealed class MySqlLabelIndexTests(MariaDbStorageFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task UpsertAsync_StatementsOfManySizes_PreparedStatementsDoNotPileUp()
+    {
+        // Each upsert statement is prepared on the server, and its text differs by row count. The pool resets a
+        // connection before handing it out again, which frees them: kept, 30 sizes would hold 30 statements.
+        const string Group = "prepared.test";
+        var before = await PreparedStatementsAsync();
+        for (var size = 1; size <= 30; size++)
+        {
+            var version = size.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await fixture.Resources.UpsertAsync(
+                [.. Enumerable.Range(0, size).Select(i => TestObjects.Pod("c", "ns", $"p{i}", resourceVersion: version, group: Group))], CancellationToken.None);
+        }
+
+        (await PreparedStatementsAsync() - before).ShouldBeLessThanOrEqualTo(3);
+        (await NamesAsync(Group, new LabelMatch("app", MatchOperator.DoesNotExist, []))).Count.ShouldBe(30);
+    }
+
+    [Fact]
     public async Task DeleteAsync_LabelledResource_LabelRowsRemovedWithIt()
     {
         const string Group = "unlabel.test";
@@ -154,6 +172,15 @@ public sealed class MySqlLabelIndexTests(MariaDbStorageFixture fixture) : IClass
             SELECT GROUP_CONCAT(CONCAT(CAST(l.label_key AS CHAR), '=', COALESCE(CAST(l.label_value AS CHAR), '')) ORDER BY l.label_key, l.label_value)
             FROM resource_labels l JOIN resources r ON r.id = l.resource_id WHERE r.`group` = '{group}'
             """);
+    }
+
+    /// <summary>Statements prepared on the server right now, by every session.</summary>
+    private async Task<long> PreparedStatementsAsync()
+    {
+        await using var connection = await OpenAsync();
+        return long.Parse(
+            (await SqliteSchemaTests.ScalarAsync(connection, "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'PREPARED_STMT_COUNT'"))!,
+            System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>The ids of the group's resources in name order, comma-separated.</summary>

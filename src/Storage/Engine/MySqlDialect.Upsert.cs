@@ -101,17 +101,20 @@ internal sealed partial class MySqlDialect
                 AddParameter(command, "@ph" + n, PhaseColumn(phase));
             }
 
-            text.Append(_upsertTail);
+            command.CommandText = text.Append(_upsertTail).ToString();
+            await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             if (labelsChange)
             {
-                // The labels of the rows this statement changed, in the same round trip and transaction.
-                AddParameter(command, "@lf", firstRevision + offset);
-                AddParameter(command, "@ll", firstRevision + offset + count - 1);
-                text.Append(";\n").Append(_labelsText);
+                // The labels of the rows this statement changed, in the same transaction.
+                using var labelsCommand = connection.CreateCommand();
+                labelsCommand.Transaction = transaction;
+                labelsCommand.CommandText = _labelsText;
+                AddParameter(labelsCommand, "@lf", firstRevision + offset);
+                AddParameter(labelsCommand, "@ll", firstRevision + offset + count - 1);
+                await labelsCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            command.CommandText = text.ToString();
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             offset += count;
         }
 

@@ -10,7 +10,8 @@ namespace Clusterpedia.Storage.Engine;
 /// <summary>
 /// MySQL 8 and MariaDB 10.6+ through MySqlConnector. Every session runs in ANSI_QUOTES mode (the shared SQL quotes
 /// "group") with the schema's binary collation as the connection's, so parameters compare as the columns do.
-/// MySqlConnector substitutes parameters client-side as escaped literals; no value ever becomes SQL text of ours.
+/// MySqlConnector substitutes parameters client-side as escaped literals, or sends them in binary to a statement
+/// prepared on the server (the upsert, deletes, workload updates); no value ever becomes SQL text of ours.
 /// </summary>
 internal sealed partial class MySqlDialect : SqlDialect
 {
@@ -24,7 +25,17 @@ internal sealed partial class MySqlDialect : SqlDialect
     public MySqlDialect(string connectionString)
     {
         // Affected rows, not found rows: an INSERT whose key exists and changes nothing counts 0 (OnConflictDoNothing).
-        var builder = new MySqlConnectionStringBuilder(connectionString) { UseAffectedRows = true, AllowUserVariables = false };
+        // IgnorePrepare off: a command that calls Prepare is prepared on the server and its values travel in binary
+        // (the upsert: no ~3.5 KB literal a row to escape here and lex there). The session keeps each statement until it
+        // is reset, which ConnectionReset does whenever the pool hands the connection out again: the upserts' texts
+        // differ by row count, and kept they would pile up towards the server's max_prepared_stmt_count.
+        var builder = new MySqlConnectionStringBuilder(connectionString)
+        {
+            UseAffectedRows = true,
+            AllowUserVariables = false,
+            IgnorePrepare = false,
+            ConnectionReset = true,
+        };
         _dataSource = new MySqlDataSourceBuilder(builder.ConnectionString).Build();
     }
 
