@@ -23,6 +23,9 @@ namespace Clusterpedia.ApiServer;
 /// </summary>
 public static class ServerApp
 {
+    /// <summary>The .NET runtime's built-in meter: GC collections and pause time, heap, CPU, thread pool, exceptions.</summary>
+    private const string _runtimeMeter = "System.Runtime";
+
     // Short flags for the options people set most; every option is also settable as --Section:Key=value.
     private static readonly Dictionary<string, string> _switches = new(StringComparer.Ordinal)
     {
@@ -102,14 +105,18 @@ public static class ServerApp
 
         builder.Services.AddSingleton<ServerMetrics>();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter("Clusterpedia.*")
+            .AddMeter("Clusterpedia.*", _runtimeMeter)
             // Only this server's instruments: a meter listener sees every meter of the process by name, so a second
             // server in the same process (tests) would otherwise merge into, and on disposal end, our series.
             .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
         builder.Services.ConfigureOpenTelemetryMeterProvider((services, metrics) =>
         {
             var own = services.GetRequiredService<IMeterFactory>();
-            metrics.AddView(instrument => ReferenceEquals(instrument.Meter.Scope, own) ? null : MetricStreamConfiguration.Drop);
+
+            // The runtime's meter (GC collections and pause time, heap, CPU, thread pool) describes the process and is
+            // only observed: every server in it may report it.
+            metrics.AddView(instrument =>
+                ReferenceEquals(instrument.Meter.Scope, own) || instrument.Meter.Name == _runtimeMeter ? null : MetricStreamConfiguration.Drop);
         });
 
         // Every options section is registered now: unknown keys and values of the wrong type fail the start here.

@@ -43,6 +43,30 @@ public sealed partial class MetricsIsolationTests
         }
     }
 
+    [Fact]
+    public async Task Metrics_RuntimeMeter_GcPauseAndCpuTimeServed()
+    {
+        // What an operator reads a latency spike against: the process's GC collections and pause time, and its CPU.
+        var dir = new TempDirectory("clusterpedia-metrics-runtime-");
+        try
+        {
+            await using var server = await InProcessServer.StartAsync(dir.Path);
+            using var http = new HttpClient();
+            (await http.GetAsync(new Uri(server.Url, "/version"))).EnsureSuccessStatusCode();
+            GC.Collect();
+            var text = await http.GetStringAsync(new Uri(server.Url, "/metrics"));
+
+            text.ShouldMatch(@"(?m)^dotnet_gc_pause_time_seconds_total\{[^}]*\} [0-9]");
+            text.ShouldMatch(@"(?m)^dotnet_gc_collections_total\{[^}]*gc_heap_generation=""gen2""[^}]*\} [1-9]");
+            text.ShouldMatch(@"(?m)^dotnet_process_cpu_time_seconds_total\{[^}]*\} [0-9]");
+            text.ShouldContain("clusterpedia_apiserver_requests_total");
+        }
+        finally
+        {
+            dir.Delete();
+        }
+    }
+
     private static async Task<double> GetRequestCountAsync(HttpClient http, Uri server)
     {
         var text = await http.GetStringAsync(new Uri(server, "/metrics"));
