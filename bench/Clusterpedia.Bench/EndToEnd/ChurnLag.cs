@@ -120,6 +120,7 @@ internal static class ChurnLag
             }
         }, CancellationToken.None);
 
+        var gcBefore = await ServerGc.ReadAsync(us, cancellationToken);
         var clock = Stopwatch.StartNew();
         var duration = TimeSpan.FromSeconds(seconds);
         var written = 0;
@@ -189,6 +190,14 @@ internal static class ChurnLag
         }
 
         var stalled = drain.Elapsed - lastProgress >= _drainStall;
+        var gcAfter = await ServerGc.ReadAsync(us, cancellationToken);
+        if (gcBefore is not null && gcAfter is not null)
+        {
+            result.ServerGcPauseMs = Math.Round((gcAfter.PauseSeconds - gcBefore.PauseSeconds) * 1000, 1);
+            result.ServerGcCollections = [.. gcAfter.Collections.Zip(gcBefore.Collections, (a, b) => a - b)];
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  S4: our server's GC from the first write to the drain: {string.Join(" / ", result.ServerGcCollections)} collections (gen0 / gen1 / gen2), {result.ServerGcPauseMs:N0} ms paused"));
+        }
 
         await stopWatch.CancelAsync();
         await watcher;

@@ -23,6 +23,12 @@ internal sealed class ChurnResult
     /// <summary>The lag p99 of the writes made in each second of the run, in order.</summary>
     public List<double> LagP99BySecondMs { get; set; } = [];
 
+    /// <summary>Our server's GC pause time from the first write to the end of the drain (its /metrics), if it serves it.</summary>
+    public double? ServerGcPauseMs { get; set; }
+
+    /// <summary>Our server's gen0, gen1 and gen2 collections in the same span.</summary>
+    public List<long> ServerGcCollections { get; set; } = [];
+
     /// <summary>Issue 18: p99 ≤ 250 ms at 5,000 writes/s; a lag measured at a lower achieved rate does not meet it.</summary>
     public double TargetP99Ms { get; init; } = Issue18Targets.WatchLagP99Ms;
     public double TargetPerSecond { get; init; } = Issue18Targets.ChurnPerSecond;
