@@ -234,16 +234,10 @@ internal sealed class BenchOptions
 
                     break;
                 case "--postgres-setting":
-                    var setting = Value(args, ++i);
-                    options.PostgresSettings.Add(System.Text.RegularExpressions.Regex.IsMatch(setting, "^[a-z_]+=[A-Za-z0-9_.]+$")
-                        ? setting
-                        : throw new ArgumentException($"--postgres-setting takes name=value, got '{setting}'"));
+                    options.PostgresSettings.Add(NameValue(args, ++i, "^[a-z_]+=[A-Za-z0-9_.]+$"));
                     break;
                 case "--mysql-setting":
-                    var option = Value(args, ++i);
-                    options.MySqlSettings.Add(System.Text.RegularExpressions.Regex.IsMatch(option, "^[a-z_-]+=[A-Za-z0-9_.]+$")
-                        ? option
-                        : throw new ArgumentException($"--mysql-setting takes name=value, got '{option}'"));
+                    options.MySqlSettings.Add(NameValue(args, ++i, "^[a-z_-]+=[A-Za-z0-9_.]+$"));
                     break;
                 case "--drop-index":
                     options.DropIndexes.Add(Value(args, ++i));
@@ -269,6 +263,15 @@ internal sealed class BenchOptions
 
     private static string Value(IReadOnlyList<string> args, int i) =>
         i < args.Count ? args[i] : throw new ArgumentException($"{args[i - 1]} needs a value");
+
+    /// <summary>The <c>name=value</c> at <paramref name="i"/>, refused unless it matches <paramref name="pattern"/>.</summary>
+    private static string NameValue(IReadOnlyList<string> args, int i, string pattern)
+    {
+        var text = Value(args, i);
+        return System.Text.RegularExpressions.Regex.IsMatch(text, pattern)
+            ? text
+            : throw new ArgumentException($"{args[i - 1]} takes name=value, got '{text}'");
+    }
 
     private static int Int(IReadOnlyList<string> args, int i)
     {
