@@ -75,6 +75,9 @@ internal sealed class BenchOptions
     /// </summary>
     public string? PostgresDataDirectory { get; private set; }
 
+    /// <summary>As <see cref="PostgresDataDirectory"/>, for the MariaDB of the MySQL run (S2), the database <c>bench</c> in it.</summary>
+    public string? MySqlDataDirectory { get; private set; }
+
     /// <summary>PostgreSQL indexes of the resources table to drop before loading: an ablation, to see what each costs.</summary>
     public List<string> DropIndexes { get; } = [];
 
@@ -84,6 +87,7 @@ internal sealed class BenchOptions
                                   [--drop-index NAME]... [--postgres-setting NAME=VALUE]... [--mysql-setting NAME=VALUE]... [--e2e-clusters N] [--e2e-namespaces N] [--e2e-deployments N]
                                   [--e2e-pods N] [--e2e-engines sqlite,postgres,mysql] [--churn N] [--churn-seconds S]
                                   [--s2-budget SECONDS] [--no-s2-http] [--postgres-inprocess] [--postgres-data DIR]
+                                  [--mysql-data DIR]
           --quick          20k rows on PostgreSQL, MySQL and SQLite, 30 repetitions, small end-to-end, churn 1000/s (under 4 minutes)
           --scale 10m      issue 18's 10M-row run: PostgreSQL only, 10,000,000 rows in 50 clusters × 20 namespaces (the 1M
                            run's namespaces with 10× the clusters), S2 through HTTP with the 50 ms p95 target; MySQL,
@@ -98,6 +102,7 @@ internal sealed class BenchOptions
           --postgres-data  keep the private PostgreSQL in DIR: the first run loads it and leaves it there (stopped); a
                            later run with the same rows, clusters, namespaces and seed starts it again and skips the load
                            (its results then have no load figures). Not with --drop-index. Delete DIR to free the disk.
+          --mysql-data     the same for the MariaDB of the MySQL run (S2 at --mysql-rows)
           --s2-budget      seconds of timed runs per S2 query through HTTP, per mode and concurrency (default 6; quick 1)
           --no-s2-http     skip S2 through the HTTP API (server child process + raw-SQL floor) on PostgreSQL and MySQL
           --postgres-inprocess  also time the query mix in-process against the storage on PostgreSQL (issue 5)
@@ -244,6 +249,9 @@ internal sealed class BenchOptions
                     break;
                 case "--postgres-data":
                     options.PostgresDataDirectory = Path.GetFullPath(Value(args, ++i));
+                    break;
+                case "--mysql-data":
+                    options.MySqlDataDirectory = Path.GetFullPath(Value(args, ++i));
                     break;
                 case "--output":
                     options.Output = Value(args, ++i);

@@ -58,10 +58,13 @@ internal static class StorageBench
             }
             else if (engine == StorageOptions.MySql)
             {
-                mariaDb = await MariaDbServer.StartAsync(MariaDbBench.SearchSettings, cancellationToken);
+                mariaDb = await MariaDbServer.StartAsync(MariaDbBench.SearchSettings, cancellationToken, options.MySqlDataDirectory);
                 run.ServerSettings = mariaDb.Settings;
                 run.ServerVersion = "MariaDB " + await mariaDb.VersionAsync(cancellationToken);
-                storageOptions = new StorageOptions { Engine = StorageOptions.MySql, ConnectionString = await MariaDbBench.CreateStorageDatabaseAsync(mariaDb) };
+                var connectionString = options.MySqlDataDirectory is null
+                    ? await MariaDbBench.CreateStorageDatabaseAsync(mariaDb)
+                    : await MariaDbBench.KeptStorageDatabaseAsync(mariaDb, cancellationToken);
+                storageOptions = new StorageOptions { Engine = StorageOptions.MySql, ConnectionString = connectionString };
             }
             else
             {
@@ -88,17 +91,23 @@ internal static class StorageBench
 
             var dataSet = string.Create(CultureInfo.InvariantCulture,
                 $"rows={shape.Rows} clusters={shape.Clusters} namespaces={shape.Namespaces} seed={options.Seed}");
-            var loadedMarker = postgres is { Reused: true } ? Path.Combine(postgres.Root, "loaded") : null;
-            if (loadedMarker is not null && File.Exists(loadedMarker))
+            // A kept server's directory (--postgres-data, --mysql-data), and whether it was started again.
+            var (keptRoot, keptOption, reused) = postgres is not null && options.PostgresDataDirectory is not null
+                ? (postgres.Root, "--postgres-data", postgres.Reused)
+                : mariaDb is not null && options.MySqlDataDirectory is not null
+                    ? (mariaDb.Root, "--mysql-data", mariaDb.Reused)
+                    : (null, null, false);
+            var loadedMarker = keptRoot is not null ? Path.Combine(keptRoot, "loaded") : null;
+            if (reused && File.Exists(loadedMarker))
             {
                 var kept = (await File.ReadAllTextAsync(loadedMarker, cancellationToken)).Trim();
                 if (kept != dataSet)
                 {
-                    throw new InvalidOperationException($"--postgres-data {postgres!.Root} holds {kept}, this run asks for {dataSet}; delete the directory or pass the same options");
+                    throw new InvalidOperationException($"{keptOption} {keptRoot} holds {kept}, this run asks for {dataSet}; delete the directory or pass the same options");
                 }
 
-                run.ReusedData = postgres!.Root;
-                Console.Error.WriteLine($"  reusing the data set kept in {postgres.Root} ({kept}); no load");
+                run.ReusedData = keptRoot;
+                Console.Error.WriteLine($"  reusing the data set kept in {keptRoot} ({kept}); no load");
             }
             else
             {
@@ -116,10 +125,10 @@ internal static class StorageBench
                 // skips its start-up pass over every stored pod (which would otherwise run beside the queries).
                 await WorkloadReresolver.MarkResolvedAsync(storage.ApiObjects, ObjectGenerator.Plugins, cancellationToken);
 
-                if (options.PostgresDataDirectory is not null && postgres is not null)
+                if (loadedMarker is not null)
                 {
                     // Written only once every row is verified, so a reused directory never holds a partial load.
-                    await File.WriteAllTextAsync(Path.Combine(postgres.Root, "loaded"), dataSet + "\n", cancellationToken);
+                    await File.WriteAllTextAsync(loadedMarker, dataSet + "\n", cancellationToken);
                 }
             }
 

@@ -41,6 +41,15 @@ internal static class MariaDbBench
         return server.ConnectionString(database);
     }
 
+    /// <summary>The database <c>bench</c> of a kept server (<c>--mysql-data</c>), created by its first run, and the connection string of the storage for it.</summary>
+    public static async Task<string> KeptStorageDatabaseAsync(MariaDbServer server, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        await ExecuteAsync(server.ConnectionString(""),
+            "CREATE DATABASE IF NOT EXISTS bench CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin", cancellationToken);
+        return server.ConnectionString("bench");
+    }
+
     /// <summary>ANALYZE TABLE: fresh index statistics for the optimizer after the bulk load (InnoDB samples by itself once 10 % of a table changed).</summary>
     public static Task AnalyzeAsync(string connectionString, CancellationToken cancellationToken) =>
         ExecuteAsync(connectionString, "ANALYZE TABLE resources", cancellationToken);

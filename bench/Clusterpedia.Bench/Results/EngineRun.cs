@@ -16,7 +16,7 @@ internal sealed class EngineRun
     public int PodsPerDeployment { get; init; }
     public LoadResult? Load { get; set; }
 
-    /// <summary>The <c>--postgres-data</c> directory whose loaded data set this run reused (then there is no load figure).</summary>
+    /// <summary>The <c>--postgres-data</c> or <c>--mysql-data</c> directory whose loaded data set this run reused (then there is no load figure).</summary>
     public string? ReusedData { get; set; }
 
     /// <summary>Time spent in VACUUM ANALYZE (PostgreSQL) or ANALYZE TABLE (MySQL) after the load, before the queries.</summary>

@@ -190,7 +190,7 @@ internal static class HttpSearchBench
     /// </summary>
     private static async Task MakeResourcesSearchableAsync(HttpClient http, MemberClient member, CancellationToken cancellationToken)
     {
-        // A kept database (--postgres-data) still has the previous run's PediaCluster, pointing at a member that is
+        // A kept database (--postgres-data, --mysql-data) still has the previous run's PediaCluster, pointing at a member that is
         // gone: remove it, and create this run's once its removal is through.
         var name = member.Cluster.Options.ClusterName;
         (await http.DeleteAsync(_pediaClusters + "/" + name, cancellationToken)).Dispose();

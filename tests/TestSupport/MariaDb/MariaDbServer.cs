@@ -27,17 +27,26 @@ public sealed class MariaDbServer : IAsyncDisposable
 
     private readonly string _directory;
     private readonly Process _process;
+    private readonly bool _kept;
     private bool _stopped;
 
-    private MariaDbServer(string directory, int port, Process process, IReadOnlyList<string> settings)
+    private MariaDbServer(string directory, int port, Process process, IReadOnlyList<string> settings, bool kept, bool reused)
     {
         _directory = directory;
         Port = port;
         _process = process;
         Settings = settings;
+        _kept = kept;
+        Reused = reused;
     }
 
     public int Port { get; }
+
+    /// <summary>True when a kept directory already held a data directory, which this start reused instead of creating.</summary>
+    public bool Reused { get; }
+
+    /// <summary>The server's directory (data, socket, log).</summary>
+    public string Root => _directory;
 
     /// <summary>The <c>name=value</c> server settings it runs with (each passed as <c>--name=value</c>).</summary>
     public IReadOnlyList<string> Settings { get; }
@@ -71,8 +80,11 @@ public sealed class MariaDbServer : IAsyncDisposable
     /// <summary>
     /// Starts a server of its own for the caller, who disposes it. <paramref name="settings"/> are <c>name=value</c>
     /// mariadbd options (e.g. <c>innodb-buffer-pool-size=4G</c>); the binary log and performance schema are off.
+    /// With <paramref name="keptDirectory"/> (the benchmark's <c>--mysql-data</c>) the data lives there: created on
+    /// the first start, started again by later ones, and on dispose the server is shut down cleanly and the
+    /// directory left in place.
     /// </summary>
-    public static async Task<MariaDbServer> StartAsync(IReadOnlyList<string> settings, CancellationToken cancellationToken)
+    public static async Task<MariaDbServer> StartAsync(IReadOnlyList<string> settings, CancellationToken cancellationToken, string? keptDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         if (!File.Exists(_serverBinary) || !File.Exists(_installBinary))
@@ -84,13 +96,22 @@ public sealed class MariaDbServer : IAsyncDisposable
 
         var asRoot = Environment.UserName == "root";
         RemoveStaleServers();
-        var directory = Path.Combine(Path.GetTempPath(), "clusterpedia-mariadb-" + Guid.NewGuid().ToString("N")[..12]);
+        var directory = keptDirectory ?? Path.Combine(Path.GetTempPath(), "clusterpedia-mariadb-" + Guid.NewGuid().ToString("N")[..12]);
         var data = Path.Combine(directory, "data");
         Directory.CreateDirectory(directory);
-        await File.WriteAllTextAsync(Path.Combine(directory, "owner.pid"), Environment.ProcessId.ToString(CultureInfo.InvariantCulture), cancellationToken);
         List<string> user = asRoot ? ["--user=root"] : [];
-        await RunAsync(_installBinary,
-            ["--no-defaults", $"--datadir={data}", "--auth-root-authentication-method=normal", "--skip-test-db", .. user], cancellationToken);
+        var reused = keptDirectory is not null && Directory.Exists(Path.Combine(data, "mysql"));
+        if (keptDirectory is null)
+        {
+            // Only a throw-away directory has an owner whose death makes it stale (RemoveStaleServers).
+            await File.WriteAllTextAsync(Path.Combine(directory, "owner.pid"), Environment.ProcessId.ToString(CultureInfo.InvariantCulture), cancellationToken);
+        }
+
+        if (!reused)
+        {
+            await RunAsync(_installBinary,
+                ["--no-defaults", $"--datadir={data}", "--auth-root-authentication-method=normal", "--skip-test-db", .. user], cancellationToken);
+        }
 
         var port = FreePort();
         var info = new ProcessStartInfo(_serverBinary)
@@ -112,7 +133,7 @@ public sealed class MariaDbServer : IAsyncDisposable
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {_serverBinary}");
-        var server = new MariaDbServer(directory, port, process, settings);
+        var server = new MariaDbServer(directory, port, process, settings, kept: keptDirectory is not null, reused);
         try
         {
             await server.WaitReadyAsync(cancellationToken);
@@ -160,7 +181,10 @@ public sealed class MariaDbServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the server (killed by its own process handle) and deletes its directory; runs once.</summary>
+    /// <summary>
+    /// Stops the server and deletes its directory; a kept one is shut down cleanly (so the next start needs no crash
+    /// recovery) and stays. Runs once.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (_stopped)
@@ -170,6 +194,11 @@ public sealed class MariaDbServer : IAsyncDisposable
 
         _stopped = true;
         MySqlConnection.ClearAllPools();
+        if (_kept && !_process.HasExited)
+        {
+            await ShutdownAsync();
+        }
+
         if (!_process.HasExited)
         {
             _process.Kill();
@@ -177,7 +206,31 @@ public sealed class MariaDbServer : IAsyncDisposable
         }
 
         _process.Dispose();
-        Directory.Delete(_directory, recursive: true);
+        if (!_kept)
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    private async Task ShutdownAsync()
+    {
+        try
+        {
+            await using (var connection = new MySqlConnection(ConnectionString("") + ";Pooling=false"))
+            {
+                await connection.OpenAsync();
+                await using var command = connection.CreateCommand();
+                command.CommandText = "SHUTDOWN";
+                await command.ExecuteNonQueryAsync();
+            }
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (Exception e) when (e is MySqlException or OperationCanceledException)
+        {
+            // Killed below: InnoDB recovers the kept data at the next start.
+        }
     }
 
     /// <summary>Stops and removes the servers of earlier runs whose test host is gone (a killed host cannot clean up).</summary>
