@@ -31,6 +31,43 @@ public sealed class MySqlSchemaTests(MariaDbStorageFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task MigrateAsync_StepLongerThanTheConnectionsCommandTimeout_CompletesAndIsRecorded()
+    {
+        // A backfill of a large table outlasts a query timeout (migration 10: minutes at 1M objects); cut off, it rolled
+        // back and the next start met it again. Here the step waits three seconds for a row another session holds,
+        // on a connection whose statements time out after one.
+        var server = await Clusterpedia.TestSupport.MariaDb.MariaDbServer.SharedAsync();
+        var database = server.ConnectionString(await server.CreateDatabaseAsync("migrate"));
+        await using var holder = new MySqlConnection(database);
+        await holder.OpenAsync();
+        await ExecuteAsync(holder, "CREATE TABLE held (id int NOT NULL PRIMARY KEY)");
+        await ExecuteAsync(holder, "INSERT INTO held VALUES (1)");
+        await using var hold = await holder.BeginTransactionAsync();
+        await ExecuteAsync(holder, "SELECT id FROM held WHERE id = 1 FOR UPDATE", hold);
+
+        var builder = new MySqlConnectionStringBuilder(database) { DefaultCommandTimeout = 1 };
+        await using var dialect = new MySqlDialect(builder.ConnectionString);
+        await using (await dialect.OpenConnectionAsync(CancellationToken.None))
+        {
+        }
+
+        var step = new Clusterpedia.Storage.Schema.Migration(9001, "a step that waits three seconds", ["UPDATE held SET id = 1 WHERE id = 1"]);
+        var migrate = new Clusterpedia.Storage.Schema.SchemaMigrator(dialect, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, [step])
+            .MigrateAsync(CancellationToken.None);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await hold.CommitAsync();
+        await migrate;
+
+        (await SqliteSchemaTests.ScalarAsync(holder, "SELECT name FROM schema_migrations WHERE version = 9001")).ShouldBe("a step that waits three seconds");
+    }
+
+    private static async Task ExecuteAsync(MySqlConnection connection, string sql, MySqlTransaction? transaction = null)
+    {
+        await using var command = new MySqlCommand(sql, connection, transaction);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    [Fact]
     public async Task Schema_AfterOpen_LabelsAndPhasePlainColumnsAndNameOrderIndexes()
     {
         await using var connection = new MySqlConnection(fixture.Options.ConnectionString);

@@ -8,7 +8,10 @@ namespace Clusterpedia.Storage.Schema;
 /// Applies the engine's hand-written migrations that are not yet recorded in <c>schema_migrations</c>, each in its
 /// own transaction under a lock, so several processes starting at once apply each step exactly once.
 /// </summary>
-internal sealed class SchemaMigrator(SqlDialect dialect, ILogger logger)
+/// <param name="dialect">The engine.</param>
+/// <param name="logger">Where each applied step is logged.</param>
+/// <param name="migrations">The steps, when not the engine's own (tests).</param>
+internal sealed class SchemaMigrator(SqlDialect dialect, ILogger logger, IReadOnlyList<Migration>? migrations = null)
 {
     private const string _createHistory =
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)";
@@ -34,7 +37,7 @@ internal sealed class SchemaMigrator(SqlDialect dialect, ILogger logger)
 
     private async Task ApplyAsync(DbConnection connection, CancellationToken cancellationToken)
     {
-        foreach (var migration in dialect.Migrations)
+        foreach (var migration in migrations ?? dialect.Migrations)
         {
             var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
@@ -77,6 +80,11 @@ internal sealed class SchemaMigrator(SqlDialect dialect, ILogger logger)
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
+
+        // A step that rewrites or backfills a large table (MySQL's label rows: minutes at 1M objects) must not be cut
+        // off by the connection string's timeout for queries: an aborted step rolls back and the next start meets it
+        // again. Stopping the process (the cancellation token) still stops it.
+        command.CommandTimeout = 0;
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 }
