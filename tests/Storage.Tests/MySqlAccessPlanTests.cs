@@ -48,26 +48,68 @@ public sealed class MySqlAccessPlanTests(MySqlAccessPlanTests.Fixture fixture, I
     }
 
     [Fact]
-    public async Task ListAsync_LabelSelectorEveryCluster_StartsFromTheLabelPairIndex()
+    public async Task ListAsync_LabelSelectorEveryCluster_WalksThePairInListOrderWithoutSort()
     {
-        // 500 of the 4,000 pods have app=app-3 (all of them env=dev). Walking the order index read rows until 100
-        // matched; from the pair index only the matching label rows and their resources are read, then sorted.
+        // 500 of the 4,000 pods have app=app-3 (all of them env=dev). Reading every one of their label rows and
+        // sorting them (the pair index before schema 11) read 500; in list order the page stops at its 101st.
         var plan = await AnalyzeAsync(Pods() with { LabelSelector = [new LabelMatch("app", MatchOperator.Equals, ["app-3"]), new LabelMatch("env", MatchOperator.Equals, ["dev"])] });
 
-        plan.Key.ShouldBe("ix_resource_labels_pair");
-        plan.MostRowsOfOneAccess.ShouldBeLessThanOrEqualTo(fixture.Pods / 8);
+        plan.Key.ShouldBe("ix_resource_labels_order");
+        plan.Sorted.ShouldBeFalse();
+        plan.MostRowsOfOneAccess.ShouldBeLessThanOrEqualTo(101);
         plan.Condition.ShouldNotContain("r.object");
     }
 
     [Fact]
-    public async Task ListAsync_LabelSelectorInOneNamespace_SeeksTypeAndNamespaceInThePairIndex()
+    public async Task ListAsync_LabelSelectorContinuedInOneCluster_SeeksClusterAndTokenInThePairIndex()
     {
-        // The type and namespace are part of the pair index: 50 label rows (10 clusters × 5 pods), not the 500 of app-3.
+        // The second page of app=app-3 in cluster-04 (50 pods): the cluster and the token's position are index
+        // conditions, so the walk reads that cluster's rows from the token on, not the pair's rows before them.
+        var query = Pods() with { Clusters = ["cluster-04"], Limit = 20, LabelSelector = [new LabelMatch("app", MatchOperator.Equals, ["app-3"])] };
+        var first = await fixture.Resources.ListAsync(query, CancellationToken.None);
+        var plan = await AnalyzeAsync(query with { Continue = first.Continue });
+
+        plan.Key.ShouldBe("ix_resource_labels_order");
+        plan.Sorted.ShouldBeFalse();
+        plan.MostRowsOfOneAccess.ShouldBeLessThanOrEqualTo(21);
+    }
+
+    [Fact]
+    public async Task ListAsync_LabelSelectorInOneNamespace_NamespaceTestedInThePairIndex()
+    {
+        // The namespace follows the cluster in the index: tested on its entries, so of app-3's 500 label rows only
+        // the 50 of ns-03 (10 clusters × 5 pods) reach their resources.
         var plan = await AnalyzeAsync(
             Pods() with { Namespaces = ["ns-03"], LabelSelector = [new LabelMatch("app", MatchOperator.Equals, ["app-3"]), new LabelMatch("env", MatchOperator.Equals, ["dev"])] });
 
-        plan.Key.ShouldBe("ix_resource_labels_pair");
-        plan.MostRowsOfOneAccess.ShouldBeLessThanOrEqualTo(fixture.Pods / 80);
+        plan.Key.ShouldBe("ix_resource_labels_order");
+        plan.Sorted.ShouldBeFalse();
+        plan.ResourcesRead.ShouldBe(fixture.Pods / 80);
+    }
+
+    [Fact]
+    public async Task ListAsync_LabelSelectorWalkedPageByPage_SameRowsAsTheOrderedList()
+    {
+        // Every page of app=app-3,env=dev (a walk of the pair) against the same rows filtered in .NET from the whole
+        // type in its order: tokens and integer offsets continue exactly where the page before ended.
+        var selector = new LabelMatch[] { new("app", MatchOperator.Equals, ["app-3"]), new("env", MatchOperator.Equals, ["dev"]) };
+        var all = await fixture.Resources.ListAsync(Pods() with { Limit = null }, CancellationToken.None);
+        var expected = all.Items.Where(i => int.Parse(i.Name["pod-".Length..], System.Globalization.CultureInfo.InvariantCulture) % 8 == 3)
+            .Select(i => $"{i.Cluster}/{i.Namespace}/{i.Name}").ToList();
+        var walked = new List<string>();
+        string? token = null;
+        do
+        {
+            var page = await fixture.Resources.ListAsync(Pods() with { Limit = 70, LabelSelector = selector, Continue = token }, CancellationToken.None);
+            walked.AddRange(page.Items.Select(i => $"{i.Cluster}/{i.Namespace}/{i.Name}"));
+            token = page.Continue;
+        }
+        while (token is not null);
+        var offsetPage = await fixture.Resources.ListAsync(Pods() with { Limit = 70, LabelSelector = selector, Continue = "140" }, CancellationToken.None);
+
+        walked.Count.ShouldBe(fixture.Pods / 8);
+        walked.ShouldBe(expected);
+        offsetPage.Items.Select(i => $"{i.Cluster}/{i.Namespace}/{i.Name}").ShouldBe(expected.Skip(140).Take(70));
     }
 
     [Fact]
@@ -76,8 +118,8 @@ public sealed class MySqlAccessPlanTests(MySqlAccessPlanTests.Fixture fixture, I
         var @in = await AnalyzeAsync(Pods() with { Namespaces = ["ns-03"], LabelSelector = [new LabelMatch("app", MatchOperator.In, ["app-3", "app-5"])] });
         var exists = await AnalyzeAsync(Pods() with { LabelSelector = [new LabelMatch("app", MatchOperator.Exists, [])], Limit = 10 });
 
-        @in.Key.ShouldBe("ix_resource_labels_pair");
-        @in.MostRowsOfOneAccess.ShouldBeLessThanOrEqualTo(fixture.Pods / 40);
+        @in.Key.ShouldBe("ix_resource_labels_order");
+        @in.ResourcesRead.ShouldBeLessThanOrEqualTo(fixture.Pods / 40);
         exists.Condition.ShouldNotContain("r.labels");
     }
 
@@ -253,7 +295,8 @@ public sealed class MySqlAccessPlanTests(MySqlAccessPlanTests.Fixture fixture, I
             double.Parse(Value(json, "pages_accessed") ?? "0", System.Globalization.CultureInfo.InvariantCulture),
             Value(json, "attached_condition") ?? "",
             Value(json, "index_condition") ?? "",
-            Regex.Matches(json, "\"r_rows\": ([0-9.e+]+)").Select(m => double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).DefaultIfEmpty(0).Max());
+            Regex.Matches(json, "\"r_rows\": ([0-9.e+]+)").Select(m => double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).DefaultIfEmpty(0).Max(),
+            ResourcesRead(json));
     }
 
     private async Task<string> AnalyzeJsonAsync(ResourceQuery query)
@@ -274,8 +317,18 @@ public sealed class MySqlAccessPlanTests(MySqlAccessPlanTests.Fixture fixture, I
         return match.Success ? match.Groups[1].Value.Trim('"') : null;
     }
 
+    /// <summary>How many rows of resources (alias r) the statement read: its loops times its rows per loop.</summary>
+    private static double ResourcesRead(string json)
+    {
+        var table = Regex.Match(json, "\"table_name\": \"r\",.*?\"r_loops\": ([0-9.e+]+),.*?\"r_rows\": ([0-9.e+]+)", RegexOptions.Singleline);
+        return table.Success
+            ? double.Parse(table.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) * double.Parse(table.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture)
+            : -1;
+    }
+
     private sealed record Plan(
-        string Key, bool Sorted, double RowsExamined, double PagesAccessed, string Condition, string IndexCondition, double MostRowsOfOneAccess);
+        string Key, bool Sorted, double RowsExamined, double PagesAccessed, string Condition, string IndexCondition, double MostRowsOfOneAccess,
+        double ResourcesRead);
 
     /// <summary>
     /// 10 clusters × 10 namespaces × 40 pods of one type (4,000 rows), labels and phases varied, and 5 deployments per

@@ -136,7 +136,7 @@ public sealed class MySqlLabelIndexTests(MariaDbStorageFixture fixture) : IClass
     }
 
     [Fact]
-    public async Task Migration_RowsStoredBeforeTheSideTable_BackfilledAsTheWritesWriteThem()
+    public async Task Migration_RowsStoredBeforeTheSideTableAndItsOrderColumns_BackfilledAsTheWritesWriteThem()
     {
         const string Group = "backfill.test";
         await fixture.Resources.UpsertAsync(
@@ -145,16 +145,18 @@ public sealed class MySqlLabelIndexTests(MariaDbStorageFixture fixture) : IClass
                 TestObjects.Pod("c", "ns", "q", group: Group),
             ],
             CancellationToken.None);
-        var written = await LabelRowsAsync(Group);
+        var written = await LabelRowsAsync(Group, withOrderColumns: true);
         await using var connection = await OpenAsync();
         await ExecuteAsync(connection, $"DELETE l FROM resource_labels l JOIN resources r ON r.id = l.resource_id WHERE r.`group` = '{Group}'");
 
-        // The migration's backfill, run again over every row (it adds nothing to rows that have theirs).
-        var backfill = MySqlSchema.Migrations("utf8mb4_nopad_bin").Single(m => m.Version == 6).Statements[^1];
-        await ExecuteAsync(connection, backfill);
+        // The backfills of schema 6 (the rows) and 10 (their cluster and name), run again over every row: they add
+        // nothing to rows that have theirs.
+        var migrations = MySqlSchema.Migrations("utf8mb4_nopad_bin");
+        await ExecuteAsync(connection, migrations.Single(m => m.Version == 6).Statements[^1]);
+        await ExecuteAsync(connection, migrations.Single(m => m.Version == 10).Statements.Single());
 
-        written.ShouldBe("app=a,example.com/role=db");
-        (await LabelRowsAsync(Group)).ShouldBe(written);
+        written.ShouldBe("app=a@c/p,example.com/role=db@c/p");
+        (await LabelRowsAsync(Group, withOrderColumns: true)).ShouldBe(written);
     }
 
     private async Task<List<string>> NamesAsync(string group, LabelMatch label)
@@ -164,12 +166,17 @@ public sealed class MySqlLabelIndexTests(MariaDbStorageFixture fixture) : IClass
         return list.Items.Select(i => i.Name).ToList();
     }
 
-    /// <summary>The label rows of the group's resources as sorted <c>key=value</c> (a NULL value as empty).</summary>
-    private async Task<string?> LabelRowsAsync(string group)
+    /// <summary>
+    /// The label rows of the group's resources as sorted <c>key=value</c> (a NULL value as empty), with
+    /// <c>@cluster/name</c> after each when <paramref name="withOrderColumns"/>.
+    /// </summary>
+    private async Task<string?> LabelRowsAsync(string group, bool withOrderColumns = false)
     {
         await using var connection = await OpenAsync();
+        var place = withOrderColumns ? ", '@', l.cluster, '/', CAST(l.name AS CHAR)" : "";
         return await SqliteSchemaTests.ScalarAsync(connection, $"""
-            SELECT GROUP_CONCAT(CONCAT(CAST(l.label_key AS CHAR), '=', COALESCE(CAST(l.label_value AS CHAR), '')) ORDER BY l.label_key, l.label_value)
+            SELECT GROUP_CONCAT(CONCAT(CAST(l.label_key AS CHAR), '=', COALESCE(CAST(l.label_value AS CHAR), ''){place})
+                   ORDER BY l.label_key, l.label_value)
             FROM resource_labels l JOIN resources r ON r.id = l.resource_id WHERE r.`group` = '{group}'
             """);
     }

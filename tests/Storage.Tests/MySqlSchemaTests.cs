@@ -14,7 +14,7 @@ public sealed class MySqlSchemaTests(MariaDbStorageFixture fixture) : IClassFixt
         await using var connection = new MySqlConnection(fixture.Options.ConnectionString);
         await connection.OpenAsync();
 
-        (await SqliteSchemaTests.ScalarAsync(connection, "SELECT GROUP_CONCAT(version ORDER BY version) FROM schema_migrations")).ShouldBe("1,2,3,4,5,6,7,8");
+        (await SqliteSchemaTests.ScalarAsync(connection, "SELECT GROUP_CONCAT(version ORDER BY version) FROM schema_migrations")).ShouldBe("1,2,3,4,5,6,7,8,9,10,11");
         (await SqliteSchemaTests.ScalarAsync(connection, "SELECT collation_name FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'resources' AND column_name = 'name'")).ShouldBe("utf8mb4_nopad_bin");
         (await SqliteSchemaTests.ScalarAsync(connection, "SELECT data_type FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'resources' AND column_name = 'object'")).ShouldBe("longtext");
         (await SqliteSchemaTests.ScalarAsync(connection, """

@@ -58,9 +58,11 @@ internal static partial class ListQueryBuilder
 
         var sort = SortKey.For(query.OrderBy, spansTypes: query.ResourceTypes is not null);
         var sql = new SqlStatement();
-        var (where, with, residual) = Filter(query, dialect, sql);
-        var from = "resources r" + (with.Length > 0 ? dialect.OwnerIndexHint : "");
-        var pageFrom = from + (IsUnscopedDefaultOrder(query, sort, with) ? dialect.DefaultOrderIndexHint : "");
+        var walk = LabelWalkDriver(query, sort, dialect);
+        var (where, with, residual) = Filter(query, dialect, sql, walk: walk);
+        var from = walk is not null ? dialect.LabelWalkFrom! : "resources r" + (with.Length > 0 ? dialect.OwnerIndexHint : "");
+        var pageFrom = from + (walk is null && IsUnscopedDefaultOrder(query, sort, with) ? dialect.DefaultOrderIndexHint : "");
+        Func<SortKey, string> sortSql = walk is null ? k => k.Sql : LabelWalkSql;
 
         long? offset = null;
         if (!string.IsNullOrEmpty(query.Continue))
@@ -72,7 +74,7 @@ internal static partial class ListQueryBuilder
             }
             else
             {
-                where.Add(KeysetCondition(sql, dialect, sort, ContinueToken.Decode(query.Continue, sort)));
+                where.Add(KeysetCondition(sql, dialect, sort, ContinueToken.Decode(query.Continue, sort), sortSql, expanded: walk is not null));
             }
         }
 
@@ -91,9 +93,9 @@ internal static partial class ListQueryBuilder
                 ? $", {ExaminedCount(from, where, residual, examined, (offset ?? 0) + pageSize)} AS remaining_count"
                 : $", (SELECT COUNT(*) FROM ({CountRows(countBody, countBound, (offset ?? 0) + pageSize)}) c) AS remaining_count"
             : "";
-        var orderBy = " ORDER BY " + string.Join(", ", sort.Select(k => k.Sql + (k.Descending ? " DESC" : " ASC")));
+        var orderBy = " ORDER BY " + string.Join(", ", sort.Select(k => sortSql(k) + (k.Descending ? " DESC" : " ASC")));
         var select = $"SELECT {Columns}, {dialect.ObjectColumn}, {_revision} AS store_revision{remaining}";
-        var lateObjects = limit is not null && dialect.ReadsObjectsAfterTheSort && query.HasSelectors;
+        var lateObjects = limit is not null && dialect.ReadsObjectsAfterTheSort && query.HasSelectors && walk is null;
         sql.Append(with);
 
         // One extra row tells whether there is a next page.
@@ -164,9 +166,11 @@ internal static partial class ListQueryBuilder
 
     /// <summary>
     /// The WHERE terms of every filter of the query over the alias <c>r</c>, the WITH clause they need, and which
-    /// terms no index serves (labels, fields, fuzzy name: tested on the rows an index found).
+    /// terms no index serves (labels, fields, fuzzy name: tested on the rows an index found). The requirement the page
+    /// walks by (<paramref name="walk"/>, <see cref="LabelWalkDriver"/>) becomes terms of its label rows <c>l</c>.
     /// </summary>
-    private static (List<string> Where, string With, HashSet<int> Residual) Filter(ResourceQuery query, SqlDialect dialect, SqlStatement sql, bool indexForms = true)
+    private static (List<string> Where, string With, HashSet<int> Residual) Filter(
+        ResourceQuery query, SqlDialect dialect, SqlStatement sql, bool indexForms = true, LabelMatch? walk = null)
     {
         var where = new List<string>();
         var residual = new HashSet<int>();
@@ -224,6 +228,13 @@ internal static partial class ListQueryBuilder
 
         foreach (var label in labels)
         {
+            if (ReferenceEquals(label, walk))
+            {
+                QueryValidation.LabelKey("labelSelector", label.Key);
+                where.Add(LabelWalkTerms(sql, dialect, query, label));
+                continue;
+            }
+
             var (condition, indexed) = LabelCondition(sql, dialect, label, indexForms);
             if (!indexed)
             {
@@ -425,8 +436,13 @@ internal static partial class ListQueryBuilder
         return levels;
     }
 
-    /// <summary>Rows strictly after the given sort values: a row-value comparison when all keys share a direction, else the expanded form.</summary>
-    private static string KeysetCondition(SqlStatement sql, SqlDialect dialect, IReadOnlyList<SortKey> sort, object[] values)
+    /// <summary>
+    /// Rows strictly after the given sort values: a row-value comparison when all keys share a direction, else (or
+    /// when <paramref name="expanded"/>) the expanded form, an OR of prefixes that MariaDB's range optimizer turns into
+    /// index ranges (a label walk's continue then seeks its position instead of reading the entries before it).
+    /// </summary>
+    private static string KeysetCondition(
+        SqlStatement sql, SqlDialect dialect, IReadOnlyList<SortKey> sort, object[] values, Func<SortKey, string> sortSql, bool expanded)
     {
         var parameters = new string[sort.Count];
         for (var i = 0; i < sort.Count; i++)
@@ -437,10 +453,10 @@ internal static partial class ListQueryBuilder
         }
 
         // The redundant bound on the first key is what an index seeks on, so page 1000 costs what page 1 does.
-        var seek = $"{sort[0].Sql} {(sort[0].Descending ? "<=" : ">=")} {parameters[0]} AND ";
-        if (sort.All(k => k.Descending == sort[0].Descending))
+        var seek = $"{sortSql(sort[0])} {(sort[0].Descending ? "<=" : ">=")} {parameters[0]} AND ";
+        if (!expanded && sort.All(k => k.Descending == sort[0].Descending))
         {
-            return $"({seek}({string.Join(", ", sort.Select(k => k.Sql))}) {(sort[0].Descending ? "<" : ">")} ({string.Join(", ", parameters)}))";
+            return $"({seek}({string.Join(", ", sort.Select(sortSql))}) {(sort[0].Descending ? "<" : ">")} ({string.Join(", ", parameters)}))";
         }
 
         var alternatives = new List<string>();
@@ -449,10 +465,10 @@ internal static partial class ListQueryBuilder
             var terms = new List<string>();
             for (var j = 0; j < i; j++)
             {
-                terms.Add($"{sort[j].Sql} = {parameters[j]}");
+                terms.Add($"{sortSql(sort[j])} = {parameters[j]}");
             }
 
-            terms.Add($"{sort[i].Sql} {(sort[i].Descending ? "<" : ">")} {parameters[i]}");
+            terms.Add($"{sortSql(sort[i])} {(sort[i].Descending ? "<" : ">")} {parameters[i]}");
             alternatives.Add("(" + string.Join(" AND ", terms) + ")");
         }
 

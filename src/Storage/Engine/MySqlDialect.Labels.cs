@@ -43,6 +43,13 @@ internal sealed partial class MySqlDialect
 
     public override bool LabelFormsReadSideTable => true;
 
+    // The label rows first, in their order index (schema 11), each one's resource by primary key after: a page of
+    // app=X across clusters reads its pair's rows until it is full instead of all of them and a sort. Without the
+    // straight join the optimizer may start from resources when their order index looks cheaper, and sort.
+    public override string LabelWalkFrom => "resource_labels l STRAIGHT_JOIN resources r ON r.id = l.resource_id";
+
+    public override int LabelWalkValueBytes => _maxIndexedValueBytes;
+
     public override string? LabelExists(SqlStatement sql, string key)
     {
         ArgumentNullException.ThrowIfNull(sql);

@@ -292,6 +292,17 @@ internal abstract partial class SqlDialect : IAsyncDisposable
     /// </summary>
     public virtual bool LabelFormsReadSideTable => false;
 
+    /// <summary>
+    /// The FROM of a page that walks one label pair's side-table rows <c>l</c> (columns label_key, label_value,
+    /// group, version, resource, cluster, namespace, name; one row per key of a resource) joined to their resources
+    /// <c>r</c>, read in the order of an index on (label_key, label_value, group, version, resource, cluster,
+    /// namespace, name): the list's default order for one pair. Null: the engine has no such rows.
+    /// </summary>
+    public virtual string? LabelWalkFrom => null;
+
+    /// <summary>The longest value (UTF-8 bytes) the walked rows hold; a longer one is not walked.</summary>
+    public virtual int LabelWalkValueBytes => 0;
+
     /// <summary>The integer a text expression spells, NULL when it is not an integer.</summary>
     public abstract string IntegerOrNull(string textExpression);
 

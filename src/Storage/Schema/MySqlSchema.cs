@@ -198,8 +198,14 @@ internal static class MySqlSchema
             ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = {collation}
             """,
 
-            // The rows already stored, by the same extraction the writes use; rerunning it adds nothing.
-            $"{InsertLabelRows} {LabelRows("1 = 1")} ON DUPLICATE KEY UPDATE label_value = VALUES(label_value)",
+            // The rows already stored, by the extraction the writes used then; rerunning it adds nothing.
+            $"""
+            INSERT INTO resource_labels (resource_id, label_key, label_value, "group", version, resource, namespace)
+            SELECT r.id, CAST(k.label_key AS BINARY), {LabelValue("r", "k.label_key")}, r."group", r.version, r.resource, r.namespace
+            FROM resources r, {LabelKeys("r")}
+            WHERE {IsLabelKey("r")}
+            ON DUPLICATE KEY UPDATE label_value = VALUES(label_value)
+            """,
         ]),
 
         // The owner lookup (ownerName) knows the name, usually the namespace and cluster searched and the owner's
@@ -225,10 +231,38 @@ internal static class MySqlSchema
             "ALTER TABLE resources MODIFY COLUMN labels longtext NULL, MODIFY COLUMN phase varbinary(128) NULL",
             "ALTER TABLE resource_tombstones MODIFY COLUMN labels longtext NULL, MODIFY COLUMN phase varbinary(128) NULL",
         ]),
+
+        // A selector across clusters (app=X,env=prod over every pod) read every label row of app=X (19,200 at 1M),
+        // each one's resource by primary key, probed env=prod and sorted the matches: 500 ms a page. With the
+        // resource's cluster and name beside its type and namespace, the pair index holds one label's entries in the
+        // list's order (cluster, namespace, name), so a page walks them from its start or its continue token and stops
+        // at its last row (MySqlDialect.Labels.cs). Three steps, each rerunnable or atomic: the columns (instant in
+        // MariaDB), their values, then the index, built once on the filled rows. The name is bytes (varbinary, in the
+        // order of the resources' binary collation for UTF-8) so the index stays within InnoDB's 3,072 bytes: 2,565.
+        new(9, "resource_labels: the resource's cluster and name",
+        [
+            "ALTER TABLE resource_labels ADD COLUMN cluster varchar(128) NOT NULL DEFAULT '', ADD COLUMN name varbinary(253) NOT NULL DEFAULT ''",
+        ]),
+        new(10, "resource_labels: cluster and name of the rows already stored",
+        [
+            """
+            UPDATE resource_labels l JOIN resources r ON r.id = l.resource_id
+            SET l.cluster = r.cluster, l.name = CAST(r.name AS BINARY)
+            WHERE l.cluster = '' AND l.name = ''
+            """,
+        ]),
+        new(11, "resource_labels: the pair index in list order (key, value, type, cluster, namespace, name)",
+        [
+            """
+            ALTER TABLE resource_labels
+                DROP KEY ix_resource_labels_pair,
+                ADD KEY ix_resource_labels_order (label_key, label_value, "group", version, resource, cluster, namespace, name)
+            """,
+        ]),
     ];
 
     /// <summary>The INSERT that <see cref="LabelRows"/> feeds.</summary>
-    public const string InsertLabelRows = """INSERT INTO resource_labels (resource_id, label_key, label_value, "group", version, resource, namespace)""";
+    public const string InsertLabelRows = """INSERT INTO resource_labels (resource_id, label_key, label_value, "group", version, resource, namespace, cluster, name)""";
 
     /// <summary>
     /// The label rows of the resources <c>r</c> matching <paramref name="condition"/>: one per key of the stored
@@ -236,12 +270,20 @@ internal static class MySqlSchema
     /// value as <see cref="Engine.MySqlDialect.LabelText"/> reads it, NULL when that is an object, an array or longer
     /// than the 63 bytes Kubernetes allows (the key still exists; a selector on such a value reads the labels column).
     /// </summary>
-    public static string LabelRows(string condition) => $$"""
-        SELECT r.id, CAST(k.label_key AS BINARY), {{LabelValue("r", "k.label_key")}}, r."group", r.version, r.resource, r.namespace
-        FROM resources r,
-             JSON_TABLE(JSON_KEYS(r.labels), '$[*]' COLUMNS (label_key varchar(1024) PATH '$')) k
-        WHERE JSON_TYPE(r.labels) = 'OBJECT' AND CAST(k.label_key AS BINARY) REGEXP '^[-A-Za-z0-9_./]{1,317}$' AND {{condition}}
+    public static string LabelRows(string condition) => $"""
+        SELECT r.id, CAST(k.label_key AS BINARY), {LabelValue("r", "k.label_key")}, r."group", r.version, r.resource, r.namespace,
+               r.cluster, CAST(r.name AS BINARY)
+        FROM resources r, {LabelKeys("r")}
+        WHERE {IsLabelKey("r")} AND {condition}
         """;
+
+    /// <summary>The keys of <paramref name="alias"/>.labels as the rows <c>k.label_key</c>.</summary>
+    private static string LabelKeys(string alias) =>
+        $"JSON_TABLE(JSON_KEYS({alias}.labels), '$[*]' COLUMNS (label_key varchar(1024) PATH '$')) k";
+
+    /// <summary>Whether <paramref name="alias"/>.labels is an object and <c>k.label_key</c> a valid label key.</summary>
+    private static string IsLabelKey(string alias) =>
+        $"JSON_TYPE({alias}.labels) = 'OBJECT' AND CAST(k.label_key AS BINARY) REGEXP '^[-A-Za-z0-9_./]{{1,317}}$'";
 
     /// <summary>
     /// What resource_labels holds as the value of the label <paramref name="key"/> (a valid label key, so safe inside
