@@ -70,6 +70,12 @@ internal sealed class BenchOptions
     public List<string> MySqlSettings { get; } = [];
 
     /// <summary>
+    /// Environment variables of the server child processes (S2 through HTTP and end to end) only, not of this process
+    /// (which holds the members and the watchers): runtime ablations such as <c>DOTNET_GCgen0size</c>.
+    /// </summary>
+    public List<string> ServerEnvironment { get; } = [];
+
+    /// <summary>
     /// A directory that keeps the private PostgreSQL between runs: created and loaded on the first run, started again
     /// and reused (no load) by a later run with the same rows, clusters, namespaces and seed. Null: a throw-away one.
     /// </summary>
@@ -84,7 +90,7 @@ internal sealed class BenchOptions
     public static string Usage => """
         usage: Clusterpedia.Bench [--quick | --scale 10m] [--postgres-rows N] [--mysql-rows N] [--sqlite-rows N] [--clusters N] [--namespaces N]
                                   [--batch N] [--warmup N] [--reps N] [--budget SECONDS] [--seed N] [--output FILE]
-                                  [--drop-index NAME]... [--postgres-setting NAME=VALUE]... [--mysql-setting NAME=VALUE]... [--e2e-clusters N] [--e2e-namespaces N] [--e2e-deployments N]
+                                  [--drop-index NAME]... [--postgres-setting NAME=VALUE]... [--mysql-setting NAME=VALUE]... [--server-env NAME=VALUE]... [--e2e-clusters N] [--e2e-namespaces N] [--e2e-deployments N]
                                   [--e2e-pods N] [--e2e-engines sqlite,postgres,mysql] [--churn N] [--churn-seconds S]
                                   [--s2-budget SECONDS] [--no-s2-http] [--postgres-inprocess] [--postgres-data DIR]
                                   [--mysql-data DIR]
@@ -99,6 +105,7 @@ internal sealed class BenchOptions
           --drop-index     drop this index of the PostgreSQL resources table before loading (ablation; repeatable)
           --postgres-setting  extra server setting of the private PostgreSQLs, the loaded one and the end-to-end one (ablation; repeatable)
           --mysql-setting  server option of the end-to-end MariaDB, replacing the default of that name (ablation; repeatable)
+          --server-env     environment variable of our server's child processes only, e.g. DOTNET_GCgen0size=0x4000000 (ablation; repeatable)
           --postgres-data  keep the private PostgreSQL in DIR: the first run loads it and leaves it there (stopped); a
                            later run with the same rows, clusters, namespaces and seed starts it again and skips the load
                            (its results then have no load figures). Not with --drop-index. Delete DIR to free the disk.
@@ -243,6 +250,9 @@ internal sealed class BenchOptions
                     break;
                 case "--mysql-setting":
                     options.MySqlSettings.Add(NameValue(args, ++i, "^[a-z_-]+=[A-Za-z0-9_.]+$"));
+                    break;
+                case "--server-env":
+                    options.ServerEnvironment.Add(NameValue(args, ++i, "^[A-Za-z_][A-Za-z0-9_]*=[A-Za-z0-9_.:/-]*$"));
                     break;
                 case "--drop-index":
                     options.DropIndexes.Add(Value(args, ++i));

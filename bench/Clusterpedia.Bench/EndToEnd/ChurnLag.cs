@@ -121,6 +121,9 @@ internal static class ChurnLag
         }, CancellationToken.None);
 
         var gcBefore = await ServerGc.ReadAsync(us, cancellationToken);
+        var ownGcBefore = ServerGc.OfThisProcess();
+        var pauseBySecond = new List<double>();
+        var pauseAtSecond = GC.GetTotalPauseDuration();
         var clock = Stopwatch.StartNew();
         var duration = TimeSpan.FromSeconds(seconds);
         var written = 0;
@@ -160,6 +163,13 @@ internal static class ChurnLag
                 });
             }
 
+            if ((int)clock.Elapsed.TotalSeconds > pauseBySecond.Count)
+            {
+                var pause = GC.GetTotalPauseDuration();
+                pauseBySecond.Add(Math.Round((pause - pauseAtSecond).TotalMilliseconds, 1));
+                pauseAtSecond = pause;
+            }
+
             await Task.Delay(2, cancellationToken);
         }
 
@@ -191,6 +201,14 @@ internal static class ChurnLag
 
         var stalled = drain.Elapsed - lastProgress >= _drainStall;
         var gcAfter = await ServerGc.ReadAsync(us, cancellationToken);
+        var ownGcAfter = ServerGc.OfThisProcess();
+
+        // The members and the watcher live in this process: its pauses delay both the writes' stamps and the events' arrival.
+        result.BenchGcPauseMs = Math.Round((ownGcAfter.PauseSeconds - ownGcBefore.PauseSeconds) * 1000, 1);
+        result.BenchGcCollections = [.. ownGcAfter.Collections.Zip(ownGcBefore.Collections, (a, b) => a - b)];
+        result.BenchGcPauseBySecondMs = pauseBySecond;
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  S4: the bench process's GC (members, watcher) in the same span: {string.Join(" / ", result.BenchGcCollections)} collections, {result.BenchGcPauseMs:N0} ms paused"));
         if (gcBefore is not null && gcAfter is not null)
         {
             result.ServerGcPauseMs = Math.Round((gcAfter.PauseSeconds - gcBefore.PauseSeconds) * 1000, 1);

@@ -141,7 +141,7 @@ internal static class EndToEndBench
                 connectionString = "Data Source=" + Path.Combine(directory, "clusterpedia.db");
             }
 
-            server = await ServerProcess.StartAsync(engine, connectionString, Path.Combine(directory, "server.log"), cancellationToken);
+            server = await ServerProcess.StartAsync(engine, connectionString, Path.Combine(directory, "server.log"), cancellationToken, environment: options.ServerEnvironment);
             using var us = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromMinutes(2) };
 
             // S5's baseline: the server with an empty database after it has answered a few requests.

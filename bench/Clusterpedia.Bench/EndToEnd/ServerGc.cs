@@ -34,6 +34,10 @@ internal sealed partial record ServerGc(double PauseSeconds, long[] Collections)
         return new ServerGc(double.Parse(pause.Groups[1].Value, CultureInfo.InvariantCulture), collections);
     }
 
+    /// <summary>The same counters of this process (the bench: the simulated members and the watchers).</summary>
+    public static ServerGc OfThisProcess() =>
+        new(GC.GetTotalPauseDuration().TotalSeconds, [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)]);
+
     [GeneratedRegex(@"(?m)^dotnet_gc_pause_time_seconds_total\{[^}]*\} ([0-9.eE+-]+)")]
     private static partial Regex PauseTime();
 

@@ -77,6 +77,11 @@ internal static class SummaryPrinter
             {
                 text.AppendLine(c, $"Ablation: MariaDB options set: {string.Join(", ", report.Options.MySqlSettings)}.");
             }
+
+            if (report.Options.ServerEnvironment.Count > 0)
+            {
+                text.AppendLine(c, $"Ablation: server environment: {string.Join(", ", report.Options.ServerEnvironment)}.");
+            }
             text.AppendLine();
             text.AppendLine("| scenario | figure |");
             text.AppendLine("|---|---|");

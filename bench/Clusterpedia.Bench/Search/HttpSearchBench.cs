@@ -37,7 +37,7 @@ internal static class HttpSearchBench
         MemberClient? catalogMember = null;
         try
         {
-            server = await ServerProcess.StartAsync(engine, connectionString, log, cancellationToken);
+            server = await ServerProcess.StartAsync(engine, connectionString, log, cancellationToken, environment: options.ServerEnvironment);
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 })
             {
                 BaseAddress = server.Address,

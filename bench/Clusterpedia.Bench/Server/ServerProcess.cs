@@ -34,11 +34,21 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    /// <summary>Starts the server; <paramref name="extraArguments"/> are appended (roles, sharding, read replicas).</summary>
+    /// <summary>
+    /// Starts the server; <paramref name="extraArguments"/> are appended (roles, sharding, read replicas), and each
+    /// <c>NAME=VALUE</c> of <paramref name="environment"/> is set in its environment (<c>--server-env</c>).
+    /// </summary>
     public static async Task<ServerProcess> StartAsync(
-        string engine, string connectionString, string logFile, CancellationToken cancellationToken, IReadOnlyList<string>? extraArguments = null)
+        string engine, string connectionString, string logFile, CancellationToken cancellationToken, IReadOnlyList<string>? extraArguments = null,
+        IReadOnlyList<string>? environment = null)
     {
         var info = StartInfo();
+        foreach (var variable in environment ?? [])
+        {
+            var equals = variable.IndexOf('=', StringComparison.Ordinal);
+            info.Environment[variable[..equals]] = variable[(equals + 1)..];
+        }
+
         var port = FreeLoopbackPort();
         foreach (var argument in new[]
         {
