@@ -125,6 +125,7 @@ internal static class ChurnLag
         var pauseBySecond = new List<double>();
         var pauseAtSecond = GC.GetTotalPauseDuration();
         var clock = Stopwatch.StartNew();
+        result.StartTimestamp = Stopwatch.GetTimestamp();
         var duration = TimeSpan.FromSeconds(seconds);
         var written = 0;
         var perCluster = targets.Length;

@@ -192,12 +192,28 @@ internal static class EndToEndBench
             await MergeAgainstUsAsync(us, members, run, options, cancellationToken);
             if (options.ChurnPerSecond > 0)
             {
+                using var stopSampling = new CancellationTokenSource();
+                Task<List<(long Timestamp, Dictionary<string, long> States)>>? waits = null;
                 if (postgres is not null)
                 {
                     await ChurnProfile.StartAsync(connectionString, cancellationToken);
+                    waits = PostgresWaitSampler.SampleAsync(connectionString, stopSampling.Token);
                 }
 
-                run.Churn = await ChurnLag.RunAsync(us, members, options.ChurnPerSecond, options.ChurnSeconds, run.Failures, cancellationToken);
+                try
+                {
+                    run.Churn = await ChurnLag.RunAsync(us, members, options.ChurnPerSecond, options.ChurnSeconds, run.Failures, cancellationToken);
+                }
+                finally
+                {
+                    await stopSampling.CancelAsync();
+                    if (waits is not null)
+                    {
+                        var samples = await waits;
+                        run.ChurnWaitsBySecond = run.Churn is { StartTimestamp: > 0 } churn ? PostgresWaitSampler.BySecond(samples, churn.StartTimestamp) : null;
+                    }
+                }
+
                 if (postgres is not null)
                 {
                     run.ChurnProfile = await ChurnProfile.ReadAsync(connectionString, cancellationToken);

@@ -20,6 +20,10 @@ internal sealed class ChurnResult
     public double LagP99Ms { get; set; }
     public double LagMaxMs { get; set; }
 
+    /// <summary>When the first write was made (<see cref="System.Diagnostics.Stopwatch"/> ticks of this process), to line up samples taken beside the churn.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public long StartTimestamp { get; set; }
+
     /// <summary>The lag p99 of the writes made in each second of the run, in order.</summary>
     public List<double> LagP99BySecondMs { get; set; } = [];
 

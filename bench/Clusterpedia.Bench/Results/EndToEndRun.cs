@@ -60,6 +60,12 @@ internal sealed class EndToEndRun
     /// </summary>
     public List<string>? ChurnProfile { get; set; }
 
+    /// <summary>
+    /// PostgreSQL during S4, second by second from the first write: the average number of its processes in each wait
+    /// state (<see cref="EndToEnd.PostgresWaitSampler"/>), beside <see cref="ChurnResult.LagP99BySecondMs"/>.
+    /// </summary>
+    public List<string>? ChurnWaitsBySecond { get; set; }
+
     /// <summary>Issue 18 (PostgreSQL): statements per list request, from pg_stat_statements.</summary>
     public List<StatementCount> StatementsPerList { get; } = [];
 
