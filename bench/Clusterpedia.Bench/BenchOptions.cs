@@ -60,6 +60,12 @@ internal sealed class BenchOptions
     public int ChurnPerSecond { get; private set; } = (int)Results.Issue18Targets.ChurnPerSecond;
     public double ChurnSeconds { get; private set; } = 30;
 
+    /// <summary>
+    /// S4 on PostgreSQL also samples <c>pg_stat_activity</c> every 100 ms (what it waits on in each second). Off by
+    /// default: ten extra statements a second on a 2-core machine may perturb the lag it explains.
+    /// </summary>
+    public bool ChurnWaits { get; private set; }
+
     /// <summary>Engines behind the server in the end-to-end scenarios.</summary>
     public List<string> EndToEndEngines { get; private set; } = ["sqlite", "postgres", "mysql"];
 
@@ -91,7 +97,7 @@ internal sealed class BenchOptions
         usage: Clusterpedia.Bench [--quick | --scale 10m] [--postgres-rows N] [--mysql-rows N] [--sqlite-rows N] [--clusters N] [--namespaces N]
                                   [--batch N] [--warmup N] [--reps N] [--budget SECONDS] [--seed N] [--output FILE]
                                   [--drop-index NAME]... [--postgres-setting NAME=VALUE]... [--mysql-setting NAME=VALUE]... [--server-env NAME=VALUE]... [--e2e-clusters N] [--e2e-namespaces N] [--e2e-deployments N]
-                                  [--e2e-pods N] [--e2e-engines sqlite,postgres,mysql] [--churn N] [--churn-seconds S]
+                                  [--e2e-pods N] [--e2e-engines sqlite,postgres,mysql] [--churn N] [--churn-seconds S] [--churn-waits]
                                   [--s2-budget SECONDS] [--no-s2-http] [--postgres-inprocess] [--postgres-data DIR]
                                   [--mysql-data DIR]
           --quick          20k rows on PostgreSQL, MySQL and SQLite, 30 repetitions, small end-to-end, churn 1000/s (under 4 minutes)
@@ -118,7 +124,8 @@ internal sealed class BenchOptions
                            --e2e-pods (20; quick 10), behind the server (child process) on --e2e-engines (default
                            sqlite,postgres,mysql)
           --churn          S4: member writes a second across the clusters (default 5000, issue 18's rate; quick 1000),
-                           for --churn-seconds (default 30; quick 8)
+                           for --churn-seconds (default 30; quick 8); --churn-waits also samples what PostgreSQL waits
+                           on in each second of it (pg_stat_activity every 100 ms; off by default, it adds load)
           --output         results JSON (default: bench/results/<UTC date>.json, <date>-quick.json or <date>-10m.json under
                            the current directory)
         separate measurements (first argument): --plugins [PLUGIN.lua] [CALLS] (Lua plugin cost per pod);
@@ -221,6 +228,9 @@ internal sealed class BenchOptions
                     break;
                 case "--churn":
                     options.ChurnPerSecond = Int(args, ++i);
+                    break;
+                case "--churn-waits":
+                    options.ChurnWaits = true;
                     break;
                 case "--churn-seconds":
                     options.ChurnSeconds = Positive(args, ++i);

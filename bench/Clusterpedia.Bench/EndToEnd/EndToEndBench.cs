@@ -197,7 +197,7 @@ internal static class EndToEndBench
                 if (postgres is not null)
                 {
                     await ChurnProfile.StartAsync(connectionString, cancellationToken);
-                    waits = PostgresWaitSampler.SampleAsync(connectionString, stopSampling.Token);
+                    waits = options.ChurnWaits ? PostgresWaitSampler.SampleAsync(connectionString, stopSampling.Token) : null;
                 }
 
                 try
