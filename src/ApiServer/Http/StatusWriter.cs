@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Clusterpedia.Kube.Server;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Clusterpedia.ApiServer.Http;
 
@@ -11,6 +12,14 @@ public static class StatusWriter
         var response = context.Response;
         response.StatusCode = error.Code;
         response.ContentType = "application/json";
+        if (LeavesBodyUndrainable(context, error))
+        {
+            // Kestrel cannot read past its size limit to reach the next request on this connection, so it closes the
+            // connection after the answer. Saying so in the answer keeps a client from reusing the connection and
+            // losing its next request to the close (Go's net/http does the same for a large unread body).
+            response.Headers.Connection = "close";
+        }
+
         using (var json = new Utf8JsonWriter(response.BodyWriter))
         {
             StatusJson.WriteFailure(json, error.ToStatus());
@@ -18,4 +27,9 @@ public static class StatusWriter
 
         await response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
+
+    /// <summary>A refused body, or one declared longer than the connection's limit, that the handler did not read.</summary>
+    private static bool LeavesBodyUndrainable(HttpContext context, ApiException error) =>
+        error.Code == StatusCodes.Status413PayloadTooLarge
+        || context.Request.ContentLength > context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
 }

@@ -58,6 +58,20 @@ public sealed class ConfiguredLimitsTests(SmallLimitsServer server) : IClassFixt
     }
 
     [Fact]
+    public async Task CreatePediaCluster_OverConfiguredBodyLimit_ClosesTheConnectionSoTheNextRequestIsNotLost()
+    {
+        var body = Encoding.UTF8.GetBytes(LimitsServer.PediaCluster("over", $$$""","annotations":{"a":"{{{new string('x', 5000)}}}"}"""));
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server.Server, LimitsServer.PediaClusters)) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new("application/json");
+
+        using var response = await server.Http.SendAsync(request);
+
+        ((int)response.StatusCode).ShouldBe(413);
+        response.Headers.ConnectionClose.ShouldBe(true);
+        await server.ShouldBeHealthyAsync();
+    }
+
+    [Fact]
     public async Task CreatePediaCluster_OverConfiguredDepth_Is400NamingIt()
     {
         var body = Encoding.UTF8.GetBytes(LimitsServer.PediaCluster("deep", ""","annotations":{"a":"b"},"x":[[[[[[[1]]]]]]]"""));
