@@ -58,10 +58,10 @@ public sealed class WriteCombinerTests
     }
 
     [Fact]
-    public void MaxRowsPerWriteTransaction_PostgresAndOthers_PostgresCapsAtOneThousand()
+    public void MaxRowsPerWriteTransaction_PostgresAndOthers_PostgresCapsAtTwoHundredFifty()
     {
         // PostgreSQL's cap is what kept its backlog draining under S4; the other engines measured better uncapped.
-        new PostgresDialect("Host=localhost").MaxRowsPerWriteTransaction.ShouldBe(1_000);
+        new PostgresDialect("Host=localhost").MaxRowsPerWriteTransaction.ShouldBe(250);
         new SqliteDialect("Data Source=:memory:").MaxRowsPerWriteTransaction.ShouldBe(WriteCombiner.DefaultMaxRowsPerTransaction);
     }
 

@@ -187,13 +187,15 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect
 
     public override string ObjectColumn => "convert_to(r.object::text, 'UTF8')";
 
-    // Group commit stops at 1,000 rows a transaction here (10,000 elsewhere). Under a backlog (S4, 5,000 pod updates a
-    // second) transactions grew to 2,000-4,700 rows and 0.4-1 s: every row waited for the whole transaction to become
-    // visible, and the churn's neighbouring rows updated in one transaction filled their heap pages' free space before
-    // a commit let pruning reclaim it, so HOT updates fell from ~80 % to ~50 % and each row cost more just when the
-    // writer was behind. Capped, the throughput is the same (per-row time does not fall beyond a few hundred rows) and
-    // the backlog drains (docs/benchmarks.md, "Session 12"). SQLite and MySQL measured better with larger transactions.
-    public override int MaxRowsPerWriteTransaction => 1_000;
+    // Group commit stops at 250 rows a transaction here (10,000 elsewhere). Under a backlog (S4, 5,000 pod updates a
+    // second) uncapped transactions grew to 2,000-4,700 rows and 0.4-1 s: every row waited for the whole transaction
+    // to become visible, and the churn's neighbouring rows updated in one transaction filled their heap pages' free
+    // space before a commit let pruning reclaim it, so HOT updates fell from ~80 % to ~50 % and each row cost more
+    // just when the writer was behind. A cap of 1,000 (session 12) drained the backlog in most runs; 250 kept more
+    // updates HOT in each of seven interleaved pairs (median 110,000 of 150,000 against 87,000) and halved S4's median
+    // p99, while 100 lost again to the commits' fixed cost (docs/benchmarks.md, "Session 16"). An initial list's
+    // page (500 objects) is still written whole. SQLite and MySQL measured better with larger transactions.
+    public override int MaxRowsPerWriteTransaction => 250;
 
     // The revision order is in resource_revisions (schema version 11), so updates of resources can be HOT. Each
     // change after the revision is walked in order and its row fetched by primary key (the lateral subquery, kept
