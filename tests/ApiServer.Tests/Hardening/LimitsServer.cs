@@ -49,10 +49,16 @@ public class LimitsServer : IAsyncLifetime
 
     public async Task<(int Code, string Text)> SendAsync(HttpMethod method, string path, string contentType, byte[] body)
     {
+        using var response = await SendForResponseAsync(method, path, contentType, body);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>The same request, answered with the whole response (headers included); the caller disposes it.</summary>
+    public async Task<HttpResponseMessage> SendForResponseAsync(HttpMethod method, string path, string contentType, byte[] body)
+    {
         using var request = new HttpRequestMessage(method, new Uri(Server, path)) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        using var response = await Http.SendAsync(request);
-        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+        return await Http.SendAsync(request);
     }
 
     /// <summary>Asserts a Status with this code whose message mentions <paramref name="mention"/>; returns its root.</summary>

@@ -50,9 +50,7 @@ public sealed class ConfiguredLimitsTests(SmallLimitsServer server) : IClassFixt
     [Fact]
     public async Task CreatePediaCluster_OverConfiguredBodyLimit_Is413NamingIt()
     {
-        var body = Encoding.UTF8.GetBytes(LimitsServer.PediaCluster("over", $$$""","annotations":{"a":"{{{new string('x', 5000)}}}"}"""));
-
-        var (code, text) = await server.SendAsync(HttpMethod.Post, LimitsServer.PediaClusters, "application/json", body);
+        var (code, text) = await server.SendAsync(HttpMethod.Post, LimitsServer.PediaClusters, "application/json", OverLimitBody());
 
         LimitsServer.ShouldBeStatus(code, text, 413, "limit is 4096 bytes (Limits:MaxRequestBodyBytes)");
     }
@@ -60,11 +58,7 @@ public sealed class ConfiguredLimitsTests(SmallLimitsServer server) : IClassFixt
     [Fact]
     public async Task CreatePediaCluster_OverConfiguredBodyLimit_ClosesTheConnectionSoTheNextRequestIsNotLost()
     {
-        var body = Encoding.UTF8.GetBytes(LimitsServer.PediaCluster("over", $$$""","annotations":{"a":"{{{new string('x', 5000)}}}"}"""));
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server.Server, LimitsServer.PediaClusters)) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new("application/json");
-
-        using var response = await server.Http.SendAsync(request);
+        using var response = await server.SendForResponseAsync(HttpMethod.Post, LimitsServer.PediaClusters, "application/json", OverLimitBody());
 
         ((int)response.StatusCode).ShouldBe(413);
         response.Headers.ConnectionClose.ShouldBe(true);
@@ -90,4 +84,8 @@ public sealed class ConfiguredLimitsTests(SmallLimitsServer server) : IClassFixt
 
         LimitsServer.ShouldBeStatus(code, text, 400, "more than 5 nodes (Limits:MaxYamlAliasNodes)");
     }
+
+    /// <summary>A PediaCluster over the server's 4,096-byte body limit.</summary>
+    private static byte[] OverLimitBody() =>
+        Encoding.UTF8.GetBytes(LimitsServer.PediaCluster("over", $$$""","annotations":{"a":"{{{new string('x', 5000)}}}"}"""));
 }
