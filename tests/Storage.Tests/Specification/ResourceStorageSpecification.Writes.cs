@@ -98,6 +98,38 @@ public abstract partial class ResourceStorageSpecification<TFixture>
         JsonElement.DeepEquals(expected.RootElement, actual.RootElement).ShouldBeTrue(Encoding.UTF8.GetString(stored.Object.Span));
     }
 
+    // Members send raw UTF-8 (Go's encoding/json does not escape non-ASCII); the engine must store those bytes as the
+    // text they spell, so that what it reads inside the object (a field selector) sees the same characters.
+    [Fact]
+    public async Task UpsertAsync_RawUtf8Object_ReadBackAndMatchedByFieldSelector()
+    {
+        var (resource, query) = Private(nameof(UpsertAsync_RawUtf8Object_ReadBackAndMatchedByFieldSelector));
+        const string team = "équipe-日本-😀";
+        var template = Item(resource, "c", "ns", "utf8");
+        var item = new ResourceRecord
+        {
+            Cluster = template.Cluster,
+            Group = template.Group,
+            Version = template.Version,
+            Resource = template.Resource,
+            Kind = template.Kind,
+            Namespace = template.Namespace,
+            Name = template.Name,
+            Uid = template.Uid,
+            ResourceVersion = template.ResourceVersion,
+            CreatedAt = template.CreatedAt,
+            Object = Encoding.UTF8.GetBytes("""{"apiVersion":"test.storage/v1","kind":"Widget","metadata":{"name":"utf8","namespace":"ns","resourceVersion":"1","annotations":{"example.com/team":""" + "\"" + team + "\"}}}"),
+        };
+        await Storage.UpsertAsync([item, Item(resource, "c", "ns", "other")], Ct);
+
+        var stored = await Storage.GetAsync(item.Key, Ct);
+        var matched = await Storage.ListAsync(query with { FieldSelector = TypedQuery.Fields($"metadata.annotations['example.com/team']={team}") }, Ct);
+
+        using var document = JsonDocument.Parse(stored!.Object);
+        document.RootElement.GetProperty("metadata").GetProperty("annotations").GetProperty("example.com/team").GetString().ShouldBe(team);
+        matched.Items.Select(i => i.Name).ShouldBe(["utf8"]);
+    }
+
     [Fact]
     public async Task DeleteAsync_ExistingAndMissingKeys_RemovesExisting()
     {
