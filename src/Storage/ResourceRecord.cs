@@ -22,7 +22,10 @@ public sealed class ResourceRecord
     /// <summary>The workload columns (pods, and the middle owners between pods and workloads); none for other objects.</summary>
     public WorkloadColumns Workload { get; init; }
 
-    /// <summary>UTF-8 JSON of the full object.</summary>
+    /// <summary>
+    /// UTF-8 JSON of the full object. The caller guarantees valid JSON in valid UTF-8 (the synchro reads and repairs
+    /// every object before it gets here): the MariaDB engine stores it without parsing it again.
+    /// </summary>
     public required ReadOnlyMemory<byte> Object { get; init; }
 
     public ResourceKey Key => new(Cluster, Group, Version, Resource, Namespace, Name);

@@ -33,7 +33,7 @@ internal sealed record MySqlServer(bool IsMariaDb, Version Version, string Versi
     public bool DescendingIndexes => !IsMariaDb || Version >= new Version(10, 8);
 
     public string Describe() =>
-        $"{Flavour} {VersionText}; collation {Collation}; objects as LONGTEXT checked by JSON_VALID (read verbatim); " +
+        $"{Flavour} {VersionText}; collation {Collation}; objects as LONGTEXT checked by JSON_VALID (read verbatim; " + (IsMariaDb ? "not by the resource upsert, whose objects the synchro validated" : "by every write") + "); " +
         "revisions by LAST_INSERT_ID; label selectors =, in and exists on the resource_labels side table, the others on the stored labels column; status.phase on an indexed stored column, other fields by JSON_EXTRACT; " +
         (DescendingIndexes ? "descending name index on" : "descending name index off (orderby=name desc sorts)") +
         "; fuzzy-name scans the type's order index with the test pushed down (no trigram index)";
