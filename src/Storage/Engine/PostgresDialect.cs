@@ -247,7 +247,7 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect
     public override bool ReservesInUpsert(int rows) => rows <= _rowsPerStatement;
 
     public override Task<long> ReserveAndUpsertAsync(
-        DbConnection connection, DbTransaction transaction, IReadOnlyList<ResourceRecord> records, DateTimeOffset syncedAt, CancellationToken cancellationToken)
+        DbConnection connection, DbTransaction? transaction, IReadOnlyList<ResourceRecord> records, DateTimeOffset syncedAt, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(records.Count, _rowsPerStatement);
         ArgumentOutOfRangeException.ThrowIfZero(records.Count);
@@ -259,7 +259,7 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect
     /// <paramref name="firstRevision"/>, the statement takes the revisions itself. Returns how many keys were new.
     /// </summary>
     private static async Task<long> UpsertStatementAsync(
-        DbConnection connection, DbTransaction transaction, IReadOnlyList<ResourceRecord> records, int offset, int count,
+        DbConnection connection, DbTransaction? transaction, IReadOnlyList<ResourceRecord> records, int offset, int count,
         long? firstRevision, DateTimeOffset syncedAt, CancellationToken cancellationToken)
     {
         var k = new string[count];
@@ -286,7 +286,7 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect
             (lb[i], ph[i]) = StoredColumns.Read(record.Object.Span);
         }
 
-        await using var command = new NpgsqlCommand(firstRevision is null ? _reserveAndUpsertText : _upsertText, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
+        await using var command = new NpgsqlCommand(firstRevision is null ? _reserveAndUpsertText : _upsertText, (NpgsqlConnection)connection, (NpgsqlTransaction?)transaction);
         command.Parameters.Add(new NpgsqlParameter("synced", NpgsqlDbType.TimestampTz) { Value = TruncateToMilliseconds(syncedAt).UtcDateTime });
         if (firstRevision is { } first)
         {

@@ -65,9 +65,10 @@ internal abstract partial class SqlDialect : IAsyncDisposable
     /// <summary>
     /// Takes the revisions of a write transaction of one upsert batch and writes it, in one statement (what
     /// <see cref="ReserveRevisionsAsync"/> and <see cref="UpsertAsync"/> do in two); returns what UpsertAsync returns.
+    /// Without <paramref name="transaction"/> the statement is the whole write and commits by itself.
     /// </summary>
     public virtual Task<long> ReserveAndUpsertAsync(
-        DbConnection connection, DbTransaction transaction, IReadOnlyList<ResourceRecord> records, DateTimeOffset syncedAt, CancellationToken cancellationToken) =>
+        DbConnection connection, DbTransaction? transaction, IReadOnlyList<ResourceRecord> records, DateTimeOffset syncedAt, CancellationToken cancellationToken) =>
         throw new NotSupportedException($"{Engine} takes revisions in a statement of their own");
 
     /// <summary>

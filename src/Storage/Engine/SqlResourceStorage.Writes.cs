@@ -34,61 +34,79 @@ internal sealed partial class SqlResourceStorage
     /// <summary>
     /// Writes queued batches in one transaction, in queue order, each under its own range of revisions (a delete's
     /// unused revisions, for keys not stored, are skipped). Consecutive upsert batches share one statement, and a
-    /// transaction that is one such statement takes its revisions in it too, where the engine can.
+    /// transaction that is one such statement takes its revisions in it too, where the engine can. When that statement
+    /// is the whole write (no fence to check, no owner to follow after it), it runs on its own, without BEGIN and
+    /// COMMIT: it commits as it ends, so the revision row it holds is free one round trip sooner.
     /// </summary>
     private static async Task WriteCombinedAsync(StorageEngine engine, IReadOnlyList<WriteCombiner.PendingWrite> writes)
     {
-        var total = writes.Sum(w => (long)w.Rows);
-        var upserted = 0L;
-        await engine.WriteAsync(
-            async (connection, transaction) =>
-            {
-                var now = engine.Time.GetUtcNow();
-                var firstRun = writes[0].Upserts is null ? ((int End, IReadOnlyList<ResourceRecord> Records)?)null : UpsertRun(writes, 0);
-                if (firstRun is var (end, only) && end == writes.Count && engine.Dialect.ReservesInUpsert(only.Count))
-                {
-                    await CheckFencesAsync(engine, connection, transaction, writes, 0, end).ConfigureAwait(false);
-                    upserted = await engine.Dialect.ReserveAndUpsertAsync(connection, transaction, only, now, CancellationToken.None).ConfigureAwait(false);
-                    await FollowOwnersAsync(engine, connection, transaction, only).ConfigureAwait(false);
-                    return true;
-                }
-
-                var next = await engine.ReserveRevisionsAsync(connection, transaction, total, CancellationToken.None).ConfigureAwait(false);
-                var deleted = false;
-                for (var i = 0; i < writes.Count;)
-                {
-                    if (writes[i].Deletes is { } keys)
-                    {
-                        await CheckFencesAsync(engine, connection, transaction, writes, i, i + 1).ConfigureAwait(false);
-                        await engine.Dialect.DeleteAsync(connection, transaction, keys, next, now, CancellationToken.None).ConfigureAwait(false);
-                        deleted = true;
-                        next += writes[i].Rows;
-                        i++;
-                        continue;
-                    }
-
-                    // Consecutive upserts go in one statement (one plan, one round trip): their records in queue
-                    // order take the same revisions as batch by batch.
-                    var (runEnd, records) = i == 0 && firstRun is { } run ? run : UpsertRun(writes, i);
-                    await CheckFencesAsync(engine, connection, transaction, writes, i, runEnd).ConfigureAwait(false);
-                    upserted += await engine.Dialect.UpsertAsync(connection, transaction, records, next, now, CancellationToken.None).ConfigureAwait(false);
-                    await FollowOwnersAsync(engine, connection, transaction, records).ConfigureAwait(false);
-                    next += records.Count;
-                    i = runEnd;
-                }
-
-                if (deleted)
-                {
-                    await PruneTombstonesAsync(engine, connection, transaction, now - engine.TombstoneRetention, CancellationToken.None).ConfigureAwait(false);
-                }
-
-                return true;
-            },
-            CancellationToken.None).ConfigureAwait(false);
+        var firstRun = writes[0].Upserts is null ? ((int End, IReadOnlyList<ResourceRecord> Records)?)null : UpsertRun(writes, 0);
+        var oneStatement = firstRun is var (end, only) && end == writes.Count && engine.Dialect.ReservesInUpsert(only.Count);
+        var upserted = oneStatement && IsWholeWrite(engine.Dialect, writes, firstRun!.Value.Records)
+            ? await engine.WriteStatementAsync(
+                connection => engine.Dialect.ReserveAndUpsertAsync(connection, null, firstRun.Value.Records, engine.Time.GetUtcNow(), CancellationToken.None),
+                CancellationToken.None).ConfigureAwait(false)
+            : await engine.WriteAsync(
+                (connection, transaction) => WriteInTransactionAsync(engine, connection, transaction, writes, firstRun, oneStatement),
+                CancellationToken.None).ConfigureAwait(false);
         if (upserted > 0)
         {
             await engine.NoteWrittenAsync(upserted, CancellationToken.None).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Whether the one upsert statement of <paramref name="records"/> is all the write does: no batch carries a fence
+    /// (checked in the write's transaction) and no owner is left to follow after it.
+    /// </summary>
+    internal static bool IsWholeWrite(SqlDialect dialect, IReadOnlyList<WriteCombiner.PendingWrite> writes, IReadOnlyList<ResourceRecord> records) =>
+        writes.All(w => w.Fence is null) && OwnerFollowUps(Rows(records), dialect.UpsertFollowsOwners).Count == 0;
+
+    /// <summary>The writes of <see cref="WriteCombinedAsync"/> inside its transaction; returns the rows upserted.</summary>
+    private static async Task<long> WriteInTransactionAsync(
+        StorageEngine engine, DbConnection connection, DbTransaction transaction, IReadOnlyList<WriteCombiner.PendingWrite> writes,
+        (int End, IReadOnlyList<ResourceRecord> Records)? firstRun, bool oneStatement)
+    {
+        var now = engine.Time.GetUtcNow();
+        if (oneStatement && firstRun is var (end, only))
+        {
+            await CheckFencesAsync(engine, connection, transaction, writes, 0, end).ConfigureAwait(false);
+            var reserved = await engine.Dialect.ReserveAndUpsertAsync(connection, transaction, only, now, CancellationToken.None).ConfigureAwait(false);
+            await FollowOwnersAsync(engine, connection, transaction, only).ConfigureAwait(false);
+            return reserved;
+        }
+
+        var upserted = 0L;
+        var next = await engine.ReserveRevisionsAsync(connection, transaction, writes.Sum(w => (long)w.Rows), CancellationToken.None).ConfigureAwait(false);
+        var deleted = false;
+        for (var i = 0; i < writes.Count;)
+        {
+            if (writes[i].Deletes is { } keys)
+            {
+                await CheckFencesAsync(engine, connection, transaction, writes, i, i + 1).ConfigureAwait(false);
+                await engine.Dialect.DeleteAsync(connection, transaction, keys, next, now, CancellationToken.None).ConfigureAwait(false);
+                deleted = true;
+                next += writes[i].Rows;
+                i++;
+                continue;
+            }
+
+            // Consecutive upserts go in one statement (one plan, one round trip): their records in queue
+            // order take the same revisions as batch by batch.
+            var (runEnd, records) = i == 0 && firstRun is { } run ? run : UpsertRun(writes, i);
+            await CheckFencesAsync(engine, connection, transaction, writes, i, runEnd).ConfigureAwait(false);
+            upserted += await engine.Dialect.UpsertAsync(connection, transaction, records, next, now, CancellationToken.None).ConfigureAwait(false);
+            await FollowOwnersAsync(engine, connection, transaction, records).ConfigureAwait(false);
+            next += records.Count;
+            i = runEnd;
+        }
+
+        if (deleted)
+        {
+            await PruneTombstonesAsync(engine, connection, transaction, now - engine.TombstoneRetention, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return upserted;
     }
 
     /// <summary>Refuses the transaction unless every fenced batch in [from, to) still holds its cluster's lease.</summary>
@@ -106,9 +124,7 @@ internal sealed partial class SqlResourceStorage
 
     /// <summary>The workload step after an upsert statement (<see cref="FollowOwnersAsync(StorageEngine, DbConnection, DbTransaction, IEnumerable{ValueTuple{string, string, string?, WorkloadColumns}}, bool, CancellationToken)"/>).</summary>
     private static Task FollowOwnersAsync(StorageEngine engine, DbConnection connection, DbTransaction transaction, IReadOnlyList<ResourceRecord> records) =>
-        FollowOwnersAsync(
-            engine, connection, transaction, records.Select(r => (r.Cluster, r.Uid, r.OwnerUid, r.Workload)),
-            followersDone: engine.Dialect.UpsertFollowsOwners, CancellationToken.None);
+        FollowOwnersAsync(engine, connection, transaction, Rows(records), followersDone: engine.Dialect.UpsertFollowsOwners, CancellationToken.None);
 
     public Task UpdateWorkloadsAsync(IReadOnlyList<WorkloadUpdate> updates, CancellationToken cancellationToken)
     {
@@ -141,6 +157,28 @@ internal sealed partial class SqlResourceStorage
         StorageEngine engine, DbConnection connection, DbTransaction transaction,
         IEnumerable<(string Cluster, string Uid, string? OwnerUid, WorkloadColumns Workload)> rows, bool followersDone, CancellationToken cancellationToken)
     {
+        foreach (var (cluster, (followers, owners)) in OwnerFollowUps(rows, followersDone))
+        {
+            if (followers.Count > 0)
+            {
+                await engine.Dialect.FollowOwnersAsync(connection, transaction, cluster, [.. followers.Order(StringComparer.Ordinal)], followers: true, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (owners.Count > 0)
+            {
+                await engine.Dialect.FollowOwnersAsync(connection, transaction, cluster, [.. owners.Order(StringComparer.Ordinal)], followers: false, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// What <see cref="FollowOwnersAsync(StorageEngine, DbConnection, DbTransaction, IEnumerable{ValueTuple{string, string, string?, WorkloadColumns}}, bool, CancellationToken)"/>
+    /// has to do, by cluster: the followers just written that still take their owner's workload, and the owners whose
+    /// followers must take theirs. Empty when the write leaves nothing to follow.
+    /// </summary>
+    private static Dictionary<string, (HashSet<string> Followers, HashSet<string> Owners)> OwnerFollowUps(
+        IEnumerable<(string Cluster, string Uid, string? OwnerUid, WorkloadColumns Workload)> rows, bool followersDone)
+    {
         // cluster → (followers just written, by their own uid; owners whose followers must follow, by the owner's uid)
         var byCluster = new Dictionary<string, (HashSet<string> Followers, HashSet<string> Owners)>(StringComparer.Ordinal);
         foreach (var (cluster, uid, ownerUid, workload) in rows)
@@ -169,19 +207,11 @@ internal sealed partial class SqlResourceStorage
             }
         }
 
-        foreach (var (cluster, (followers, owners)) in byCluster)
-        {
-            if (followers.Count > 0)
-            {
-                await engine.Dialect.FollowOwnersAsync(connection, transaction, cluster, [.. followers.Order(StringComparer.Ordinal)], followers: true, cancellationToken).ConfigureAwait(false);
-            }
-
-            if (owners.Count > 0)
-            {
-                await engine.Dialect.FollowOwnersAsync(connection, transaction, cluster, [.. owners.Order(StringComparer.Ordinal)], followers: false, cancellationToken).ConfigureAwait(false);
-            }
-        }
+        return byCluster;
     }
+
+    private static IEnumerable<(string Cluster, string Uid, string? OwnerUid, WorkloadColumns Workload)> Rows(IReadOnlyList<ResourceRecord> records) =>
+        records.Select(r => (r.Cluster, r.Uid, r.OwnerUid, r.Workload));
 
     /// <summary>Drops tombstones older than the retention; the newest dropped revision becomes the compaction point.</summary>
     private static async Task PruneTombstonesAsync(StorageEngine engine, DbConnection connection, DbTransaction transaction, DateTimeOffset cutoff, CancellationToken cancellationToken)

@@ -148,6 +148,24 @@ internal sealed class StorageEngine : IAsyncDisposable
     }
 
     /// <summary>
+    /// Runs a write that is one statement, outside any transaction block: the statement is its own transaction and
+    /// commits as it ends (no BEGIN, no COMMIT round trip). Wakes this process's watches after it, as WriteAsync does.
+    /// </summary>
+    public async Task<T> WriteStatementAsync<T>(Func<DbConnection, Task<T>> write, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        using var turn = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await Dialect.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var result = await write(connection).ConfigureAwait(false);
+            Notifier.Signal();
+            return result;
+        }
+    }
+
+    /// <summary>
     /// Counts written rows and refreshes planner statistics (SQLite, PostgreSQL) at 10k, 20k, 40k... rows written by this process:
     /// statistics follow the growth of the data at an amortized cost linear in the rows written.
     /// </summary>
