@@ -193,7 +193,7 @@ internal static class EndToEndBench
             if (options.ChurnPerSecond > 0)
             {
                 using var stopSampling = new CancellationTokenSource();
-                Task<List<(long Timestamp, Dictionary<string, long> States)>>? waits = null;
+                Task<List<PostgresWaitSampler.Sample>>? waits = null;
                 if (postgres is not null)
                 {
                     await ChurnProfile.StartAsync(connectionString, cancellationToken);
@@ -210,7 +210,11 @@ internal static class EndToEndBench
                     if (waits is not null)
                     {
                         var samples = await waits;
-                        run.ChurnWaitsBySecond = run.Churn is { StartTimestamp: > 0 } churn ? PostgresWaitSampler.BySecond(samples, churn.StartTimestamp) : null;
+                        if (run.Churn is { StartTimestamp: > 0 } churn)
+                        {
+                            run.ChurnWaitsBySecond = PostgresWaitSampler.BySecond(samples, churn.StartTimestamp);
+                            run.ChurnOldestSnapshotBySecond = PostgresWaitSampler.OldestSnapshotBySecond(samples, churn.StartTimestamp);
+                        }
                     }
                 }
 

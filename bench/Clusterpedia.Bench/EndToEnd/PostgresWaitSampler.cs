@@ -8,7 +8,8 @@ namespace Clusterpedia.Bench.EndToEnd;
 /// What PostgreSQL's processes wait on during S4, second by second: every 100 ms, <c>pg_stat_activity</c>'s active
 /// client backends by wait event (CPU when none) and the background processes that are not idling in their main loop
 /// (a checkpointer writing or syncing, an autovacuum worker, the WAL writer). Each second's line gives the average
-/// number of processes in each state over its samples, to be read beside that second's lag p99.
+/// number of processes in each state over its samples, to be read beside that second's lag p99. Each sample also
+/// reads the oldest snapshot or transaction id a process holds (the horizon below which old row versions can go).
 /// </summary>
 internal static class PostgresWaitSampler
 {
@@ -23,15 +24,28 @@ internal static class PostgresWaitSampler
         GROUP BY 1
         """;
 
+    private const string _oldest = """
+        SELECT greatest(age(backend_xmin), age(backend_xid)),
+               CASE backend_type WHEN 'client backend' THEN '' ELSE backend_type || ': ' END || left(regexp_replace(query, '\s+', ' ', 'g'), 60)
+        FROM pg_stat_activity
+        WHERE pid <> pg_backend_pid() AND (backend_xmin IS NOT NULL OR backend_xid IS NOT NULL)
+        ORDER BY 1 DESC
+        LIMIT 1
+        """;
+
+    /// <summary>One sample: its time, the processes by state, and the oldest snapshot's age in transaction ids and holder.</summary>
+    public sealed record Sample(long Timestamp, Dictionary<string, long> States, long OldestAge, string? OldestHolder);
+
     /// <summary>Samples from now until <paramref name="stop"/> is cancelled: each sample's time and its count of processes by state.</summary>
-    public static async Task<List<(long Timestamp, Dictionary<string, long> States)>> SampleAsync(string connectionString, CancellationToken stop)
+    public static async Task<List<Sample>> SampleAsync(string connectionString, CancellationToken stop)
     {
-        var samples = new List<(long, Dictionary<string, long>)>();
+        var samples = new List<Sample>();
         try
         {
             await using var connection = new NpgsqlConnection(connectionString);
             await connection.OpenAsync(stop);
             await using var command = new NpgsqlCommand(_sample, connection);
+            await using var oldest = new NpgsqlCommand(_oldest, connection);
             while (!stop.IsCancellationRequested)
             {
                 var states = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -44,7 +58,16 @@ internal static class PostgresWaitSampler
                     }
                 }
 
-                samples.Add((timestamp, states));
+                var (age, holder) = (0L, (string?)null);
+                await using (var reader = await oldest.ExecuteReaderAsync(CancellationToken.None))
+                {
+                    if (await reader.ReadAsync(CancellationToken.None) && !reader.IsDBNull(0))
+                    {
+                        (age, holder) = (reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetString(1));
+                    }
+                }
+
+                samples.Add(new Sample(timestamp, states, age, holder));
                 await Task.Delay(100, stop);
             }
         }
@@ -65,7 +88,7 @@ internal static class PostgresWaitSampler
     /// LWLock:WALWrite, ...</c>, the average number of processes in each state over that second's samples, at most
     /// eight states, most first. Samples before the start are left out.
     /// </summary>
-    public static List<string> BySecond(IReadOnlyList<(long Timestamp, Dictionary<string, long> States)> samples, long start) =>
+    public static List<string> BySecond(IReadOnlyList<Sample> samples, long start) =>
         [.. samples.Where(s => s.Timestamp >= start)
             .GroupBy(s => (int)Stopwatch.GetElapsedTime(start, s.Timestamp).TotalSeconds)
             .OrderBy(g => g.Key)
@@ -73,4 +96,16 @@ internal static class PostgresWaitSampler
                 $"s{g.Key}: {string.Join(", ", g.SelectMany(s => s.States).GroupBy(s => s.Key, StringComparer.Ordinal)
                     .Select(state => (state.Key, Average: (double)state.Sum(s => s.Value) / g.Count()))
                     .OrderByDescending(state => state.Average).Take(8).Select(state => $"{state.Average:0.0} {state.Key}"))}"))];
+
+    /// <summary>
+    /// One line per second from <paramref name="start"/>: <c>s12: 417 xids, autovacuum worker: autovacuum: VACUUM
+    /// ANALYZE public.resources</c>, the oldest snapshot seen in that second's samples and who held it.
+    /// </summary>
+    public static List<string> OldestSnapshotBySecond(IReadOnlyList<Sample> samples, long start) =>
+        [.. samples.Where(s => s.Timestamp >= start)
+            .GroupBy(s => (int)Stopwatch.GetElapsedTime(start, s.Timestamp).TotalSeconds)
+            .OrderBy(g => g.Key)
+            .Select(g => g.MaxBy(s => s.OldestAge)!)
+            .Select(s => string.Create(CultureInfo.InvariantCulture,
+                $"s{(int)Stopwatch.GetElapsedTime(start, s.Timestamp).TotalSeconds}: {s.OldestAge} xids, {s.OldestHolder ?? "none"}"))];
 }

@@ -66,6 +66,13 @@ internal sealed class EndToEndRun
     /// </summary>
     public List<string>? ChurnWaitsBySecond { get; set; }
 
+    /// <summary>
+    /// PostgreSQL during S4, second by second: the oldest snapshot or transaction any process held in that second (its
+    /// age in transaction ids and who held it). Old row versions stay on their pages until no snapshot can see them, and
+    /// an update finds room for a HOT version only after they go.
+    /// </summary>
+    public List<string>? ChurnOldestSnapshotBySecond { get; set; }
+
     /// <summary>Issue 18 (PostgreSQL): statements per list request, from pg_stat_statements.</summary>
     public List<StatementCount> StatementsPerList { get; } = [];
 
