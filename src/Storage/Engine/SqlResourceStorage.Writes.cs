@@ -59,7 +59,7 @@ internal sealed partial class SqlResourceStorage
     /// Whether the one upsert statement of <paramref name="records"/> is all the write does: no batch carries a fence
     /// (checked in the write's transaction) and no owner is left to follow after it.
     /// </summary>
-    internal static bool IsWholeWrite(SqlDialect dialect, IReadOnlyList<WriteCombiner.PendingWrite> writes, IReadOnlyList<ResourceRecord> records) =>
+    private static bool IsWholeWrite(SqlDialect dialect, IReadOnlyList<WriteCombiner.PendingWrite> writes, IReadOnlyList<ResourceRecord> records) =>
         writes.All(w => w.Fence is null) && OwnerFollowUps(Rows(records), dialect.UpsertFollowsOwners).Count == 0;
 
     /// <summary>The writes of <see cref="WriteCombinedAsync"/> inside its transaction; returns the rows upserted.</summary>
