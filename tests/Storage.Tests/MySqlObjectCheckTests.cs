@@ -17,19 +17,7 @@ public sealed class MySqlObjectCheckTests(MariaDbStorageFixture fixture) : IClas
     {
         const string Group = "objectcheck.test";
         var valid = TestObjects.Pod("c", "ns", "p", group: Group);
-        var notJson = new ResourceRecord
-        {
-            Cluster = valid.Cluster,
-            Group = valid.Group,
-            Version = valid.Version,
-            Resource = valid.Resource,
-            Kind = valid.Kind,
-            Namespace = valid.Namespace,
-            Name = "unchecked",
-            Uid = "unchecked-uid",
-            ResourceVersion = "1",
-            Object = Encoding.UTF8.GetBytes("""{"kind":"""),
-        };
+        var notJson = TestObjects.WithObject(TestObjects.Pod("c", "ns", "unchecked", group: Group), """{"kind":""");
 
         await fixture.Resources.UpsertAsync([valid, notJson], CancellationToken.None);
 

@@ -115,5 +115,26 @@ internal static class TestObjects
         };
     }
 
+    /// <summary>
+    /// <paramref name="record"/> with <paramref name="json"/> as its object bytes, taken as they are (no serializer in
+    /// between: raw UTF-8, or text that is not JSON at all).
+    /// </summary>
+    public static ResourceRecord WithObject(ResourceRecord record, string json) => new()
+    {
+        Cluster = record.Cluster,
+        Group = record.Group,
+        Version = record.Version,
+        Resource = record.Resource,
+        Kind = record.Kind,
+        Namespace = record.Namespace,
+        Name = record.Name,
+        Uid = record.Uid,
+        ResourceVersion = record.ResourceVersion,
+        OwnerUid = record.OwnerUid,
+        CreatedAt = record.CreatedAt,
+        Workload = record.Workload,
+        Object = System.Text.Encoding.UTF8.GetBytes(json),
+    };
+
     public static string Uid(string cluster, string resource, string ns, string name) => $"{cluster}/{resource}/{ns}/{name}";
 }

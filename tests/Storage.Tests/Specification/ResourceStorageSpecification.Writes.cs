@@ -105,21 +105,9 @@ public abstract partial class ResourceStorageSpecification<TFixture>
     {
         var (resource, query) = Private(nameof(UpsertAsync_RawUtf8Object_ReadBackAndMatchedByFieldSelector));
         const string team = "équipe-日本-😀";
-        var template = Item(resource, "c", "ns", "utf8");
-        var item = new ResourceRecord
-        {
-            Cluster = template.Cluster,
-            Group = template.Group,
-            Version = template.Version,
-            Resource = template.Resource,
-            Kind = template.Kind,
-            Namespace = template.Namespace,
-            Name = template.Name,
-            Uid = template.Uid,
-            ResourceVersion = template.ResourceVersion,
-            CreatedAt = template.CreatedAt,
-            Object = Encoding.UTF8.GetBytes("""{"apiVersion":"test.storage/v1","kind":"Widget","metadata":{"name":"utf8","namespace":"ns","resourceVersion":"1","annotations":{"example.com/team":""" + "\"" + team + "\"}}}"),
-        };
+        var item = TestObjects.WithObject(
+            Item(resource, "c", "ns", "utf8"),
+            """{"apiVersion":"test.storage/v1","kind":"Widget","metadata":{"name":"utf8","namespace":"ns","resourceVersion":"1","annotations":{"example.com/team":""" + "\"" + team + "\"}}}");
         await Storage.UpsertAsync([item, Item(resource, "c", "ns", "other")], Ct);
 
         var stored = await Storage.GetAsync(item.Key, Ct);
