@@ -154,8 +154,15 @@ internal static class EndToEndBench
             await Task.Delay(1000, cancellationToken);
             run.EmptyServerRssBytes = server.RssBytes();
 
+            var syncCpu = CpuMeter.Start(server.Pid);
             await SyncAsync(us, members, run, cancellationToken);
+            run.SyncCpu = syncCpu?.Stop(run.SyncedObjects);
             run.ServerPeakRssBytes = server.PeakRssBytes();
+            if (run.SyncCpu is { } cpu)
+            {
+                Console.Error.WriteLine($"  S1 CPU: {cpu}");
+            }
+
             if (run.Failures.Count > 0)
             {
                 return;
@@ -200,9 +207,15 @@ internal static class EndToEndBench
                     waits = options.ChurnWaits ? PostgresWaitSampler.SampleAsync(connectionString, stopSampling.Token) : null;
                 }
 
+                var churnCpu = CpuMeter.Start(server.Pid);
                 try
                 {
                     run.Churn = await ChurnLag.RunAsync(us, members, options.ChurnPerSecond, options.ChurnSeconds, run.Failures, cancellationToken);
+                    run.ChurnCpu = churnCpu?.Stop(run.Churn.Writes);
+                    if (run.ChurnCpu is { } churnSplit)
+                    {
+                        Console.Error.WriteLine($"  S4 CPU (writes and drain): {churnSplit}");
+                    }
                 }
                 finally
                 {

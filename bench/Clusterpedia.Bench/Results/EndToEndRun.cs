@@ -23,6 +23,12 @@ internal sealed class EndToEndRun
     public double SyncSeconds { get; set; }
     public double SyncObjectsPerSecond { get; set; }
 
+    /// <summary>S1's CPU time by process: our server, the bench (the members), the rest (the database).</summary>
+    public CpuSplit? SyncCpu { get; set; }
+
+    /// <summary>S4's CPU time by process, from the first member write to the end of the drain.</summary>
+    public CpuSplit? ChurnCpu { get; set; }
+
     /// <summary>Peak RSS (VmHWM) of the server process at the end of S1.</summary>
     public long ServerPeakRssBytes { get; set; }
 

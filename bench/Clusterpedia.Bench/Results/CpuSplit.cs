@@ -1,0 +1,29 @@
+namespace Clusterpedia.Bench.Results;
+
+/// <summary>CPU time used during one phase of a run (<see cref="Measurement.CpuMeter"/>), by process.</summary>
+internal sealed class CpuSplit
+{
+    public double WallSeconds { get; init; }
+
+    /// <summary>Cores of the machine: a phase could use at most this many CPU-seconds per second of wall time.</summary>
+    public int Cores { get; init; }
+
+    /// <summary>Our server process.</summary>
+    public double ServerSeconds { get; init; }
+
+    /// <summary>The bench process: the simulated members, the watchers and the HTTP clients.</summary>
+    public double BenchSeconds { get; init; }
+
+    /// <summary>Every other process and the kernel: the database server above all.</summary>
+    public double OtherSeconds { get; init; }
+
+    /// <summary>The share of the cores' time left idle during the phase.</summary>
+    public double IdleShare { get; init; }
+
+    /// <summary>Our server's CPU over the objects the phase handled (S1: synced; S4: member writes).</summary>
+    public double? ServerMicrosecondsPerObject { get; init; }
+
+    public override string ToString() =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"server {ServerSeconds:N2} s, bench {BenchSeconds:N2} s, others (database, kernel) {OtherSeconds:N2} s over {WallSeconds:N1} s on {Cores} cores ({IdleShare:P0} idle){(ServerMicrosecondsPerObject is { } us ? $"; server {us:N0} µs/object" : "")}");
+}
