@@ -106,6 +106,14 @@ public sealed partial class SimulatorStore
         return Full(resource, Update(resource, ns, name, mutate, UpdateTarget.Main).Version);
     }
 
+    /// <summary>
+    /// As <see cref="Update(GroupVersionResource, string?, string, Func{JsonObject, JsonObject})"/> (the same checks,
+    /// the same stored object and event), returning only the new resourceVersion: a writer that does not read the
+    /// result back, such as the benchmark's 5,000 writes a second, saves parsing the whole object once more per write.
+    /// </summary>
+    public long UpdateResourceVersion(GroupVersionResource gvr, string? ns, string name, Func<JsonObject, JsonObject> mutate) =>
+        Update(Resolve(gvr), ns, name, mutate, UpdateTarget.Main).Version.ResourceVersion;
+
     /// <summary>Replaces only the status of an object, as a controller writing the status subresource does.</summary>
     public JsonObject UpdateStatus(GroupVersionResource gvr, string? ns, string name, Func<JsonObject, JsonObject> mutate)
     {

@@ -33,6 +33,24 @@ public sealed class WatchTests(ClusterFixture fixture) : IClassFixture<ClusterFi
     }
 
     [Fact]
+    public async Task UpdateResourceVersion_Stored_SameEventAndVersionAsUpdate()
+    {
+        _store.Create(_configMaps, "default", new JsonObject { ["metadata"] = new JsonObject { ["name"] = "versioned" }, ["data"] = new JsonObject { ["k"] = "1" } });
+        var rv = _store.CurrentResourceVersion;
+        await using var watch = await WatchStream.OpenAsync(_http, $"/api/v1/namespaces/default/configmaps?watch=true&resourceVersion={rv}&timeoutSeconds=20");
+
+        var written = _store.UpdateResourceVersion(_configMaps, "default", "versioned", cm => { cm["data"]!["k"] = "2"; return cm; });
+
+        var stored = _store.Get(_configMaps, "default", "versioned")!;
+        stored.Str("metadata.resourceVersion").ShouldBe(written.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        stored.Str("data.k").ShouldBe("2");
+        var modified = await watch.NextMatchingAsync(e => e.Str("object.metadata.name") == "versioned");
+        modified.Str("type").ShouldBe("MODIFIED");
+        modified.Str("object.metadata.resourceVersion").ShouldBe(written.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        modified.Str("object.data.k").ShouldBe("2");
+    }
+
+    [Fact]
     public async Task Watch_ResumeFromOldResourceVersion_ReplaysHistory()
     {
         var rv = _store.CurrentResourceVersion;

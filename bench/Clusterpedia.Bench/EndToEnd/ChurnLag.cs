@@ -80,21 +80,14 @@ internal static class ChurnLag
                     $"{_pods}?watch=true&resourceVersion={Uri.EscapeDataString(resourceVersion)}&timeoutSeconds=3600",
                     HttpCompletionOption.ResponseHeadersRead, stopWatch.Token);
                 watchResponse.EnsureSuccessStatusCode();
-                using var reader = new StreamReader(await watchResponse.Content.ReadAsStreamAsync(stopWatch.Token));
-                while (await reader.ReadLineAsync(stopWatch.Token) is { } line)
+                await ChurnWatchReader.ReadAsync(await watchResponse.Content.ReadAsStreamAsync(stopWatch.Token), runId, (seq, arrival) =>
                 {
-                    var arrival = Stopwatch.GetTimestamp();
-                    if (Sequence(line, runId) is not { } seq)
-                    {
-                        continue;
-                    }
-
                     lock (gate)
                     {
                         events++;
                         if (seq >= writeTarget.Count || !pendingByTarget.TryGetValue(writeTarget[seq], out var pending))
                         {
-                            continue;
+                            return;
                         }
 
                         // This write, and any earlier write of the same pod still waiting, are now visible.
@@ -105,7 +98,7 @@ internal static class ChurnLag
                             lagSeconds.Add((int)Stopwatch.GetElapsedTime(writeTicks[0], writeTicks[visible]).TotalSeconds);
                         }
                     }
-                }
+                }, stopWatch.Token);
             }
             catch (OperationCanceledException)
             {
@@ -151,7 +144,7 @@ internal static class ChurnLag
                     pending.Enqueue(seq);
                 }
 
-                members[cluster].Cluster.Store.Update(_podResource, pods[index].Namespace, pods[index].Name, pod =>
+                members[cluster].Cluster.Store.UpdateResourceVersion(_podResource, pods[index].Namespace, pods[index].Name, pod =>
                 {
                     var metadata = pod["metadata"]!.AsObject();
                     if (metadata["annotations"] is not System.Text.Json.Nodes.JsonObject annotations)
@@ -276,20 +269,4 @@ internal static class ChurnLag
     }
 
     private static string Stamp(string runId, int seq) => runId + "-" + seq.ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>The sequence of this run in the annotation of a watch event line, if it has one.</summary>
-    private static int? Sequence(string line, string runId)
-    {
-        using var document = JsonDocument.Parse(line);
-        return document.RootElement.TryGetProperty("object", out var obj)
-            && obj.TryGetProperty("metadata", out var metadata)
-            && metadata.TryGetProperty("annotations", out var annotations)
-            && annotations.ValueKind == JsonValueKind.Object
-            && annotations.TryGetProperty(Annotation, out var value)
-            && value.GetString() is { } stamp
-            && stamp.StartsWith(runId + "-", StringComparison.Ordinal)
-            && int.TryParse(stamp.AsSpan(runId.Length + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var seq)
-            ? seq
-            : null;
-    }
 }
