@@ -14,7 +14,12 @@ internal sealed class CpuSplit
     /// <summary>The bench process: the simulated members, the watchers and the HTTP clients.</summary>
     public double BenchSeconds { get; init; }
 
-    /// <summary>Every other process and the kernel: the database server above all.</summary>
+    /// <summary>
+    /// Every other process and the kernel, the database server above all: the machine's busy time (/proc/stat) less the
+    /// two processes' own. The machine's figure is sampled by the tick and read lower than the processes' on this VM at
+    /// times (SQLite's S4: 40.3 busy CPU-seconds against 44.8 for the server and the bench), so this is a lower bound,
+    /// never below 0, and <see cref="IdleShare"/> an upper bound.
+    /// </summary>
     public double OtherSeconds { get; init; }
 
     /// <summary>The share of the cores' time left idle during the phase.</summary>
