@@ -18,7 +18,7 @@ internal static class ChurnWatchReader
     /// <summary>Calls <paramref name="onSequence"/> with the sequence and arrival time of each event that carries one, until the stream ends.</summary>
     public static async Task ReadAsync(Stream stream, string runId, Action<int, long> onSequence, CancellationToken cancellationToken)
     {
-        var stamp = new Stamp(Encoding.UTF8.GetBytes($"\"{ChurnLag.Annotation}\":\"{runId}-"), Encoding.UTF8.GetBytes(runId), runId);
+        var stamp = Stamp.Of(runId);
         var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024));
         try
         {
@@ -42,7 +42,7 @@ internal static class ChurnWatchReader
 
     /// <summary>The sequence of this run in the annotation of one watch event line, if it has one.</summary>
     public static int? Sequence(ReadOnlySpan<byte> line, string runId) =>
-        Sequence(line, new Stamp(Encoding.UTF8.GetBytes($"\"{ChurnLag.Annotation}\":\"{runId}-"), Encoding.UTF8.GetBytes(runId), runId));
+        Sequence(line, Stamp.Of(runId));
 
     private static void ReadLines(ref ReadOnlySequence<byte> buffer, Stamp stamp, Action<int, long> onSequence)
     {
@@ -101,5 +101,10 @@ internal static class ChurnWatchReader
             : null;
     }
 
-    private sealed record Stamp(byte[] Pattern, byte[] RunId, string RunIdText);
+    /// <summary>What a line of this run is searched for: the annotation as the server writes it, and the run's id.</summary>
+    private sealed record Stamp(byte[] Pattern, byte[] RunId, string RunIdText)
+    {
+        public static Stamp Of(string runId) =>
+            new(Encoding.UTF8.GetBytes($"\"{ChurnLag.Annotation}\":\"{runId}-"), Encoding.UTF8.GetBytes(runId), runId);
+    }
 }
