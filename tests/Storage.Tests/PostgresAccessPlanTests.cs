@@ -221,6 +221,46 @@ public sealed class PostgresAccessPlanTests(PostgresStorageFixture fixture, ITes
             .Items.Select(r => r.Name).ShouldBe(["web-0500-5d9f"]);
     }
 
+    [Fact]
+    public async Task ListAsync_FailedPodsOfEveryCluster_WalkThePartialPhaseIndexInListOrder()
+    {
+        // 4,000 pods, 1 in 40 Failed and spread over the clusters (migration 16): without the index the page walked the
+        // type's order and tested each row's phase, 4,000 rows for the last of 100 Failed pods.
+        const string group = "phase.plan.test";
+        var records = new List<ResourceRecord>();
+        for (var c = 0; c < 10; c++)
+        {
+            for (var i = 0; i < 400; i++)
+            {
+                var phase = i % 40 == 7 ? "Failed" : i % 40 == 21 ? "Pending" : "Running";
+                records.Add(TestObjects.Pod($"cluster-{c:D2}", $"ns-{i % 4}", $"pod-{i:D3}", phase: phase, group: group));
+            }
+        }
+
+        await using var connection = await StoreAnalyzedAsync(fixture, records);
+
+        var failed = new ResourceQuery
+        {
+            Group = group,
+            Version = "v1",
+            Resource = "pods",
+            Limit = 25,
+            FieldSelector = [new FieldMatch(["status", "phase"], MatchOperator.Equals, ["Failed"])],
+        };
+        var plan = await ExplainAsync(connection, failed);
+        var unusual = await ExplainAsync(connection, failed with { FieldSelector = [new FieldMatch(["status", "phase"], MatchOperator.In, ["Pending", "Failed"])] });
+        output.WriteLine(plan + "\n\n" + unusual);
+
+        plan.ShouldContain("Index Scan using ix_resources_gvr_phase_unusual on resources r_1 (actual rows=26 loops=1)");
+        unusual.ShouldContain("ix_resources_gvr_phase_unusual");
+        var page = await fixture.Handle.Resources.ListAsync(failed, CancellationToken.None);
+        page.Items.Select(i => $"{i.Cluster}/{i.Namespace}/{i.Name}").ShouldBe(records
+            .Where(r => r.Object.Span.IndexOf("\"Failed\""u8) >= 0)
+            .OrderBy(r => r.Cluster, StringComparer.Ordinal).ThenBy(r => r.Namespace, StringComparer.Ordinal).ThenBy(r => r.Name, StringComparer.Ordinal)
+            .Select(r => $"{r.Cluster}/{r.Namespace}/{r.Name}")
+            .Take(25));
+    }
+
     /// <summary>Writes the records, refreshes the planner's statistics and returns an open connection to the database.</summary>
     internal static async Task<NpgsqlConnection> StoreAnalyzedAsync(PostgresStorageFixture fixture, IReadOnlyList<ResourceRecord> records)
     {

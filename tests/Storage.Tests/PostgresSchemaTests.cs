@@ -14,7 +14,7 @@ public sealed class PostgresSchemaTests(PostgresStorageFixture fixture) : IClass
 
         (await SqliteSchemaTests.ScalarAsync(connection, "SELECT data_type FROM information_schema.columns WHERE table_name = 'resources' AND column_name = 'object'")).ShouldBe("json");
         (await SqliteSchemaTests.ScalarAsync(connection, "SELECT data_type FROM information_schema.columns WHERE table_name = 'resource_tombstones' AND column_name = 'object'")).ShouldBe("json");
-        (await SqliteSchemaTests.ScalarAsync(connection, "SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migrations")).ShouldBe("1,2,3,4,5,6,7,8,9,10,11,12,13,14,15");
+        (await SqliteSchemaTests.ScalarAsync(connection, "SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migrations")).ShouldBe("1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16");
         (await SqliteSchemaTests.ScalarAsync(connection, "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_resources_uid'"))!.ShouldContain("USING hash (uid)");
         (await SqliteSchemaTests.ScalarAsync(connection, "SELECT indexdef FROM pg_indexes WHERE indexname = 'ux_resources_gvr_order'"))!.ShouldContain("CREATE UNIQUE INDEX ux_resources_gvr_order ON public.resources USING btree (\"group\", version, resource, cluster, namespace, name)");
         (await SqliteSchemaTests.ScalarAsync(connection, "SELECT count(*) FROM pg_indexes WHERE indexname IN ('ux_resources_key', 'ix_resources_gvr_order')")).ShouldBe("0");
@@ -33,6 +33,7 @@ public sealed class PostgresSchemaTests(PostgresStorageFixture fixture) : IClass
         (await SqliteSchemaTests.ScalarAsync(connection, "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_resources_gvr_namespace'"))!.ShouldContain("(\"group\", version, resource, namespace, cluster, name)");
         (await SqliteSchemaTests.ScalarAsync(connection, "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_resources_gvr_cluster_name'"))!.ShouldContain("(\"group\", version, resource, cluster, name, namespace)");
         (await SqliteSchemaTests.ScalarAsync(connection, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'resource_tombstones' AND column_name IN ('labels', 'phase')")).ShouldBe("2");
+        (await SqliteSchemaTests.ScalarAsync(connection, "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_resources_gvr_phase_unusual'"))!.ShouldContain("(\"group\", version, resource, phase, cluster, namespace, name) WHERE (phase <> 'Running'::text)");
     }
 
     [Fact]
