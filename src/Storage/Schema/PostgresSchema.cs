@@ -303,8 +303,8 @@ internal static class PostgresSchema
         // Running, so an index of the rows in any other phase is small (3.6 MB at 1M rows, 5 % of the pods) and a page
         // of them reads 101 entries in list order. Running itself is the majority: its pages fill within a short walk.
         // The planner uses the index when it can prove the query's phase is not 'Running', which it can with the
-        // values bound (lists are not prepared: each is planned with its parameters). A phase change is then not a HOT update; an
-        // update that leaves the phase alone still is.
+        // values bound (lists are not prepared: each is planned with its parameters). A phase change is then not a HOT
+        // update; an update that leaves the phase alone still is.
         new(16, "a partial index of the rows whose phase is not Running, in list order",
         [
             """CREATE INDEX IF NOT EXISTS ix_resources_gvr_phase_unusual ON resources ("group", version, resource, phase, cluster, namespace, name) WHERE phase <> 'Running'""",
