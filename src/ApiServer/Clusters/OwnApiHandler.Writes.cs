@@ -63,8 +63,27 @@ internal sealed partial class OwnApiHandler
     /// <summary>
     /// Deletes at once when the object has no finalizers; otherwise marks it with deletionTimestamp and leaves the
     /// removal to whoever owns the finalizers (the synchro manager removes a PediaCluster's data first).
+    /// Marking is a compare-and-swap like an update that names no resourceVersion: a concurrent write (the synchro
+    /// writing status just after a create) is not the caller's conflict, so the object is read again and marked again,
+    /// as kube-apiserver's graceful deletion does inside GuaranteedUpdate.
     /// </summary>
     private async Task DeleteAsync(HttpContext context, OwnResource resource, string name)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await DeleteOnceAsync(context, resource, name, retryConflict: attempt < _maxUpdateAttempts).ConfigureAwait(false);
+                return;
+            }
+            catch (ApiObjectConflictException) when (attempt < _maxUpdateAttempts)
+            {
+                // Read again and mark again.
+            }
+        }
+    }
+
+    private async Task DeleteOnceAsync(HttpContext context, OwnResource resource, string name, bool retryConflict)
     {
         var ct = context.RequestAborted;
         var existing = await GetExistingAsync(resource, name, ct).ConfigureAwait(false);
@@ -92,9 +111,13 @@ internal sealed partial class OwnApiHandler
             {
                 existing = await StoreOf(resource).UpdateAsync(resource.StorageKey, name, Serialize(obj), existing.Revision, ct).ConfigureAwait(false);
             }
-            catch (ApiObjectConflictException)
+            catch (ApiObjectConflictException) when (!retryConflict)
             {
                 throw ApiException.Conflict(resource.Group, resource.Resource, name, "the object has been modified; please apply your changes to the latest version and try again");
+            }
+            catch (ApiObjectNotFoundException)
+            {
+                throw ApiException.NotFound(resource.Group, resource.Resource, name);
             }
         }
 

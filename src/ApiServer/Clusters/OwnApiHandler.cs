@@ -29,11 +29,14 @@ internal sealed partial class OwnApiHandler(
     private static readonly JsonSerializerOptions _writeOptions = new() { WriteIndented = false };
 
     /// <summary>
-    /// Attempts of a write that named no resourceVersion. kube-apiserver retries such a patch five times and such an
-    /// update until it lands; we retry both up to ten times: each round of compare-and-swap lets one writer through,
-    /// so up to ten writers racing on one object all land.
+    /// Attempts of a write that named no resourceVersion (an update, a patch, the marking of a deletion).
+    /// kube-apiserver's GuaranteedUpdate reads again and reapplies such a write until it lands; a lost compare-and-swap
+    /// means another write landed, so the loop ends. Ours is bounded all the same. Ten attempts were too few: with two
+    /// clients patching one object in a loop while it was deleted, a retry lost about half the time, and one write in a
+    /// few hundred ran out of attempts and answered 409. A hundred lost rounds take a hundred writes landing on the
+    /// object during one request.
     /// </summary>
-    private const int _maxUpdateAttempts = 10;
+    private const int _maxUpdateAttempts = 100;
 
     private RequestLimits Limits => requestLimits.Value;
 

@@ -19,7 +19,7 @@ public sealed class ConcurrentUpdateTests(LimitsServer server)
         code.ShouldBe(201, text);
 
         // Eight writers on the same revision (with one attempt each, some get 409): each round of compare-and-swap
-        // lets at least one through, so every writer lands within the server's ten attempts.
+        // lets at least one through, so every writer lands within the server's hundred attempts.
         var patches = Enumerable.Range(0, 8).Select(i => server.SendAsync(HttpMethod.Patch, $"{LimitsServer.PediaClusters}/{name}",
             "application/merge-patch+json", Encoding.UTF8.GetBytes("{\"metadata\":{\"labels\":{\"writer-" + i + "\":\"yes\"}}}")));
         var results = await Task.WhenAll(patches);
@@ -29,6 +29,57 @@ public sealed class ConcurrentUpdateTests(LimitsServer server)
         var labels = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("metadata").GetProperty("labels");
         labels.EnumerateObject().Select(l => l.Name).Where(n => n.StartsWith("writer-", StringComparison.Ordinal)).Order()
             .ShouldBe(Enumerable.Range(0, 8).Select(i => $"writer-{i}"));
+    }
+
+    [Fact]
+    public async Task Delete_AmidPatchesWithoutResourceVersion_MarksWithoutConflict()
+    {
+        // A foreign finalizer holds the object, so the deletion only marks it and answers at once. Two writers patch
+        // the object in a loop while it is deleted, so its read and its compare-and-swap straddle their writes. They
+        // stop a few patches after the deletion was sent: at most six writes can land ahead of it, so its retries
+        // cannot run out.
+        for (var round = 0; round < 10; round++)
+        {
+            var name = "delrace-" + Guid.NewGuid().ToString("N")[..8];
+            var path = $"{LimitsServer.PediaClusters}/{name}";
+            var (code, text) = await server.SendAsync(HttpMethod.Post, LimitsServer.PediaClusters, "application/json",
+                Encoding.UTF8.GetBytes(LimitsServer.PediaCluster(name, ""","finalizers":["example.com/hold"]""")));
+            code.ShouldBe(201, text);
+
+            // Writers stop by themselves once `limit` patches have landed: unbounded until the deletion is sent.
+            var patched = 0;
+            var limit = int.MaxValue;
+            async Task<string?> WriteUntilLimitAsync(int writer)
+            {
+                for (var i = 0; Volatile.Read(ref patched) < Volatile.Read(ref limit); i++)
+                {
+                    var (patchCode, patchText) = await server.SendAsync(HttpMethod.Patch, path, "application/merge-patch+json",
+                        Encoding.UTF8.GetBytes("{\"metadata\":{\"labels\":{\"writer-" + writer + "\":\"" + i + "\"}}}"));
+                    if (patchCode != 200)
+                    {
+                        return patchText;
+                    }
+
+                    Interlocked.Increment(ref patched);
+                }
+
+                return null;
+            }
+
+            var writers = Enumerable.Range(0, 2).Select(WriteUntilLimitAsync).ToArray();
+            await Eventually.TrueAsync(() => Volatile.Read(ref patched) >= 4, "the writers to land four patches");
+            var before = Volatile.Read(ref patched);
+            var deletion = server.SendAsync(HttpMethod.Delete, path, "application/json", []);
+            Volatile.Write(ref limit, before + 4);
+            var (deleteCode, deleteText) = await deletion;
+            var failures = await Task.WhenAll(writers);
+
+            deleteCode.ShouldBe(200, $"round {round}: {deleteText}");
+            failures.ShouldAllBe(f => f == null, string.Join("\n", failures));
+            using var response = await server.Http.GetAsync(new Uri(server.Server, path));
+            JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("metadata")
+                .TryGetProperty("deletionTimestamp", out _).ShouldBeTrue($"round {round}: the deletion did not mark {name}");
+        }
     }
 
     [Theory]
