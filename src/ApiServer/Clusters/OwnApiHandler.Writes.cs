@@ -65,15 +65,18 @@ internal sealed partial class OwnApiHandler
     /// removal to whoever owns the finalizers (the synchro manager removes a PediaCluster's data first).
     /// Marking is a compare-and-swap like an update that names no resourceVersion: a concurrent write (the synchro
     /// writing status just after a create) is not the caller's conflict, so the object is read again and marked again,
-    /// as kube-apiserver's graceful deletion does inside GuaranteedUpdate.
+    /// as kube-apiserver's graceful deletion does inside GuaranteedUpdate. The body's DeleteOptions may ask for a dry
+    /// run (kubectl's <c>--dry-run=server</c>) and name preconditions, checked against each read.
     /// </summary>
     private async Task DeleteAsync(HttpContext context, OwnResource resource, string name)
     {
+        var options = await DeleteOptionsBody.ReadAsync(context, Limits).ConfigureAwait(false);
+        options = options with { DryRun = options.DryRun || IsDryRun(context) };
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await DeleteOnceAsync(context, resource, name, retryConflict: attempt < _maxUpdateAttempts).ConfigureAwait(false);
+                await DeleteOnceAsync(context, resource, name, options, retryConflict: attempt < _maxUpdateAttempts).ConfigureAwait(false);
                 return;
             }
             catch (ApiObjectConflictException) when (attempt < _maxUpdateAttempts)
@@ -83,22 +86,21 @@ internal sealed partial class OwnApiHandler
         }
     }
 
-    private async Task DeleteOnceAsync(HttpContext context, OwnResource resource, string name, bool retryConflict)
+    private async Task DeleteOnceAsync(HttpContext context, OwnResource resource, string name, DeleteOptionsBody options, bool retryConflict)
     {
         var ct = context.RequestAborted;
         var existing = await GetExistingAsync(resource, name, ct).ConfigureAwait(false);
         var obj = JsonNode.Parse(existing.Object.Span)!.AsObject();
         var metadata = obj["metadata"] as JsonObject ?? [];
+        CheckPreconditions(resource, name, options, Str(metadata["uid"]), existing.Revision.ToString(CultureInfo.InvariantCulture));
         var hasFinalizers = metadata["finalizers"] is JsonArray { Count: > 0 };
-        if (IsDryRun(context))
-        {
-            await WriteObjectAsync(context, resource, 200, existing).ConfigureAwait(false);
-            return;
-        }
-
         if (!hasFinalizers)
         {
-            await StoreOf(resource).DeleteAsync(resource.StorageKey, name, ct).ConfigureAwait(false);
+            if (!options.DryRun)
+            {
+                await StoreOf(resource).DeleteAsync(resource.StorageKey, name, ct).ConfigureAwait(false);
+            }
+
             await WriteObjectAsync(context, resource, 200, existing).ConfigureAwait(false);
             return;
         }
@@ -107,6 +109,13 @@ internal sealed partial class OwnApiHandler
         {
             metadata["deletionTimestamp"] = KubeTime.Format(time.GetUtcNow());
             metadata["deletionGracePeriodSeconds"] = 0;
+            if (options.DryRun)
+            {
+                // What the deletion would answer, stored nowhere.
+                await WriteObjectAsync(context, resource, 200, existing with { Object = Serialize(obj) }).ConfigureAwait(false);
+                return;
+            }
+
             try
             {
                 existing = await StoreOf(resource).UpdateAsync(resource.StorageKey, name, Serialize(obj), existing.Revision, ct).ConfigureAwait(false);
@@ -122,9 +131,9 @@ internal sealed partial class OwnApiHandler
         }
 
         // A foreign finalizer holds the object until its owner removes it, which may take any time: answer at once
-        // with the marked object, as kube-apiserver does.
+        // with the marked object, as kube-apiserver does. A dry run of a deletion under way changes nothing.
         var finalizers = metadata["finalizers"] as JsonArray ?? [];
-        if (finalizers.Any(f => Str(f) != PediaClusterResource.Finalizer))
+        if (options.DryRun || finalizers.Any(f => Str(f) != PediaClusterResource.Finalizer))
         {
             await WriteObjectAsync(context, resource, 200, existing).ConfigureAwait(false);
             return;
@@ -145,6 +154,20 @@ internal sealed partial class OwnApiHandler
         }
 
         await WriteObjectAsync(context, resource, 200, existing).ConfigureAwait(false);
+    }
+
+    /// <summary>DeleteOptions.preconditions, answered in kube-apiserver's words: a mismatch is the caller's 409.</summary>
+    private static void CheckPreconditions(OwnResource resource, string name, DeleteOptionsBody options, string? uid, string resourceVersion)
+    {
+        if (options.PreconditionUid is { } wantedUid && wantedUid != uid)
+        {
+            throw ApiException.Conflict(resource.Group, resource.Resource, name, $"Precondition failed: UID in precondition: {wantedUid}, UID in object meta: {uid}");
+        }
+
+        if (options.PreconditionResourceVersion is { } wantedVersion && wantedVersion != resourceVersion)
+        {
+            throw ApiException.Conflict(resource.Group, resource.Resource, name, $"Precondition failed: ResourceVersion in precondition: {wantedVersion}, ResourceVersion in object meta: {resourceVersion}");
+        }
     }
 
     private async Task CreateAsync(HttpContext context, OwnResource resource)
