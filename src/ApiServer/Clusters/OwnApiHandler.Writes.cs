@@ -98,7 +98,7 @@ internal sealed partial class OwnApiHandler
         {
             if (!options.DryRun)
             {
-                await StoreOf(resource).DeleteAsync(resource.StorageKey, name, ct).ConfigureAwait(false);
+                await DeleteAtRevisionAsync(resource, name, existing.Revision, retryConflict, ct).ConfigureAwait(false);
             }
 
             await WriteObjectAsync(context, resource, 200, existing).ConfigureAwait(false);
@@ -154,6 +154,30 @@ internal sealed partial class OwnApiHandler
         }
 
         await WriteObjectAsync(context, resource, 200, existing).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Removes the object as it was read: a write that landed since (a finalizer added, a spec changed) is a conflict,
+    /// retried by the caller's loop or answered 409, rather than deleted unseen. The host cluster's store (hosted mode,
+    /// where these writes are refused before reaching here) has no such compare.
+    /// </summary>
+    private async Task DeleteAtRevisionAsync(OwnResource resource, string name, long revision, bool retryConflict, CancellationToken ct)
+    {
+        try
+        {
+            if (StoreOf(resource) is IDatabaseObjectStore store)
+            {
+                await store.DeleteAsync(resource.StorageKey, name, revision, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                await StoreOf(resource).DeleteAsync(resource.StorageKey, name, ct).ConfigureAwait(false);
+            }
+        }
+        catch (ApiObjectConflictException) when (!retryConflict)
+        {
+            throw ApiException.Conflict(resource.Group, resource.Resource, name, "the object has been modified; please apply your changes to the latest version and try again");
+        }
     }
 
     /// <summary>DeleteOptions.preconditions, answered in kube-apiserver's words: a mismatch is the caller's 409.</summary>
@@ -324,7 +348,7 @@ internal sealed partial class OwnApiHandler
         else if (result["metadata"]?["deletionTimestamp"] is not null && result["metadata"]?["finalizers"] is not JsonArray { Count: > 0 })
         {
             // The last finalizer of a deleted object was removed: the object goes now.
-            await StoreOf(resource).DeleteAsync(resource.StorageKey, name, ct).ConfigureAwait(false);
+            await DeleteAtRevisionAsync(resource, name, existing.Revision, retryConflict, ct).ConfigureAwait(false);
             updated = existing with { Object = bytes };
         }
         else

@@ -79,11 +79,7 @@ internal sealed class SqlApiObjectStore(StorageEngine engine) : IDatabaseObjectS
                     }
                 }
 
-                var exists = new SqlStatement();
-                exists.Append($"SELECT COUNT(*) FROM api_objects WHERE resource = {exists.Param(resource)} AND name = {exists.Param(name)}");
-                using var check = exists.CreateCommand(connection, transaction);
-                var found = Convert.ToInt64(await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) > 0;
-                throw found
+                throw await ExistsAsync(connection, transaction, resource, name, cancellationToken).ConfigureAwait(false)
                     ? new ApiObjectConflictException(
                         $"Operation cannot be fulfilled on {resource} \"{name}\": the object has been modified; please apply your changes to the latest version and try again",
                         alreadyExists: false)
@@ -191,7 +187,13 @@ internal sealed class SqlApiObjectStore(StorageEngine engine) : IDatabaseObjectS
         await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<bool> DeleteAsync(string resource, string name, CancellationToken cancellationToken)
+    public Task<bool> DeleteAsync(string resource, string name, CancellationToken cancellationToken) =>
+        DeleteCoreAsync(resource, name, null, cancellationToken);
+
+    public Task<bool> DeleteAsync(string resource, string name, long expectedRevision, CancellationToken cancellationToken) =>
+        DeleteCoreAsync(resource, name, expectedRevision, cancellationToken);
+
+    private async Task<bool> DeleteCoreAsync(string resource, string name, long? expectedRevision, CancellationToken cancellationToken)
     {
         var deleted = await engine.WriteAsync(
             async (connection, transaction) =>
@@ -202,6 +204,11 @@ internal sealed class SqlApiObjectStore(StorageEngine engine) : IDatabaseObjectS
                 tombstone.Append("INSERT INTO api_object_tombstones (revision, resource, name, deleted_at, object) ")
                     .Append($"SELECT {tombstone.Param(revision)}, resource, name, {tombstone.Param(engine.Dialect.TimeValue(now))}, object FROM api_objects ")
                     .Append($"WHERE resource = {tombstone.Param(resource)} AND name = {tombstone.Param(name)}");
+                if (expectedRevision is { } expectedForTombstone)
+                {
+                    tombstone.Append($" AND revision = {tombstone.Param(expectedForTombstone)}");
+                }
+
                 using (var command = tombstone.CreateCommand(connection, transaction))
                 {
                     await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -209,10 +216,23 @@ internal sealed class SqlApiObjectStore(StorageEngine engine) : IDatabaseObjectS
 
                 var sql = new SqlStatement();
                 sql.Append($"DELETE FROM api_objects WHERE resource = {sql.Param(resource)} AND name = {sql.Param(name)}");
+                if (expectedRevision is { } expected)
+                {
+                    sql.Append($" AND revision = {sql.Param(expected)}");
+                }
+
                 bool deleted;
                 using (var command = sql.CreateCommand(connection, transaction))
                 {
                     deleted = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+                }
+
+                if (!deleted && expectedRevision is not null && await ExistsAsync(connection, transaction, resource, name, cancellationToken).ConfigureAwait(false))
+                {
+                    // Thrown inside the transaction: the reserved revision is rolled back with it.
+                    throw new ApiObjectConflictException(
+                        $"Operation cannot be fulfilled on {resource} \"{name}\": the object has been modified; please apply your changes to the latest version and try again",
+                        alreadyExists: false);
                 }
 
                 await PruneTombstonesAsync(connection, transaction, now - engine.TombstoneRetention, cancellationToken).ConfigureAwait(false);
@@ -225,6 +245,14 @@ internal sealed class SqlApiObjectStore(StorageEngine engine) : IDatabaseObjectS
         }
 
         return deleted;
+    }
+
+    private static async Task<bool> ExistsAsync(DbConnection connection, DbTransaction transaction, string resource, string name, CancellationToken cancellationToken)
+    {
+        var exists = new SqlStatement();
+        exists.Append($"SELECT COUNT(*) FROM api_objects WHERE resource = {exists.Param(resource)} AND name = {exists.Param(name)}");
+        using var check = exists.CreateCommand(connection, transaction);
+        return Convert.ToInt64(await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) > 0;
     }
 
     private Task<List<ApiObject>> ReadAsync(SqlStatement sql, CancellationToken cancellationToken) =>

@@ -10,7 +10,7 @@ public abstract class ApiObjectStoreSpecification<TFixture>(TFixture fixture) : 
 {
     private const string _resource = "pediaclusters.cluster.clusterpedia.io";
 
-    private IApiObjectStore Store => fixture.ApiObjects;
+    private IDatabaseObjectStore Store => fixture.Handle.ApiObjects;
 
     private static ReadOnlyMemory<byte> Json(string name, string apiserver) =>
         Encoding.UTF8.GetBytes($$$"""{"apiVersion":"cluster.clusterpedia.io/v1alpha2","kind":"PediaCluster","metadata":{"name":"{{{name}}}"},"spec":{"apiserver":"{{{apiserver}}}"}}""");
@@ -80,6 +80,24 @@ public abstract class ApiObjectStoreSpecification<TFixture>(TFixture fixture) : 
         (await Store.DeleteAsync(_resource, "delete-me", CancellationToken.None)).ShouldBeTrue();
         (await Store.DeleteAsync(_resource, "delete-me", CancellationToken.None)).ShouldBeFalse();
         (await Store.GetAsync(_resource, "delete-me", CancellationToken.None)).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task DeleteAsync_AtAnotherRevision_ConflictAndTheObjectStays()
+    {
+        var created = await Store.CreateAsync(_resource, "delete-stale", Json("delete-stale", "https://a"), CancellationToken.None);
+        var updated = await Store.UpdateAsync(_resource, "delete-stale", Json("delete-stale", "https://b"), null, CancellationToken.None);
+
+        var error = await Should.ThrowAsync<ApiObjectConflictException>(() => Store.DeleteAsync(_resource, "delete-stale", created.Revision, CancellationToken.None));
+
+        error.AlreadyExists.ShouldBeFalse();
+        var kept = await Store.GetAsync(_resource, "delete-stale", CancellationToken.None);
+        kept.ShouldNotBeNull();
+        kept.Revision.ShouldBe(updated.Revision);
+        Apiserver(kept).ShouldBe("https://b");
+        (await Store.DeleteAsync(_resource, "delete-stale", updated.Revision, CancellationToken.None)).ShouldBeTrue();
+        (await Store.GetAsync(_resource, "delete-stale", CancellationToken.None)).ShouldBeNull();
+        (await Store.DeleteAsync(_resource, "delete-stale", updated.Revision, CancellationToken.None)).ShouldBeFalse();
     }
 
     [Fact]
