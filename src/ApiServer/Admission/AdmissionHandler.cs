@@ -52,8 +52,8 @@ internal sealed class AdmissionHandler(IOptions<RequestLimits> limits)
 
     private async Task<AdmissionRequest> ReadAsync(HttpContext context)
     {
-        var contentType = (context.Request.ContentType ?? "application/json").Split(';')[0].Trim();
-        if (!contentType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
+        var contentType = RequestBody.MediaType(context, "application/json");
+        if (contentType != "application/json")
         {
             throw new ApiException(415, "UnsupportedMediaType",
                 $"the body of the request was in an unknown format - accepted media types include: application/json; got \"{contentType}\"");

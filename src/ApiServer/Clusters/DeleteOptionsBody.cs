@@ -28,7 +28,7 @@ internal sealed record DeleteOptionsBody(bool DryRun, string? PreconditionUid, s
             return None;
         }
 
-        var contentType = (context.Request.ContentType ?? "application/json").Split(';')[0].Trim().ToLowerInvariant();
+        var contentType = RequestBody.MediaType(context, "application/json");
         if (contentType != "application/json")
         {
             throw ApiException.UnsupportedMediaType(contentType);
@@ -50,20 +50,20 @@ internal sealed record DeleteOptionsBody(bool DryRun, string? PreconditionUid, s
             throw ApiException.BadRequest("DeleteOptions: the body must be a JSON object");
         }
 
-        if (OptionalString(options, "kind", "kind") is { } kind && kind != "DeleteOptions")
+        if (OptionalString(options, "kind") is { } kind && kind != "DeleteOptions")
         {
             throw ApiException.BadRequest($"the kind in the data ({kind}) does not match the expected kind (DeleteOptions)");
         }
 
-        if (OptionalString(options, "apiVersion", "apiVersion") is { } apiVersion && !_apiVersions.Contains(apiVersion))
+        if (OptionalString(options, "apiVersion") is { } apiVersion && !_apiVersions.Contains(apiVersion))
         {
             throw ApiException.BadRequest($"the API version in the data ({apiVersion}) does not match the expected API version (meta.k8s.io/v1 or v1)");
         }
 
         var dryRun = StringArray(options, "dryRun");
-        var policy = OptionalString(options, "propagationPolicy", "propagationPolicy");
-        var orphan = Kind(options["orphanDependents"], JsonValueKind.True, JsonValueKind.False) ? options["orphanDependents"] : null;
-        if (options["orphanDependents"] is not null && orphan is null)
+        var policy = OptionalString(options, "propagationPolicy");
+        var orphanSet = options["orphanDependents"] is not null;
+        if (orphanSet && !Kind(options["orphanDependents"], JsonValueKind.True, JsonValueKind.False))
         {
             throw ApiException.BadRequest("DeleteOptions.orphanDependents: must be a boolean");
         }
@@ -78,8 +78,8 @@ internal sealed record DeleteOptionsBody(bool DryRun, string? PreconditionUid, s
         if (options["preconditions"] is { } preconditions)
         {
             var guard = preconditions as JsonObject ?? throw ApiException.BadRequest("DeleteOptions.preconditions: must be an object");
-            uid = OptionalString(guard, "uid", "preconditions.uid");
-            resourceVersion = OptionalString(guard, "resourceVersion", "preconditions.resourceVersion");
+            uid = OptionalString(guard, "uid", "preconditions.");
+            resourceVersion = OptionalString(guard, "resourceVersion", "preconditions.");
         }
 
         var errors = new List<string>();
@@ -89,7 +89,7 @@ internal sealed record DeleteOptionsBody(bool DryRun, string? PreconditionUid, s
             errors.Add($"propagationPolicy: Unsupported value: \"{policy}\": supported values: \"Foreground\", \"Background\", \"Orphan\"");
         }
 
-        if (policy is not null && orphan is not null)
+        if (policy is not null && orphanSet)
         {
             errors.Add($"propagationPolicy: Invalid value: \"{policy}\": orphanDependents and deletionPropagation cannot be both set");
         }
@@ -104,7 +104,8 @@ internal sealed record DeleteOptionsBody(bool DryRun, string? PreconditionUid, s
 
     private static bool Kind(JsonNode? node, params JsonValueKind[] kinds) => node is not null && kinds.Contains(node.GetValueKind());
 
-    private static string? OptionalString(JsonObject obj, string key, string field)
+    /// <summary>A string member or null; <paramref name="parent"/> prefixes the field named in the error.</summary>
+    private static string? OptionalString(JsonObject obj, string key, string parent = "")
     {
         var node = obj[key];
         if (node is null)
@@ -112,7 +113,7 @@ internal sealed record DeleteOptionsBody(bool DryRun, string? PreconditionUid, s
             return null;
         }
 
-        return Kind(node, JsonValueKind.String) ? node.GetValue<string>() : throw ApiException.BadRequest($"DeleteOptions.{field}: must be a string");
+        return Kind(node, JsonValueKind.String) ? node.GetValue<string>() : throw ApiException.BadRequest($"DeleteOptions.{parent}{key}: must be a string");
     }
 
     private static List<string> StringArray(JsonObject obj, string key)

@@ -13,7 +13,7 @@ internal sealed partial class OwnApiHandler
     /// </summary>
     private async Task<(Func<JsonObject, JsonObject> Apply, bool Preconditioned)> ReadPatchAsync(HttpContext context)
     {
-        var contentType = (context.Request.ContentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
+        var contentType = RequestBody.MediaType(context, "");
         if (contentType is not ("application/merge-patch+json" or "application/strategic-merge-patch+json" or "application/json-patch+json"))
         {
             throw new ApiException(415, "UnsupportedMediaType",
@@ -70,7 +70,7 @@ internal sealed partial class OwnApiHandler
     }
 
     private static bool IsApplyPatch(HttpContext context) =>
-        (context.Request.ContentType ?? "").Split(';')[0].Trim().Equals("application/apply-patch+yaml", StringComparison.OrdinalIgnoreCase);
+        RequestBody.MediaType(context, "") == "application/apply-patch+yaml";
 
     /// <summary>
     /// <c>kubectl apply --server-side</c>: creates the object when it does not exist, otherwise merges the applied

@@ -13,7 +13,7 @@ internal sealed partial class OwnApiHandler
 {
     private async Task<JsonObject> ReadObjectAsync(HttpContext context, OwnResource resource)
     {
-        var contentType = (context.Request.ContentType ?? "application/json").Split(';')[0].Trim().ToLowerInvariant();
+        var contentType = RequestBody.MediaType(context, "application/json");
         JsonNode? node;
         if (contentType == "application/json")
         {

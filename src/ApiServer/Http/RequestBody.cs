@@ -14,6 +14,13 @@ public static class RequestBody
 {
     private static readonly UTF8Encoding _strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
+    /// <summary>
+    /// The body's media type, lower case and without parameters (<c>application/json; charset=utf-8</c> is
+    /// <c>application/json</c>); <paramref name="fallback"/> when the request names none.
+    /// </summary>
+    public static string MediaType(HttpContext context, string fallback) =>
+        (context.Request.ContentType ?? fallback).Split(';')[0].Trim().ToLowerInvariant();
+
     /// <summary>The whole body, refused with 413 past <see cref="RequestLimits.MaxRequestBodyBytes"/>.</summary>
     public static async Task<byte[]> ReadAsync(HttpContext context, RequestLimits limits)
     {
